@@ -22,7 +22,11 @@ export const RAW_VARIABLES: RawVariable[] = [
   { name: 'energy_total', unit: '10k tce', description: 'total energy consumption' },
   { name: 'coal_total', unit: '10k tce', description: 'coal consumption in standard coal' },
   { name: 'co2_inventory', unit: 'Mt CO2', description: 'published CO2 inventory total (CEADs)' },
-  { name: 'pollution_investment', unit: '10k CNY', description: 'industrial pollution-control investment completed' },
+  {
+    name: 'pollution_investment',
+    unit: '10k CNY',
+    description: 'industrial pollution-control investment completed',
+  },
   { name: 'gfcf', unit: '100 million CNY', description: 'gross fixed capital formation' },
   { name: 'fai_price_index', unit: 'previous year = 100', description: 'fixed-asset investment price index' },
   { name: 'marketization', unit: 'index', description: 'NERI marketization index, total score' },

@@ -1,0 +1,47 @@
+/**
+ * The tidy result every estimator returns (the shape of R's broom): coefficient rows plus named
+ * statistics. Field names are snake_case because this object is the JSON that `aicarbon estimate`
+ * prints and the rows the store keeps.
+ */
+export interface CoefficientRow {
+  term: string;
+  estimate: number;
+  std_error: number;
+  statistic: number;
+  p_value: number;
+}
+
+/** LeSage–Pace impacts of a spatial model, one row per regressor. */
+export interface EffectRow {
+  term: string;
+  direct: number;
+  direct_se: number;
+  indirect: number;
+  indirect_se: number;
+  total: number;
+  total_se: number;
+}
+
+/** Global Moran's I for one cross-section (`time`) or the pooled panel (`time` = 'pooled'). */
+export interface MoranRow {
+  time: number | 'pooled';
+  I: number;
+  expected: number;
+  variance: number;
+  z: number;
+  p_value: number;
+  p_permutation?: number;
+}
+
+export interface EstimationResult {
+  estimator: string;
+  nobs: number;
+  ngroups?: number;
+  coefficients: CoefficientRow[];
+  /** Named numbers: r2_within, f_stat, df_resid, ar2_p, loglik, … */
+  statistics: Record<string, number>;
+  effects?: EffectRow[];
+  moran?: MoranRow[];
+  /** Human-readable warnings (e.g. instruments outnumber groups), never silently dropped. */
+  warnings?: string[];
+}
