@@ -1,0 +1,50 @@
+/**
+ * Every setting aicarbon reads from the environment, in one place (the README's configuration table
+ * is this list).
+ */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface Config {
+  /** PostgreSQL URL; unset = embedded PGlite under `dataDir/pglite`. */
+  databaseUrl?: string;
+  /** host:port of an existing Temporal cluster; unset = the managed local dev server. */
+  temporalAddress?: string;
+  temporalNamespace: string;
+  /** Path to a Temporal CLI binary to use instead of PATH or the cache. */
+  temporalCliPath?: string;
+  /** Where the Temporal CLI build is cached (outside the repo, shared by clones and CI runs). */
+  cacheDir: string;
+  /** Local state: dev-server SQLite file, PGlite store, lock files. */
+  dataDir: string;
+  /** Published files. */
+  outDir: string;
+  /** Folder of inputs with a manifest.json. */
+  inputsDir: string;
+  /** Study definition file. */
+  studyPath: string;
+  devServerPort: number;
+  devServerUiPort: number;
+  logLevel: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const xdgCache = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return {
+    databaseUrl: env.DATABASE_URL || undefined,
+    temporalAddress: env.TEMPORAL_ADDRESS || undefined,
+    temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
+    temporalCliPath: env.TEMPORAL_CLI_PATH || undefined,
+    cacheDir: resolve(env.AICARBON_CACHE_DIR || join(xdgCache, 'aicarbon')),
+    dataDir: resolve(env.AICARBON_DATA_DIR || join(PROJECT_ROOT, '.data')),
+    outDir: resolve(env.AICARBON_OUT_DIR || join(PROJECT_ROOT, 'out')),
+    inputsDir: resolve(env.AICARBON_INPUTS || join(PROJECT_ROOT, 'data', 'sample')),
+    studyPath: resolve(env.AICARBON_STUDY || join(PROJECT_ROOT, 'study', 'default-study.json')),
+    devServerPort: Number(env.AICARBON_TEMPORAL_PORT || 7233),
+    devServerUiPort: Number(env.AICARBON_TEMPORAL_UI_PORT || 8233),
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}

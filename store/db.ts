@@ -1,0 +1,153 @@
+/**
+ * One small interface over two backends: PostgreSQL through `pg` (DATABASE_URL) or embedded PGlite
+ * under `.data/pglite` (no setup for a first run). Repositories only see `Queryable`.
+ */
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { migrate } from './migrate';
+
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Several statements, no parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  kind: 'postgres' | 'pglite';
+  /** Where the store is, safe to print (no password). */
+  describe: string;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  /** Fail after this long when the server does not answer (ms). */
+  connectTimeoutMs?: number;
+  /** Apply pending migrations (default true). */
+  migrate?: boolean;
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}
+
+export async function openDb(options: OpenOptions): Promise<Db> {
+  const db = options.databaseUrl
+    ? await openPostgres(options.databaseUrl, options.connectTimeoutMs ?? 5000)
+    : await openPglite(options.dataDir);
+  if (options.migrate !== false) {
+    try {
+      await migrate(db);
+    } catch (e) {
+      await db.close();
+      throw e;
+    }
+  }
+  return db;
+}
+
+async function openPostgres(url: string, connectTimeoutMs: number): Promise<Db> {
+  const describe = redactUrl(url);
+  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs, max: 4 });
+  // An idle client's network error must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  try {
+    await pool.query('SELECT 1');
+  } catch (e) {
+    await pool.end().catch(() => {});
+    throw new Error(`Cannot reach PostgreSQL at DATABASE_URL=${describe}: ${(e as Error).message}`);
+  }
+  const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
+    query: async <T>(sql: string, params?: unknown[]) => (await c.query(sql, params)).rows as T[],
+    exec: async (sql: string) => void (await c.query(sql)),
+  });
+  return {
+    kind: 'postgres',
+    describe,
+    ...wrap(pool),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** PGlite is single-process: a lock file turns a second opener into a clear error, not a corrupt store. */
+async function takeLock(lockPath: string): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(lockPath, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new Error(
+          `The embedded PGlite store ${lockPath.replace(/\.lock$/, '')} is in use by process ${pid}. ` +
+            'Stop that process, or set DATABASE_URL to a PostgreSQL server to share one store between processes.',
+        );
+      }
+      await rm(lockPath, { force: true }); // stale lock of a dead process (e.g. a killed worker)
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function openPglite(dataDir: string): Promise<Db> {
+  await mkdir(dataDir, { recursive: true });
+  const dir = join(dataDir, 'pglite');
+  const lockPath = `${dir}.lock`;
+  await takeLock(lockPath);
+  let lite: PGlite;
+  try {
+    lite = await PGlite.create(dir);
+  } catch (e) {
+    await rm(lockPath, { force: true });
+    throw new Error(`Cannot open the embedded PGlite store at ${dir}: ${(e as Error).message}`);
+  }
+  const wrap = (c: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
+    query: async <T>(sql: string, params?: unknown[]) => (await c.query<T>(sql, params)).rows,
+    exec: async (sql: string) => void (await c.exec(sql)),
+  });
+  return {
+    kind: 'pglite',
+    describe: `PGlite at ${dir}`,
+    ...wrap(lite),
+    transaction: (fn) => lite.transaction((tx) => fn(wrap(tx))),
+    async close() {
+      await lite.close();
+      await rm(lockPath, { force: true });
+    },
+  };
+}

@@ -1,0 +1,217 @@
+import type { EstimationResult } from '../econometrics/result';
+import type { Db, Queryable } from './db';
+
+export interface EstimationKey {
+  runId: string;
+  stepId: string;
+  tableId: string;
+  columnId: string;
+  sample: string;
+  spec: unknown;
+}
+
+/** JSON has no NaN or Infinity; the store keeps them as NULL. */
+const num = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : x);
+
+/**
+ * Replaces the step's rows in one transaction: a retried or rerun step leaves exactly one copy of its
+ * result, never a mix of two attempts.
+ */
+export async function saveEstimation(
+  db: Db,
+  key: EstimationKey,
+  result: EstimationResult,
+  durationMs: number,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query(`DELETE FROM estimations WHERE run_id = $1 AND step_id = $2`, [key.runId, key.stepId]);
+    await tx.query(
+      `INSERT INTO estimations (run_id, step_id, table_id, column_id, estimator, sample, spec, nobs, ngroups,
+         warnings, duration_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        key.runId,
+        key.stepId,
+        key.tableId,
+        key.columnId,
+        result.estimator,
+        key.sample,
+        JSON.stringify(key.spec),
+        result.nobs,
+        result.ngroups ?? null,
+        JSON.stringify(result.warnings ?? []),
+        durationMs,
+      ],
+    );
+    for (const [i, c] of result.coefficients.entries()) {
+      await tx.query(
+        `INSERT INTO coefficients (run_id, step_id, position, term, estimate, std_error, statistic, p_value)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [
+          key.runId,
+          key.stepId,
+          i,
+          c.term,
+          num(c.estimate),
+          num(c.std_error),
+          num(c.statistic),
+          num(c.p_value),
+        ],
+      );
+    }
+    for (const [name, value] of Object.entries(result.statistics)) {
+      await tx.query(`INSERT INTO model_statistics (run_id, step_id, name, value) VALUES ($1, $2, $3, $4)`, [
+        key.runId,
+        key.stepId,
+        name,
+        num(value),
+      ]);
+    }
+    for (const e of result.effects ?? []) {
+      await tx.query(
+        `INSERT INTO spatial_effects (run_id, step_id, term, direct, direct_se, indirect, indirect_se, total, total_se)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          key.runId,
+          key.stepId,
+          e.term,
+          num(e.direct),
+          num(e.direct_se),
+          num(e.indirect),
+          num(e.indirect_se),
+          num(e.total),
+          num(e.total_se),
+        ],
+      );
+    }
+    for (const m of result.moran ?? []) {
+      await tx.query(
+        `INSERT INTO moran (run_id, step_id, time, i, expected, variance, z, p_value, p_permutation)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          key.runId,
+          key.stepId,
+          String(m.time),
+          num(m.I),
+          num(m.expected),
+          num(m.variance),
+          num(m.z),
+          num(m.p_value),
+          num(m.p_permutation),
+        ],
+      );
+    }
+  });
+}
+
+export interface StoredEstimation {
+  stepId: string;
+  tableId: string;
+  columnId: string;
+  sample: string;
+  spec: unknown;
+  durationMs: number;
+  result: EstimationResult;
+}
+
+const orNaN = (x: number | null) => (x === null ? NaN : x);
+
+/** Reads a run's results back into the tidy shape, in step order. */
+export async function loadEstimations(db: Queryable, runId: string): Promise<StoredEstimation[]> {
+  const steps = await db.query<{
+    step_id: string;
+    table_id: string;
+    column_id: string;
+    estimator: string;
+    sample: string;
+    spec: unknown;
+    nobs: number;
+    ngroups: number | null;
+    warnings: string[];
+    duration_ms: number;
+  }>(`SELECT * FROM estimations WHERE run_id = $1 ORDER BY step_id`, [runId]);
+  const coefs = await db.query<{
+    step_id: string;
+    term: string;
+    estimate: number | null;
+    std_error: number | null;
+    statistic: number | null;
+    p_value: number | null;
+  }>(`SELECT * FROM coefficients WHERE run_id = $1 ORDER BY step_id, position`, [runId]);
+  const stats = await db.query<{ step_id: string; name: string; value: number | null }>(
+    `SELECT * FROM model_statistics WHERE run_id = $1 ORDER BY step_id, name`,
+    [runId],
+  );
+  const effects = await db.query<Record<string, number | null> & { step_id: string; term: string }>(
+    `SELECT * FROM spatial_effects WHERE run_id = $1 ORDER BY step_id, term`,
+    [runId],
+  );
+  const morans = await db.query<Record<string, number | null> & { step_id: string; time: string }>(
+    `SELECT * FROM moran WHERE run_id = $1 ORDER BY step_id, time`,
+    [runId],
+  );
+  return steps.map((s) => {
+    const effectRows = effects.filter((e) => e.step_id === s.step_id);
+    const moranRows = morans.filter((m) => m.step_id === s.step_id);
+    const result: EstimationResult = {
+      estimator: s.estimator,
+      nobs: s.nobs,
+      ...(s.ngroups !== null ? { ngroups: s.ngroups } : {}),
+      coefficients: coefs
+        .filter((c) => c.step_id === s.step_id)
+        .map((c) => ({
+          term: c.term,
+          estimate: orNaN(c.estimate),
+          std_error: orNaN(c.std_error),
+          statistic: orNaN(c.statistic),
+          p_value: orNaN(c.p_value),
+        })),
+      statistics: Object.fromEntries(
+        stats.filter((x) => x.step_id === s.step_id).map((x) => [x.name, orNaN(x.value)]),
+      ),
+      ...(effectRows.length
+        ? {
+            effects: effectRows.map((e) => ({
+              term: e.term,
+              direct: orNaN(e.direct),
+              direct_se: orNaN(e.direct_se),
+              indirect: orNaN(e.indirect),
+              indirect_se: orNaN(e.indirect_se),
+              total: orNaN(e.total),
+              total_se: orNaN(e.total_se),
+            })),
+          }
+        : {}),
+      ...(moranRows.length
+        ? {
+            moran: moranRows.map((m) => ({
+              time: m.time === 'pooled' ? ('pooled' as const) : Number(m.time),
+              I: orNaN(m.i),
+              expected: orNaN(m.expected),
+              variance: orNaN(m.variance),
+              z: orNaN(m.z),
+              p_value: orNaN(m.p_value),
+              ...(m.p_permutation !== null ? { p_permutation: m.p_permutation } : {}),
+            })),
+          }
+        : {}),
+      ...(s.warnings.length ? { warnings: s.warnings } : {}),
+    };
+    return {
+      stepId: s.step_id,
+      tableId: s.table_id,
+      columnId: s.column_id,
+      sample: s.sample,
+      spec: s.spec,
+      durationMs: s.duration_ms,
+      result,
+    };
+  });
+}
+
+export async function completedSteps(db: Queryable, runId: string): Promise<string[]> {
+  const rows = await db.query<{ step_id: string }>(`SELECT step_id FROM estimations WHERE run_id = $1`, [
+    runId,
+  ]);
+  return rows.map((r) => r.step_id);
+}

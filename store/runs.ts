@@ -1,0 +1,50 @@
+import type { Queryable } from './db';
+
+export interface RunRecord {
+  run_id: string;
+  study_id: string;
+  vintage: string;
+  inputs_hash: string;
+  status: 'running' | 'completed' | 'failed';
+  stage: string;
+  started_at: Date;
+  finished_at: Date | null;
+  error: string | null;
+  summary: Record<string, unknown>;
+}
+
+/** Starting a run again (a retried activity, a forced rerun) resets it instead of adding a row. */
+export async function startRun(
+  db: Queryable,
+  run: { runId: string; studyId: string; vintage: string; inputsHash: string },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO runs (run_id, study_id, vintage, inputs_hash, status, stage)
+     VALUES ($1, $2, $3, $4, 'running', 'ingest')
+     ON CONFLICT (run_id) DO UPDATE SET study_id = EXCLUDED.study_id, vintage = EXCLUDED.vintage,
+       inputs_hash = EXCLUDED.inputs_hash, status = 'running', stage = 'ingest', started_at = now(),
+       finished_at = NULL, error = NULL`,
+    [run.runId, run.studyId, run.vintage, run.inputsHash],
+  );
+}
+
+export async function setRunStage(db: Queryable, runId: string, stage: string): Promise<void> {
+  await db.query(`UPDATE runs SET stage = $2 WHERE run_id = $1`, [runId, stage]);
+}
+
+export async function finishRun(
+  db: Queryable,
+  runId: string,
+  outcome: { status: 'completed' | 'failed'; error?: string; summary?: Record<string, unknown> },
+): Promise<void> {
+  await db.query(
+    `UPDATE runs SET status = $2, error = $3, summary = COALESCE($4::jsonb, summary), finished_at = now()
+     WHERE run_id = $1`,
+    [runId, outcome.status, outcome.error ?? null, outcome.summary ? JSON.stringify(outcome.summary) : null],
+  );
+}
+
+export async function getRun(db: Queryable, runId: string): Promise<RunRecord | undefined> {
+  const rows = await db.query<RunRecord>(`SELECT * FROM runs WHERE run_id = $1`, [runId]);
+  return rows[0];
+}

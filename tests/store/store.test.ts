@@ -1,0 +1,148 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb, type Db } from '../../store/db';
+import { migrate } from '../../store/migrate';
+import { getRun, finishRun, startRun } from '../../store/runs';
+import { getSourceFile, loadObservations, saveSourceFile } from '../../store/source-files';
+import { loadEstimations, saveEstimation } from '../../store/estimations';
+import type { Observation } from '../../ingest/observation';
+import type { EstimationResult } from '../../econometrics/result';
+import { createTempDatabase } from '../helpers/postgres';
+
+const obs = (province: string, year: number, value: number, cell: string): Observation => ({
+  province,
+  year,
+  variable: 'gdp',
+  value,
+  unit: '100 million CNY',
+  method: 'observed',
+  source: { file: 'gdp.xlsx', sha256: 'abc', sheet: 'Sheet1', cell },
+});
+
+const result: EstimationResult = {
+  estimator: 'fe',
+  nobs: 330,
+  ngroups: 30,
+  coefficients: [
+    { term: 'AIT', estimate: -0.1, std_error: 0.02, statistic: -5, p_value: 1e-5 },
+    { term: '_cons', estimate: 2, std_error: 0.5, statistic: 4, p_value: NaN },
+  ],
+  statistics: { r2_within: 0.4, df_resid: 29 },
+  effects: [
+    { term: 'AIT', direct: 1, direct_se: 0.1, indirect: 2, indirect_se: 0.2, total: 3, total_se: 0.3 },
+  ],
+  moran: [
+    { time: 2011, I: 0.3, expected: -1 / 29, variance: 0.01, z: 3, p_value: 0.001, p_permutation: 0.002 },
+  ],
+};
+
+function storeContract(name: string, open: () => Promise<Db>) {
+  describe(name, () => {
+    let db: Db;
+    beforeAll(async () => {
+      db = await open();
+    });
+    afterAll(async () => {
+      await db?.close();
+    });
+
+    it('applies migrations once and records them', async () => {
+      expect(await migrate(db)).toEqual([]); // already applied by openDb
+      const rows = await db.query<{ version: string }>('SELECT version FROM schema_migrations');
+      expect(rows.map((r) => r.version)).toContain('001_init.sql');
+    });
+
+    it('stores a source file with its observations exactly once', async () => {
+      const file = { sha256: 'abc', name: 'gdp.xlsx', size: 1234, layout: 'csy-by-region' };
+      const observations = [obs('BJ', 2011, 16251.9, 'C5'), obs('TJ', 2011, 11307.3, 'C6')];
+      await saveSourceFile(db, file, observations);
+      await saveSourceFile(db, file, observations);
+      expect(await getSourceFile(db, 'abc')).toEqual({ ...file, observations: 2 });
+      const back = await loadObservations(db, ['abc']);
+      expect(back).toHaveLength(2);
+      expect(back[0]).toEqual(observations[0]);
+    });
+
+    it('writes nothing when one observation of a file is bad', async () => {
+      const file = { sha256: 'bad', name: 'bad.xlsx', size: 1, layout: 'x' };
+      const broken = [
+        obs('BJ', 2011, 1, 'A1'),
+        { ...obs('BJ', 2012, 1, 'A2'), unit: null as unknown as string },
+      ];
+      await expect(saveSourceFile(db, file, broken)).rejects.toThrow();
+      expect(await getSourceFile(db, 'bad')).toBeUndefined();
+      expect(await loadObservations(db, ['bad'])).toEqual([]);
+    });
+
+    it('upserts estimation results idempotently and reads them back', async () => {
+      await startRun(db, { runId: 'r1', studyId: 'default', vintage: 'v1', inputsHash: 'h' });
+      const key = {
+        runId: 'r1',
+        stepId: 'table3/(4)',
+        tableId: 'table3',
+        columnId: '(4)',
+        sample: 'all',
+        spec: {},
+      };
+      await saveEstimation(db, key, result, 12);
+      await saveEstimation(db, key, result, 13);
+      const count = await db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM coefficients WHERE run_id = $1',
+        ['r1'],
+      );
+      expect(count[0].n).toBe(2);
+      const [back] = await loadEstimations(db, 'r1');
+      expect(back.result).toEqual(result);
+      expect(back.durationMs).toBe(13);
+      await finishRun(db, 'r1', { status: 'completed', summary: { steps: 1 } });
+      expect((await getRun(db, 'r1'))?.status).toBe('completed');
+    });
+  });
+}
+
+let pgliteDir: string;
+storeContract('store on PGlite', async () => {
+  pgliteDir = await mkdtemp(join(tmpdir(), 'aicarbon-store-'));
+  return openDb({ dataDir: pgliteDir });
+});
+
+let dropPg: (() => Promise<void>) | undefined;
+storeContract('store on PostgreSQL', async () => {
+  const temp = await createTempDatabase();
+  dropPg = temp.drop;
+  return openDb({ databaseUrl: temp.url, dataDir: '/nonexistent' });
+});
+
+describe('store configuration errors', () => {
+  it('names an unreachable DATABASE_URL within seconds, without its password', async () => {
+    const started = Date.now();
+    await expect(
+      openDb({
+        databaseUrl: 'postgres://me:secret@127.0.0.1:1/nowhere',
+        dataDir: '/tmp',
+        connectTimeoutMs: 2000,
+      }),
+    ).rejects.toThrow(
+      /Cannot reach PostgreSQL at DATABASE_URL=postgres:\/\/me:\*\*\*@127\.0\.0\.1:1\/nowhere/,
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('refuses a second opener of the same PGlite store', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aicarbon-lock-'));
+    const first = await openDb({ dataDir: dir });
+    // Same process: simulate another live process holding the lock.
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dir, 'pglite.lock'), String(process.ppid));
+    await expect(openDb({ dataDir: dir })).rejects.toThrow(/in use by process/);
+    await first.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+});
+
+afterAll(async () => {
+  await dropPg?.();
+  if (pgliteDir) await rm(pgliteDir, { recursive: true, force: true });
+});
