@@ -1,0 +1,120 @@
+/**
+ * Covariance estimators for a linear fit, as separate pieces an estimator composes. Each takes the
+ * design Z the coefficients were computed from (X for OLS/FE, the projected X̂ for 2SLS), the residuals
+ * e, and bread B = (Z'Z)⁻¹, and returns V with the degrees of freedom its t statistics use.
+ *
+ * | name           | V                                                   | t df    |
+ * |----------------|-----------------------------------------------------|---------|
+ * | conventional   | s²·B, s² = e'e / df_resid                           | df_resid|
+ * | robust (HC1)   | N/df_resid · B (Σᵢ eᵢ² zᵢzᵢ') B                     | df_resid|
+ * | cluster        | c · B (Σ_g u_g u_g') B, u_g = Σ_{i∈g} zᵢeᵢ          | G − 1   |
+ *
+ * df_resid is the estimator's residual degrees of freedom (OLS: N − K − 1; entity FE: N − G − K, the
+ * entity intercepts counted). The cluster factor c is Stata's G/(G−1)·(N−1)/(N−K) where K counts the
+ * estimated coefficients including `_cons` but not fixed effects absorbed by the within transformation
+ * when the clusters nest the entities (xtreg, fe convention). The plm convention (vcovHC type "sss")
+ * uses K without the constant. Each estimator passes the K and df it follows; see fe.ts.
+ */
+import { Matrix } from 'ml-matrix';
+import { InputError } from '../common/errors';
+import type { Columns } from './linalg';
+
+export type VceName = 'conventional' | 'robust' | 'cluster';
+
+export interface CovarianceInput {
+  design: Columns;
+  residuals: Float64Array;
+  bread: Matrix;
+}
+
+export interface Covariance {
+  vce: VceName;
+  vcov: Matrix;
+  /** Degrees of freedom of the t statistics (Infinity: normal). */
+  dfT: number;
+  /** Number of clusters, when clustered. */
+  nclusters?: number;
+}
+
+/** Conventional: s²(Z'Z)⁻¹ with s² = e'e / dfResid. */
+export function conventionalCovariance(fit: CovarianceInput, dfResid: number): Covariance {
+  let ssr = 0;
+  for (const e of fit.residuals) ssr += e * e;
+  return { vce: 'conventional', vcov: fit.bread.clone().mul(ssr / dfResid), dfT: dfResid };
+}
+
+/** HC1 heteroskedasticity-robust: factor·B(Σ eᵢ²zᵢzᵢ')B with factor N/dfResid by default. */
+export function robustCovariance(fit: CovarianceInput, dfResid: number, factor?: number): Covariance {
+  const n = fit.residuals.length;
+  const k = fit.design.length;
+  const meat = new Matrix(k, k);
+  const z = new Float64Array(k);
+  for (let i = 0; i < n; i++) {
+    const e2 = fit.residuals[i] ** 2;
+    for (let a = 0; a < k; a++) z[a] = fit.design[a][i];
+    for (let a = 0; a < k; a++) for (let b = a; b < k; b++) meat.set(a, b, meat.get(a, b) + e2 * z[a] * z[b]);
+  }
+  symmetrize(meat);
+  const vcov = sandwich(fit.bread, meat).mul(factor ?? n / dfResid);
+  return { vce: 'robust', vcov, dfT: dfResid };
+}
+
+export interface ClusterOptions {
+  /** Cluster code of each row (0..G-1). */
+  clusters: Int32Array;
+  /** K in the factor G/(G−1)·(N−1)/(N−K). */
+  k: number;
+  /** t degrees of freedom; default G − 1 (Stata). */
+  dfT?: number;
+}
+
+/** Cluster-robust: G/(G−1)·(N−1)/(N−K) · B(Σ_g u_g u_g')B. */
+export function clusterCovariance(fit: CovarianceInput, options: ClusterOptions): Covariance {
+  const n = fit.residuals.length;
+  const k = fit.design.length;
+  // Codes are compact (0..G−1), as clusterCodes returns them.
+  let G = 0;
+  for (const c of options.clusters) if (c + 1 > G) G = c + 1;
+  const u = new Float64Array(G * k);
+  for (let i = 0; i < n; i++) {
+    const g = options.clusters[i];
+    const e = fit.residuals[i];
+    for (let a = 0; a < k; a++) u[g * k + a] += fit.design[a][i] * e;
+  }
+  const meat = new Matrix(k, k);
+  for (let g = 0; g < G; g++) {
+    for (let a = 0; a < k; a++) {
+      const ua = u[g * k + a];
+      for (let b = a; b < k; b++) meat.set(a, b, meat.get(a, b) + ua * u[g * k + b]);
+    }
+  }
+  symmetrize(meat);
+  if (G < 2) throw new InputError('clustered covariance needs at least 2 clusters', 'vce');
+  const factor = (G / (G - 1)) * ((n - 1) / (n - options.k));
+  return {
+    vce: 'cluster',
+    vcov: sandwich(fit.bread, meat).mul(factor),
+    dfT: options.dfT ?? G - 1,
+    nclusters: G,
+  };
+}
+
+function sandwich(bread: Matrix, meat: Matrix): Matrix {
+  return bread.mmul(meat).mmul(bread);
+}
+
+function symmetrize(m: Matrix): void {
+  for (let a = 0; a < m.rows; a++) for (let b = 0; b < a; b++) m.set(a, b, m.get(b, a));
+}
+
+/** Re-numbers arbitrary group keys to codes 0..G-1 in order of first appearance. */
+export function clusterCodes(keys: ArrayLike<string | number>): { codes: Int32Array; ngroups: number } {
+  const map = new Map<string | number, number>();
+  const codes = new Int32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    let c = map.get(keys[i]);
+    if (c === undefined) map.set(keys[i], (c = map.size));
+    codes[i] = c;
+  }
+  return { codes, ngroups: map.size };
+}

@@ -1,0 +1,65 @@
+/**
+ * The dispatcher: a spec names an estimator, the registry maps the name to a function. Adding an
+ * estimator is one line in ESTIMATORS. Sample preparation shared by all (subset, winsorize) happens
+ * here, in that order: winsorizing uses the estimation subset's own percentiles.
+ */
+import type { Matrix } from 'ml-matrix';
+import { InputError } from '../common/errors';
+import type { Panel } from '../panel';
+import { fixedEffects } from './fe';
+import { pooledOls } from './ols';
+import type { EstimationResult } from './result';
+import { parseSpec, type Spec } from './spec';
+
+export interface EstimateOptions {
+  /** Spatial weights (N×N, rows and columns in `weightsIds` order), for spatial estimators. */
+  weights?: Matrix | number[][];
+  weightsIds?: string[];
+}
+
+export type Estimator = (panel: Panel, spec: Spec, options: EstimateOptions) => EstimationResult;
+
+const base = (s: Spec) => ({ y: s.y, x: s.x, vce: s.vce, cluster: s.cluster, convention: s.convention });
+
+export const ESTIMATORS: Record<string, Estimator> = {
+  ols: (p, s) => pooledOls(p, base(s)),
+  fe: (p, s) => fixedEffects(p, { ...base(s), effects: s.effects }),
+};
+
+export function estimate(panel: Panel, spec: unknown, options: EstimateOptions = {}): EstimationResult {
+  const s = parseSpec(spec);
+  const fn = Object.hasOwn(ESTIMATORS, s.estimator) ? ESTIMATORS[s.estimator] : undefined;
+  if (!fn) {
+    throw new InputError(
+      `spec.estimator: unknown estimator '${s.estimator}' (known: ${Object.keys(ESTIMATORS).join(', ')})`,
+      'spec.estimator',
+    );
+  }
+  return fn(prepareSample(panel, s), s, options);
+}
+
+/** Applies the spec's subset and winsorize steps; checks that entity/time match the panel. */
+export function prepareSample(panel: Panel, spec: Spec): Panel {
+  for (const key of ['entity', 'time'] as const) {
+    const want = spec[key];
+    if (want !== undefined && want !== panel.index[key]) {
+      throw new InputError(
+        `spec.${key}: '${want}' but the panel's ${key} column is '${panel.index[key]}'`,
+        `spec.${key}`,
+      );
+    }
+  }
+  let p = panel;
+  if (spec.subset) p = p.subset(spec.subset.by, spec.subset.values);
+  const steps =
+    spec.winsorize === undefined ? [] : Array.isArray(spec.winsorize) ? spec.winsorize : [spec.winsorize];
+  for (const w of steps) {
+    for (const v of w.vars ?? [spec.y]) {
+      p = p.withColumn(
+        v,
+        p.winsorize(v, { lower: w.lower, upper: w.upper, by: w.by, definition: w.definition }),
+      );
+    }
+  }
+  return p;
+}

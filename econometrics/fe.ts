@@ -1,0 +1,219 @@
+/**
+ * Fixed effects by the within transformation (entity, time, or two-way), as Stata's `xtreg, fe` reports
+ * it by default (see conventions.ts for the plm option).
+ *
+ * Stata convention: the regression of ỹ + ȳ on x̃ + x̄ and a constant, where ~ is the deviation from the
+ * absorbed group's mean and ¯ the grand mean. Slopes equal the within estimator; `_cons` = ȳ − x̄'b and
+ * its SE come from the same regression. Two-way effects add time dummies (first period the base) to the
+ * entity within regression (FWL: the same slopes as the two-way within transformation of plm, also on
+ * unbalanced panels); the dummies are estimated but not listed in `coefficients`.
+ *
+ * df_resid = N − G − K (G absorbed groups, K slopes incl. time dummies). Statistics (xtreg names):
+ * r2_within = 1 − SSR/Σỹ², r2_between = corr(ȳ_g, x̄_g'b)², r2_overall = corr(y, x'b)²; f_stat the Wald F
+ * of all slopes; f_u the F test that all group effects are zero (against pooled OLS).
+ */
+import { InputError } from '../common/errors';
+import type { Panel } from '../panel';
+import { fUpper } from './distributions';
+import { modelFrame, requireObservations, type ModelFrame } from './frame';
+import {
+  correlation,
+  demean,
+  findCollinear,
+  groupMeans,
+  mean,
+  qrLeastSquares,
+  sumSquares,
+  type Columns,
+} from './linalg';
+import { chooseCovariance, CONS, frameClusters, olsOnFrame, warningsFor, type LinearOptions } from './ols';
+import type { EstimationResult } from './result';
+import { coefficientRows, waldF } from './table';
+
+export type Effects = 'none' | 'entity' | 'time' | 'twoways';
+
+export interface FixedEffectsOptions extends LinearOptions {
+  /** Default `entity`; `none` is pooled OLS. */
+  effects?: Effects;
+}
+
+export function fixedEffects(panel: Panel, options: FixedEffectsOptions): EstimationResult {
+  const frame = modelFrame(panel, [options.y, ...options.x]);
+  if ((options.effects ?? 'entity') === 'none')
+    return { ...olsOnFrame(panel, frame, options), estimator: 'fe' };
+  return fixedEffectsOnFrame(panel, frame, options);
+}
+
+/** The absorbed grouping and the extra dummy columns of an `effects` choice, over the frame's rows. */
+export function absorption(
+  frame: ModelFrame,
+  effects: Effects,
+  timeName: string,
+): { codes: Int32Array; ngroups: number; dummies: Columns; dummyNames: string[] } {
+  if (effects === 'time')
+    return { codes: frame.timeCodes, ngroups: frame.timeLevels.length, dummies: [], dummyNames: [] };
+  const base = { codes: frame.entityCodes, ngroups: frame.ngroups };
+  if (effects !== 'twoways') return { ...base, dummies: [], dummyNames: [] };
+  const dummies: Columns = [];
+  const dummyNames: string[] = [];
+  for (let t = 1; t < frame.timeLevels.length; t++) {
+    dummies.push(Float64Array.from(frame.timeCodes, (c) => (c === t ? 1 : 0)));
+    dummyNames.push(`${timeName}_${frame.timeLevels[t]}`);
+  }
+  return { ...base, dummies, dummyNames };
+}
+
+export function fixedEffectsOnFrame(
+  panel: Panel,
+  frame: ModelFrame,
+  options: FixedEffectsOptions,
+): EstimationResult {
+  const convention = options.convention ?? 'stata';
+  const vce = options.vce ?? 'conventional';
+  const effects = options.effects ?? 'entity';
+  const n = frame.nobs;
+  const abs = absorption(frame, effects, panel.index.time);
+  const yRaw = frame.columns.get(options.y)!;
+  const xRaw: Columns = [...options.x.map((t) => frame.columns.get(t)!), ...abs.dummies];
+  const names = [...options.x, ...abs.dummyNames];
+  const isDummy = new Set(abs.dummyNames);
+  const yW = demean(yRaw, abs.codes, abs.ngroups);
+  const xW = xRaw.map((c) => demean(c, abs.codes, abs.ngroups));
+  const absorbed = effects === 'time' ? 'the time effects' : 'the entity fixed effects';
+  const { keep, dropped } = findCollinear(xW, names, {
+    zeroMeaning: `constant within groups, absorbed by ${absorbed}`,
+  });
+  const K = keep.length;
+  if (keep.filter((j) => !isDummy.has(names[j])).length === 0 && options.x.length > 0) {
+    throw new InputError(
+      `fixed effects: no regressor varies within groups (${dropped.map((d) => `${d.term} ${d.reason}`).join('; ')})`,
+      'x',
+    );
+  }
+  requireObservations(frame, abs.ngroups + K + 1, 'fixed effects');
+  const dfResid = n - abs.ngroups - K;
+
+  const stata = convention === 'stata';
+  const ybar = mean(yRaw);
+  const Z: Columns = keep.map((j) => (stata ? addConstant(xW[j], mean(xRaw[j])) : xW[j]));
+  const zNames = keep.map((j) => names[j]);
+  if (stata) {
+    Z.push(new Float64Array(n).fill(1));
+    zNames.push(CONS);
+  }
+  const fit = qrLeastSquares(Z, stata ? addConstant(yW, ybar) : yW);
+  const clusters = frameClusters(panel, frame, options.cluster);
+  const nested = vce === 'cluster' && nestedIn(abs.codes, clusters.codes);
+  const slopesOnly = zNames.filter((s) => s !== CONS && !isDummy.has(s)).length;
+  const cov = chooseCovariance(
+    vce,
+    { design: Z, residuals: fit.residuals, bread: fit.bread },
+    {
+      dfResid,
+      hc1Factor: stata ? n / dfResid : n / (n - slopesOnly),
+      // Stata counts the absorbed effects in K only when they are not nested in the clusters (areg).
+      clusterK: stata ? Z.length + (nested ? 0 : abs.ngroups - 1) : slopesOnly,
+      clusterDfT: stata ? undefined : dfResid,
+      clusters: () => clusters.codes,
+    },
+  );
+
+  const ssr = sumSquares(fit.residuals);
+  const tssWithin = sumSquares(yW);
+  const xb = new Float64Array(n);
+  zNames.forEach((name, j) => {
+    if (name === CONS) return;
+    const raw = xRaw[keep[j]];
+    for (let i = 0; i < n; i++) xb[i] += fit.coef[j] * raw[i];
+  });
+  const statistics: Record<string, number> = {
+    nobs: n,
+    ngroups: abs.ngroups,
+    df_model: K,
+    df_resid: dfResid,
+    t_df: cov.dfT,
+    r2_within: 1 - ssr / tssWithin,
+    r2_between:
+      correlation(groupMeans(yRaw, abs.codes, abs.ngroups), groupMeans(xb, abs.codes, abs.ngroups)) ** 2,
+    r2_overall: correlation(yRaw, xb) ** 2,
+    sigma_e: Math.sqrt(ssr / dfResid),
+    ssr,
+  };
+  if (!stata && effects === 'twoways') {
+    // plm's R² for two-way within: against the two-way demeaned y (y residualised on the time dummies too).
+    const dW = abs.dummies.map((c) => demean(c, abs.codes, abs.ngroups));
+    const dk = findCollinear(dW, abs.dummyNames).keep.map((j) => dW[j]);
+    statistics.r2_within = 1 - ssr / sumSquares(qrLeastSquares(dk, yW).residuals);
+  }
+  const fIdx = zNames
+    .map((_, j) => j)
+    .filter((j) => zNames[j] !== CONS && (stata || !isDummy.has(zNames[j])));
+  const F = waldF(fit.coef, cov.vcov, fIdx, vce === 'cluster' ? cov.nclusters! - 1 : dfResid);
+  Object.assign(statistics, { f_stat: F.f, f_df1: F.df1, f_df2: F.df2, f_p: F.p });
+  Object.assign(
+    statistics,
+    groupEffectsF(yRaw, xRaw, keep, names, stata ? undefined : isDummy, ssr, dfResid),
+  );
+  if (cov.nclusters !== undefined) statistics.n_clusters = cov.nclusters;
+  return {
+    estimator: 'fe',
+    nobs: n,
+    ngroups: abs.ngroups,
+    coefficients: coefficientRows(zNames, fit.coef, cov, (s) => !isDummy.has(s)),
+    statistics,
+    warnings: warningsFor(
+      frame,
+      dropped.map((d) => `${d.term} ${d.reason}; omitted`),
+    ),
+  };
+}
+
+/** F test that all absorbed group effects are zero: FE against pooled OLS on the same regressors. */
+function groupEffectsF(
+  y: Float64Array,
+  xRaw: Columns,
+  keep: number[],
+  names: string[],
+  exclude: Set<string> | undefined,
+  ssr: number,
+  dfResid: number,
+): Record<string, number> {
+  const cols = keep.filter((j) => !exclude?.has(names[j])).map((j) => xRaw[j]);
+  cols.push(new Float64Array(y.length).fill(1));
+  const k = findCollinear(cols, [...cols.map((_, j) => `c${j}`)]).keep.map((j) => cols[j]);
+  const ssrPooled = sumSquares(qrLeastSquares(k, y).residuals);
+  const df1 = y.length - k.length - dfResid;
+  const f = (ssrPooled - ssr) / df1 / (ssr / dfResid);
+  return { f_u: f, f_u_df1: df1, f_u_df2: dfResid, f_u_p: fUpperSafe(f, df1, dfResid) };
+}
+
+function fUpperSafe(f: number, d1: number, d2: number): number {
+  return d1 > 0 ? fUpper(f, d1, d2) : NaN;
+}
+
+function addConstant(x: Float64Array, c: number): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = x[i] + c;
+  return out;
+}
+
+/** True when every group of `inner` lies within one group of `outer`. */
+function nestedIn(inner: Int32Array, outer: Int32Array): boolean {
+  const seen = new Map<number, number>();
+  for (let i = 0; i < inner.length; i++) {
+    const o = seen.get(inner[i]);
+    if (o === undefined) seen.set(inner[i], outer[i]);
+    else if (o !== outer[i]) return false;
+  }
+  return true;
+}
+
+/**
+ * Within slopes only (no covariance), for resampling loops: entity-demeaned y on entity-demeaned x.
+ * Codes must be compact 0..ngroups-1.
+ */
+export function withinSlopes(y: Float64Array, x: Columns, codes: Int32Array, ngroups: number): Float64Array {
+  const yW = demean(y, codes, ngroups);
+  const xW = x.map((c) => demean(c, codes, ngroups));
+  return qrLeastSquares(xW, yW).coef;
+}

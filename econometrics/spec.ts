@@ -1,0 +1,69 @@
+/**
+ * The estimation spec: the JSON object `aicarbon estimate --spec` reads and the study definition uses
+ * for each table column. Documented in docs/estimate-spec.md. Unknown keys are errors (a typo must not
+ * silently change a table); estimators that need more keys add them here.
+ */
+import { z } from 'zod';
+import { InputError } from '../common/errors';
+
+const term = z.string().trim().min(1, 'expected a non-empty term');
+
+export const winsorizeSchema = z.strictObject({
+  /** Columns to winsorize (default: the dependent variable). */
+  vars: z.array(term).optional(),
+  lower: z.number().min(0).max(100),
+  upper: z.number().min(0).max(100),
+  by: z.string().optional(),
+  definition: z.enum(['stata', 'type7']).default('stata'),
+});
+
+export const specSchema = z.strictObject({
+  estimator: z.string().min(1),
+  y: term,
+  x: z.array(term).default([]),
+  entity: z.string().optional(),
+  time: z.string().optional(),
+  effects: z.enum(['none', 'entity', 'time', 'twoways']).default('entity'),
+  vce: z.enum(['conventional', 'robust', 'cluster']).default('conventional'),
+  /** Cluster variable for vce=cluster; default the entity. */
+  cluster: z.string().optional(),
+  convention: z.enum(['stata', 'plm']).default('stata'),
+  endogenous: z.array(term).optional(),
+  instruments: z.array(term).optional(),
+  winsorize: z.union([winsorizeSchema, z.array(winsorizeSchema)]).optional(),
+  /** Estimate on a subset of rows: those whose column `by` takes one of `values` (e.g. region East). */
+  subset: z
+    .strictObject({ by: z.string(), values: z.array(z.union([z.string(), z.number()])).min(1) })
+    .optional(),
+  /** Mediation: the mediator M (y ~ x + C, M ~ x + C, y ~ x + M + C). */
+  mediator: term.optional(),
+  /** Moderation: the moderator M (y ~ x + M + x·M + C); x[0] is the core regressor. */
+  moderator: term.optional(),
+  /** Moderation: centre x and M at their sample means before forming the product (default true). */
+  center: z.boolean().default(true),
+  /** Moderation: moderator percentiles at which marginal effects are reported. */
+  quantiles: z.array(z.number().min(0).max(100)).default([10, 25, 50, 75, 90]),
+  bootstrap: z
+    .strictObject({
+      reps: z.number().int().min(0).default(1000),
+      seed: z.number().int().min(0).default(20240101),
+      level: z.number().gt(0).lt(1).default(0.95),
+    })
+    .optional(),
+});
+
+export type Spec = z.infer<typeof specSchema>;
+export type SpecInput = z.input<typeof specSchema>;
+
+/** Validates a spec; the error names the key (e.g. `spec.x[1]`) and says what was expected. */
+export function parseSpec(input: unknown, source = 'spec'): Spec {
+  const r = specSchema.safeParse(input);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const path = issue.path.reduce<string>(
+    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : `${acc}.${String(p)}`),
+    source,
+  );
+  const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+  throw new InputError(`${path}: ${issue.message}${keys}`, path);
+}

@@ -1,0 +1,46 @@
+/** Coefficient rows and Wald tests from an estimate and its covariance. */
+import { Matrix } from 'ml-matrix';
+import type { Covariance } from './covariance';
+import { fUpper, tTwoSided } from './distributions';
+import { quadraticFormInverse } from './linalg';
+import type { CoefficientRow } from './result';
+
+export function coefficientRows(
+  names: readonly string[],
+  coef: ArrayLike<number>,
+  cov: Covariance,
+  include: (name: string) => boolean = () => true,
+): CoefficientRow[] {
+  const rows: CoefficientRow[] = [];
+  for (let j = 0; j < names.length; j++) {
+    if (!include(names[j])) continue;
+    const se = Math.sqrt(cov.vcov.get(j, j));
+    const t = coef[j] / se;
+    rows.push({
+      term: names[j],
+      estimate: coef[j],
+      std_error: se,
+      statistic: t,
+      p_value: tTwoSided(t, cov.dfT),
+    });
+  }
+  return rows;
+}
+
+export interface WaldF {
+  f: number;
+  df1: number;
+  df2: number;
+  p: number;
+}
+
+/** F = b_S' V_SS⁻¹ b_S / q for the coefficients at `indices`, referred to F(q, df2). */
+export function waldF(coef: ArrayLike<number>, vcov: Matrix, indices: number[], df2: number): WaldF {
+  const q = indices.length;
+  if (q === 0) return { f: NaN, df1: 0, df2, p: NaN };
+  const b = indices.map((i) => coef[i]);
+  const V = new Matrix(q, q);
+  for (let a = 0; a < q; a++) for (let c = 0; c < q; c++) V.set(a, c, vcov.get(indices[a], indices[c]));
+  const f = quadraticFormInverse(V, b) / q;
+  return { f, df1: q, df2, p: fUpper(f, q, df2) };
+}

@@ -1,0 +1,2 @@
+export { Panel, type Cell, type FromRowsOptions, type PanelIndex, type WinsorizeOptions } from './panel';
+export { percentile, type PercentileDefinition } from './percentile';
