@@ -2,8 +2,8 @@
  * Distribution functions from @stdlib (maintained, tested against R), plus the two-sided p-values the
  * estimators report. A t with infinite degrees of freedom is the standard normal.
  */
-import chisquareCdf from '@stdlib/stats-base-dists-chisquare-cdf';
-import fCdf from '@stdlib/stats-base-dists-f-cdf';
+import betainc from '@stdlib/math-base-special-betainc';
+import gammainc from '@stdlib/math-base-special-gammainc';
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
@@ -20,14 +20,22 @@ export function normalTwoSided(z: number): number {
   return 2 * normalCdf(-Math.abs(z), 0, 1);
 }
 
-/** Upper-tail p-value of an F(df1, df2) statistic. */
+/**
+ * Upper-tail p-value of an F(df1, df2) statistic, as the upper regularized incomplete beta
+ * I_{1−x}(df2/2, df1/2) with x = df1·f/(df1·f + df2), so tiny p-values keep their digits (1 − cdf would not).
+ */
 export function fUpper(f: number, df1: number, df2: number): number {
+  if (Number.isNaN(f)) return NaN;
   if (!Number.isFinite(df2)) return chiSquareUpper(f * df1, df1);
-  return 1 - fCdf(f, df1, df2);
+  if (f <= 0) return 1;
+  return betainc((df1 * f) / (df1 * f + df2), df1 / 2, df2 / 2, true, true);
 }
 
+/** Upper-tail p-value of a chi-square(df) statistic (upper regularized incomplete gamma). */
 export function chiSquareUpper(x: number, df: number): number {
-  return 1 - chisquareCdf(x, df);
+  if (Number.isNaN(x)) return NaN;
+  if (x <= 0) return 1;
+  return gammainc(x / 2, df / 2, true, true);
 }
 
 export function normalCdfStd(x: number): number {

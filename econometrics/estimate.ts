@@ -7,9 +7,13 @@ import type { Matrix } from 'ml-matrix';
 import { InputError } from '../common/errors';
 import type { Panel } from '../panel';
 import { fixedEffects } from './fe';
+import { fixedEffectsIv } from './iv';
+import { mediation } from './mediation';
+import { moderation } from './moderation';
 import { pooledOls } from './ols';
 import type { EstimationResult } from './result';
 import { parseSpec, type Spec } from './spec';
+import { varianceInflation } from './vif';
 
 export interface EstimateOptions {
   /** Spatial weights (N×N, rows and columns in `weightsIds` order), for spatial estimators. */
@@ -24,7 +28,35 @@ const base = (s: Spec) => ({ y: s.y, x: s.x, vce: s.vce, cluster: s.cluster, con
 export const ESTIMATORS: Record<string, Estimator> = {
   ols: (p, s) => pooledOls(p, base(s)),
   fe: (p, s) => fixedEffects(p, { ...base(s), effects: s.effects }),
+  iv: (p, s) =>
+    fixedEffectsIv(p, {
+      ...base(s),
+      effects: s.effects,
+      endogenous: required(s.endogenous, 'endogenous'),
+      instruments: required(s.instruments, 'instruments'),
+    }),
+  vif: (p, s) => varianceInflation(p, { y: s.y, x: s.x }),
+  mediation: (p, s) =>
+    mediation(p, {
+      ...base(s),
+      effects: s.effects,
+      mediator: required(s.mediator, 'mediator'),
+      bootstrap: s.bootstrap,
+    }),
+  moderation: (p, s) =>
+    moderation(p, {
+      ...base(s),
+      effects: s.effects,
+      moderator: required(s.moderator, 'moderator'),
+      center: s.center,
+      quantiles: s.quantiles,
+    }),
 };
+
+function required<T>(value: T | undefined, key: string): T {
+  if (value === undefined) throw new InputError(`spec.${key}: required by this estimator`, `spec.${key}`);
+  return value;
+}
 
 export function estimate(panel: Panel, spec: unknown, options: EstimateOptions = {}): EstimationResult {
   const s = parseSpec(spec);

@@ -14,6 +14,7 @@
  */
 import { InputError } from '../common/errors';
 import type { Panel } from '../panel';
+import type { Covariance } from './covariance';
 import { fUpper } from './distributions';
 import { modelFrame, requireObservations, type ModelFrame } from './frame';
 import {
@@ -50,6 +51,8 @@ export function absorption(
   effects: Effects,
   timeName: string,
 ): { codes: Int32Array; ngroups: number; dummies: Columns; dummyNames: string[] } {
+  if (effects === 'none')
+    return { codes: new Int32Array(frame.nobs), ngroups: 1, dummies: [], dummyNames: [] };
   if (effects === 'time')
     return { codes: frame.timeCodes, ngroups: frame.timeLevels.length, dummies: [], dummyNames: [] };
   const base = { codes: frame.entityCodes, ngroups: frame.ngroups };
@@ -68,6 +71,22 @@ export function fixedEffectsOnFrame(
   frame: ModelFrame,
   options: FixedEffectsOptions,
 ): EstimationResult {
+  return fixedEffectsFit(panel, frame, options).result;
+}
+
+/** A fit with its full coefficient vector and covariance (names include `_cons` and time dummies). */
+export interface LinearFitDetail {
+  result: EstimationResult;
+  names: string[];
+  coef: Float64Array;
+  cov: Covariance;
+}
+
+export function fixedEffectsFit(
+  panel: Panel,
+  frame: ModelFrame,
+  options: FixedEffectsOptions,
+): LinearFitDetail {
   const convention = options.convention ?? 'stata';
   const vce = options.vce ?? 'conventional';
   const effects = options.effects ?? 'entity';
@@ -148,14 +167,16 @@ export function fixedEffectsOnFrame(
   const fIdx = zNames
     .map((_, j) => j)
     .filter((j) => zNames[j] !== CONS && (stata || !isDummy.has(zNames[j])));
-  const F = waldF(fit.coef, cov.vcov, fIdx, vce === 'cluster' ? cov.nclusters! - 1 : dfResid);
+  // plm's pwaldtest refers any vcovHC-based F to G − 1 (df2adj), white1 included; Stata only when clustered.
+  const groupDf2 = vce === 'cluster' || (!stata && vce === 'robust');
+  const F = waldF(fit.coef, cov.vcov, fIdx, groupDf2 ? (cov.nclusters ?? frame.ngroups) - 1 : dfResid);
   Object.assign(statistics, { f_stat: F.f, f_df1: F.df1, f_df2: F.df2, f_p: F.p });
   Object.assign(
     statistics,
     groupEffectsF(yRaw, xRaw, keep, names, stata ? undefined : isDummy, ssr, dfResid),
   );
   if (cov.nclusters !== undefined) statistics.n_clusters = cov.nclusters;
-  return {
+  const result: EstimationResult = {
     estimator: 'fe',
     nobs: n,
     ngroups: abs.ngroups,
@@ -166,6 +187,7 @@ export function fixedEffectsOnFrame(
       dropped.map((d) => `${d.term} ${d.reason}; omitted`),
     ),
   };
+  return { result, names: zNames, coef: fit.coef, cov };
 }
 
 /** F test that all absorbed group effects are zero: FE against pooled OLS on the same regressors. */

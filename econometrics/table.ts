@@ -37,7 +37,8 @@ export interface WaldF {
 /** F = b_S' V_SS⁻¹ b_S / q for the coefficients at `indices`, referred to F(q, df2). */
 export function waldF(coef: ArrayLike<number>, vcov: Matrix, indices: number[], df2: number): WaldF {
   const q = indices.length;
-  if (q === 0) return { f: NaN, df1: 0, df2, p: NaN };
+  // A clustered V has rank at most G − 1 (df2 + 1 here): more restrictions cannot be tested (Stata: missing).
+  if (q === 0 || q > df2) return { f: NaN, df1: q, df2, p: NaN };
   const b = indices.map((i) => coef[i]);
   const V = new Matrix(q, q);
   for (let a = 0; a < q; a++) for (let c = 0; c < q; c++) V.set(a, c, vcov.get(indices[a], indices[c]));
