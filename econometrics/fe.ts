@@ -229,13 +229,3 @@ function nestedIn(inner: Int32Array, outer: Int32Array): boolean {
   }
   return true;
 }
-
-/**
- * Within slopes only (no covariance), for resampling loops: entity-demeaned y on entity-demeaned x.
- * Codes must be compact 0..ngroups-1.
- */
-export function withinSlopes(y: Float64Array, x: Columns, codes: Int32Array, ngroups: number): Float64Array {
-  const yW = demean(y, codes, ngroups);
-  const xW = x.map((c) => demean(c, codes, ngroups));
-  return qrLeastSquares(xW, yW).coef;
-}

@@ -4,7 +4,6 @@
  */
 import { InputError } from '../common/errors';
 import type { Panel } from '../panel';
-import { clusterCodes } from './covariance';
 
 export interface ModelFrame {
   /** Row indices of the panel that are used. */
@@ -17,6 +16,7 @@ export interface ModelFrame {
   timeCodes: Int32Array;
   /** Distinct time values of the used rows, in the order of their codes. */
   timeLevels: number[];
+  /** Entity key of each code (entityKeys[code]). */
   entityKeys: string[];
   /** Rows dropped because some term was missing. */
   dropped: number;
@@ -45,28 +45,43 @@ export function modelFrame(panel: Panel, terms: readonly string[], context = 'sp
     if (ok) keep.push(i);
   }
   const rows = Int32Array.from(keep);
+  const n = rows.length;
   const columns = new Map<string, Float64Array>();
-  unique.forEach((t, j) =>
-    columns.set(
-      t,
-      Float64Array.from(rows, (i) => full[j][i]),
-    ),
-  );
-  const entityKeys = Array.from(rows, (i) => panel.entityKeys[i]);
-  const ent = clusterCodes(entityKeys);
-  const times = Array.from(rows, (i) => panel.times[i]);
+  unique.forEach((t, j) => {
+    const src = full[j];
+    const out = new Float64Array(n);
+    for (let r = 0; r < n; r++) out[r] = src[rows[r]];
+    columns.set(t, out);
+  });
+  // Entity codes re-numbered over the kept rows (in order of first appearance), without string keys.
+  const remap = new Int32Array(panel.ngroups).fill(-1);
+  const entityCodes = new Int32Array(n);
+  const entityKeys: string[] = [];
+  let ngroups = 0;
+  for (let r = 0; r < n; r++) {
+    const c = panel.entityCodes[rows[r]];
+    if (remap[c] < 0) {
+      remap[c] = ngroups++;
+      entityKeys.push(panel.entityLevels[c]);
+    }
+    entityCodes[r] = remap[c];
+  }
+  const times = new Float64Array(n);
+  for (let r = 0; r < n; r++) times[r] = panel.times[rows[r]];
   const timeLevels = [...new Set(times)].sort((a, b) => a - b);
   const tIndex = new Map(timeLevels.map((t, c) => [t, c]));
+  const timeCodes = new Int32Array(n);
+  for (let r = 0; r < n; r++) timeCodes[r] = tIndex.get(times[r])!;
   return {
     rows,
-    nobs: rows.length,
+    nobs: n,
     columns,
-    entityCodes: ent.codes,
-    ngroups: ent.ngroups,
-    timeCodes: Int32Array.from(times, (t) => tIndex.get(t)!),
+    entityCodes,
+    ngroups,
+    timeCodes,
     timeLevels,
     entityKeys,
-    dropped: panel.nrows - rows.length,
+    dropped: panel.nrows - n,
   };
 }
 

@@ -6,14 +6,17 @@
  * and a cluster bootstrap of a·b: entities are drawn with replacement (a drawn twice enters twice as two
  * entities), a and b are re-estimated by the within estimator, and the percentile and bias-corrected
  * (BC) intervals are read from the replicates. The generator is MT19937 under the spec's seed.
+ * The bootstrap re-estimates by the entity within estimator whatever the point estimates' vce.
  */
 import mt19937 from '@stdlib/random-base-mt19937';
+import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { InputError } from '../common/errors';
 import type { Panel } from '../panel';
 import { percentile } from '../panel/percentile';
 import { normalCdfStd, normalQuantileStd, normalTwoSided } from './distributions';
-import { fixedEffectsFit, type Effects, withinSlopes } from './fe';
-import { modelFrame } from './frame';
+import { fixedEffectsFit, type Effects } from './fe';
+import { modelFrame, type ModelFrame } from './frame';
+import { demean } from './linalg';
 import type { VceName } from './covariance';
 import type { Convention } from './conventions';
 import type { CoefficientRow, EstimationResult } from './result';
@@ -111,9 +114,13 @@ export function mediation(panel: Panel, options: MediationOptions): EstimationRe
   };
 }
 
-/** Replicates of a·b under entity resampling. */
+/**
+ * Replicates of a·b under entity resampling. An entity's within deviations do not depend on which other
+ * entities are drawn, so each entity's cross-product matrix of its demeaned [x, M, controls, y] is formed
+ * once and a replicate's normal equations are the sum over the drawn entities, solved by Cholesky.
+ */
 export function bootstrapIndirect(
-  frame: ReturnType<typeof modelFrame>,
+  frame: ModelFrame,
   y: string,
   mediator: string,
   core: string,
@@ -121,35 +128,61 @@ export function bootstrapIndirect(
   reps: number,
   seed: number,
 ): { values: Float64Array; failed: number } {
-  const rng = mt19937.factory({ seed });
   const G = frame.ngroups;
-  const rowsOf: number[][] = Array.from({ length: G }, () => []);
-  frame.entityCodes.forEach((g, i) => rowsOf[g].push(i));
-  const col = (t: string) => frame.columns.get(t)!;
-  const yv = col(y);
-  const mv = col(mediator);
-  const xa = [col(core), ...controls.map(col)];
-  const xb = [col(core), mv, ...controls.map(col)];
+  const vars = [core, mediator, ...controls, y].map((t) =>
+    demean(frame.columns.get(t)!, frame.entityCodes, G),
+  );
+  const p = vars.length;
+  const cross = new Float64Array(G * p * p);
+  for (let i = 0; i < frame.nobs; i++) {
+    const off = frame.entityCodes[i] * p * p;
+    for (let a = 0; a < p; a++) {
+      const va = vars[a][i];
+      for (let b = a; b < p; b++) cross[off + a * p + b] += va * vars[b][i];
+    }
+  }
+  const iCore = 0;
+  const iMed = 1;
+  const iY = p - 1;
+  const iControls = controls.map((_, j) => 2 + j);
+  const pathA = { regressors: [iCore, ...iControls], outcome: iMed };
+  const pathB = { regressors: [iCore, iMed, ...iControls], outcome: iY };
+  const rng = mt19937.factory({ seed });
+  const S = new Float64Array(p * p);
   const values: number[] = [];
   let failed = 0;
   for (let r = 0; r < reps; r++) {
-    const idx: number[] = [];
-    const codes: number[] = [];
+    S.fill(0);
     for (let g = 0; g < G; g++) {
-      const pick = Math.floor((rng() / 4294967296) * G);
-      for (const i of rowsOf[pick]) {
-        idx.push(i);
-        codes.push(g);
-      }
+      const off = Math.floor((rng() / 4294967296) * G) * p * p;
+      for (let k = 0; k < p * p; k++) S[k] += cross[off + k];
     }
-    const c = Int32Array.from(codes);
-    const take = (v: Float64Array) => Float64Array.from(idx, (i) => v[i]);
-    const a = withinSlopes(take(mv), xa.map(take), c, G)[0];
-    const b = withinSlopes(take(yv), xb.map(take), c, G)[1];
-    if (Number.isFinite(a) && Number.isFinite(b)) values.push(a * b);
+    const a = solveNormal(S, p, pathA.regressors, pathA.outcome)?.[0];
+    const b = solveNormal(S, p, pathB.regressors, pathB.outcome)?.[1];
+    if (a !== undefined && b !== undefined && Number.isFinite(a) && Number.isFinite(b)) values.push(a * b);
     else failed++;
   }
   return { values: Float64Array.from(values), failed };
+}
+
+/** Slopes of the normal equations held in the upper triangle of S (p×p), or undefined if singular. */
+function solveNormal(
+  S: Float64Array,
+  p: number,
+  regressors: number[],
+  outcome: number,
+): number[] | undefined {
+  const k = regressors.length;
+  const at = (a: number, b: number) => (a <= b ? S[a * p + b] : S[b * p + a]);
+  const xtx = new Matrix(k, k);
+  const xty = new Matrix(k, 1);
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) xtx.set(a, b, at(regressors[a], regressors[b]));
+    xty.set(a, 0, at(regressors[a], outcome));
+  }
+  const chol = new CholeskyDecomposition(xtx);
+  if (!chol.isPositiveDefinite()) return undefined;
+  return chol.solve(xty).getColumn(0);
 }
 
 /** Mean, SD, percentile CI (R's default quantile type 7) and bias-corrected CI of the replicates. */
