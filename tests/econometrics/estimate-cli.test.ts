@@ -1,0 +1,106 @@
+/** `aicarbon estimate`: JSON on stdout, exit status 2 with a message naming the problem on bad input. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { readWeightsCsv, runEstimate } from '../../cli/commands/estimate';
+import { isInputError } from '../../common/errors';
+import { goldenCases } from './golden';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'aicarbon-estimate-'));
+const write = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const grunfeld = 'tests/fixtures/grunfeld.csv';
+const feSpec = {
+  estimator: 'fe',
+  y: 'inv',
+  x: ['value', 'capital'],
+  entity: 'firm',
+  time: 'year',
+  vce: 'cluster',
+};
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('npx', ['tsx', 'cli/commands/estimate.ts', ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('aicarbon estimate', () => {
+  it('prints the result JSON (matching R) and exits 0', async () => {
+    const out = await cli(['--data', grunfeld, '--spec', write('fe.json', JSON.stringify(feSpec))]);
+    expect(out.code).toBe(0);
+    const result = JSON.parse(out.stdout);
+    const want = goldenCases().find((c) => c.name === 'grunfeld fe entity cluster stata')!;
+    expect(result.estimator).toBe('fe');
+    expect(result.coefficients.map((r: { term: string }) => r.term)).toEqual(['value', 'capital', '_cons']);
+    expect(result.coefficients[2].std_error).toBeCloseTo(want.coefficients[2].std_error, 9);
+    expect(result.statistics.r2_within).toBeCloseTo(want.statistics.r2_within, 12);
+  });
+
+  it('exits 2 naming the column of a bad term', async () => {
+    const out = await cli([
+      '--data',
+      grunfeld,
+      '--spec',
+      write('bad.json', JSON.stringify({ ...feSpec, x: ['valu'] })),
+    ]);
+    expect(out.code).toBe(2);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toContain("column 'valu' not found");
+  });
+
+  it('names the key of a bad spec, the row of a non-numeric cell, and a broken JSON file', () => {
+    const err = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        expect(isInputError(e)).toBe(true);
+        return (e as Error).message;
+      }
+      throw new Error('expected an InputError');
+    };
+    expect(
+      err(() =>
+        runEstimate({
+          data: grunfeld,
+          spec: write('s1.json', JSON.stringify({ ...feSpec, effects: 'firm' })),
+        }),
+      ),
+    ).toMatch(/^spec\.effects: /);
+    const data = write('d.csv', 'firm,year,inv,value,capital\n1,1935,1,2,3\n1,1936,x,2,3\n');
+    expect(err(() => runEstimate({ data, spec: write('s2.json', JSON.stringify(feSpec)) }))).toContain(
+      "d.csv: row 2 (firm 1, year 1936), column 'inv': expected a number, found 'x'",
+    );
+    expect(err(() => runEstimate({ data: grunfeld, spec: write('s3.json', '{"estimator": ') }))).toContain(
+      'not valid JSON',
+    );
+  });
+
+  it('reads a weights matrix and names a bad cell', () => {
+    const ok = readWeightsCsv(write('w.csv', 'id,A,B\nA,0,1\nB,1,0\n'));
+    expect(ok).toEqual({
+      ids: ['A', 'B'],
+      matrix: [
+        [0, 1],
+        [1, 0],
+      ],
+    });
+    expect(() => readWeightsCsv(write('w2.csv', 'id,A,B\nA,0,x\nB,1,0\n'))).toThrow(
+      "w2.csv: row 2 (A), column B: expected a number, found 'x'",
+    );
+    expect(() => readWeightsCsv(write('w3.csv', 'id,A,B\nB,0,1\nA,1,0\n'))).toThrow(
+      "row 2 is 'B', expected 'A'",
+    );
+  });
+});
