@@ -299,10 +299,17 @@ add("provinces fe winsorized CI 5/95 type7", "provinces30",
     fe_stata(w3, "CI", c("AIT", C), "conventional"))
 
 # ---------------------------------------------------------------- FE-2SLS, AIT instrumented by L.AIT
-iv_case <- function(ds, y, exo, endo, inst, vce, convention = "stata") {
+iv_case <- function(ds, y, exo, endo, inst, vce, convention = "stata", twoways = FALSE) {
   df <- ds$df
-  df$L.AIT <- lag_by(df, ds$id, ds$tm, "AIT", 1)
+  for (z in grep("^L\\.", inst, value = TRUE)) df[[z]] <- lag_by(df, ds$id, ds$tm, sub("^L\\.", "", z), 1)
   df <- complete(df, c(y, exo, endo, inst))
+  reported <- c(endo, exo)
+  if (twoways) {
+    D <- model.matrix(~ factor(df[[ds$tm]]))[, -1, drop = FALSE]
+    colnames(D) <- paste0(ds$tm, "_", levels(factor(df[[ds$tm]]))[-1])
+    df <- cbind(df, D)
+    exo <- c(exo, colnames(D))
+  }
   pd <- pdata.frame(df, index = c(ds$id, ds$tm))
   xs <- c(endo, exo)
   f <- as.formula(paste(y, "~", paste(xs, collapse = "+"), "|", paste(c(inst, exo), collapse = "+")))
@@ -318,7 +325,7 @@ iv_case <- function(ds, y, exo, endo, inst, vce, convention = "stata") {
   q <- qr(Xhat)
   b <- qr.coef(q, ya)
   names(b) <- colnames(Xa)
-  check(coef(m)[xs], b[xs], "IV slopes vs plm")
+  if (!twoways) check(coef(m)[xs], b[xs], "IV slopes vs plm")
   e <- drop(ya - Xa %*% b)
   B <- chol2inv(qr.R(q))
   cl <- factor(df[[ds$id]])
@@ -331,8 +338,8 @@ iv_case <- function(ds, y, exo, endo, inst, vce, convention = "stata") {
                 cluster = vcovHC(m, method = "arellano", type = "sss"))
     dft <- dfr
   }
-  if (vce == "conventional") check(diag(vcov(m)), diag(V)[xs], "IV conventional vs plm")
-  keep <- if (convention == "stata") c(xs, "_cons") else xs
+  if (vce == "conventional" && !twoways) check(diag(vcov(m)), diag(V)[xs], "IV conventional vs plm")
+  keep <- if (convention == "stata") c(reported, "_cons") else reported
   # First stage: endogenous regressor on instruments and exogenous regressors, entity FE; F of the
   # excluded instruments (with the same vce) and partial R2.
   fs <- fe_stata(list(df = df, id = ds$id, tm = ds$tm), endo, c(inst, exo), vce)
@@ -365,6 +372,15 @@ for (vce in c("conventional", "robust", "cluster")) {
       spec_of("iv", "CI", c("AIT", C), endogenous = I("AIT"), instruments = I("L.AIT"), vce = vce, convention = "plm"),
       iv_case(pv, "CI", C, "AIT", "L.AIT", vce, "plm"))
 }
+add("grunfeld unbalanced iv value=L.value cluster", "grunfeld_unbalanced",
+    spec_of("iv", "inv", c("value", "capital"), endogenous = I("value"), instruments = I("L.value"), vce = "cluster"),
+    iv_case(datasets$grunfeld_unbalanced, "inv", "capital", "value", "L.value", "cluster"))
+add("grunfeld unbalanced iv value=L.value conventional plm", "grunfeld_unbalanced",
+    spec_of("iv", "inv", c("value", "capital"), endogenous = I("value"), instruments = I("L.value"), convention = "plm"),
+    iv_case(datasets$grunfeld_unbalanced, "inv", "capital", "value", "L.value", "conventional", "plm"))
+add("provinces iv twoways robust", "provinces30",
+    spec_of("iv", "CI", c("AIT", C), endogenous = I("AIT"), instruments = I("L.AIT"), vce = "robust", effects = "twoways"),
+    iv_case(pv, "CI", C, "AIT", "L.AIT", "robust", twoways = TRUE))
 add("provinces iv no controls", "provinces30",
     spec_of("iv", "CI", c("AIT"), endogenous = I("AIT"), instruments = I("L.AIT"), vce = "cluster"),
     iv_case(pv, "CI", character(0), "AIT", "L.AIT", "cluster"))
