@@ -143,7 +143,7 @@ ols_case <- function(ds, y, xs, vce, convention = "stata") {
 }
 
 # ---------------------------------------------------------------- FE, Stata convention
-fe_stata <- function(ds, y, xs, vce, effects = "entity") {
+fe_stata <- function(ds, y, xs, vce, effects = "entity", cluster = NULL) {
   df <- complete(ds$df, c(y, xs))
   X <- as.matrix(df[, xs, drop = FALSE])
   if (effects == "twoways") {
@@ -163,9 +163,11 @@ fe_stata <- function(ds, y, xs, vce, effects = "entity") {
   N <- nrow(Z); G <- nlevels(g); K <- ncol(X)
   dfr <- N - G - K
   B <- chol2inv(qr.R(q))
-  cl <- factor(df[[ds$id]])
-  # Absorbed time effects are not nested in entity clusters, so they count in K (as areg does).
-  V <- vcov_by(vce, Z, e, B, dfr, ncol(Z) + if (effects == "time") G - 1 else 0, cl)
+  cl <- factor(df[[if (is.null(cluster)) ds$id else cluster]])
+  # Absorbed effects not nested in the clusters count in K (as areg does): time effects with entity
+  # clusters, entity effects with clusters by another variable.
+  nested <- all(tapply(as.integer(cl), g, function(v) length(unique(v))) == 1)
+  V <- vcov_by(vce, Z, e, B, dfr, ncol(Z) + if (nested) 0 else G - 1, cl)
   dimnames(V) <- list(names(b), names(b))
   dft <- if (vce == "cluster") nlevels(cl) - 1 else dfr
 
@@ -179,7 +181,7 @@ fe_stata <- function(ds, y, xs, vce, effects = "entity") {
   check(coef(ml)[xs], b[xs], "FE slopes vs lm dummies")
   if (vce == "conventional") check(diag(vcov(ml))[xs], diag(V)[xs], "FE conventional vs lm")
   if (vce == "robust") check(diag(vcovHC(ml, type = "HC1"))[xs], diag(V)[xs], "FE HC1 vs lm dummies")
-  if (vce == "cluster" && effects != "time") {
+  if (vce == "cluster" && effects != "time" && is.null(cluster)) {
     pf_ <- plm(reformulate(xs, y), data = pdata.frame(df, index = c(ds$id, ds$tm)), model = "within",
                effect = if (effects == "twoways") "twoways" else "individual")
     Vp <- vcovHC(pf_, method = "arellano", type = "sss")
@@ -272,6 +274,12 @@ for (vce in c("conventional", "cluster")) {
   add(sprintf("provinces fe AIT+C %s", vce), "provinces30", spec_of("fe", "CI", c("AIT", C), vce = vce),
       fe_stata(pv, "CI", c("AIT", C), vce))
 }
+add("provinces fe clustered by year", "provinces30",
+    spec_of("fe", "CI", c("AIT", C), vce = "cluster", cluster = "year"),
+    fe_stata(pv, "CI", c("AIT", C), "cluster", cluster = "year"))
+add("provinces fe clustered by region (text column)", "provinces30",
+    spec_of("fe", "CI", c("AIT", C), vce = "cluster", cluster = "region"),
+    fe_stata(pv, "CI", c("AIT", C), "cluster", cluster = "region"))
 east <- list(df = pv$df[pv$df$region == "East", ], id = "province", tm = "year")
 add("provinces fe East cluster", "provinces30",
     spec_of("fe", "CI", c("AIT", C), vce = "cluster", subset = list(by = "region", values = I("East"))),
