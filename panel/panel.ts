@@ -155,6 +155,44 @@ export class Panel {
     );
   }
 
+  /**
+   * Builds a panel from long records (one value per entity, time and variable, e.g. observations),
+   * pivoting `variable` into columns. Two records for the same cell are an error naming both.
+   */
+  static fromLong(
+    records: readonly Record<string, Cell>[],
+    options: PanelIndex & { variable: string; value: string; source?: string },
+  ): Panel {
+    const where = options.source ? `${options.source}: ` : '';
+    const wide = new Map<string, Record<string, Cell>>();
+    const seen = new Map<string, number>();
+    records.forEach((r, i) => {
+      const key = `${String(r[options.entity])}\u0000${String(r[options.time])}`;
+      let row = wide.get(key);
+      if (!row)
+        wide.set(key, (row = { [options.entity]: r[options.entity], [options.time]: r[options.time] }));
+      const variable = String(r[options.variable]);
+      const cell = `${key}\u0000${variable}`;
+      const prev = seen.get(cell);
+      if (prev !== undefined) {
+        throw new InputError(
+          `${where}records ${prev + 1} and ${i + 1}: two values of '${variable}' for ${options.entity} ` +
+            `${String(r[options.entity])} ${options.time} ${String(r[options.time])}`,
+          `record ${i + 1}`,
+        );
+      }
+      seen.set(cell, i);
+      row[variable] = r[options.value];
+    });
+    // Variables absent for some (entity, time) are missing there.
+    const variables = [...new Set(records.map((r) => String(r[options.variable])))];
+    const rows = [...wide.values()].map((row) => {
+      for (const v of variables) if (!(v in row)) row[v] = null;
+      return row;
+    });
+    return Panel.fromRows(rows, { entity: options.entity, time: options.time, source: options.source });
+  }
+
   get nrows(): number {
     return this.times.length;
   }

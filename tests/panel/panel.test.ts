@@ -138,4 +138,21 @@ describe('Panel', () => {
     );
     expect(arr(p.column('x'))).toEqual([NaN, NaN, NaN, 2.5]);
   });
+
+  it('pivots long records (observations) into columns; a gap is missing; a duplicate is an error', () => {
+    const obs = [
+      { province: 'BJ', year: 2012, variable: 'gdp', value: 2 },
+      { province: 'BJ', year: 2011, variable: 'gdp', value: 1 },
+      { province: 'BJ', year: 2011, variable: 'co2', value: 5 },
+      { province: 'TJ', year: 2011, variable: 'gdp', value: 3 },
+    ];
+    const opts = { entity: 'province', time: 'year', variable: 'variable', value: 'value' };
+    const p = Panel.fromLong(obs, opts);
+    expect(p.entityKeys).toEqual(['BJ', 'BJ', 'TJ']);
+    expect(arr(p.column('gdp'))).toEqual([1, 2, 3]);
+    expect(arr(p.column('co2'))).toEqual([5, NaN, NaN]);
+    expect(inputError(() => Panel.fromLong([...obs, { ...obs[0], value: 9 }], opts))).toContain(
+      "records 1 and 5: two values of 'gdp' for province BJ year 2012",
+    );
+  });
 });
