@@ -118,3 +118,34 @@ export function clusterCodes(keys: ArrayLike<string | number>): { codes: Int32Ar
   }
   return { codes, ngroups: map.size };
 }
+
+/**
+ * The covariance registry: computes the `vce` an estimator asked for, with the df choices the estimator
+ * passes (its df_resid, HC1 factor, cluster K and t df; see conventions.ts).
+ */
+export function covarianceFor(
+  vce: VceName,
+  fit: CovarianceInput,
+  params: {
+    dfResid: number;
+    hc1Factor: number;
+    clusterK: number;
+    clusterDfT?: number;
+    clusters: () => Int32Array;
+  },
+): Covariance {
+  switch (vce) {
+    case 'conventional':
+      return conventionalCovariance(fit, params.dfResid);
+    case 'robust':
+      return robustCovariance(fit, params.dfResid, params.hc1Factor);
+    case 'cluster':
+      return clusterCovariance(fit, {
+        clusters: params.clusters(),
+        k: params.clusterK,
+        dfT: params.clusterDfT,
+      });
+    default:
+      throw new InputError(`vce: expected conventional, robust or cluster, found '${String(vce)}'`, 'vce');
+  }
+}

@@ -14,7 +14,7 @@
  */
 import { InputError } from '../common/errors';
 import type { Panel } from '../panel';
-import type { Covariance } from './covariance';
+import { covarianceFor, type Covariance } from './covariance';
 import { fUpper } from './distributions';
 import { modelFrame, requireObservations, type ModelFrame } from './frame';
 import {
@@ -27,7 +27,7 @@ import {
   sumSquares,
   type Columns,
 } from './linalg';
-import { chooseCovariance, CONS, frameClusters, olsOnFrame, warningsFor, type LinearOptions } from './ols';
+import { CONS, frameClusters, olsOnFrame, warningsFor, type LinearOptions } from './ols';
 import type { EstimationResult } from './result';
 import { coefficientRows, waldF } from './table';
 
@@ -124,7 +124,7 @@ export function fixedEffectsFit(
   const clusters = frameClusters(panel, frame, options.cluster);
   const nested = vce === 'cluster' && nestedIn(abs.codes, clusters.codes);
   const slopesOnly = zNames.filter((s) => s !== CONS && !isDummy.has(s)).length;
-  const cov = chooseCovariance(
+  const cov = covarianceFor(
     vce,
     { design: Z, residuals: fit.residuals, bread: fit.bread },
     {

@@ -14,11 +14,11 @@
  */
 import { InputError } from '../common/errors';
 import type { Panel } from '../panel';
-import type { Covariance } from './covariance';
+import { covarianceFor, type Covariance } from './covariance';
 import { absorption, fixedEffectsFit, type FixedEffectsOptions } from './fe';
 import { modelFrame, requireObservations } from './frame';
 import { demean, findCollinear, mean, qrLeastSquares, sumSquares, type Columns } from './linalg';
-import { chooseCovariance, CONS, frameClusters, warningsFor } from './ols';
+import { CONS, frameClusters, warningsFor } from './ols';
 import type { EstimationResult } from './result';
 import { coefficientRows, waldF } from './table';
 
@@ -116,7 +116,7 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
   const isDummy = new Set(abs.dummyNames);
   const slopesOnly = names.filter((s) => s !== CONS && !isDummy.has(s)).length;
   const clusters = frameClusters(panel, frame, options.cluster);
-  const cov: Covariance = chooseCovariance(
+  const cov: Covariance = covarianceFor(
     vce,
     { design: Xhat, residuals: e, bread: second.bread },
     {

@@ -5,15 +5,7 @@
 import { InputError } from '../common/errors';
 import type { Panel } from '../panel';
 import type { Convention } from './conventions';
-import {
-  clusterCodes,
-  clusterCovariance,
-  conventionalCovariance,
-  robustCovariance,
-  type Covariance,
-  type CovarianceInput,
-  type VceName,
-} from './covariance';
+import { clusterCodes, covarianceFor, type VceName } from './covariance';
 import { modelFrame, requireObservations, type ModelFrame } from './frame';
 import { findCollinear, mean, qrLeastSquares, sumSquares, type Columns } from './linalg';
 import type { EstimationResult } from './result';
@@ -47,34 +39,6 @@ export function frameClusters(
   return clusterCodes(Array.from(frame.rows, (i) => keys[i]));
 }
 
-/** Chooses and computes the covariance for a fit, by vce name (the covariance registry). */
-export function chooseCovariance(
-  vce: VceName,
-  fit: CovarianceInput,
-  params: {
-    dfResid: number;
-    hc1Factor: number;
-    clusterK: number;
-    clusterDfT?: number;
-    clusters: () => Int32Array;
-  },
-): Covariance {
-  switch (vce) {
-    case 'conventional':
-      return conventionalCovariance(fit, params.dfResid);
-    case 'robust':
-      return robustCovariance(fit, params.dfResid, params.hc1Factor);
-    case 'cluster':
-      return clusterCovariance(fit, {
-        clusters: params.clusters(),
-        k: params.clusterK,
-        dfT: params.clusterDfT,
-      });
-    default:
-      throw new InputError(`vce: expected conventional, robust or cluster, found '${String(vce)}'`, 'vce');
-  }
-}
-
 export function olsOnFrame(panel: Panel, frame: ModelFrame, options: LinearOptions): EstimationResult {
   const convention = options.convention ?? 'stata';
   const vce = options.vce ?? 'conventional';
@@ -90,7 +54,7 @@ export function olsOnFrame(panel: Panel, frame: ModelFrame, options: LinearOptio
   const fit = qrLeastSquares(Z, y);
   const dfResid = n - Z.length;
   const clusters = frameClusters(panel, frame, options.cluster);
-  const cov = chooseCovariance(
+  const cov = covarianceFor(
     vce,
     { design: Z, residuals: fit.residuals, bread: fit.bread },
     {
