@@ -2,7 +2,6 @@
  * Pooled OLS with a constant (`_cons`, reported last as Stata does).
  * df_resid = N − K − 1; see covariance.ts for each vce and conventions.ts for the t df under clustering.
  */
-import { InputError } from '../common/errors';
 import type { Panel } from '../panel';
 import type { Convention } from './conventions';
 import { clusterCodes, covarianceFor, type VceName } from './covariance';
