@@ -52,12 +52,22 @@ export const specSchema = z.strictObject({
     .optional(),
 });
 
+/** The parsed spec, with cross-key checks zod's object shape cannot express. */
+const checkedSpec = specSchema.superRefine((s, ctx) => {
+  s.x.forEach((t, i) => {
+    if (t === s.y)
+      ctx.addIssue({ code: 'custom', path: ['x', i], message: `'${t}' is also the dependent variable y` });
+    if (s.x.indexOf(t) !== i)
+      ctx.addIssue({ code: 'custom', path: ['x', i], message: `'${t}' is listed twice` });
+  });
+});
+
 export type Spec = z.infer<typeof specSchema>;
 export type SpecInput = z.input<typeof specSchema>;
 
 /** Validates a spec; the error names the key (e.g. `spec.x[1]`) and says what was expected. */
 export function parseSpec(input: unknown, source = 'spec'): Spec {
-  const r = specSchema.safeParse(input);
+  const r = checkedSpec.safeParse(input);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const path = issue.path.reduce<string>(

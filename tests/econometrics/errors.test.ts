@@ -23,6 +23,12 @@ describe('spec validation', () => {
     expect(inputError(() => estimate(grunfeld, { ...base, vce: 'hc3' }))).toMatch(/^spec\.vce: /);
     expect(inputError(() => estimate(grunfeld, { ...base, x: ['value', 3] }))).toMatch(/^spec\.x\[1\]: /);
     expect(inputError(() => estimate(grunfeld, { ...base, vcee: 'robust' }))).toContain('vcee');
+    expect(inputError(() => estimate(grunfeld, { ...base, x: ['value', 'inv'] }))).toBe(
+      "spec.x[1]: 'inv' is also the dependent variable y",
+    );
+    expect(inputError(() => estimate(grunfeld, { ...base, x: ['value', 'value'] }))).toBe(
+      "spec.x[1]: 'value' is listed twice",
+    );
     expect(inputError(() => estimate(grunfeld, { ...base, estimator: 'lasso' }))).toContain(
       "spec.estimator: unknown estimator 'lasso' (known: ols, fe",
     );
