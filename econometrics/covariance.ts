@@ -12,8 +12,9 @@
  * df_resid is the estimator's residual degrees of freedom (OLS: N − K − 1; entity FE: N − G − K, the
  * entity intercepts counted). The cluster factor c is Stata's G/(G−1)·(N−1)/(N−K) where K counts the
  * estimated coefficients including `_cons` but not fixed effects absorbed by the within transformation
- * when the clusters nest the entities (xtreg, fe convention). The plm convention (vcovHC type "sss")
- * uses K without the constant. Each estimator passes the K and df it follows; see fe.ts.
+ * when the clusters nest the entities (xtreg, fe convention); time dummies count, and absorbed effects
+ * not nested in the clusters count too (areg). The plm convention (vcovHC type "sss") uses K = slopes
+ * only. Each estimator passes the K and df it follows; see conventions.ts and fe.ts.
  */
 import { Matrix } from 'ml-matrix';
 import { InputError } from '../common/errors';
@@ -47,13 +48,15 @@ export function conventionalCovariance(fit: CovarianceInput, dfResid: number): C
 export function robustCovariance(fit: CovarianceInput, dfResid: number, factor?: number): Covariance {
   const n = fit.residuals.length;
   const k = fit.design.length;
-  const meat = new Matrix(k, k);
+  const acc = new Float64Array(k * k);
   const z = new Float64Array(k);
   for (let i = 0; i < n; i++) {
     const e2 = fit.residuals[i] ** 2;
     for (let a = 0; a < k; a++) z[a] = fit.design[a][i];
-    for (let a = 0; a < k; a++) for (let b = a; b < k; b++) meat.set(a, b, meat.get(a, b) + e2 * z[a] * z[b]);
+    for (let a = 0; a < k; a++) for (let b = a; b < k; b++) acc[a * k + b] += e2 * z[a] * z[b];
   }
+  const meat = new Matrix(k, k);
+  for (let a = 0; a < k; a++) for (let b = a; b < k; b++) meat.set(a, b, acc[a * k + b]);
   symmetrize(meat);
   const vcov = sandwich(fit.bread, meat).mul(factor ?? n / dfResid);
   return { vce: 'robust', vcov, dfT: dfResid };
