@@ -13,6 +13,7 @@ export const RAW_VARIABLES: RawVariable[] = [
   { name: 'gdp_index', unit: 'previous year = 100', description: 'GDP index at constant prices' },
   { name: 'population', unit: '10k persons', description: 'year-end resident population' },
   { name: 'employment', unit: '10k persons', description: 'employed persons (or the named proxy)' },
+  { name: 'employment_urban_units', unit: '10k persons', description: 'employment in urban units (城镇单位就业人员)' },
   { name: 'trade_usd', unit: 'million USD', description: 'imports plus exports of goods' },
   { name: 'trade_cny', unit: '100 million CNY', description: 'imports plus exports of goods, in CNY' },
   { name: 'cny_per_usd', unit: 'CNY per USD', description: 'annual mean exchange rate (province CN)' },
@@ -21,7 +22,17 @@ export const RAW_VARIABLES: RawVariable[] = [
   { name: 'industrial_va', unit: '100 million CNY', description: 'industrial value added' },
   { name: 'energy_total', unit: '10k tce', description: 'total energy consumption' },
   { name: 'coal_total', unit: '10k tce', description: 'coal consumption in standard coal' },
+  {
+    name: 'coal_share_final',
+    unit: 'share',
+    description: 'coal share of final (end-use) energy consumption, a proxy for ECS where total is missing',
+  },
   { name: 'co2_inventory', unit: 'Mt CO2', description: 'published CO2 inventory total (CEADs)' },
+  {
+    name: 'co2_alternative',
+    unit: 'Mt CO2',
+    description: 'a second CO2 inventory (other method), used only to extend the first by its growth',
+  },
   {
     name: 'pollution_investment',
     unit: '10k CNY',

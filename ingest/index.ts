@@ -1,0 +1,46 @@
+/** Ingestion: a source file and its layout in, tidy observations with lineage out (all or nothing). */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { InputError } from '../common/errors';
+import type { Observation } from './observation';
+import { layoutById } from './registry';
+
+export { readManifest, type Manifest, type ManifestFile } from './manifest';
+export type { Observation, Lineage } from './observation';
+export { LAYOUTS } from './registry';
+
+export interface IngestedFile {
+  name: string;
+  sha256: string;
+  size: number;
+  layout: string;
+  observations: Observation[];
+}
+
+export interface IngestOptions {
+  name?: string;
+  options?: Record<string, unknown>;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total?: number) => void;
+}
+
+export async function ingestFile(path: string, layout: string, options: IngestOptions = {}): Promise<IngestedFile> {
+  const name = options.name ?? basename(path);
+  const bytes = await readFile(path).catch(() => {
+    throw new InputError(`${name}: file not found at ${path}`, name);
+  });
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const { size } = await stat(path);
+  if (size === 0) throw new InputError(`${name}: empty file`, name);
+  const observations = await layoutById(layout, name).parse({
+    path,
+    name,
+    sha256,
+    options: options.options ?? {},
+    signal: options.signal,
+    onProgress: options.onProgress,
+  });
+  if (observations.length === 0) throw new InputError(`${name}: no observations for the study's provinces`, name);
+  return { name, sha256, size, layout, observations };
+}
