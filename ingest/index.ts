@@ -25,7 +25,11 @@ export interface IngestOptions {
   onProgress?: (done: number, total?: number) => void;
 }
 
-export async function ingestFile(path: string, layout: string, options: IngestOptions = {}): Promise<IngestedFile> {
+export async function ingestFile(
+  path: string,
+  layout: string,
+  options: IngestOptions = {},
+): Promise<IngestedFile> {
   const name = options.name ?? basename(path);
   const bytes = await readFile(path).catch(() => {
     throw new InputError(`${name}: file not found at ${path}`, name);
@@ -41,6 +45,7 @@ export async function ingestFile(path: string, layout: string, options: IngestOp
     signal: options.signal,
     onProgress: options.onProgress,
   });
-  if (observations.length === 0) throw new InputError(`${name}: no observations for the study's provinces`, name);
+  if (observations.length === 0)
+    throw new InputError(`${name}: no observations for the study's provinces`, name);
   return { name, sha256, size, layout, observations };
 }

@@ -18,7 +18,9 @@ export const manifestFileSchema = z.strictObject({
 });
 
 export const manifestSchema = z.strictObject({
-  vintage: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-" only (it is part of the run id)'),
+  vintage: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-" only (it is part of the run id)'),
   description: z.string().optional(),
   files: z.array(manifestFileSchema).min(1),
 });

@@ -3,7 +3,8 @@ import { InputError } from '../common/errors';
 import { provinceCode } from '../regions/provinces';
 
 /** Units sources list that are outside the study: skipped, never an error. */
-const OUTSIDE_STUDY = /^(西藏|西藏自治区|tibet|xizang|香港|香港特别行政区|hongkong|澳门|澳门特别行政区|macau|macao|台湾|台湾省|taiwan|全国|中国|national|china|total|合计|总计)$/i;
+const OUTSIDE_STUDY =
+  /^(西藏|西藏自治区|tibet|xizang|香港|香港特别行政区|hongkong|澳门|澳门特别行政区|macau|macao|台湾|台湾省|taiwan|全国|中国|national|china|total|合计|总计)$/i;
 
 /** Footnote rows that yearbooks and portal exports put under their tables. */
 export function isFootnote(raw: unknown): boolean {
@@ -18,6 +19,10 @@ export function studyProvince(raw: unknown, where: string): string | undefined {
   if (!text) return undefined;
   if (OUTSIDE_STUDY.test(text)) return undefined;
   const code = provinceCode(text);
-  if (!code) throw new InputError(`${where}: unknown province "${String(raw)}" (expected one of the 30 study provinces)`, where);
+  if (!code)
+    throw new InputError(
+      `${where}: unknown province "${String(raw)}" (expected one of the 30 study provinces)`,
+      where,
+    );
   return code;
 }

@@ -11,6 +11,10 @@ export const LAYOUTS: Record<string, Layout> = Object.fromEntries(
 
 export function layoutById(id: string, where: string): Layout {
   const layout = Object.hasOwn(LAYOUTS, id) ? LAYOUTS[id] : undefined;
-  if (!layout) throw new InputError(`${where}: unknown layout "${id}" (known: ${Object.keys(LAYOUTS).join(', ')})`, where);
+  if (!layout)
+    throw new InputError(
+      `${where}: unknown layout "${id}" (known: ${Object.keys(LAYOUTS).join(', ')})`,
+      where,
+    );
   return layout;
 }

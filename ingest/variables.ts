@@ -13,7 +13,11 @@ export const RAW_VARIABLES: RawVariable[] = [
   { name: 'gdp_index', unit: 'previous year = 100', description: 'GDP index at constant prices' },
   { name: 'population', unit: '10k persons', description: 'year-end resident population' },
   { name: 'employment', unit: '10k persons', description: 'employed persons (or the named proxy)' },
-  { name: 'employment_urban_units', unit: '10k persons', description: 'employment in urban units (城镇单位就业人员)' },
+  {
+    name: 'employment_urban_units',
+    unit: '10k persons',
+    description: 'employment in urban units (城镇单位就业人员)',
+  },
   { name: 'trade_usd', unit: 'million USD', description: 'imports plus exports of goods' },
   { name: 'trade_cny', unit: '100 million CNY', description: 'imports plus exports of goods, in CNY' },
   { name: 'cny_per_usd', unit: 'CNY per USD', description: 'annual mean exchange rate (province CN)' },

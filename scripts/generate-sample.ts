@@ -57,7 +57,9 @@ async function realSeries(path: string, variable: string): Promise<Map<string, n
   const manifest = await readManifest(sampleDir);
   const entry = manifest.files.find((f) => f.path === path)!;
   const file = await ingestFile(join(sampleDir, path), entry.layout, { name: path, options: entry.options });
-  return new Map(file.observations.filter((o) => o.variable === variable).map((o) => [`${o.province}/${o.year}`, o.value]));
+  return new Map(
+    file.observations.filter((o) => o.variable === variable).map((o) => [`${o.province}/${o.year}`, o.value]),
+  );
 }
 
 const gdp = await realSeries('real/nbs/gdp_5th_census_gbk.csv', 'gdp');
@@ -71,20 +73,15 @@ const provinceEffect = new Map(codes.map((c) => [c, normal(0, 0.35)]));
 const patentRows: (string | number)[][] = [];
 const investmentRows: (string | number)[][] = [];
 for (const year of YEARS) {
-  const weights = codes.map((c) => Math.pow(gdp.get(`${c}/${year}`)!, 1.4) * Math.exp(provinceEffect.get(c)!));
+  const weights = codes.map(
+    (c) => Math.pow(gdp.get(`${c}/${year}`)!, 1.4) * Math.exp(provinceEffect.get(c)!),
+  );
   const wsum = weights.reduce((a, b) => a + b, 0);
   const iva = codes.map((c) => industry.get(`${c}/${year}`)!);
   const isum = iva.reduce((a, b) => a + b, 0);
   for (const [i, code] of codes.entries()) {
     const total = poisson((nationalPatents(year) * weights[i] * Math.exp(normal(0, 0.15))) / wsum);
-    patentRows.push([
-      code,
-      year,
-      total,
-      binomial(total, 0.45),
-      binomial(total, 0.3),
-      binomial(total, 0.55),
-    ]);
+    patentRows.push([code, year, total, binomial(total, 0.45), binomial(total, 0.3), binomial(total, 0.55)]);
     const investment = ((nationalInvestment(year) * iva[i]) / isum) * Math.exp(normal(0, 0.3));
     investmentRows.push([code, year, Math.round(investment)]);
   }
@@ -97,7 +94,14 @@ writeFileSync(
   banner('AI patent applications by province and year') +
     stringify(patentRows, {
       header: true,
-      columns: ['province', 'year', 'patents_ai', 'patents_ai_foundation', 'patents_ai_technology', 'patents_ai_application'],
+      columns: [
+        'province',
+        'year',
+        'patents_ai',
+        'patents_ai_foundation',
+        'patents_ai_technology',
+        'patents_ai_application',
+      ],
     }),
 );
 writeFileSync(
@@ -105,4 +109,6 @@ writeFileSync(
   banner('industrial pollution-control investment completed, 10k CNY') +
     stringify(investmentRows, { header: true, columns: ['province', 'year', 'pollution_investment'] }),
 );
-console.error(`wrote ${patentRows.length} patent rows and ${investmentRows.length} investment rows (seed ${seed})`);
+console.error(
+  `wrote ${patentRows.length} patent rows and ${investmentRows.length} investment rows (seed ${seed})`,
+);

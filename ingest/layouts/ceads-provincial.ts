@@ -23,11 +23,13 @@ export const ceadsProvincial: Layout = {
     const wb = await openWorkbook(ctx.path, ctx.name);
     const out: Observation[] = [];
     const sheets = wb.worksheets.filter((ws) => ws.name !== 'NOTE');
-    if (sheets.length === 0) throw new InputError(`${ctx.name}: no province sheets (expected e.g. Beijing2019)`, ctx.name);
+    if (sheets.length === 0)
+      throw new InputError(`${ctx.name}: no province sheets (expected e.g. Beijing2019)`, ctx.name);
     for (const [i, ws] of sheets.entries()) {
       const where = `${ctx.name}!${ws.name}`;
       const m = /^(.*?)(\d{4})$/.exec(ws.name.trim());
-      if (!m) throw new InputError(`${where}: sheet name should be <Province><Year>, e.g. Beijing2019`, where);
+      if (!m)
+        throw new InputError(`${where}: sheet name should be <Province><Year>, e.g. Beijing2019`, where);
       const province = studyProvince(m[1].replace(/([a-z])([A-Z])/g, '$1 $2'), where);
       if (!province) continue;
       const year = Number(m[2]);
@@ -36,7 +38,8 @@ export const ceadsProvincial: Layout = {
       header.eachCell((cell, col) => {
         if (norm(cell.value) === 'scope1total') totalCol = col;
       });
-      if (!totalCol) throw new InputError(`${where}!1:1: no "Scope 1 Total" column in the header row`, `${where}!1:1`);
+      if (!totalCol)
+        throw new InputError(`${where}!1:1: no "Scope 1 Total" column in the header row`, `${where}!1:1`);
       let totalRow = 0;
       for (let r = 2; r <= Math.min(ws.rowCount, 10); r++) {
         const label = norm(ws.getRow(r).getCell(1).value);
@@ -49,7 +52,8 @@ export const ceadsProvincial: Layout = {
       const unit = String(ws.getRow(2).getCell(totalCol).value ?? '').trim();
       const cell = ws.getRow(totalRow).getCell(totalCol);
       const address = `${where}!${cell.address}`;
-      if (unit && unit !== 'Mt CO2') throw new InputError(`${address}: unit "${unit}", expected "Mt CO2"`, address);
+      if (unit && unit !== 'Mt CO2')
+        throw new InputError(`${address}: unit "${unit}", expected "Mt CO2"`, address);
       const value = cellNumber(cell, address);
       if (value === undefined) throw new InputError(`${address}: empty total, expected Mt CO2`, address);
       out.push({
@@ -73,7 +77,9 @@ export function cellNumber(cell: ExcelJS.Cell, address: string): number | undefi
   if (v === null || v === undefined || v === '') return undefined;
   if (typeof v === 'number') return v;
   if (typeof v === 'object' && 'result' in v && typeof v.result === 'number') return v.result;
-  const text = String(typeof v === 'object' && 'richText' in v ? v.richText.map((t) => t.text).join('') : v).trim();
+  const text = String(
+    typeof v === 'object' && 'richText' in v ? v.richText.map((t) => t.text).join('') : v,
+  ).trim();
   if (text === '' || text === '…' || text === '...' || text === '-' || text === '—') return undefined;
   const n = Number(text.replace(/,/g, ''));
   if (Number.isFinite(n)) return n;

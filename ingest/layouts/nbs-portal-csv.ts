@@ -33,9 +33,11 @@ export const nbsPortalCsv: Layout = {
       skip_empty_lines: true,
     });
     const indicatorRow = rows.findIndex((r) => /^指标[:：]/.test(r[0] ?? ''));
-    if (indicatorRow < 0) throw new InputError(`${ctx.name}: no "指标：" line (not an NBS portal export?)`, ctx.name);
+    if (indicatorRow < 0)
+      throw new InputError(`${ctx.name}: no "指标：" line (not an NBS portal export?)`, ctx.name);
     const m = /^指标[:：]\s*(.+?)\s*[(（](.+?)[)）]\s*$/.exec(rows[indicatorRow][0]);
-    if (!m) throw new InputError(`${ctx.name} line ${indicatorRow + 1}: expected "指标：<name>(<unit>)"`, ctx.name);
+    if (!m)
+      throw new InputError(`${ctx.name} line ${indicatorRow + 1}: expected "指标：<name>(<unit>)"`, ctx.name);
     const [, indicator, sourceUnit] = m;
     if (indicator !== opts.indicator) {
       throw new InputError(
@@ -49,10 +51,15 @@ export const nbsPortalCsv: Layout = {
     const years = rows[headerRow].map((h, col) => {
       if (col === 0 || h.trim() === '') return undefined;
       const y = /^(\d{4})年?$/.exec(h.trim());
-      if (!y) throw new InputError(`${ctx.name} line ${headerRow + 1}, column ${col + 1}: "${h}" is not a year`, ctx.name);
+      if (!y)
+        throw new InputError(
+          `${ctx.name} line ${headerRow + 1}, column ${col + 1}: "${h}" is not a year`,
+          ctx.name,
+        );
       return Number(y[1]);
     });
-    if (!years.some((y) => y !== undefined)) throw new InputError(`${ctx.name}: no year columns in the header`, ctx.name);
+    if (!years.some((y) => y !== undefined))
+      throw new InputError(`${ctx.name}: no year columns in the header`, ctx.name);
     const out: Observation[] = [];
     const seen = new Set<string>();
     for (let r = headerRow + 1; r < rows.length; r++) {
@@ -70,7 +77,10 @@ export const nbsPortalCsv: Layout = {
         if (MISSING.has(raw)) continue;
         const value = Number(raw.replace(/,/g, ''));
         if (!Number.isFinite(value)) {
-          throw new InputError(`${where}, column ${col + 1} (${year}): "${raw}" is not a number`, `${where}:${col + 1}`);
+          throw new InputError(
+            `${where}, column ${col + 1} (${year}): "${raw}" is not a number`,
+            `${where}:${col + 1}`,
+          );
         }
         out.push({
           province,

@@ -30,18 +30,25 @@ export const tidyCsv: Layout = {
   async parse(ctx) {
     const opts = layoutOptions(optionsSchema, ctx);
     // `#` lines are banners (the synthetic files say they are synthetic); line numbers stay true.
-    const records: { line: number; row: string[] }[] = parse(await readText(ctx.path, ctx.name, opts.encoding), {
-      relax_column_count: true,
-      skip_empty_lines: true,
-      comment: '#',
-      comment_no_infix: true,
-      info: true,
-    }).map((r: { info: { lines: number }; record: string[] }) => ({ line: r.info.lines, row: r.record }));
+    const records: { line: number; row: string[] }[] = parse(
+      await readText(ctx.path, ctx.name, opts.encoding),
+      {
+        relax_column_count: true,
+        skip_empty_lines: true,
+        comment: '#',
+        comment_no_infix: true,
+        info: true,
+      },
+    ).map((r: { info: { lines: number }; record: string[] }) => ({ line: r.info.lines, row: r.record }));
     if (records.length < 2) throw new InputError(`${ctx.name}: no data rows`, ctx.name);
     const header = records[0].row.map((h) => h.trim());
     const col = (name: string) => {
       const i = header.indexOf(name);
-      if (i < 0) throw new InputError(`${ctx.name} line ${records[0].line}: no column "${name}" (columns: ${header.join(', ')})`, ctx.name);
+      if (i < 0)
+        throw new InputError(
+          `${ctx.name} line ${records[0].line}: no column "${name}" (columns: ${header.join(', ')})`,
+          ctx.name,
+        );
       return i;
     };
     const provinceCol = col(opts.province);
@@ -73,7 +80,10 @@ export const tidyCsv: Layout = {
         if (MISSING.has(raw)) continue;
         const value = Number(raw.replace(/,/g, ''));
         if (!Number.isFinite(value)) {
-          throw new InputError(`${where}, column "${c.name}": "${raw}" is not a number`, `${where}:${c.name}`);
+          throw new InputError(
+            `${where}, column "${c.name}": "${raw}" is not a number`,
+            `${where}:${c.name}`,
+          );
         }
         out.push({
           province,

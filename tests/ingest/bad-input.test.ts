@@ -47,7 +47,9 @@ describe('bad input is refused with a message naming the place', () => {
     const path = await csv('unit.csv', 'province,year,gdp\n北京,2011,1\n');
     await expect(
       ingestFile(path, 'tidy-csv', { options: tidy({ gdp: { variable: 'gdp', unit: 'furlongs' } }) }),
-    ).rejects.toThrow(/unit\.csv column "gdp": unknown unit "furlongs" for gdp \(expected a unit convertible to 100 million CNY/);
+    ).rejects.toThrow(
+      /unit\.csv column "gdp": unknown unit "furlongs" for gdp \(expected a unit convertible to 100 million CNY/,
+    );
   });
 
   it('a missing year column, and an NBS export of the wrong indicator', async () => {
@@ -56,7 +58,13 @@ describe('bad input is refused with a message naming the place', () => {
       ingestFile(path, 'tidy-csv', { options: tidy({ gdp: { variable: 'gdp', unit: '亿元' } }) }),
     ).rejects.toThrow('noyear.csv line 1: no column "year"');
     const nbs = join(dir, 'nbs.csv');
-    await writeFile(nbs, iconv.encode('数据库：分省年度数据\n指标：人口(万人)\n时间：最近1年\n地区,2019年\n北京市,2154\n', 'gbk'));
+    await writeFile(
+      nbs,
+      iconv.encode(
+        '数据库：分省年度数据\n指标：人口(万人)\n时间：最近1年\n地区,2019年\n北京市,2154\n',
+        'gbk',
+      ),
+    );
     await expect(
       ingestFile(nbs, 'nbs-portal-csv', { options: { variable: 'gdp', indicator: '地区生产总值' } }),
     ).rejects.toThrow('nbs.csv line 2: indicator "人口", expected "地区生产总值"');
@@ -64,7 +72,9 @@ describe('bad input is refused with a message naming the place', () => {
 
   it('an empty file, a truncated workbook, a non-spreadsheet and an old .xls', async () => {
     const empty = await csv('empty.csv', '');
-    await expect(ingestFile(empty, 'tidy-csv', { options: tidy({}) })).rejects.toThrow('empty.csv: empty file');
+    await expect(ingestFile(empty, 'tidy-csv', { options: tidy({}) })).rejects.toThrow(
+      'empty.csv: empty file',
+    );
     const notXlsx = await csv('fake.xlsx', 'hello, I am text');
     await expect(ingestFile(notXlsx, 'ceads-provincial')).rejects.toThrow('fake.xlsx: not an .xlsx workbook');
     const wb = new ExcelJS.Workbook();
@@ -72,10 +82,12 @@ describe('bad input is refused with a message naming the place', () => {
     const buffer = Buffer.from(await wb.xlsx.writeBuffer());
     const truncated = join(dir, 'truncated.xlsx');
     await writeFile(truncated, buffer.subarray(0, Math.floor(buffer.length / 2)));
-    await expect(ingestFile(truncated, 'ceads-provincial')).rejects.toThrow('truncated.xlsx: unreadable .xlsx workbook');
+    await expect(ingestFile(truncated, 'ceads-provincial')).rejects.toThrow(
+      'truncated.xlsx: unreadable .xlsx workbook',
+    );
     const xls = join(dir, 'gdp.xls');
-    await copyFile(join(PROJECT_ROOT, '..', 'shared', 'data', 'nbs', 'AnnualbyProvince_GRP.xls'), xls).catch(() =>
-      writeFile(xls, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])),
+    await copyFile(join(PROJECT_ROOT, '..', 'shared', 'data', 'nbs', 'AnnualbyProvince_GRP.xls'), xls).catch(
+      () => writeFile(xls, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])),
     );
     await expect(ingestFile(xls, 'ceads-provincial')).rejects.toThrow(
       /gdp\.xls: an old binary Excel \(\.xls\) file[\s\S]*soffice --headless --convert-to xlsx/,
@@ -91,6 +103,8 @@ describe('bad input is refused with a message naming the place', () => {
     ws.addRow(['TotalEmissions', 2.5, 'lots']);
     const path = join(dir, 'ceads.xlsx');
     await wb.xlsx.writeFile(path);
-    await expect(ingestFile(path, 'ceads-provincial')).rejects.toThrow('ceads.xlsx!Beijing2019!C4: "lots" is not a number');
+    await expect(ingestFile(path, 'ceads-provincial')).rejects.toThrow(
+      'ceads.xlsx!Beijing2019!C4: "lots" is not a number',
+    );
   });
 });
