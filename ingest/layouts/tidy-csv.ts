@@ -30,16 +30,14 @@ export const tidyCsv: Layout = {
   async parse(ctx) {
     const opts = layoutOptions(optionsSchema, ctx);
     // `#` lines are banners (the synthetic files say they are synthetic); line numbers stay true.
-    const records: { line: number; row: string[] }[] = parse(
-      await readText(ctx.path, ctx.name, opts.encoding),
-      {
-        relax_column_count: true,
-        skip_empty_lines: true,
-        comment: '#',
-        comment_no_infix: true,
-        info: true,
-      },
-    ).map((r: { info: { lines: number }; record: string[] }) => ({ line: r.info.lines, row: r.record }));
+    const parsed = parse(await readText(ctx.path, ctx.name, opts.encoding), {
+      relax_column_count: true,
+      skip_empty_lines: true,
+      comment: '#',
+      comment_no_infix: true,
+      info: true,
+    }) as unknown as { info: { lines: number }; record: string[] }[];
+    const records = parsed.map((r) => ({ line: r.info.lines, row: r.record }));
     if (records.length < 2) throw new InputError(`${ctx.name}: no data rows`, ctx.name);
     const header = records[0].row.map((h) => h.trim());
     const col = (name: string) => {

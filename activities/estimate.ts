@@ -1,0 +1,52 @@
+import { performance } from 'node:perf_hooks';
+import { Context } from '@temporalio/activity';
+import { InputError } from '../common/errors';
+import { estimate } from '../econometrics/estimate';
+import { Panel } from '../panel';
+import type { Db } from '../store/db';
+import { saveEstimation } from '../store/estimations';
+import { cachedRows, cachedStudy } from './study-cache';
+
+export function estimateActivities(db: Db) {
+  return {
+    /**
+     * One table column of the study: read the indicator panel by its hash, estimate, store the tidy
+     * result (replacing any earlier attempt's rows). Returns only a headline, never the data.
+     */
+    async estimateStep(args: { runId: string; studyPath: string; indicatorsHash: string; stepId: string }) {
+      Context.current().heartbeat(args.stepId);
+      const { steps } = cachedStudy(args.studyPath);
+      const step = steps.get(args.stepId);
+      if (!step) throw new InputError(`${args.studyPath}: no estimation step ${args.stepId}`, args.stepId);
+      const rows = await cachedRows(db, args.indicatorsHash);
+      const panel = Panel.fromRows(rows, {
+        entity: 'province',
+        time: 'year',
+        source: `panel ${args.indicatorsHash.slice(0, 12)}`,
+      });
+      const started = performance.now();
+      let result;
+      try {
+        result = estimate(panel, step.spec);
+      } catch (e) {
+        if (e instanceof InputError) throw new InputError(`${args.stepId}: ${e.message}`, e.location);
+        throw e;
+      }
+      const ms = performance.now() - started;
+      await saveEstimation(
+        db,
+        {
+          runId: args.runId,
+          stepId: step.stepId,
+          tableId: step.tableId,
+          columnId: step.columnId,
+          sample: step.sample,
+          spec: step.spec,
+        },
+        result,
+        ms,
+      );
+      return { stepId: step.stepId, nobs: result.nobs, ms };
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * What a refresh will run: the study's id and estimation steps, the inputs' vintage and content hash,
+ * and from those the run id. Used by the CLI before starting a refresh and by the scheduled workflow
+ * (through an activity), so both name the same refresh the same way.
+ */
+import { join } from 'node:path';
+import { readManifest } from '../ingest';
+import { listEstimations, loadStudy } from '../study';
+import type { PlannedStep, RefreshInput } from '../workflows/types';
+import { sha256File, sha256Json } from './hashing';
+
+export async function planRefresh(options: {
+  studyPath: string;
+  inputsDir: string;
+  estimateConcurrency?: number;
+}): Promise<RefreshInput> {
+  const study = loadStudy(options.studyPath);
+  const manifest = await readManifest(options.inputsDir);
+  const fileHashes = await Promise.all(
+    manifest.files.map(async (f) => ({
+      path: f.path,
+      sha256: await sha256File(join(options.inputsDir, f.path)),
+    })),
+  );
+  // The run id changes when any input byte or the study definition changes, and only then.
+  const inputsHash = sha256Json({ files: fileHashes, study });
+  const vintage = study.vintage ?? manifest.vintage;
+  return {
+    runId: `refresh-${study.id}-${vintage}-${inputsHash.slice(0, 12)}`,
+    studyId: study.id,
+    studyPath: options.studyPath,
+    inputsDir: options.inputsDir,
+    vintage,
+    inputsHash,
+    ...(options.estimateConcurrency ? { estimateConcurrency: options.estimateConcurrency } : {}),
+  };
+}
+
+export function plannedSteps(studyPath: string): PlannedStep[] {
+  return listEstimations(loadStudy(studyPath)).map((s) => ({
+    stepId: s.stepId,
+    tableId: s.tableId,
+    columnId: s.columnId,
+    estimator: s.spec.estimator,
+    sample: s.sample,
+  }));
+}

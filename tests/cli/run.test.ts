@@ -1,0 +1,89 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planRefresh } from '../../activities/plan';
+import { loadEstimations } from '../../store/estimations';
+import { runCli, startCli } from '../helpers/cli';
+import { pipelineFixture, waitFor, type PipelineFixture } from '../helpers/pipeline';
+import { createDevServerEnv } from '../helpers/temporal';
+
+describe('aicarbon --help', () => {
+  it('documents every command', async () => {
+    const top = await runCli(['--help']);
+    expect(top.code).toBe(0);
+    for (const cmd of ['run', 'worker', 'refresh', 'status', 'schedule', 'estimate']) {
+      expect(top.stdout).toContain(cmd);
+      const help = await runCli([cmd, '--help']);
+      expect(help.code, cmd).toBe(0);
+      expect(help.stdout).toMatch(/^Usage: aicarbon /);
+    }
+  });
+});
+
+describe('aicarbon run: bad configuration fails fast and names it', () => {
+  it('an unreachable TEMPORAL_ADDRESS', async () => {
+    const r = await runCli(['run'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/Cannot reach Temporal at 127\.0\.0\.1:1/);
+    expect(r.ms).toBeLessThan(30_000);
+  });
+});
+
+describe('aicarbon run against a cluster', () => {
+  let env: TestWorkflowEnvironment;
+  let f: PipelineFixture;
+  beforeAll(async () => {
+    env = await createDevServerEnv();
+    f = await pipelineFixture(env);
+  });
+  afterAll(async () => {
+    await f?.close();
+    await env?.teardown();
+  });
+
+  it('an unreachable DATABASE_URL fails before anything starts, naming the URL without its password', async () => {
+    const r = await runCli(['run'], {
+      TEMPORAL_ADDRESS: f.address,
+      DATABASE_URL: 'postgres://me:secret@127.0.0.1:1/none',
+      AICARBON_OUT_DIR: f.config.outDir,
+    });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('Cannot reach PostgreSQL at DATABASE_URL=postgres://me:***@127.0.0.1:1/none');
+    expect(r.stderr).not.toContain('secret');
+    expect(r.ms).toBeLessThan(30_000);
+    const input = await planRefresh({ studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
+    await expect(env.client.workflow.getHandle(input.runId).describe()).rejects.toThrow();
+  });
+
+  it('a second run while one is in progress attaches to it; a third reports it completed', async () => {
+    const vars = {
+      TEMPORAL_ADDRESS: f.address,
+      DATABASE_URL: f.databaseUrl,
+      AICARBON_OUT_DIR: f.config.outDir,
+    };
+    const input = await planRefresh({ studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
+    const a = startCli(['run'], vars);
+    await waitFor(
+      async () =>
+        (await env.client.workflow.getHandle(input.runId).describe()).status.name === 'RUNNING'
+          ? true
+          : undefined,
+      120_000,
+      'the first run to start its refresh',
+    );
+    const b = await runCli(['run'], vars);
+    const first = await a.done;
+    expect(first.code, first.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stderr).toContain(`Refresh ${input.runId} is already running: following it.`);
+    expect(JSON.parse(b.stdout)).toEqual(JSON.parse(first.stdout));
+
+    const c = await runCli(['run'], vars);
+    expect(c.code).toBe(0);
+    expect(c.stderr).toContain('already completed for these inputs');
+
+    let executions = 0;
+    for await (const _ of env.client.workflow.list({ query: `WorkflowId = "${input.runId}"` })) executions++;
+    expect(executions).toBe(1);
+    expect((await loadEstimations(f.db, input.runId)).length).toBeGreaterThan(0);
+  });
+});

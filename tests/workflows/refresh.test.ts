@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planRefresh } from '../../activities/plan';
+import { triggerRefresh } from '../../cli/trigger';
+import { loadEstimations } from '../../store/estimations';
+import { getRun } from '../../store/runs';
+import { STAGE, STUDY } from '../../temporal/search-attributes';
+import { progressQuery } from '../../workflows/progress';
+import type { WorkerSet } from '../../worker';
+import { inProcessWorkers, pipelineFixture, type PipelineFixture } from '../helpers/pipeline';
+import { createDevServerEnv } from '../helpers/temporal';
+
+describe('refreshWorkflow on the bundled sample inputs', () => {
+  let env: TestWorkflowEnvironment;
+  let f: PipelineFixture;
+  let workers: WorkerSet;
+
+  beforeAll(async () => {
+    env = await createDevServerEnv();
+    f = await pipelineFixture(env);
+    workers = await inProcessWorkers(env, f);
+  });
+  afterAll(async () => {
+    await workers?.shutdown();
+    await f?.close();
+    await env?.teardown();
+  });
+
+  it('runs every stage, stores the results, publishes files, and never runs the same refresh twice', async () => {
+    const input = await planRefresh({ studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
+    const first = await triggerRefresh(env.client, input);
+    expect(first.outcome).toBe('started');
+    const result = await first.handle.result();
+
+    expect(result.files).toBeGreaterThan(0);
+    expect(result.observations).toBeGreaterThan(1000);
+    const stored = await loadEstimations(f.db, input.runId);
+    expect(stored).toHaveLength(result.estimations);
+    const t34 = stored.find((s) => s.stepId === 'table3/(4)');
+    expect(t34, 'Table 3 column (4) is stored').toBeDefined();
+    expect(t34!.result.estimator).toBe('fe');
+    expect(t34!.result.nobs).toBeGreaterThanOrEqual(300);
+    expect(t34!.result.coefficients.map((c) => c.term)).toEqual(
+      expect.arrayContaining(['AIT', 'ED', 'ER', 'ECS', 'WF', 'OPEN', '_cons']),
+    );
+    for (const c of t34!.result.coefficients) expect(Number.isFinite(c.std_error)).toBe(true);
+
+    for (const file of result.published) expect(existsSync(file), file).toBe(true);
+    expect((await getRun(f.db, input.runId))?.status).toBe('completed');
+
+    const progress = await first.handle.query(progressQuery);
+    expect(progress).toMatchObject({ stage: 'done', stepsDone: progress.stepsTotal });
+    const description = await first.handle.describe();
+    expect(description.typedSearchAttributes.get(STAGE)).toBe('done');
+    expect(description.typedSearchAttributes.get(STUDY)).toBe(input.studyId);
+
+    const second = await triggerRefresh(env.client, input);
+    expect(second.outcome).toBe('already-completed');
+    let executions = 0;
+    for await (const _ of env.client.workflow.list({ query: `WorkflowId = "${input.runId}"` })) executions++;
+    expect(executions).toBe(1);
+
+    if (process.env.RECORD_HISTORY) {
+      const dir = join(import.meta.dirname, '..', 'fixtures', 'histories');
+      await mkdir(dir, { recursive: true });
+      const history = await first.handle.fetchHistory();
+      await writeFile(join(dir, 'refresh.json'), JSON.stringify(history));
+    }
+  });
+});

@@ -1,0 +1,29 @@
+/**
+ * The durability contract of every activity, in one place. Transient faults (network, database,
+ * a killed worker) are retried with backoff; bad input (`InputError`) fails at once, naming the input.
+ */
+import type { ActivityOptions } from '@temporalio/workflow';
+import { COMPUTE_QUEUE, IO_QUEUE } from '../temporal/task-queues';
+
+const retry = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '30s',
+  maximumAttempts: 8,
+  nonRetryableErrorTypes: ['InputError'],
+};
+
+export const ioOptions: ActivityOptions = {
+  taskQueue: IO_QUEUE,
+  startToCloseTimeout: '10m',
+  // Ingestion heartbeats; a killed worker is noticed within this, not after the whole timeout.
+  heartbeatTimeout: '1m',
+  retry,
+};
+
+export const computeOptions: ActivityOptions = {
+  taskQueue: COMPUTE_QUEUE,
+  startToCloseTimeout: '15m',
+  heartbeatTimeout: '2m',
+  retry,
+};

@@ -1,0 +1,3 @@
+export { refreshWorkflow } from './refresh';
+export { estimateStageWorkflow } from './estimate-stage';
+export { scheduledRefreshWorkflow } from './scheduled-refresh';

@@ -1,0 +1,132 @@
+/**
+ * The yearly refresh, read as the study reads: ingest the sources, assemble the panel, compute the
+ * indicators, estimate every table, publish. Orchestration only — all I/O and compute is in activities,
+ * and only ids and content hashes pass through here.
+ */
+import {
+  ApplicationFailure,
+  executeChild,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { STAGE, STUDY, VINTAGE } from '../temporal/search-attributes';
+import { computeOptions, ioOptions } from './activity-options';
+import { estimateStageWorkflow } from './estimate-stage';
+import { progressQuery, stepDoneSignal, type Progress, type Stage } from './progress';
+import type { RefreshInput, RefreshResult } from './types';
+
+const io = proxyActivities<Activities>(ioOptions);
+const compute = proxyActivities<Activities>(computeOptions);
+
+export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResult> {
+  const progress: Progress = { runId: input.runId, stage: 'ingest', stepsDone: 0, stepsTotal: 0 };
+  setHandler(progressQuery, () => progress);
+  setHandler(stepDoneSignal, (stepId: string) => {
+    progress.stepsDone += 1;
+    progress.current = stepId;
+  });
+
+  const enter = (stage: Stage) => {
+    progress.stage = stage;
+    upsertSearchAttributes([{ key: STAGE, value: stage }]);
+    setCurrentDetails(`**${stage}** — ${progress.stepsDone}/${progress.stepsTotal} steps`);
+  };
+  const stepDone = (label: string) => {
+    progress.stepsDone += 1;
+    progress.current = label;
+  };
+
+  upsertSearchAttributes([
+    { key: STUDY, value: input.studyId },
+    { key: VINTAGE, value: input.vintage },
+  ]);
+
+  try {
+    enter('ingest');
+    await io.startRun.executeWithOptions({ ...ioOptions, summary: `record run ${input.runId}` }, [
+      { runId: input.runId, studyId: input.studyId, vintage: input.vintage, inputsHash: input.inputsHash },
+    ]);
+    const manifest = await io.readInputManifest(input.inputsDir);
+    const plan = await io.planStudy(input.studyPath);
+    progress.stepsTotal = manifest.files.length + 2 + plan.steps.length + 1;
+
+    const ingested = await Promise.all(
+      manifest.files.map(async (file) => {
+        const done = await io.ingestSource.executeWithOptions(
+          { ...ioOptions, summary: `ingest ${file.path}` },
+          [{ runId: input.runId, inputsDir: input.inputsDir, file }],
+        );
+        stepDone(`ingest ${file.path}`);
+        return done;
+      }),
+    );
+    await io.linkRunFiles(
+      input.runId,
+      ingested.map((f) => ({ name: f.name, sha256: f.sha256, real: f.real })),
+    );
+
+    enter('assemble');
+    const assembled = await io.assemblePanel.executeWithOptions({ ...ioOptions, summary: 'assemble panel' }, [
+      { runId: input.runId, studyPath: input.studyPath, fileHashes: ingested.map((f) => f.sha256) },
+    ]);
+    stepDone('assemble');
+
+    enter('indicators');
+    const indicators = await compute.computeIndicators.executeWithOptions(
+      { ...computeOptions, summary: 'compute indicators' },
+      [{ runId: input.runId, studyPath: input.studyPath, assembledHash: assembled.snapshotHash }],
+    );
+    stepDone('indicators');
+
+    enter('estimate');
+    await executeChild(estimateStageWorkflow, {
+      workflowId: `${input.runId}/estimate`,
+      taskQueue: workflowInfo().taskQueue,
+      staticSummary: `${plan.steps.length} estimations of ${input.studyId}`,
+      args: [
+        {
+          runId: input.runId,
+          studyPath: input.studyPath,
+          indicatorsHash: indicators.snapshotHash,
+          steps: plan.steps,
+          concurrency: input.estimateConcurrency ?? 4,
+          parentWorkflowId: workflowInfo().workflowId,
+        },
+      ],
+    });
+
+    enter('publish');
+    const published = await io.publishRun.executeWithOptions({ ...ioOptions, summary: 'publish results' }, [
+      { runId: input.runId, studyPath: input.studyPath },
+    ]);
+    stepDone('publish');
+
+    const result: RefreshResult = {
+      runId: input.runId,
+      files: ingested.length,
+      observations: ingested.reduce((n, f) => n + f.observations, 0),
+      assembledHash: assembled.snapshotHash,
+      indicatorsHash: indicators.snapshotHash,
+      estimations: plan.steps.length,
+      published: published.files,
+    };
+    await io.finishRun(input.runId, { status: 'completed', summary: { ...result } });
+    enter('done');
+    return result;
+  } catch (err) {
+    const message =
+      err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+    progress.error = message;
+    const failedStage = progress.stage;
+    enter('failed');
+    await io.finishRun(input.runId, { status: 'failed', error: `${failedStage}: ${message}` });
+    throw ApplicationFailure.nonRetryable(
+      `Refresh failed in stage ${failedStage}: ${message}`,
+      'RefreshFailed',
+    );
+  }
+}

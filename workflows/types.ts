@@ -1,0 +1,39 @@
+/** Small, serialisable inputs and outputs of the workflows: ids and hashes, never data tables. */
+export interface RefreshInput {
+  /** Also the workflow id: `refresh-<study>-<vintage>-<inputs hash prefix>`. */
+  runId: string;
+  studyId: string;
+  studyPath: string;
+  inputsDir: string;
+  vintage: string;
+  inputsHash: string;
+  /** Estimations in flight at once (default 4). */
+  estimateConcurrency?: number;
+}
+
+export interface RefreshResult {
+  runId: string;
+  files: number;
+  observations: number;
+  assembledHash: string;
+  indicatorsHash: string;
+  estimations: number;
+  published: string[];
+}
+
+export interface PlannedStep {
+  stepId: string;
+  tableId: string;
+  columnId: string;
+  estimator: string;
+  sample: string;
+}
+
+export interface EstimateStageInput {
+  runId: string;
+  studyPath: string;
+  indicatorsHash: string;
+  steps: PlannedStep[];
+  concurrency: number;
+  parentWorkflowId?: string;
+}
