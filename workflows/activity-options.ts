@@ -24,6 +24,8 @@ export const ioOptions: ActivityOptions = {
 export const computeOptions: ActivityOptions = {
   taskQueue: COMPUTE_QUEUE,
   startToCloseTimeout: '15m',
-  heartbeatTimeout: '2m',
+  // Estimations are synchronous CPU work that cannot heartbeat mid-way; a minute covers the largest
+  // study step and still notices a killed worker within a minute.
+  heartbeatTimeout: '1m',
   retry,
 };

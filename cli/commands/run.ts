@@ -40,7 +40,7 @@ export function runCommand(): Command {
       action(async (opts: { inputs?: string; study?: string; concurrency?: number; force?: boolean }) => {
         const config = applyInputOptions(loadConfig(), opts);
         // The CLI handles Ctrl-C itself: stop the local worker cleanly, leave the refresh to resume later.
-        Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+        Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
         const input = await planRefresh({
           studyPath: config.studyPath,
           inputsDir: config.inputsDir,

@@ -71,5 +71,5 @@ describe('a refresh survives its worker being killed', () => {
     for (const table of ['estimations', 'coefficients', 'model_statistics']) {
       expect(await count(table, crashed.runId), table).toBe(await count(table, steady.runId));
     }
-  });
+  }, 300_000);
 });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planRefresh } from '../../activities/plan';
@@ -67,7 +68,7 @@ describe('refreshWorkflow on the bundled sample inputs', () => {
       const dir = join(import.meta.dirname, '..', 'fixtures', 'histories');
       await mkdir(dir, { recursive: true });
       const history = await first.handle.fetchHistory();
-      await writeFile(join(dir, 'refresh.json'), JSON.stringify(history));
+      await writeFile(join(dir, 'refresh.json'), historyToJSON(history));
     }
   });
 });
