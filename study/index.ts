@@ -3,7 +3,16 @@ import { InputError } from '../common/errors';
 import type { Spec } from '../econometrics/spec';
 import { studySchema, type Study } from './schema';
 
-export { studySchema, type Study, type StudyTable } from './schema';
+export {
+  studySchema,
+  SPATIAL_ESTIMATORS,
+  type Study,
+  type StudyInput,
+  type StudyTable,
+  type StudyColumn,
+  type StudyFigure,
+  type WeightsDefinition,
+} from './schema';
 
 export interface EstimationStep {
   /** `tableId/columnId`, e.g. `table3/(4)`: the step's identity in the store and the Web UI. */
@@ -11,18 +20,22 @@ export interface EstimationStep {
   tableId: string;
   columnId: string;
   sample: string;
+  /** Name of the study's weight matrix (spatial estimators), e.g. `W1`. */
+  weights?: string;
   spec: Spec;
 }
 
 const pathText = (path: PropertyKey[]) =>
   path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
 
+/** Validates a parsed study file; the error names the path in the file and what was expected. */
 export function parseStudy(json: unknown, source = 'study'): Study {
   const r = studySchema.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0];
     const at = pathText(issue.path) || '(root)';
-    throw new InputError(`${source}: ${at}: ${issue.message}`, `${source}#${at}`);
+    const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problems)` : '';
+    throw new InputError(`${source}: ${at}: ${issue.message}${more}`, `${source}#${at}`);
   }
   return r.data;
 }
@@ -43,19 +56,26 @@ export function loadStudy(path: string): Study {
   return parseStudy(json, path);
 }
 
+/** The spec's row subset for a named sample (none for the whole panel). */
+export function sampleSubset(study: Study, sample: string): Spec['subset'] {
+  const s = study.samples[sample];
+  if (s?.regions) return { by: 'region', values: s.regions };
+  if (s?.provinces) return { by: 'province', values: s.provinces };
+  return undefined;
+}
+
 /** Every estimation of the study in table order, with the sample turned into the spec's row subset. */
 export function listEstimations(study: Study): EstimationStep[] {
   return study.tables.flatMap((table) =>
     table.columns.map((column) => {
-      const regions = study.samples[column.sample]?.regions;
-      const spec: Spec = regions
-        ? { ...column.spec, subset: { by: 'region', values: regions } }
-        : column.spec;
+      const subset = sampleSubset(study, column.sample);
+      const spec: Spec = subset ? { ...column.spec, subset } : column.spec;
       return {
         stepId: `${table.id}/${column.id}`,
         tableId: table.id,
         columnId: column.id,
         sample: column.sample,
+        ...(column.weights ? { weights: column.weights } : {}),
         spec,
       };
     }),

@@ -6,22 +6,74 @@
 import { z } from 'zod';
 import { specSchema } from '../econometrics/spec';
 import { indicatorDefinitionSchema } from '../indicators/definition';
+import { provinceCodes } from '../regions/provinces';
 
 const id = z.string().regex(/^[A-Za-z0-9_()-]+$/, 'letters, digits, "_", "-", "(" or ")" only');
 
-export const sampleSchema = z.strictObject({
-  description: z.string().optional(),
-  /** Keep rows whose `region` is one of these (East, Central, West); absent = all provinces. */
-  regions: z
-    .array(z.enum(['East', 'Central', 'West']))
-    .min(1)
-    .optional(),
+/** Estimators that need a spatial weight matrix: their columns must name one of `weights`. */
+export const SPATIAL_ESTIMATORS = ['moran', 'lisa', 'sdm', 'sar', 'sem'];
+
+export const sampleSchema = z
+  .strictObject({
+    description: z.string().optional(),
+    /** Keep rows whose `region` is one of these; absent (and no `provinces`) = all provinces. */
+    regions: z
+      .array(z.enum(['East', 'Central', 'West']))
+      .min(1)
+      .optional(),
+    /** Keep these provinces (codes of regions/provinces.ts). */
+    provinces: z.array(z.string()).min(1).optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.regions && s.provinces)
+      ctx.addIssue({ code: 'custom', path: ['provinces'], message: 'give regions or provinces, not both' });
+    const known = new Set(provinceCodes());
+    s.provinces?.forEach((p, i) => {
+      if (!known.has(p))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['provinces', i],
+          message: `unknown province code "${p}" (expected one of ${[...known].join(' ')})`,
+        });
+    });
+  });
+
+/** Row-standardised weight matrices (STUDY.md, spatial weights); built by the weights module. */
+export const weightsSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('contiguity'),
+    description: z.string().optional(),
+    /** Hainan is an island: link it to Guangdong (the literature's usual choice). */
+    hainanGuangdong: z.boolean().default(true),
+  }),
+  z.strictObject({
+    kind: z.literal('economic'),
+    description: z.string().optional(),
+    /** 1/|mean_i − mean_j| of this variable over the study years. */
+    variable: z.string().default('gdp_per_capita'),
+  }),
+  z.strictObject({
+    kind: z.literal('inverse-distance'),
+    description: z.string().optional(),
+    /** Distance between capital cities raised to this power (1 = inverse great-circle distance). */
+    power: z.number().positive().default(1),
+  }),
+]);
+
+export const variableSchema = z.strictObject({
+  label: z.string().optional(),
+  description: z.string(),
+  /** The proxy used when the sample inputs lack the paper's variable. */
+  proxy: z.string().optional(),
 });
 
 export const columnSchema = z.strictObject({
   id,
   sample: z.string().default('all'),
+  /** Header above the column id (e.g. `OLS`, `FE`, `East`, `W1`). */
   label: z.string().optional(),
+  /** Name of a matrix in the study's `weights`, for spatial estimators. */
+  weights: z.string().optional(),
   spec: specSchema,
 });
 
@@ -29,7 +81,22 @@ export const tableSchema = z.strictObject({
   id,
   title: z.string(),
   notes: z.string().optional(),
+  /** false: control coefficients collapse into one "Controls: Yes/No" row. */
+  showControls: z.boolean().default(true),
+  /** Extra named statistics to print under N and R² (e.g. `ar2_p`, `first_stage_f:AIT`). */
+  statistics: z.array(z.string()).default([]),
   columns: z.array(columnSchema).min(1),
+});
+
+export const figureSchema = z.strictObject({
+  id,
+  title: z.string(),
+  kind: z.literal('scatter'),
+  x: z.string(),
+  y: z.string(),
+  sample: z.string().default('all'),
+  /** Draw the pooled OLS line of y on x. */
+  fit: z.boolean().default(true),
 });
 
 export const studySchema = z
@@ -49,10 +116,19 @@ export const studySchema = z
       })
       .prefault({}),
     indicators: indicatorDefinitionSchema.prefault({}),
+    variables: z.record(z.string(), variableSchema).default({}),
+    /** The control set `C`: rows the tables label as controls. */
+    controls: z.array(z.string()).default(['ED', 'ER', 'ECS', 'WF', 'OPEN']),
     samples: z.record(z.string(), sampleSchema),
+    weights: z.record(z.string(), weightsSchema).default({}),
     tables: z.array(tableSchema).min(1),
+    figures: z.array(figureSchema).default([]),
   })
   .superRefine((study, ctx) => {
+    if (study.years[0] > study.years[1])
+      ctx.addIssue({ code: 'custom', path: ['years'], message: 'expected [first year, last year]' });
+    const sampleNames = Object.keys(study.samples).join(', ');
+    const weightNames = Object.keys(study.weights).join(', ') || 'none declared';
     const seen = new Set<string>();
     study.tables.forEach((table, t) => {
       if (seen.has(table.id))
@@ -64,24 +140,58 @@ export const studySchema = z
       seen.add(table.id);
       const columns = new Set<string>();
       table.columns.forEach((column, c) => {
+        const at = ['tables', t, 'columns', c];
         if (columns.has(column.id)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['tables', t, 'columns', c, 'id'],
-            message: `duplicate column id "${column.id}"`,
-          });
+          ctx.addIssue({ code: 'custom', path: [...at, 'id'], message: `duplicate column id "${column.id}"` });
         }
         columns.add(column.id);
         if (!Object.hasOwn(study.samples, column.sample)) {
           ctx.addIssue({
             code: 'custom',
-            path: ['tables', t, 'columns', c, 'sample'],
-            message: `unknown sample "${column.sample}" (samples: ${Object.keys(study.samples).join(', ')})`,
+            path: [...at, 'sample'],
+            message: `unknown sample "${column.sample}" (samples: ${sampleNames})`,
+          });
+        }
+        if (column.weights !== undefined && !Object.hasOwn(study.weights, column.weights)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...at, 'weights'],
+            message: `unknown weight matrix "${column.weights}" (weights: ${weightNames})`,
+          });
+        }
+        if (column.weights === undefined && SPATIAL_ESTIMATORS.includes(column.spec.estimator)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...at, 'weights'],
+            message: `estimator "${column.spec.estimator}" needs a weight matrix (weights: ${weightNames})`,
+          });
+        }
+        if (column.spec.subset) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...at, 'spec', 'subset'],
+            message: 'choose rows with the column\'s "sample", not spec.subset',
           });
         }
       });
     });
+    const figures = new Set<string>();
+    study.figures.forEach((figure, f) => {
+      if (figures.has(figure.id) || seen.has(figure.id))
+        ctx.addIssue({ code: 'custom', path: ['figures', f, 'id'], message: `duplicate id "${figure.id}"` });
+      figures.add(figure.id);
+      if (!Object.hasOwn(study.samples, figure.sample))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['figures', f, 'sample'],
+          message: `unknown sample "${figure.sample}" (samples: ${sampleNames})`,
+        });
+    });
   });
 
 export type Study = z.infer<typeof studySchema>;
+export type StudyInput = z.input<typeof studySchema>;
 export type StudyTable = Study['tables'][number];
+export type StudyColumn = StudyTable['columns'][number];
+export type StudyFigure = Study['figures'][number];
+export type WeightsDefinition = z.infer<typeof weightsSchema>;

@@ -85,5 +85,5 @@ describe('aicarbon run against a cluster', () => {
     for await (const _ of env.client.workflow.list({ query: `WorkflowId = "${input.runId}"` })) executions++;
     expect(executions).toBe(1);
     expect((await loadEstimations(f.db, input.runId)).length).toBeGreaterThan(0);
-  });
+  }, 240_000);
 });

@@ -6,7 +6,7 @@ import { Connection } from '@temporalio/client';
 import { describe, expect, inject, it } from 'vitest';
 import { startDevServer } from '../../temporal/dev-server';
 import { connectClient } from '../../temporal/connection';
-import { freePort } from '../helpers/ports';
+import { freePort } from '../../common/ports';
 
 describe('startDevServer', () => {
   it('starts a persistent dev server with the search attributes, reuses it, and stops it', async () => {

@@ -1,0 +1,62 @@
+/**
+ * Bad input fails the refresh at once (no retries), with a message naming the file and the cell, and
+ * stores nothing of the bad file; the run is recorded as failed.
+ */
+import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planRefresh } from '../../activities/plan';
+import { triggerRefresh } from '../../cli/trigger';
+import { getRun } from '../../store/runs';
+import type { WorkerSet } from '../../worker';
+import { inProcessWorkers, pipelineFixture, type PipelineFixture } from '../helpers/pipeline';
+import { createDevServerEnv } from '../helpers/temporal';
+
+describe('a refresh with bad input', () => {
+  let env: TestWorkflowEnvironment;
+  let f: PipelineFixture;
+  let workers: WorkerSet;
+  beforeAll(async () => {
+    env = await createDevServerEnv();
+    f = await pipelineFixture(env);
+    workers = await inProcessWorkers(env, f);
+  });
+  afterAll(async () => {
+    await workers?.shutdown();
+    await f?.close();
+    await env?.teardown();
+  });
+
+  it('fails without retrying, naming the file and cell, and stores none of that file', async () => {
+    const inputs = await mkdtemp(join(tmpdir(), 'bad-inputs-'));
+    await cp(f.config.inputsDir, inputs, { recursive: true });
+    const bad = join(inputs, 'synthetic', 'pollution_investment.csv');
+    await writeFile(bad, 'province,year,pollution_investment\nBJ,2011,78706\nTJ,2011,about 70k\n');
+    const input = await planRefresh({ studyPath: f.config.studyPath, inputsDir: inputs });
+    const started = Date.now();
+    const { handle } = await triggerRefresh(env.client, input);
+    const failure = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause?.message).toBe(
+      'Refresh failed in stage ingest: synthetic/pollution_investment.csv line 3, column "pollution_investment": "about 70k" is not a number',
+    );
+    // Retrying would take at least the first backoff (1 s) per attempt; one attempt is much faster.
+    const history = await handle.fetchHistory();
+    const failedAttempts = history.events!.filter((e) => e.activityTaskFailedEventAttributes).length;
+    expect(failedAttempts).toBe(1);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    const run = await getRun(f.db, input.runId);
+    expect(run).toMatchObject({ status: 'failed' });
+    expect(run?.error).toContain('pollution_investment.csv line 3');
+    const stored = await f.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM source_files WHERE name = 'synthetic/pollution_investment.csv'`,
+    );
+    expect(stored[0].n).toBe(0);
+  });
+});
