@@ -118,8 +118,10 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
     enter('done');
     return result;
   } catch (err) {
-    const message =
-      err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+    // The useful message is at the bottom of the chain (child workflow → activity → application failure).
+    let root: unknown = err;
+    while (root instanceof Error && root.cause instanceof Error) root = root.cause;
+    const message = root instanceof Error ? root.message : String(root);
     progress.error = message;
     const failedStage = progress.stage;
     enter('failed');

@@ -11,7 +11,8 @@ import { getRun } from '../../store/runs';
 import { STAGE, STUDY } from '../../temporal/search-attributes';
 import { progressQuery } from '../../workflows/progress';
 import type { WorkerSet } from '../../worker';
-import { inProcessWorkers, pipelineFixture, type PipelineFixture } from '../helpers/pipeline';
+import { runCli } from '../helpers/cli';
+import { inProcessWorkers, pipelineFixture, waitFor, type PipelineFixture } from '../helpers/pipeline';
 import { createDevServerEnv } from '../helpers/temporal';
 
 describe('refreshWorkflow on the bundled sample inputs', () => {
@@ -64,11 +65,56 @@ describe('refreshWorkflow on the bundled sample inputs', () => {
     for await (const _ of env.client.workflow.list({ query: `WorkflowId = "${input.runId}"` })) executions++;
     expect(executions).toBe(1);
 
+    const status = await runCli(['status', input.runId, '--json'], { TEMPORAL_ADDRESS: f.address });
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      runId: input.runId,
+      status: 'COMPLETED',
+      stage: 'done',
+    });
+
     if (process.env.RECORD_HISTORY) {
       const dir = join(import.meta.dirname, '..', 'fixtures', 'histories');
       await mkdir(dir, { recursive: true });
       const history = await first.handle.fetchHistory();
       await writeFile(join(dir, 'refresh.json'), historyToJSON(history));
     }
-  });
+  }, 180_000);
+
+  it('schedules the yearly refresh; a firing on unchanged inputs starts nothing new', async () => {
+    const vars = { TEMPORAL_ADDRESS: f.address };
+    const created = await runCli(
+      ['schedule', '--id', 'test-yearly', '--cron', '0 3 1 3 *', '--paused'],
+      vars,
+    );
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stderr).toContain('Schedule test-yearly created');
+    const updated = await runCli(
+      ['schedule', '--id', 'test-yearly', '--cron', '0 4 1 3 *', '--paused'],
+      vars,
+    );
+    expect(updated.stderr).toContain('Schedule test-yearly updated');
+    const schedule = env.client.schedule.getHandle('test-yearly');
+    expect((await schedule.describe()).spec.calendars?.[0]).toMatchObject({
+      hour: [{ start: 4, end: 4, step: 1 }],
+    });
+
+    await schedule.trigger();
+    const fired = await waitFor(
+      async () => {
+        for await (const w of env.client.workflow.list({
+          query: `WorkflowType = "scheduledRefreshWorkflow"`,
+        })) {
+          if (w.status.name === 'COMPLETED') return w;
+        }
+        return undefined;
+      },
+      60_000,
+      'the scheduled workflow to complete',
+    );
+    const result = await env.client.workflow.getHandle(fired.workflowId, fired.runId).result();
+    const input = await planRefresh({ studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
+    expect(result).toEqual({ runId: input.runId, started: false });
+    await schedule.delete();
+  }, 120_000);
 });
