@@ -142,7 +142,11 @@ export const studySchema = z
       table.columns.forEach((column, c) => {
         const at = ['tables', t, 'columns', c];
         if (columns.has(column.id)) {
-          ctx.addIssue({ code: 'custom', path: [...at, 'id'], message: `duplicate column id "${column.id}"` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [...at, 'id'],
+            message: `duplicate column id "${column.id}"`,
+          });
         }
         columns.add(column.id);
         if (!Object.hasOwn(study.samples, column.sample)) {

@@ -1,48 +1,160 @@
+import { writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../common/config';
-import { listEstimations, loadStudy, parseStudy } from '../../study';
+import { listEstimations, loadStudy, parseStudy, type Study } from '../../study';
 
 const defaultPath = join(PROJECT_ROOT, 'study', 'default-study.json');
+const C = ['ED', 'ER', 'ECS', 'WF', 'OPEN'];
 
-describe('the study definition', () => {
-  it('the default study lists its estimations, regional samples as row subsets', () => {
-    const steps = listEstimations(loadStudy(defaultPath));
-    expect(steps.map((s) => s.stepId)).toContain('table3/(4)');
-    expect(steps.find((s) => s.stepId === 'table3/(4)')!.spec).toMatchObject({
-      estimator: 'fe',
-      y: 'CI',
-      x: ['AIT', 'ED', 'ER', 'ECS', 'WF', 'OPEN'],
-      vce: 'cluster',
+/** A JSON-shaped copy to break on purpose (as an analyst editing the file would). */
+const editable = () => JSON.parse(JSON.stringify(loadStudy(defaultPath))) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- deliberately untyped, like a file on disk
+
+describe('the default study', () => {
+  const study = loadStudy(defaultPath);
+  const steps = listEstimations(study);
+  const step = (id: string) => steps.find((s) => s.stepId === id)!;
+
+  it('declares every table of STUDY.md and Figure 1', () => {
+    expect(study.tables.map((t) => t.id)).toEqual([
+      'vif',
+      ...[3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((n) => `table${n}`),
+    ]);
+    const columns = Object.fromEntries(study.tables.map((t) => [t.id, t.columns.length]));
+    // STUDY.md: Table 3 (1)–(7), Table 4 (1)–(8), Table 5 three steps + a·b, 4 columns per region,
+    // Table 9 two per moderator, Moran for AIT and CI, SDM under W1–W3, Table 12 all + 3 regions.
+    expect(columns).toEqual({
+      vif: 1,
+      table3: 7,
+      table4: 8,
+      table5: 4,
+      table6: 4,
+      table7: 4,
+      table8: 4,
+      table9: 6,
+      table10: 2,
+      table11: 3,
+      table12: 4,
     });
-    expect(steps.find((s) => s.stepId === 'table6/(1)')!.spec.subset).toEqual({
-      by: 'region',
-      values: ['East'],
-    });
+    expect(study.figures).toEqual([
+      expect.objectContaining({ id: 'figure1', kind: 'scatter', x: 'AIT', y: 'CI', fit: true }),
+    ]);
     expect(new Set(steps.map((s) => s.stepId)).size).toBe(steps.length);
   });
 
-  it('a typo fails with the path in the file', () => {
-    const study = structuredClone(loadStudy(defaultPath)) as unknown as {
-      tables: { columns: { spec: Record<string, unknown> }[] }[];
-    };
-    study.tables[1].columns[3].spec.vec = 'cluster';
-    expect(() => parseStudy(study, 'my-study.json')).toThrow(
-      /my-study\.json: tables\[1\]\.columns\[3\]\.spec: Unrecognized key: "vec"/,
-    );
+  it('turns each table column into the spec the paper describes', () => {
+    expect(step('table3/(4)').spec).toMatchObject({
+      estimator: 'fe',
+      y: 'CI',
+      x: ['AIT', ...C],
+      effects: 'entity',
+      vce: 'cluster',
+    });
+    expect(step('table3/(1)').spec).toMatchObject({ estimator: 'ols', x: ['AIT'], effects: 'none' });
+    expect(step('table4/(2)').spec).toMatchObject({
+      estimator: 'iv',
+      endogenous: ['AIT'],
+      instruments: ['L.AIT'],
+    });
+    expect(step('table4/(4)').spec).toMatchObject({ estimator: 'sysgmm', x: ['L.CI', 'AIT', ...C] });
+    expect(step('table4/(6)').spec.winsorize).toEqual({
+      vars: ['CI'],
+      lower: 5,
+      upper: 95,
+      definition: 'stata',
+    });
+    expect(step('table4/(8)').spec.x).toEqual(['ROBOT', ...C]);
+    expect(step('table5/mediation').spec).toMatchObject({ estimator: 'mediation', mediator: 'EE' });
+    expect(study.tables[7].columns.map((c) => c.spec.moderator)).toEqual([
+      'IS',
+      'IS',
+      'MAR',
+      'MAR',
+      'FRD',
+      'FRD',
+    ]);
+    expect(step('table10/CI')).toMatchObject({ weights: 'W1', spec: { estimator: 'moran', y: 'CI' } });
+    expect(['W1', 'W2', 'W3'].map((w) => step(`table11/${w}`).weights)).toEqual(['W1', 'W2', 'W3']);
+    expect(step('table12/(1)').spec).toMatchObject({ y: 'RE', x: ['AIT', ...C] });
+    expect(study.weights).toEqual({
+      W1: expect.objectContaining({ kind: 'contiguity', hainanGuangdong: true }),
+      W2: expect.objectContaining({ kind: 'economic', variable: 'gdp_per_capita' }),
+      W3: expect.objectContaining({ kind: 'inverse-distance', power: 1 }),
+    });
   });
 
-  it('an unknown sample and a duplicate column are named', () => {
-    const base = loadStudy(defaultPath);
-    const badSample = structuredClone(base);
-    badSample.tables[0].columns[0].sample = 'North';
-    expect(() => parseStudy(badSample, 's.json')).toThrow(
-      's.json: tables[0].columns[0].sample: unknown sample "North"',
+  it('turns a regional sample into the spec row subset, and leaves the whole panel unsubset', () => {
+    expect(step('table6/(1)').spec.subset).toEqual({ by: 'region', values: ['East'] });
+    expect(step('table12/(4)').spec.subset).toEqual({ by: 'region', values: ['West'] });
+    expect(step('table3/(4)').spec.subset).toBeUndefined();
+    expect(step('table12/(1)').spec.subset).toBeUndefined();
+  });
+});
+
+describe('errors name the path in the file', () => {
+  const fails = (study: unknown, message: string | RegExp) =>
+    expect(() => parseStudy(study, 'my-study.json')).toThrow(message);
+
+  it('a misspelt spec key', () => {
+    const s = editable();
+    s.tables[1].columns[3].spec.vec = 'cluster';
+    fails(s, /my-study\.json: tables\[1\]\.columns\[3\]\.spec: Unrecognized key: "vec"/);
+  });
+
+  it('a wrong type deep in a spec', () => {
+    const s = editable();
+    s.tables[1].columns[2].spec.x[1] = 7;
+    fails(s, /^my-study\.json: tables\[1\]\.columns\[2\]\.spec\.x\[1\]: .*expected string/);
+  });
+
+  it('an unknown sample, weight matrix, and a spatial column without one', () => {
+    const s1 = editable();
+    s1.tables[0].columns[0].sample = 'North';
+    fails(
+      s1,
+      'my-study.json: tables[0].columns[0].sample: unknown sample "North" (samples: all, East, Central, West)',
     );
-    const dup = structuredClone(base);
+    const s2 = editable();
+    s2.tables[10].columns[1].weights = 'W9';
+    fails(
+      s2,
+      'my-study.json: tables[10].columns[1].weights: unknown weight matrix "W9" (weights: W1, W2, W3)',
+    );
+    const s3 = editable();
+    delete s3.tables[8].columns[0].weights;
+    fails(s3, 'my-study.json: tables[8].columns[0].weights: estimator "moran" needs a weight matrix');
+  });
+
+  it('duplicate ids, a bad weights kind, an unknown province, a spec subset', () => {
+    const dup = editable();
     dup.tables[1].columns[1].id = dup.tables[1].columns[0].id;
-    expect(() => parseStudy(dup, 's.json')).toThrow(
-      's.json: tables[1].columns[1].id: duplicate column id "(1)"',
-    );
+    fails(dup, 'my-study.json: tables[1].columns[1].id: duplicate column id "(1)"');
+    const kind = editable();
+    kind.weights.W3.kind = 'distance';
+    fails(kind, /my-study\.json: weights\.W3\.kind: /);
+    const prov = editable();
+    prov.samples.coast = { provinces: ['BJ', 'XZ'] };
+    fails(prov, /my-study\.json: samples\.coast\.provinces\[1\]: unknown province code "XZ"/);
+    const sub = editable();
+    sub.tables[1].columns[0].spec.subset = { by: 'region', values: ['East'] };
+    fails(sub, /tables\[1\]\.columns\[0\]\.spec\.subset: choose rows with the column's "sample"/);
+  });
+
+  it('loadStudy names the file when it is missing or not JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'study-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{ "id": "x", ');
+    expect(() => loadStudy(bad)).toThrow(new RegExp(`^${bad}: not valid JSON`));
+    expect(() => loadStudy(join(dir, 'none.json'))).toThrow('none.json: study definition not found');
+  });
+
+  it('a province sample becomes a province subset', () => {
+    const s = editable();
+    s.samples.capitals = { provinces: ['BJ', 'SH'] };
+    s.tables[1].columns[0].sample = 'capitals';
+    const study: Study = parseStudy(s);
+    expect(listEstimations(study)[1].spec.subset).toEqual({ by: 'province', values: ['BJ', 'SH'] });
   });
 });
