@@ -4,7 +4,7 @@ import { InputError } from '../common/errors';
 import { estimate } from '../econometrics/estimate';
 import { Panel } from '../panel';
 import type { Db } from '../store/db';
-import { saveEstimation } from '../store/estimations';
+import { saveEstimation, saveEstimationFailure } from '../store/estimations';
 import { cachedRows, cachedStudy } from './study-cache';
 
 export function estimateActivities(db: Db) {
@@ -24,28 +24,26 @@ export function estimateActivities(db: Db) {
         time: 'year',
         source: `panel ${args.indicatorsHash.slice(0, 12)}`,
       });
+      const key = {
+        runId: args.runId,
+        stepId: step.stepId,
+        tableId: step.tableId,
+        columnId: step.columnId,
+        sample: step.sample,
+        spec: step.spec,
+      };
       const started = performance.now();
       let result;
       try {
         result = estimate(panel, step.spec);
       } catch (e) {
-        if (e instanceof InputError) throw new InputError(`${args.stepId}: ${e.message}`, e.location);
-        throw e;
+        // A step the data cannot support is reported and the study goes on; anything else is retried.
+        if (!(e instanceof InputError)) throw e;
+        await saveEstimationFailure(db, key, e.message);
+        return { stepId: step.stepId, failed: e.message };
       }
       const ms = performance.now() - started;
-      await saveEstimation(
-        db,
-        {
-          runId: args.runId,
-          stepId: step.stepId,
-          tableId: step.tableId,
-          columnId: step.columnId,
-          sample: step.sample,
-          spec: step.spec,
-        },
-        result,
-        ms,
-      );
+      await saveEstimation(db, key, result, ms);
       return { stepId: step.stepId, nobs: result.nobs, ms };
     },
   };

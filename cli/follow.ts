@@ -15,7 +15,7 @@ export async function follow(
   const tty = Boolean(stream.isTTY);
   const bar = tty
     ? new cliProgress.SingleBar(
-        { format: ' {stage} |{bar}| {value}/{total} steps  {current}', stream, hideCursor: true },
+        { format: ' {stage} |{bar}| {value}/{total} steps {failed} {current}', stream, hideCursor: true },
         cliProgress.Presets.shades_classic,
       )
     : undefined;
@@ -25,10 +25,15 @@ export async function follow(
   const result = handle.result().finally(() => (settled = true));
   const show = (p: Progress) => {
     if (bar) {
-      if (!started) bar.start(Math.max(p.stepsTotal, 1), p.stepsDone, { stage: p.stage, current: '' });
+      if (!started)
+        bar.start(Math.max(p.stepsTotal, 1), p.stepsDone, { stage: p.stage, current: '', failed: '' });
       started = true;
       bar.setTotal(Math.max(p.stepsTotal, 1));
-      bar.update(p.stepsDone, { stage: p.stage.padEnd(10), current: p.current ?? '' });
+      bar.update(p.stepsDone, {
+        stage: p.stage.padEnd(10),
+        current: p.current ?? '',
+        failed: p.failedSteps ? `(${p.failedSteps} failed)` : '',
+      });
     } else if (p.stage !== lastStage) {
       stream.write(`  stage ${p.stage} (${p.stepsDone}/${p.stepsTotal} steps)\n`);
     }
@@ -47,7 +52,7 @@ export async function follow(
       ]);
     }
     const value = (await result) as RefreshResult;
-    if (bar && started) bar.update(bar.getTotal(), { stage: 'done'.padEnd(10), current: '' });
+    if (bar && started) bar.update(bar.getTotal(), { stage: 'done'.padEnd(10), current: '', failed: '' });
     return value;
   } finally {
     bar?.stop();

@@ -3,6 +3,8 @@ import { isInputError } from '../common/errors';
 
 export const EXIT_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
+/** The refresh completed but some estimations could not be computed (listed on stderr). */
+export const EXIT_INCOMPLETE = 3;
 
 export function say(message: string): void {
   process.stderr.write(`${message}\n`);

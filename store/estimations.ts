@@ -25,6 +25,10 @@ export async function saveEstimation(
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query(`DELETE FROM estimations WHERE run_id = $1 AND step_id = $2`, [key.runId, key.stepId]);
+    await tx.query(`DELETE FROM estimation_failures WHERE run_id = $1 AND step_id = $2`, [
+      key.runId,
+      key.stepId,
+    ]);
     await tx.query(
       `INSERT INTO estimations (run_id, step_id, table_id, column_id, estimator, sample, spec, nobs, ngroups,
          warnings, duration_ms)
@@ -214,4 +218,31 @@ export async function completedSteps(db: Queryable, runId: string): Promise<stri
     runId,
   ]);
   return rows.map((r) => r.step_id);
+}
+
+export interface EstimationFailure {
+  stepId: string;
+  tableId: string;
+  columnId: string;
+  error: string;
+}
+
+/** Records that a step could not be estimated from the data, replacing any earlier result of it. */
+export async function saveEstimationFailure(db: Db, key: EstimationKey, error: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query(`DELETE FROM estimations WHERE run_id = $1 AND step_id = $2`, [key.runId, key.stepId]);
+    await tx.query(
+      `INSERT INTO estimation_failures (run_id, step_id, table_id, column_id, error) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (run_id, step_id) DO UPDATE SET error = EXCLUDED.error, failed_at = now()`,
+      [key.runId, key.stepId, key.tableId, key.columnId, error],
+    );
+  });
+}
+
+export async function loadEstimationFailures(db: Queryable, runId: string): Promise<EstimationFailure[]> {
+  const rows = await db.query<{ step_id: string; table_id: string; column_id: string; error: string }>(
+    `SELECT step_id, table_id, column_id, error FROM estimation_failures WHERE run_id = $1 ORDER BY step_id`,
+    [runId],
+  );
+  return rows.map((r) => ({ stepId: r.step_id, tableId: r.table_id, columnId: r.column_id, error: r.error }));
 }

@@ -16,7 +16,9 @@ import type { EstimateStageInput, PlannedStep } from './types';
 
 const compute = proxyActivities<Activities>(computeOptions);
 
-export async function estimateStageWorkflow(input: EstimateStageInput): Promise<{ done: string[] }> {
+export async function estimateStageWorkflow(
+  input: EstimateStageInput,
+): Promise<{ done: string[]; failed: { stepId: string; error: string }[] }> {
   const progress: Progress = {
     runId: input.runId,
     stage: 'estimate',
@@ -28,9 +30,10 @@ export async function estimateStageWorkflow(input: EstimateStageInput): Promise<
 
   const queue: PlannedStep[] = [...input.steps];
   const done: string[] = [];
+  const failed: { stepId: string; error: string }[] = [];
   const lane = async () => {
     for (let step = queue.shift(); step; step = queue.shift()) {
-      await compute.estimateStep.executeWithOptions(
+      const outcome = await compute.estimateStep.executeWithOptions(
         { ...computeOptions, summary: `${step.stepId}: ${step.estimator} (${step.sample})` },
         [
           {
@@ -42,14 +45,20 @@ export async function estimateStageWorkflow(input: EstimateStageInput): Promise<
         ],
       );
       done.push(step.stepId);
+      if ('failed' in outcome && outcome.failed) failed.push({ stepId: step.stepId, error: outcome.failed });
       progress.stepsDone = done.length;
+      progress.failedSteps = failed.length;
       progress.current = step.stepId;
-      setCurrentDetails(`${done.length}/${input.steps.length} estimations done; last: ${step.stepId}`);
-      await parent?.signal(stepDoneSignal, step.stepId);
+      setCurrentDetails(
+        `${done.length}/${input.steps.length} estimations done` +
+          (failed.length ? `, ${failed.length} could not be estimated` : '') +
+          `; last: ${step.stepId}`,
+      );
+      await parent?.signal(stepDoneSignal, step.stepId, 'failed' in outcome && Boolean(outcome.failed));
     }
   };
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(input.concurrency, input.steps.length)) }, lane),
   );
-  return { done };
+  return { done, failed };
 }

@@ -10,6 +10,8 @@ export interface Progress {
   /** Steps of the whole run: one per input file, assemble, indicators, one per estimation, publish. */
   stepsDone: number;
   stepsTotal: number;
+  /** Estimations the data could not support (reported, not fatal). */
+  failedSteps?: number;
   /** The step being worked on, e.g. `table3/(4)`. */
   current?: string;
   error?: string;
@@ -18,4 +20,4 @@ export interface Progress {
 export const progressQuery = defineQuery<Progress>('progress');
 
 /** The estimate stage (a child workflow) tells its parent each finished step. */
-export const stepDoneSignal = defineSignal<[string]>('stepDone');
+export const stepDoneSignal = defineSignal<[string, boolean?]>('stepDone');

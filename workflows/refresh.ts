@@ -25,9 +25,10 @@ const compute = proxyActivities<Activities>(computeOptions);
 export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResult> {
   const progress: Progress = { runId: input.runId, stage: 'ingest', stepsDone: 0, stepsTotal: 0 };
   setHandler(progressQuery, () => progress);
-  setHandler(stepDoneSignal, (stepId: string) => {
+  setHandler(stepDoneSignal, (stepId: string, failed?: boolean) => {
     progress.stepsDone += 1;
     progress.current = stepId;
+    if (failed) progress.failedSteps = (progress.failedSteps ?? 0) + 1;
   });
 
   const enter = (stage: Stage) => {
@@ -83,7 +84,7 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
     stepDone('indicators');
 
     enter('estimate');
-    await executeChild(estimateStageWorkflow, {
+    const estimated = await executeChild(estimateStageWorkflow, {
       workflowId: `${input.runId}/estimate`,
       taskQueue: workflowInfo().taskQueue,
       staticSummary: `${plan.steps.length} estimations of ${input.studyId}`,
@@ -112,6 +113,7 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
       assembledHash: assembled.snapshotHash,
       indicatorsHash: indicators.snapshotHash,
       estimations: plan.steps.length,
+      failedSteps: estimated.failed,
       published: published.files,
     };
     await io.finishRun(input.runId, { status: 'completed', summary: { ...result } });

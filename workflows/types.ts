@@ -18,6 +18,8 @@ export interface RefreshResult {
   assembledHash: string;
   indicatorsHash: string;
   estimations: number;
+  /** Steps that could not be estimated from the data, with the reason. */
+  failedSteps: { stepId: string; error: string }[];
   published: string[];
 }
 

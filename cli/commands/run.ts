@@ -6,7 +6,7 @@ import { planRefresh } from '../../activities/plan';
 import { openDb } from '../../store/db';
 import { startWorkers, type WorkerSet } from '../../worker';
 import { follow } from '../follow';
-import { action, EXIT_FAILED, say } from '../output';
+import { action, EXIT_FAILED, EXIT_INCOMPLETE, say } from '../output';
 import { openTemporal, workflowUrl } from '../temporal-session';
 import { hasPollers, refreshState, triggerRefresh } from '../trigger';
 
@@ -98,6 +98,11 @@ export function runCommand(): Command {
               `${result.estimations} estimations; published ${result.published.length} files:`,
           );
           for (const f of result.published) say(`  ${f}`);
+          if (result.failedSteps.length) {
+            say(`${result.failedSteps.length} estimations could not be computed from these inputs:`);
+            for (const s of result.failedSteps) say(`  ${s.stepId}: ${s.error}`);
+            process.exitCode = EXIT_INCOMPLETE;
+          }
           process.stdout.write(`${JSON.stringify(result)}\n`);
         } catch (e) {
           if (e instanceof WorkflowFailedError) {

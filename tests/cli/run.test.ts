@@ -72,13 +72,14 @@ describe('aicarbon run against a cluster', () => {
     );
     const b = await runCli(['run'], vars);
     const first = await a.done;
-    expect(first.code, first.stderr).toBe(0);
-    expect(b.code, b.stderr).toBe(0);
+    // 0, or 3 when some of the default study's estimations cannot be computed from the sample inputs.
+    expect([0, 3], first.stderr).toContain(first.code);
+    expect(b.code, b.stderr).toBe(first.code);
     expect(b.stderr).toContain(`Refresh ${input.runId} is already running: following it.`);
     expect(JSON.parse(b.stdout)).toEqual(JSON.parse(first.stdout));
 
     const c = await runCli(['run'], vars);
-    expect(c.code).toBe(0);
+    expect(c.code).toBe(first.code);
     expect(c.stderr).toContain('already completed for these inputs');
 
     let executions = 0;

@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planRefresh } from '../../activities/plan';
 import { triggerRefresh } from '../../cli/trigger';
 import { getRun } from '../../store/runs';
+import { loadEstimationFailures, loadEstimations } from '../../store/estimations';
+import { progressQuery } from '../../workflows/progress';
 import type { WorkerSet } from '../../worker';
 import { inProcessWorkers, pipelineFixture, type PipelineFixture } from '../helpers/pipeline';
 import { createDevServerEnv } from '../helpers/temporal';
@@ -58,5 +60,38 @@ describe('a refresh with bad input', () => {
       `SELECT count(*)::int AS n FROM source_files WHERE name = 'synthetic/pollution_investment.csv'`,
     );
     expect(stored[0].n).toBe(0);
+  });
+
+  it('reports an estimation the data cannot support and completes the others', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'study-'));
+    const studyPath = join(dir, 'study.json');
+    await writeFile(
+      studyPath,
+      JSON.stringify({
+        id: 'two-columns',
+        title: 'Two columns, one impossible',
+        years: [2011, 2021],
+        samples: { all: {} },
+        tables: [
+          {
+            id: 't',
+            title: 'T',
+            columns: [
+              { id: '(1)', spec: { estimator: 'fe', y: 'CI', x: ['AIT'], vce: 'cluster' } },
+              { id: '(2)', spec: { estimator: 'fe', y: 'CI', x: ['NOPE'], vce: 'cluster' } },
+            ],
+          },
+        ],
+      }),
+    );
+    const input = await planRefresh({ studyPath, inputsDir: f.config.inputsDir });
+    const { handle } = await triggerRefresh(env.client, input);
+    const result = await handle.result();
+    expect(result.failedSteps).toHaveLength(1);
+    expect(result.failedSteps[0].stepId).toBe('t/(2)');
+    expect(result.failedSteps[0].error).toMatch(/NOPE/);
+    expect((await loadEstimations(f.db, input.runId)).map((s) => s.stepId)).toEqual(['t/(1)']);
+    expect((await loadEstimationFailures(f.db, input.runId)).map((s) => s.stepId)).toEqual(['t/(2)']);
+    expect(await handle.query(progressQuery)).toMatchObject({ stage: 'done', failedSteps: 1 });
   });
 });

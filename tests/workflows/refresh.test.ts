@@ -40,7 +40,7 @@ describe('refreshWorkflow on the bundled sample inputs', () => {
     expect(result.files).toBeGreaterThan(0);
     expect(result.observations).toBeGreaterThan(1000);
     const stored = await loadEstimations(f.db, input.runId);
-    expect(stored).toHaveLength(result.estimations);
+    expect(stored.length + result.failedSteps.length).toBe(result.estimations);
     const t34 = stored.find((s) => s.stepId === 'table3/(4)');
     expect(t34, 'Table 3 column (4) is stored').toBeDefined();
     expect(t34!.result.estimator).toBe('fe');
