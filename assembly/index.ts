@@ -1,22 +1,40 @@
 /**
- * Assembly: observations from every source → one province × year value per variable. Units were made
- * canonical by the parsers; here a variable seen in two units is an error, sources that disagree are
- * resolved by declared priority (and reported), and internal gaps are interpolated with a flag.
+ * Assembly: observations from every source → one province × year value per variable. Units are
+ * harmonised through the declared unit table (assembly/units.ts), sources that disagree are resolved
+ * by declared priority (and reported), and gaps within a province's series are filled with a flag.
  */
 import { InputError } from '../common/errors';
-import type { Observation } from '../ingest/observation';
+import type { Lineage, Observation } from '../ingest/observation';
 import { provinceCodes } from '../regions/provinces';
-import { linearInterpolate } from './interpolate';
-import { cellKey, type AssembledPanel, type Conflict, type CoverageRow, type VariableSeries } from './panel';
+import { extrapolate, interpolate, type ExtrapolationMethod, type InterpolationMethod } from './interpolate';
+import {
+  cellKey,
+  type AssembledPanel,
+  type CellMethod,
+  type Conflict,
+  type CoverageRow,
+  type VariableSeries,
+} from './panel';
+import { harmoniseUnit } from './units';
 
 export * from './panel';
-export { linearInterpolate } from './interpolate';
+export {
+  extrapolate,
+  interpolate,
+  linearInterpolate,
+  type ExtrapolationMethod,
+  type InterpolationMethod,
+} from './interpolate';
+export { conversionFactor, declaredUnit, harmoniseUnit } from './units';
+export { checkQuality, type QualityOptions, type QualityReport } from './quality';
 
 export interface AssemblyOptions {
   /** Study years; cells outside are kept when observed (lags, trends) but coverage counts these. */
   years: [number, number];
-  /** `linear` (the paper's) or `none`. */
-  interpolation: 'linear' | 'none';
+  /** `linear` (the paper's), `log-linear` (constant growth between observations) or `none`. */
+  interpolation: InterpolationMethod;
+  /** Filling before the first / after the last observation: never, unless the study asks for it. */
+  extrapolation?: ExtrapolationMethod;
   /**
    * File order that wins when two sources give different values for one cell; files not listed come
    * after, in the order the observations arrive.
@@ -25,6 +43,8 @@ export interface AssemblyOptions {
   /** Relative difference below which two sources agree (not a conflict). */
   tolerance?: number;
 }
+
+export const describeSource = (s: Lineage) => [s.file, s.sheet, s.cell].filter(Boolean).join('!');
 
 export function assemble(observations: Observation[], options: AssemblyOptions): AssembledPanel {
   const tolerance = options.tolerance ?? 1e-9;
@@ -35,88 +55,142 @@ export function assemble(observations: Observation[], options: AssemblyOptions):
     return i >= 0 ? i : (options.priority?.length ?? 0) + (arrival.get(file) ?? 0);
   };
 
-  const grouped = new Map<string, Observation[]>();
-  const units = new Map<string, { unit: string; file: string }>();
-  for (const o of observations) {
+  const grouped = new Map<string, { o: Observation; raw: Observation }[]>();
+  const units = new Map<string, { unit: string; at: string }>();
+  for (const raw of observations) {
+    if (!Number.isFinite(raw.value)) {
+      throw new InputError(
+        `${describeSource(raw.source)}: ${raw.variable} for ${raw.province} ${raw.year} is ${raw.value}, expected a finite number`,
+        describeSource(raw.source),
+      );
+    }
+    const o = harmoniseUnit(raw);
     const seen = units.get(o.variable);
     if (seen && seen.unit !== o.unit) {
       throw new InputError(
-        `${o.source.file}: ${o.variable} in "${o.unit}" but ${seen.file} gives it in "${seen.unit}" (one unit per variable)`,
-        o.source.file,
+        `${describeSource(o.source)}: ${o.variable} in "${o.unit}" but ${seen.at} gives it in "${seen.unit}" (one unit per variable; declare a conversion in assembly/units.ts)`,
+        describeSource(o.source),
       );
     }
-    units.set(o.variable, { unit: o.unit, file: o.source.file });
+    units.set(o.variable, { unit: o.unit, at: describeSource(o.source) });
     const key = `${o.variable}|${cellKey(o.province, o.year)}`;
     const list = grouped.get(key);
-    if (list) list.push(o);
-    else grouped.set(key, [o]);
+    if (list) list.push({ o, raw });
+    else grouped.set(key, [{ o, raw }]);
   }
 
   const variables: Record<string, VariableSeries> = {};
   const conflicts: Conflict[] = [];
+  const asConflictValue = ({ o }: { o: Observation }) => ({
+    value: o.value,
+    file: o.source.file,
+    at: describeSource(o.source),
+  });
   for (const [key, list] of grouped) {
     const [variable, cell] = key.split('|');
-    list.sort((a, b) => rank(a.source.file) - rank(b.source.file));
+    list.sort((a, b) => rank(a.o.source.file) - rank(b.o.source.file));
     const kept = list[0];
     const disagree = list
       .slice(1)
-      .filter((o) => Math.abs(o.value - kept.value) > tolerance * Math.abs(kept.value));
+      .filter(({ o }) => Math.abs(o.value - kept.o.value) > tolerance * Math.abs(kept.o.value));
     if (disagree.length) {
       conflicts.push({
         variable,
-        province: kept.province,
-        year: kept.year,
-        kept: { value: kept.value, file: kept.source.file },
-        discarded: disagree.map((o) => ({ value: o.value, file: o.source.file })),
+        province: kept.o.province,
+        year: kept.o.year,
+        kept: asConflictValue(kept),
+        discarded: disagree.map(asConflictValue),
       });
     }
-    variables[variable] ??= { unit: kept.unit, cells: {} };
-    variables[variable].cells[cell] = { value: kept.value, method: 'observed', sources: [kept.source] };
+    variables[variable] ??= { unit: kept.o.unit, cells: {} };
+    const method: CellMethod =
+      kept.o.method === 'interpolated' || kept.o.method === 'extrapolated' ? kept.o.method : 'observed';
+    variables[variable].cells[cell] = {
+      value: kept.o.value,
+      method,
+      sources: [kept.o.source],
+      ...(kept.raw.unit !== kept.o.unit
+        ? { converted: { from: kept.raw.unit, factor: kept.o.value / kept.raw.value } }
+        : {}),
+    };
   }
 
   const [from, to] = options.years;
   const studyYears = Array.from({ length: to - from + 1 }, (_, i) => from + i);
   const provinces = provinceCodes();
-  if (options.interpolation === 'linear') {
-    for (const series of Object.values(variables)) {
-      for (const p of provinces) {
-        const points = Object.entries(series.cells)
-          .filter(([k]) => k.startsWith(`${p}/`))
-          .map(([k, c]) => ({ year: Number(k.slice(p.length + 1)), value: c.value }));
-        const allYears = [...new Set([...studyYears, ...points.map((q) => q.year)])];
-        for (const f of linearInterpolate(points, allYears)) {
-          series.cells[cellKey(p, f.year)] = {
-            value: f.value,
-            method: 'interpolated',
-            sources: [
-              ...series.cells[cellKey(p, f.from[0])].sources,
-              ...series.cells[cellKey(p, f.from[1])].sources,
-            ],
-          };
-        }
-      }
-    }
-  }
+  for (const series of Object.values(variables)) fillGaps(series, studyYears, options);
 
   const coverage: CoverageRow[] = Object.entries(variables)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([variable, series]) => {
-      const row: CoverageRow = { variable, observed: 0, interpolated: 0, missing: 0, missingCells: [] };
-      for (const p of provinces) {
-        for (const y of studyYears) {
-          const c = series.cells[cellKey(p, y)];
-          if (!c) {
-            row.missing += 1;
-            row.missingCells.push(cellKey(p, y));
-          } else if (c.method === 'observed') row.observed += 1;
-          else row.interpolated += 1;
-        }
-      }
-      return row;
-    });
+    .map(([variable, series]) => coverageOf(variable, series, provinces, studyYears));
 
   conflicts.sort(
     (a, b) => a.variable.localeCompare(b.variable) || a.province.localeCompare(b.province) || a.year - b.year,
   );
   return { years: options.years, provinces, variables, conflicts, coverage };
+}
+
+/** Interpolates (and, when asked, extrapolates) each province's series of one variable, in place. */
+function fillGaps(series: VariableSeries, studyYears: number[], options: AssemblyOptions) {
+  const byProvince = new Map<string, { year: number; value: number }[]>();
+  for (const [k, c] of Object.entries(series.cells)) {
+    if (c.method !== 'observed') continue;
+    const [p, y] = k.split('/');
+    const list = byProvince.get(p) ?? [];
+    list.push({ year: Number(y), value: c.value });
+    byProvince.set(p, list);
+  }
+  for (const [p, points] of byProvince) {
+    const allYears = [...new Set([...studyYears, ...points.map((q) => q.year)])];
+    const fills: [Exclude<CellMethod, 'observed'>, ReturnType<typeof interpolate>][] = [
+      ['interpolated', interpolate(points, allYears, options.interpolation)],
+      ['extrapolated', extrapolate(points, studyYears, options.extrapolation ?? 'none')],
+    ];
+    for (const [method, filled] of fills) {
+      for (const f of filled) {
+        if (series.cells[cellKey(p, f.year)]) continue;
+        series.cells[cellKey(p, f.year)] = {
+          value: f.value,
+          method,
+          sources: f.from.flatMap((y) => series.cells[cellKey(p, y)].sources),
+        };
+      }
+    }
+  }
+}
+
+function coverageOf(
+  variable: string,
+  series: VariableSeries,
+  provinces: string[],
+  years: number[],
+): CoverageRow {
+  const row: CoverageRow = {
+    variable,
+    observed: 0,
+    interpolated: 0,
+    extrapolated: 0,
+    missing: 0,
+    missingCells: [],
+    interpolatedCells: [],
+    extrapolatedCells: [],
+  };
+  for (const p of provinces) {
+    for (const y of years) {
+      const key = cellKey(p, y);
+      const c = series.cells[key];
+      if (!c) {
+        row.missing += 1;
+        row.missingCells.push(key);
+      } else if (c.method === 'observed') row.observed += 1;
+      else if (c.method === 'interpolated') {
+        row.interpolated += 1;
+        row.interpolatedCells.push(key);
+      } else {
+        row.extrapolated += 1;
+        row.extrapolatedCells.push(key);
+      }
+    }
+  }
+  return row;
 }

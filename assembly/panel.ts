@@ -4,13 +4,15 @@
  */
 import type { Lineage } from '../ingest/observation';
 
-export type CellMethod = 'observed' | 'interpolated';
+export type CellMethod = 'observed' | 'interpolated' | 'extrapolated';
 
 export interface PanelCell {
   value: number;
   method: CellMethod;
-  /** Observed: the cell it was read from. Interpolated: the two observed cells it lies between. */
+  /** Observed: the cell it was read from. Interpolated or extrapolated: the observed cells it was computed from. */
   sources: Lineage[];
+  /** The source unit and factor when the value was converted to the variable's canonical unit. */
+  converted?: { from: string; factor: number };
 }
 
 export interface VariableSeries {
@@ -24,17 +26,29 @@ export interface Conflict {
   province: string;
   year: number;
   /** The value kept and the file it came from, then the ones set aside. */
-  kept: { value: number; file: string };
-  discarded: { value: number; file: string }[];
+  kept: ConflictValue;
+  discarded: ConflictValue[];
 }
 
+/** One source's value for a cell (in canonical units) and where it was read. */
+export interface ConflictValue {
+  value: number;
+  file: string;
+  /** `file!sheet!cell`. */
+  at: string;
+}
+
+/** Per variable, over the 30 provinces × study years: how each cell was obtained. */
 export interface CoverageRow {
   variable: string;
   observed: number;
   interpolated: number;
+  extrapolated: number;
   missing: number;
   /** `PROVINCE/YEAR` keys still missing within the study years. */
   missingCells: string[];
+  interpolatedCells: string[];
+  extrapolatedCells: string[];
 }
 
 export interface AssembledPanel {

@@ -1,12 +1,20 @@
 /**
  * Every choice behind the indicators, as parameters of the study definition (never constants in
  * code). Defaults follow STUDY.md; where the sample inputs lack a variable, the proxy used is named.
+ * Constants (emission factors, depreciation) are data tables in data/factors/, named here by file.
  */
 import { z } from 'zod';
 
 export const indicatorDefinitionSchema = z.strictObject({
-  /** Prices of real GDP (the base year of the GDP index chain). */
+  /** Prices of real GDP (the base year of the GDP index chain) and of the capital stock. */
   baseYear: z.number().int().default(2011),
+  /** The constant tables used (file names in data/factors/; a new version is a new file). */
+  factors: z
+    .strictObject({
+      fuels: z.string().default('fuels-v1.json'),
+      capital: z.string().default('capital-v1.json'),
+    })
+    .prefault({}),
   co2: z
     .strictObject({
       /** The published inventory (CEADs), in Mt CO2. */
@@ -16,16 +24,52 @@ export const indicatorDefinitionSchema = z.strictObject({
        * (CO2_t = primary_last × alt_t / alt_last): a documented level adjustment, not a splice of levels.
        */
       extendWith: z.string().nullable().default('co2_alternative'),
+      /** Order of preference: the inventory, then CO2 computed from fuel consumption (`fuel_<fuel>`). */
+      order: z
+        .array(z.enum(['inventory', 'fuels']))
+        .min(1)
+        .default(['inventory', 'fuels']),
+      /** Oxidation rates for CO2 from fuels: IPCC default (1) or the China-specific CEADs rates. */
+      oxidation: z.enum(['ipcc', 'ceads']).default('ipcc'),
     })
     .prefault({}),
   /** ED: GDP per capita at base-year prices (`real`) or current prices (`nominal`). */
   edPrices: z.enum(['real', 'nominal']).default('real'),
   /** WF: the employment variable (total employed persons when available; urban-unit employment is the proxy). */
   employment: z.string().default('employment_urban_units'),
-  /** ECS: coal share variable (the sample has the coal share of final consumption as a proxy). */
+  /** ECS proxy: a coal-share variable used where coal_total / energy_total cannot be formed. */
   coalShare: z.string().default('coal_share_final'),
+  /** ECS, in order of preference: coal_total / energy_total, then the share variable above. */
+  ecs: z
+    .array(z.enum(['coal-over-energy', 'share-variable']))
+    .min(1)
+    .default(['coal-over-energy', 'share-variable']),
+  /** OPEN, in order of preference: trade_usd × cny_per_usd (province CN) / GDP, then trade_cny / GDP. */
+  openness: z
+    .array(z.enum(['usd', 'cny']))
+    .min(1)
+    .default(['usd', 'cny']),
   /** MAR past the index's last published year: the province's mean annual change, flagged extrapolated. */
   marketizationExtension: z.enum(['province-trend', 'none']).default('province-trend'),
+  capital: z
+    .strictObject({
+      /** Nominal investment (100 million CNY) and its price index (previous year = 100). */
+      investment: z.string().default('gfcf'),
+      deflator: z.string().default('fai_price_index'),
+      /** Overrides the depreciation rate of the capital table (which cites its source). */
+      depreciation: z.number().gt(0).lt(1).optional(),
+    })
+    .prefault({}),
+  robot: z
+    .strictObject({
+      /**
+       * ROBOT as a ready variable (robots per 10k workers); when absent, the Bartik sum is formed from
+       * `employment_ind_<j>` (province and CN, base year) and `robots_<j>` (CN, each year).
+       */
+      variable: z.string().default('robot_exposure'),
+      baseYear: z.number().int().default(2010),
+    })
+    .prefault({}),
 });
 
 export type IndicatorDefinition = z.infer<typeof indicatorDefinitionSchema>;

@@ -66,16 +66,30 @@ describe('assemble', () => {
         variable: 'gdp',
         province: 'BJ',
         year: 2011,
-        kept: { value: 101, file: 'b.csv' },
-        discarded: [{ value: 100, file: 'a.csv' }],
+        kept: { value: 101, file: 'b.csv', at: 'b.csv!A11' },
+        discarded: [{ value: 100, file: 'a.csv', at: 'a.csv!A11' }],
       },
     ]);
   });
 
-  it('refuses one variable in two units, naming both files', () => {
-    const mixed = [obs('a.csv', 'BJ', 2011, 1), { ...obs('c.csv', 'TJ', 2011, 1), unit: '10k CNY' }];
+  it('converts a declared unit to the canonical one and records the conversion', () => {
+    // 25,000 万元 = 25,000 × 10^4 CNY = 2.5 × 10^8 CNY = 2.5 亿元.
+    const mixed = [obs('a.csv', 'BJ', 2011, 1), { ...obs('c.csv', 'TJ', 2011, 25000), unit: '万元' }];
+    const panel = assemble(mixed, { years: [2011, 2011], interpolation: 'none' });
+    expect(panel.variables.gdp.unit).toBe('100 million CNY');
+    expect(panel.variables.gdp.cells['TJ/2011']).toMatchObject({
+      value: 2.5,
+      converted: { from: '万元', factor: 1e-4 },
+    });
+  });
+
+  it('refuses one undeclared variable in two units, naming both cells', () => {
+    const mixed = [
+      { ...obs('a.csv', 'BJ', 2011, 1), variable: 'my_index', unit: 'points' },
+      { ...obs('c.csv', 'TJ', 2011, 1), variable: 'my_index', unit: 'percent' },
+    ];
     expect(() => assemble(mixed, { years: [2011, 2011], interpolation: 'none' })).toThrow(
-      'c.csv: gdp in "10k CNY" but a.csv gives it in "100 million CNY"',
+      'c.csv!A11: my_index in "percent" but a.csv!A11 gives it in "points"',
     );
   });
 

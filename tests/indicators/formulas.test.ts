@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assemble } from '../../assembly';
+import { assemble, declaredUnit } from '../../assembly';
 import type { Observation } from '../../ingest/observation';
 import { computeIndicators, DEFAULT_INDICATORS, formulas as f } from '../../indicators';
 
@@ -46,12 +46,12 @@ describe('indicator formulas, by hand', () => {
 });
 
 describe('computeIndicators', () => {
-  const o = (variable: string, year: number, value: number, unit = 'x'): Observation => ({
+  const o = (variable: string, year: number, value: number): Observation => ({
     province: 'BJ',
     year,
     variable,
     value,
-    unit,
+    unit: declaredUnit(variable)!,
     method: 'observed',
     source: { file: `${variable}.csv`, sha256: 'h', cell: `line ${year}` },
   });
