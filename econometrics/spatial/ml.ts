@@ -1,0 +1,280 @@
+/**
+ * Maximum likelihood of the spatial lag (SAR), Durbin (SDM: the lag model with WX among the regressors)
+ * and error (SEM) models on a stacked panel, time-major blocks of N, with weights I_T ⊗ W — spatialreg's
+ * lagsarlm / errorsarlm (method "eigen") applied to the within-demeaned panel.
+ *
+ * Lag: y = ρWy + Xβ + ε. Concentrated over β, σ²: with e0, e1 the OLS residuals of y and Wy on X,
+ *   SSE(ρ) = (e0 − ρe1)'(e0 − ρe1),  ℓ(ρ) = −n/2 (log 2π + 1 + log(SSE/n)) + T·log|I_N − ρW|,
+ * maximised over ρ in (1/λ_min, 1/λ_max); β = β0 − ρβ1, σ² = SSE/n.
+ * Error: y − λWy = (X − λWX)β + ε, concentrated the same way.
+ * Asymptotic covariance (as spatialreg's eigen method): the inverse of the information matrix
+ *   lag: I_σσ = n/(2σ⁴), I_σρ = tr(G)/σ², I_ρρ = tr(G²) + tr(G'G) + (GXβ)'(GXβ)/σ², I_ρβ = X'GXβ/σ²,
+ *        I_ββ = X'X/σ², with G = (I_T ⊗ W)(I − ρ I_T ⊗ W)⁻¹ (traces are T times those of the N×N block);
+ *   error: I_σσ = n/(2σ⁴), I_σλ = tr(G)/σ², I_λλ = tr(G²) + tr(G'G), I_ββ = X̃'X̃/σ² (X̃ = X − λWX), G at λ.
+ * Hand-written because no TypeScript library fits these models.
+ */
+import { Matrix, inverse } from 'ml-matrix';
+import { InputError } from '../../common/errors';
+import {
+  eigenvalues,
+  logDetEigen,
+  panelSpatialLag,
+  rhoInterval,
+  toDense,
+  type WeightsMatrix,
+} from './weights';
+
+export type Columns = Float64Array[];
+
+export interface SpatialFit {
+  model: 'sar' | 'sdm' | 'sem';
+  /** ρ (lag models) or λ (error model). */
+  rho: number;
+  beta: Float64Array;
+  sigma2: number;
+  loglik: number;
+  /** Covariance of (ρ, β…) in that order; σ² excluded (as R's vcov of these fits). */
+  vcov: Matrix;
+  nobs: number;
+  interval: [number, number];
+  residuals: Float64Array;
+}
+
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+function crossProduct(X: Columns): Matrix {
+  const k = X.length;
+  const m = new Matrix(k, k);
+  for (let a = 0; a < k; a++) {
+    for (let b = a; b < k; b++) {
+      const v = dot(X[a], X[b]);
+      m.set(a, b, v);
+      m.set(b, a, v);
+    }
+  }
+  return m;
+}
+
+/** OLS coefficients and residuals of y on X (no constant: the data are demeaned). */
+function ols(X: Columns, XtXinv: Matrix, y: Float64Array): { b: Float64Array; e: Float64Array } {
+  const k = X.length;
+  const Xty = X.map((c) => dot(c, y));
+  const b = new Float64Array(k);
+  for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) b[a] += XtXinv.get(a, c) * Xty[c];
+  const e = Float64Array.from(y);
+  for (let a = 0; a < k; a++) for (let i = 0; i < e.length; i++) e[i] -= b[a] * X[a][i];
+  return { b, e };
+}
+
+/**
+ * Brent's method for the maximum of f on [lo, hi] (golden section with parabolic steps), to an
+ * absolute tolerance in x of about `tol`.
+ */
+export function brentMaximise(f: (x: number) => number, lo: number, hi: number, tol = 1e-10): number {
+  const g = (3 - Math.sqrt(5)) / 2;
+  let a = lo;
+  let b = hi;
+  let x = a + g * (b - a);
+  let w = x;
+  let v = x;
+  let fx = -f(x);
+  let fw = fx;
+  let fv = fx;
+  let d = 0;
+  let e = 0;
+  for (let iter = 0; iter < 500; iter++) {
+    const m = (a + b) / 2;
+    const tol1 = tol + 1e-12 * Math.abs(x);
+    const tol2 = 2 * tol1;
+    if (Math.abs(x - m) <= tol2 - (b - a) / 2) break;
+    let useGolden = true;
+    if (Math.abs(e) > tol1) {
+      let r = (x - w) * (fx - fv);
+      let q = (x - v) * (fx - fw);
+      let p = (x - v) * q - (x - w) * r;
+      q = 2 * (q - r);
+      if (q > 0) p = -p;
+      else q = -q;
+      r = e;
+      e = d;
+      if (Math.abs(p) < Math.abs(0.5 * q * r) && p > q * (a - x) && p < q * (b - x)) {
+        d = p / q;
+        const u = x + d;
+        if (u - a < tol2 || b - u < tol2) d = x < m ? tol1 : -tol1;
+        useGolden = false;
+      }
+    }
+    if (useGolden) {
+      e = (x < m ? b : a) - x;
+      d = g * e;
+    }
+    const u = Math.abs(d) >= tol1 ? x + d : x + (d > 0 ? tol1 : -tol1);
+    const fu = -f(u);
+    if (fu <= fx) {
+      if (u < x) b = x;
+      else a = x;
+      v = w;
+      fv = fw;
+      w = x;
+      fw = fx;
+      x = u;
+      fx = fu;
+    } else {
+      if (u < x) a = u;
+      else b = u;
+      if (fu <= fw || w === x) {
+        v = w;
+        fv = fw;
+        w = u;
+        fw = fu;
+      } else if (fu <= fv || v === x || v === w) {
+        v = u;
+        fv = fu;
+      }
+    }
+  }
+  return x;
+}
+
+function checkData(w: WeightsMatrix, y: Float64Array, X: Columns): number {
+  const n = y.length;
+  const T = n / w.n;
+  if (!Number.isInteger(T) || T < 1)
+    throw new InputError(`spatial model: ${n} observations is not T × N (N = ${w.n})`);
+  if (n <= X.length + 1)
+    throw new InputError(`spatial model: ${n} observations for ${X.length + 1} parameters`);
+  for (const c of X) if (c.length !== n) throw new Error('spatial model: columns of unequal length');
+  return T;
+}
+
+/** G = W(I − ρW)⁻¹ for the N×N block (dense; the eigen method, small N). */
+function gMatrix(w: WeightsMatrix, rho: number): Matrix {
+  const W = new Matrix(toDense(w));
+  const A = Matrix.eye(w.n).sub(W.clone().mul(rho));
+  return W.mmul(inverse(A));
+}
+
+function traces(G: Matrix): { tr: number; trGG: number; trGtG: number } {
+  const n = G.rows;
+  let tr = 0;
+  let trGG = 0;
+  let trGtG = 0;
+  for (let i = 0; i < n; i++) {
+    tr += G.get(i, i);
+    for (let j = 0; j < n; j++) {
+      trGG += G.get(i, j) * G.get(j, i);
+      trGtG += G.get(i, j) ** 2;
+    }
+  }
+  return { tr, trGG, trGtG };
+}
+
+/** (I_T ⊗ G)v. */
+function blockApply(G: Matrix, v: Float64Array): Float64Array {
+  const n = G.rows;
+  const out = new Float64Array(v.length);
+  for (let off = 0; off < v.length; off += n) {
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += G.get(i, j) * v[off + j];
+      out[off + i] = s;
+    }
+  }
+  return out;
+}
+
+/** SAR (X as given) or SDM (pass X already extended with WX): the lag model by ML. */
+export function spatialLagFit(
+  w: WeightsMatrix,
+  y: Float64Array,
+  X: Columns,
+  model: 'sar' | 'sdm' = 'sar',
+): SpatialFit {
+  const T = checkData(w, y, X);
+  const n = y.length;
+  const ev = eigenvalues(w);
+  const interval = rhoInterval(ev);
+  const XtXinv = inverse(crossProduct(X));
+  const Wy = panelSpatialLag(w, y);
+  const f0 = ols(X, XtXinv, y);
+  const f1 = ols(X, XtXinv, Wy);
+  const e00 = dot(f0.e, f0.e);
+  const e01 = dot(f0.e, f1.e);
+  const e11 = dot(f1.e, f1.e);
+  const sse = (r: number) => e00 - 2 * r * e01 + r * r * e11;
+  const ll = (r: number) =>
+    -(n / 2) * (Math.log(2 * Math.PI) + 1 + Math.log(sse(r) / n)) + T * logDetEigen(ev, r);
+  const rho = brentMaximise(ll, interval[0], interval[1]);
+  const beta = f0.b.map((b, a) => b - rho * f1.b[a]);
+  const sigma2 = sse(rho) / n;
+  const residuals = f0.e.map((e, i) => e - rho * f1.e[i]);
+  // Information matrix over (σ², ρ, β).
+  const k = X.length;
+  const G = gMatrix(w, rho);
+  const tr = traces(G);
+  const xb = new Float64Array(n);
+  for (let a = 0; a < k; a++) for (let i = 0; i < n; i++) xb[i] += beta[a] * X[a][i];
+  const Gxb = blockApply(G, xb);
+  const info = new Matrix(k + 2, k + 2);
+  info.set(0, 0, n / (2 * sigma2 * sigma2));
+  info.set(0, 1, (T * tr.tr) / sigma2);
+  info.set(1, 0, (T * tr.tr) / sigma2);
+  info.set(1, 1, T * (tr.trGG + tr.trGtG) + dot(Gxb, Gxb) / sigma2);
+  for (let a = 0; a < k; a++) {
+    const v = dot(X[a], Gxb) / sigma2;
+    info.set(1, a + 2, v);
+    info.set(a + 2, 1, v);
+    for (let c = 0; c < k; c++) info.set(a + 2, c + 2, dot(X[a], X[c]) / sigma2);
+  }
+  const full = inverse(info);
+  const vcov = full.subMatrix(1, k + 1, 1, k + 1);
+  return { model, rho, beta, sigma2, loglik: ll(rho), vcov, nobs: n, interval, residuals };
+}
+
+/** SEM by ML: y − λWy = (X − λWX)β + ε. */
+export function spatialErrorFit(w: WeightsMatrix, y: Float64Array, X: Columns): SpatialFit {
+  const T = checkData(w, y, X);
+  const n = y.length;
+  const ev = eigenvalues(w);
+  const interval = rhoInterval(ev);
+  const Wy = panelSpatialLag(w, y);
+  const WX = X.map((c) => panelSpatialLag(w, c));
+  const filtered = (lambda: number) => {
+    const ys = y.map((v, i) => v - lambda * Wy[i]);
+    const Xs = X.map((c, a) => c.map((v, i) => v - lambda * WX[a][i]));
+    const XtXinv = inverse(crossProduct(Xs));
+    return { Xs, XtXinv, ...ols(Xs, XtXinv, ys) };
+  };
+  const ll = (lambda: number) => {
+    const { e } = filtered(lambda);
+    return -(n / 2) * (Math.log(2 * Math.PI) + 1 + Math.log(dot(e, e) / n)) + T * logDetEigen(ev, lambda);
+  };
+  const lambda = brentMaximise(ll, interval[0], interval[1]);
+  const fit = filtered(lambda);
+  const sigma2 = dot(fit.e, fit.e) / n;
+  const k = X.length;
+  const tr = traces(gMatrix(w, lambda));
+  const info2 = new Matrix([
+    [n / (2 * sigma2 * sigma2), (T * tr.tr) / sigma2],
+    [(T * tr.tr) / sigma2, T * (tr.trGG + tr.trGtG)],
+  ]);
+  const vcov = new Matrix(k + 1, k + 1);
+  vcov.set(0, 0, inverse(info2).get(1, 1));
+  const vb = fit.XtXinv.clone().mul(sigma2);
+  for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) vcov.set(a + 1, c + 1, vb.get(a, c));
+  return {
+    model: 'sem',
+    rho: lambda,
+    beta: fit.b,
+    sigma2,
+    loglik: ll(lambda),
+    vcov,
+    nobs: n,
+    interval,
+    residuals: fit.e,
+  };
+}
