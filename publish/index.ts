@@ -1,18 +1,43 @@
 /**
- * Publishing a run's results as files under `out/<run id>/`: the paper-style workbook, a CSV per
- * table, the tidy results as JSON, and the estimation panel with its coverage. Written to a scratch
- * folder and renamed into place, so a rerun replaces the folder whole and a crash leaves no half-set.
+ * Publishing a run's results as files under `out/<run id>/`: the paper-style workbook, a CSV and a
+ * LaTeX file per table, the offline HTML report, the tidy results (JSON and CSV), and the estimation
+ * panel with its coverage. Written to a scratch folder and renamed into place, so a rerun replaces the
+ * folder whole and a crash leaves no half-set.
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { CoverageRow } from '../assembly/panel';
 import type { Study } from '../study';
-import { writeCsvTables } from './csv';
-import { tableLayout, type PublishedStep } from './layout';
+import { tidyCoefficientsCsv, writeCsvTables } from './csv';
+import { studyLayouts, type PublishedStep } from './layout';
+import { writeLatexTables } from './latex';
+import { spatialMaps } from './maps';
+import { writeReport } from './report';
+import type { RunMetadata } from './run';
 import { writeWorkbook } from './workbook';
 
-export { tableLayout, stars, type PublishedStep, type TableLayout } from './layout';
+export {
+  cellText,
+  isControlTerm,
+  stars,
+  statLabel,
+  studyLayouts,
+  tableLayout,
+  STAR_NOTE,
+  type LayoutCell,
+  type LayoutRow,
+  type PublishedStep,
+  type TableLayout,
+} from './layout';
+export { writeCsvTables, tidyCoefficientsCsv } from './csv';
+export { latexTable, writeLatexTables, latexEscape } from './latex';
+export { writeWorkbook, numberFormat } from './workbook';
+export { renderReport, writeReport, type ReportInput, type LisaMap, type EffectsMap } from './report';
+export { spatialMaps, type SpatialMaps } from './maps';
+export { lisaForYear, provinceImpacts, sdmParameters, type LisaRow, type ProvinceValue } from './local';
+export { diffRuns, type RunDiff, type EstimateChange } from './diff';
+export { provenanceRows, type RunMetadata } from './run';
 
 export interface PublishInput {
   outDir: string;
@@ -21,6 +46,8 @@ export interface PublishInput {
   steps: PublishedStep[];
   panelRows: Record<string, number | string | null>[];
   coverage: CoverageRow[];
+  /** Provenance beyond the run id (vintage, times, input hashes). */
+  run?: Partial<RunMetadata>;
 }
 
 export async function publishResults(input: PublishInput): Promise<string[]> {
@@ -28,18 +55,38 @@ export async function publishResults(input: PublishInput): Promise<string[]> {
   const scratch = `${final}.partial-${process.pid}`;
   await rm(scratch, { recursive: true, force: true });
   await mkdir(scratch, { recursive: true });
-  const layouts = input.study.tables.map((t) => tableLayout(t, input.steps));
+  const run: RunMetadata = {
+    studyId: input.study.id,
+    studyTitle: input.study.title,
+    ...input.run,
+    runId: input.runId,
+  };
+  const layouts = studyLayouts(input.study, input.steps);
   const written: string[] = [];
   written.push(...(await writeCsvTables(join(scratch, 'tables'), layouts)));
+  written.push(...(await writeLatexTables(join(scratch, 'latex'), layouts)));
   const workbook = join(scratch, 'results.xlsx');
-  await writeWorkbook(workbook, layouts, { runId: input.runId, study: input.study.title });
+  await writeWorkbook(workbook, layouts, run, input.coverage);
   written.push(workbook);
+  const maps = spatialMaps(input.study, input.steps, input.panelRows);
+  const report = join(scratch, 'report.html');
+  await writeReport(report, {
+    run,
+    study: input.study,
+    steps: input.steps,
+    rows: input.panelRows,
+    coverage: input.coverage,
+    lisa: maps.lisa,
+    effects: maps.effects,
+    mapNotes: maps.notes,
+  });
+  written.push(report);
   const results = join(scratch, 'results.json');
-  await writeFile(
-    results,
-    JSON.stringify({ runId: input.runId, study: input.study.id, steps: input.steps }, null, 2),
-  );
+  await writeFile(results, JSON.stringify({ run, steps: input.steps }, null, 2));
   written.push(results);
+  const estimates = join(scratch, 'estimates.csv');
+  await writeFile(estimates, tidyCoefficientsCsv(input.steps));
+  written.push(estimates);
   const panel = join(scratch, 'panel.csv');
   const columns = Object.keys(input.panelRows[0] ?? {});
   await writeFile(

@@ -1,10 +1,13 @@
 /**
- * The paper's table layout, computed once from tidy results and rendered by every writer (Excel,
- * CSV): a coefficient row with stars and a standard-error row under it per term, then N, R² and the
- * notes. Stars at 10 / 5 / 1 %.
+ * The paper's table layout, computed once from tidy results and rendered by every writer (Excel, CSV,
+ * LaTeX, HTML). Regression tables: a coefficient row with stars and a standard-error row under it per
+ * term (constant last), spatial effects, then Controls / fixed-effect rows, N, R², the table's extra
+ * statistics and the notes. Moran tables: one row per year, Moran's I with stars and its p-value.
+ * Stars at 10 / 5 / 1 %.
  */
+import { normalTwoSided } from '../econometrics/distributions';
 import type { EstimationResult } from '../econometrics/result';
-import type { StudyTable } from '../study';
+import type { Study, StudyTable } from '../study';
 
 export interface PublishedStep {
   stepId: string;
@@ -16,73 +19,231 @@ export interface PublishedStep {
 export const stars = (p: number) =>
   !Number.isFinite(p) ? '' : p < 0.01 ? '***' : p < 0.05 ? '**' : p < 0.1 ? '*' : '';
 
-export interface LayoutCell {
-  value: number | null;
-  /** `coef` (with stars) or `se` (in parentheses) or `stat`. */
-  kind: 'coef' | 'se' | 'stat';
-  stars?: string;
+export type LayoutCell =
+  /** A coefficient (stars from its p-value); null = the term is not in this column's model. */
+  | { kind: 'coef'; value: number | null; stars?: string }
+  /** A standard error, printed in parentheses. */
+  | { kind: 'se'; value: number | null }
+  /** A statistic: N and counts print as integers. */
+  | { kind: 'stat'; value: number | null }
+  /** Yes / No rows, and blanks of columns without a result. */
+  | { kind: 'text'; text: string };
+
+export interface LayoutRow {
+  label: string;
+  /** What the row is, for styling and for the tidy CSV: a term, its SE, a statistic, an indicator. */
+  role: 'coef' | 'se' | 'stat' | 'indicator';
+  cells: LayoutCell[];
 }
 
 export interface TableLayout {
   id: string;
   title: string;
-  columns: string[];
-  /** Row label + one cell per column. */
-  rows: { label: string; cells: LayoutCell[] }[];
-  notes?: string;
+  /** Header rows above the body, top first; each has one label per column (equal neighbours merge). */
+  headers: string[][];
+  rows: LayoutRow[];
+  notes: string[];
+  /** Study column ids that have no result yet (their cells are blank). */
+  missing: string[];
 }
 
-const STAT_ROWS: [string, (r: EstimationResult) => number | undefined][] = [
-  ['N', (r) => r.nobs],
-  ['Provinces', (r) => r.ngroups],
-  ['R² (within)', (r) => r.statistics.r2_within],
-  ['R²', (r) => r.statistics.r2],
-];
+export const STAR_NOTE = '* p < 0.1, ** p < 0.05, *** p < 0.01; standard errors in parentheses.';
 
-export function tableLayout(table: StudyTable, steps: PublishedStep[]): TableLayout {
+const STAT_LABELS: Record<string, string> = {
+  nobs: 'N',
+  r2: 'R²',
+  r2_within: 'R² (within)',
+  mean_vif: 'Mean VIF',
+  ar1_p: 'AR(1) p-value',
+  ar2_p: 'AR(2) p-value',
+  hansen_p: 'Hansen J p-value',
+  sargan_p: 'Sargan p-value',
+  share: 'Mediated share a·b/c',
+  sobel_z: 'Sobel z',
+  sobel_p: 'Sobel p-value',
+  boot_ci_lower: 'Bootstrap 95% CI, lower',
+  boot_ci_upper: 'Bootstrap 95% CI, upper',
+  rho: 'ρ (W·y)',
+  lambda: 'λ',
+  loglik: 'Log likelihood',
+  n_instruments: 'Instruments',
+};
+
+export function statLabel(key: string): string {
+  if (Object.hasOwn(STAT_LABELS, key)) return STAT_LABELS[key];
+  const [head, arg] = key.split(':');
+  if (head === 'vif') return arg;
+  if (head === 'first_stage_f') return `First-stage F (${arg})`;
+  if (head === 'partial_r2') return `Partial R² (${arg})`;
+  return key;
+}
+
+export const termLabel = (term: string) => (term === '_cons' ? 'Constant' : term);
+
+/** A control or its spatial lag (`W*ED`, `W.ED`, `W:ED`, `W_ED`). */
+export function isControlTerm(term: string, controls: string[]): boolean {
+  const bare = term.replace(/^W[*.:_]/, '');
+  return controls.includes(bare);
+}
+
+const FE_ESTIMATORS_WITHOUT_EFFECTS = new Set(['ols', 'vif', 'moran', 'sysgmm', 'lisa']);
+
+/** The paper-style layout of one study table from whatever results exist for it. */
+export function tableLayout(
+  table: StudyTable,
+  steps: PublishedStep[],
+  study?: Pick<Study, 'controls'>,
+): TableLayout {
   const byColumn = new Map(steps.filter((s) => s.tableId === table.id).map((s) => [s.columnId, s.result]));
-  const columns = table.columns.map((c) => c.id);
+  const columns = table.columns;
+  const results = columns.map((c) => byColumn.get(c.id));
+  const missing = columns.filter((_, i) => !results[i]).map((c) => c.id);
+  const notes = [STAR_NOTE, ...(table.notes ? [table.notes] : [])];
+  if (missing.length) notes.push(`No result for column ${missing.join(', ')}.`);
+  const base = { id: table.id, title: table.title, notes, missing };
+
+  const present = results.filter((r): r is EstimationResult => r !== undefined);
+  if (present.length > 0 && present.every((r) => r.moran?.length && r.coefficients.length === 0))
+    return {
+      ...base,
+      ...moranBody(
+        columns.map((c) => c.label ?? c.id),
+        results,
+      ),
+    };
+
+  const blank = (i: number): LayoutCell | undefined => (results[i] ? undefined : { kind: 'text', text: '' });
+  const controls = study?.controls ?? ['ED', 'ER', 'ECS', 'WF', 'OPEN'];
+  const shown = (term: string) => table.showControls || !isControlTerm(term, controls);
+  const rows: LayoutRow[] = [];
+
   const terms: string[] = [];
-  for (const c of columns) {
-    for (const row of byColumn.get(c)?.coefficients ?? [])
-      if (!terms.includes(row.term)) terms.push(row.term);
-  }
-  // The constant goes last, as in the paper.
+  for (const r of present)
+    for (const row of r.coefficients) if (!terms.includes(row.term)) terms.push(row.term);
   terms.sort((a, b) => Number(a === '_cons') - Number(b === '_cons'));
-  const rows: TableLayout['rows'] = [];
-  for (const term of terms) {
-    const coefs = columns.map((c) => byColumn.get(c)?.coefficients.find((r) => r.term === term));
+  for (const term of terms.filter(shown)) {
+    const found = results.map((r) => r?.coefficients.find((c) => c.term === term));
     rows.push({
-      label: term,
-      cells: coefs.map((r) => ({
-        value: r?.estimate ?? null,
-        kind: 'coef',
-        stars: r ? stars(r.p_value) : '',
-      })),
+      label: termLabel(term),
+      role: 'coef',
+      cells: found.map(
+        (c, i) => blank(i) ?? { kind: 'coef', value: c?.estimate ?? null, stars: c ? stars(c.p_value) : '' },
+      ),
     });
-    rows.push({ label: '', cells: coefs.map((r) => ({ value: r?.std_error ?? null, kind: 'se' })) });
-  }
-  const statNames = new Set<string>();
-  for (const [label, get] of STAT_ROWS) {
-    const values = columns.map((c) => {
-      const r = byColumn.get(c);
-      const v = r ? get(r) : undefined;
-      return v === undefined || !Number.isFinite(v) ? null : v;
+    rows.push({
+      label: '',
+      role: 'se',
+      cells: found.map((c, i) => blank(i) ?? { kind: 'se', value: c?.std_error ?? null }),
     });
-    if (values.some((v) => v !== null)) {
-      rows.push({ label, cells: values.map((value) => ({ value, kind: 'stat' })) });
-      statNames.add(label);
-    }
   }
-  // Estimators without coefficient rows (VIF, Moran) publish their named statistics.
-  if (terms.length === 0) {
-    const names = [...new Set(columns.flatMap((c) => Object.keys(byColumn.get(c)?.statistics ?? {})))];
-    for (const name of names) {
+
+  // LeSage–Pace impacts: z-tests on the simulated SEs, as spatialreg's summary(impacts) reports.
+  const effectTerms: string[] = [];
+  for (const r of present)
+    for (const e of r.effects ?? []) if (!effectTerms.includes(e.term)) effectTerms.push(e.term);
+  for (const kind of ['direct', 'indirect', 'total'] as const) {
+    for (const term of effectTerms.filter(shown)) {
+      const found = results.map((r) => r?.effects?.find((e) => e.term === term));
+      const name = `${kind[0].toUpperCase()}${kind.slice(1)} effect: ${term}`;
       rows.push({
         label: name,
-        cells: columns.map((c) => ({ value: byColumn.get(c)?.statistics[name] ?? null, kind: 'stat' })),
+        role: 'coef',
+        cells: found.map((e, i) => {
+          if (!e) return blank(i) ?? { kind: 'coef', value: null };
+          const se = e[`${kind}_se`];
+          return { kind: 'coef', value: e[kind], stars: stars(normalTwoSided(e[kind] / se)) };
+        }),
+      });
+      rows.push({
+        label: '',
+        role: 'se',
+        cells: found.map((e, i) => blank(i) ?? { kind: 'se', value: e ? e[`${kind}_se`] : null }),
       });
     }
   }
-  return { id: table.id, title: table.title, columns, rows, notes: table.notes };
+
+  const indicator = (label: string, yes: (i: number) => boolean) => ({
+    label,
+    role: 'indicator' as const,
+    cells: columns.map((_, i): LayoutCell => blank(i) ?? { kind: 'text', text: yes(i) ? 'Yes' : 'No' }),
+  });
+  if (terms.length > 0) {
+    if (!table.showControls)
+      rows.push(indicator('Controls', (i) => columns[i].spec.x.some((t) => isControlTerm(t, controls))));
+    const hasEffects = (i: number, kinds: string[]) =>
+      !FE_ESTIMATORS_WITHOUT_EFFECTS.has(columns[i].spec.estimator) &&
+      kinds.includes(columns[i].spec.effects);
+    const entityFe = columns.map((_, i) => hasEffects(i, ['entity', 'twoways']));
+    const timeFe = columns.map((_, i) => hasEffects(i, ['time', 'twoways']));
+    if (entityFe.some(Boolean)) rows.push(indicator('Province FE', (i) => entityFe[i]));
+    if (timeFe.some(Boolean)) rows.push(indicator('Year FE', (i) => timeFe[i]));
+  }
+
+  const statRow = (label: string, get: (r: EstimationResult) => number | undefined) => {
+    const values = results.map((r) => {
+      const v = r ? get(r) : undefined;
+      return v === undefined || v === null || !Number.isFinite(v) ? null : v;
+    });
+    if (values.every((v) => v === null)) return;
+    rows.push({
+      label,
+      role: 'stat',
+      cells: values.map((value, i) => blank(i) ?? { kind: 'stat', value }),
+    });
+  };
+  if (terms.length > 0 || effectTerms.length > 0) {
+    statRow('N', (r) => r.nobs);
+    // One R² row as the paper prints it: within R² for FE models, R² otherwise.
+    statRow('R²', (r) => r.statistics.r2_within ?? r.statistics.r2);
+  } else {
+    // Estimators without coefficient rows (VIF) publish their named statistics.
+    const names = [...new Set(present.flatMap((r) => Object.keys(r.statistics)))];
+    for (const name of names) statRow(statLabel(name), (r) => r.statistics[name]);
+    statRow('N', (r) => r.nobs);
+  }
+  for (const key of table.statistics) statRow(statLabel(key), (r) => r.statistics[key]);
+
+  const labels = columns.map((c) => c.label ?? '');
+  const headers = labels.some(Boolean) ? [labels, columns.map((c) => c.id)] : [columns.map((c) => c.id)];
+  return { ...base, headers, rows };
+}
+
+function moranBody(labels: string[], results: (EstimationResult | undefined)[]) {
+  const times: (number | 'pooled')[] = [];
+  for (const r of results) for (const m of r?.moran ?? []) if (!times.includes(m.time)) times.push(m.time);
+  times.sort((a, b) => (a === 'pooled' ? 1 : b === 'pooled' ? -1 : a - b));
+  const rows: LayoutRow[] = times.map((time) => ({
+    label: String(time === 'pooled' ? 'Pooled' : time),
+    role: 'stat',
+    cells: results.flatMap((r): LayoutCell[] => {
+      if (!r)
+        return [
+          { kind: 'text', text: '' },
+          { kind: 'text', text: '' },
+        ];
+      const m = r.moran?.find((x) => x.time === time);
+      return [
+        { kind: 'coef', value: m?.I ?? null, stars: m ? stars(m.p_value) : '' },
+        { kind: 'stat', value: m?.p_value ?? null },
+      ];
+    }),
+  }));
+  return {
+    headers: [labels.flatMap((l) => [l, l]), labels.flatMap(() => ["Moran's I", 'p-value'])],
+    rows,
+  };
+}
+
+/** Every table of the study, in the study's order. */
+export function studyLayouts(study: Study, steps: PublishedStep[]): TableLayout[] {
+  return study.tables.map((t) => tableLayout(t, steps, study));
+}
+
+/** How a cell prints in text renderings (CSV, LaTeX, HTML); `-` marks a term not in the model. */
+export function cellText(cell: LayoutCell, digits = 3): string {
+  if (cell.kind === 'text') return cell.text;
+  if (cell.value === null) return '-';
+  if (cell.kind === 'coef') return `${cell.value.toFixed(digits)}${cell.stars ?? ''}`;
+  if (cell.kind === 'se') return `(${cell.value.toFixed(digits)})`;
+  return Number.isInteger(cell.value) ? String(cell.value) : cell.value.toFixed(digits);
 }

@@ -1,53 +1,94 @@
 /**
- * The Excel workbook analysts open: one sheet per table laid out like the paper. Numbers stay numbers
- * (with number formats), so they can be re-used; stars and parentheses come from the formats.
+ * The Excel workbook analysts open: one sheet per table laid out like the paper, then the run's
+ * provenance and the data coverage. Numbers stay numbers with number formats (stars and parentheses
+ * come from the formats), so they can be re-used in formulas.
  */
 import ExcelJS from 'exceljs';
-import type { TableLayout } from './layout';
+import type { CoverageRow } from '../assembly/panel';
+import type { LayoutCell, TableLayout } from './layout';
+import { provenanceRows, type RunMetadata } from './run';
 
-const COEF = '0.0000';
-const SE = '(0.0000)';
-const formatFor = (stars: string) => `0.0000"${stars}";-0.0000"${stars}"`;
+const DECIMALS = '0.000';
+export const numberFormat = (cell: LayoutCell): string | undefined => {
+  if (cell.kind === 'text' || cell.value === null) return undefined;
+  if (cell.kind === 'coef')
+    return cell.stars ? `${DECIMALS}"${cell.stars}";-${DECIMALS}"${cell.stars}"` : DECIMALS;
+  if (cell.kind === 'se') return `(${DECIMALS})`;
+  return Number.isInteger(cell.value) ? '0' : DECIMALS;
+};
+
+const cellValue = (cell: LayoutCell): string | number =>
+  cell.kind === 'text' ? cell.text : cell.value === null ? '-' : cell.value;
+
+/** Sheet names: at most 31 characters, none of : \ / ? * [ ]. */
+const sheetName = (id: string) => id.replace(/[:\\/?*[\]]/g, '_').slice(0, 31);
+
+function addTableSheet(wb: ExcelJS.Workbook, t: TableLayout) {
+  const ws = wb.addWorksheet(sheetName(t.id), {
+    views: [{ state: 'frozen', xSplit: 1, ySplit: 1 + t.headers.length }],
+  });
+  const width = t.headers[0]?.length ?? 0;
+  ws.addRow([t.title]).font = { bold: true };
+  t.headers.forEach((labels, h) => {
+    const row = ws.addRow(['', ...labels]);
+    row.font = { bold: true };
+    row.alignment = { horizontal: 'center' };
+    row.border = h === t.headers.length - 1 ? { bottom: { style: 'thin' } } : {};
+    // Equal neighbours of the upper header rows span their columns, as in the paper.
+    if (h < t.headers.length - 1) {
+      for (let i = 0; i < labels.length;) {
+        let j = i + 1;
+        while (j < labels.length && labels[j] === labels[i]) j++;
+        if (j - i > 1 && labels[i]) ws.mergeCells(row.number, i + 2, row.number, j + 1);
+        i = j;
+      }
+    }
+  });
+  for (const r of t.rows) {
+    const row = ws.addRow([r.label, ...r.cells.map(cellValue)]);
+    r.cells.forEach((c, i) => {
+      const cell = row.getCell(i + 2);
+      cell.alignment = { horizontal: 'center' };
+      const fmt = numberFormat(c);
+      if (fmt) cell.numFmt = fmt;
+    });
+  }
+  const last = ws.lastRow;
+  if (last) for (let c = 1; c <= width + 1; c++) last.getCell(c).border = { bottom: { style: 'thin' } };
+  for (const note of t.notes) ws.addRow([note]).font = { italic: true, size: 9 };
+  ws.getColumn(1).width = 26;
+  for (let c = 2; c <= width + 1; c++) ws.getColumn(c).width = 13;
+}
 
 export async function writeWorkbook(
   path: string,
   tables: TableLayout[],
-  meta: { runId: string; study: string },
-) {
+  run: RunMetadata,
+  coverage: CoverageRow[] = [],
+): Promise<void> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'aicarbon';
-  wb.title = meta.study;
-  for (const t of tables) {
-    const ws = wb.addWorksheet(t.id.slice(0, 31));
-    ws.addRow([t.title]).font = { bold: true };
-    const header = ws.addRow(['', ...t.columns]);
-    header.font = { bold: true };
-    header.alignment = { horizontal: 'center' };
-    for (const r of t.rows) {
-      const row = ws.addRow([r.label, ...r.cells.map((c) => c.value)]);
-      r.cells.forEach((c, i) => {
-        const cell = row.getCell(i + 2);
-        cell.alignment = { horizontal: 'center' };
-        if (c.value === null) return;
-        cell.numFmt =
-          c.kind === 'coef'
-            ? c.stars
-              ? formatFor(c.stars)
-              : COEF
-            : c.kind === 'se'
-              ? SE
-              : Number.isInteger(c.value)
-                ? '0'
-                : COEF;
-      });
-    }
-    const notes = [t.notes, '* p < 0.1, ** p < 0.05, *** p < 0.01.', `Run ${meta.runId}.`]
-      .filter(Boolean)
-      .join(' ');
-    ws.addRow([]);
-    ws.addRow([notes]).font = { italic: true, size: 9 };
-    ws.getColumn(1).width = 16;
-    for (let c = 2; c <= t.columns.length + 1; c++) ws.getColumn(c).width = 14;
+  wb.title = run.studyTitle;
+  wb.subject = run.runId;
+  for (const t of tables) addTableSheet(wb, t);
+
+  const prov = wb.addWorksheet('run');
+  prov.addRow(['Provenance']).font = { bold: true };
+  for (const r of provenanceRows(run)) prov.addRow(r);
+  if (run.inputs?.length) {
+    prov.addRow([]);
+    prov.addRow(['Input file', 'SHA-256']).font = { bold: true };
+    for (const f of run.inputs) prov.addRow([f.path, f.sha256]);
   }
+  prov.getColumn(1).width = 40;
+  prov.getColumn(2).width = 70;
+
+  const cov = wb.addWorksheet('coverage');
+  cov.addRow(['Variable', 'Observed', 'Interpolated', 'Missing', 'Missing cells']).font = { bold: true };
+  for (const c of coverage)
+    cov.addRow([c.variable, c.observed, c.interpolated, c.missing, c.missingCells.join(' ')]);
+  cov.getColumn(1).width = 26;
+  cov.getColumn(5).width = 60;
+
   await wb.xlsx.writeFile(path);
 }

@@ -81,3 +81,5 @@ export function listEstimations(study: Study): EstimationStep[] {
     }),
   );
 }
+
+export { buildStudyWeights, type PanelRow } from './weights';

@@ -1,0 +1,27 @@
+/** What a published set of files says about the run that produced it (provenance). */
+export interface RunMetadata {
+  runId: string;
+  studyId: string;
+  studyTitle: string;
+  vintage?: string;
+  /** ISO 8601 times. */
+  startedAt?: string;
+  finishedAt?: string;
+  /** Input files with their content hashes. */
+  inputs?: { path: string; sha256: string }[];
+  /** Anything else worth showing (git commit, study file hash, worker host…). */
+  details?: Record<string, string>;
+}
+
+/** Label / value pairs, in the order every rendering shows them. */
+export function provenanceRows(run: RunMetadata): [string, string][] {
+  const rows: [string, string][] = [
+    ['Run', run.runId],
+    ['Study', `${run.studyTitle} (${run.studyId})`],
+  ];
+  if (run.vintage) rows.push(['Vintage', run.vintage]);
+  if (run.startedAt) rows.push(['Started', run.startedAt]);
+  if (run.finishedAt) rows.push(['Finished', run.finishedAt]);
+  for (const [k, v] of Object.entries(run.details ?? {})) rows.push([k, v]);
+  return rows;
+}

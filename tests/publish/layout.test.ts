@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { cellText, stars, tableLayout, studyLayouts } from '../../publish';
+import { loadStudy, parseStudy } from '../../study';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../common/config';
+import { handMadeResult, handMadeRun } from './fixtures';
+
+const C = ['ED', 'ER', 'ECS', 'WF', 'OPEN'];
+const study = parseStudy({
+  id: 't',
+  title: 'T',
+  years: [2011, 2021],
+  samples: { all: {} },
+  weights: { W1: { kind: 'contiguity' } },
+  tables: [
+    {
+      id: 'table3',
+      title: 'Table 3',
+      notes: 'Clustered SEs.',
+      columns: [
+        { id: '(1)', label: 'OLS', spec: { estimator: 'ols', y: 'CI', x: ['AIT'], effects: 'none' } },
+        { id: '(2)', label: 'FE', spec: { estimator: 'fe', y: 'CI', x: ['AIT', ...C] } },
+        { id: '(3)', label: 'FE', spec: { estimator: 'fe', y: 'CI', x: ['AIT', ...C] } },
+      ],
+    },
+    {
+      id: 'table11',
+      title: 'SDM',
+      showControls: false,
+      statistics: ['rho'],
+      columns: [{ id: 'W1', weights: 'W1', spec: { estimator: 'sdm', y: 'CI', x: ['AIT', 'ED'] } }],
+    },
+    {
+      id: 'table10',
+      title: 'Moran',
+      columns: ['AIT', 'CI'].map((v) => ({ id: v, weights: 'W1', spec: { estimator: 'moran', y: v } })),
+    },
+  ],
+});
+
+const steps = [
+  {
+    stepId: 'table3/(1)',
+    tableId: 'table3',
+    columnId: '(1)',
+    result: handMadeResult('ols', 'CI', ['AIT'], 0),
+  },
+  {
+    stepId: 'table3/(2)',
+    tableId: 'table3',
+    columnId: '(2)',
+    result: handMadeResult('fe', 'CI', ['AIT', ...C], 0),
+  },
+  {
+    stepId: 'table11/W1',
+    tableId: 'table11',
+    columnId: 'W1',
+    result: handMadeResult('sdm', 'CI', ['AIT', 'ED'], 0),
+  },
+  {
+    stepId: 'table10/AIT',
+    tableId: 'table10',
+    columnId: 'AIT',
+    result: handMadeResult('moran', 'AIT', [], 0),
+  },
+  { stepId: 'table10/CI', tableId: 'table10', columnId: 'CI', result: handMadeResult('moran', 'CI', [], 0) },
+];
+
+describe('paper layout', () => {
+  it('stars at 10/5/1 %', () => {
+    expect([0.2, 0.1, 0.09, 0.05, 0.049, 0.01, 0.0099, NaN].map(stars)).toEqual([
+      '',
+      '',
+      '*',
+      '*',
+      '**',
+      '**',
+      '***',
+      '',
+    ]);
+  });
+
+  it('regression table: coefficient with stars over its SE, "-" where a term is not in the model, constant last, FE, N, R²', () => {
+    const t = tableLayout(study.tables[0], steps, study);
+    expect(t.headers).toEqual([
+      ['OLS', 'FE', 'FE'],
+      ['(1)', '(2)', '(3)'],
+    ]);
+    expect(t.rows.map((r) => r.label)).toEqual([
+      'AIT',
+      '',
+      'ED',
+      '',
+      'ER',
+      '',
+      'ECS',
+      '',
+      'WF',
+      '',
+      'OPEN',
+      '',
+      'Constant',
+      '',
+      'Province FE',
+      'N',
+      'R²',
+    ]);
+    const text = t.rows.map((r) => [r.label, ...r.cells.map((c) => cellText(c))]);
+    // handMadeResult: AIT = -0.1 (SE 0.04, p 0.001); ED = -0.2 (p 0.002) in the FE column only.
+    expect(text[0]).toEqual(['AIT', '-0.100***', '-0.100***', '']);
+    expect(text[1]).toEqual(['', '(0.040)', '(0.040)', '']);
+    expect(text[2]).toEqual(['ED', '-', '-0.200***', '']);
+    expect(text[3]).toEqual(['', '-', '(0.040)', '']);
+    expect(text[12]).toEqual(['Constant', '4.700***', '4.700***', '']);
+    expect(text[14]).toEqual(['Province FE', 'No', 'Yes', '']);
+    expect(text[15]).toEqual(['N', '330', '330', '']);
+    // One R² row: R² for OLS, within R² for FE.
+    expect(text[16]).toEqual(['R²', '0.500', '0.517', '']);
+    // Column (3) has no result: blank cells and a note saying so.
+    expect(t.missing).toEqual(['(3)']);
+    expect(t.notes).toEqual([
+      '* p < 0.1, ** p < 0.05, *** p < 0.01; standard errors in parentheses.',
+      'Clustered SEs.',
+      'No result for column (3).',
+    ]);
+  });
+
+  it('spatial table: W·x coefficients, controls collapsed to one row, effects with z-test stars', () => {
+    const t = tableLayout(study.tables[1], steps, study);
+    const text = t.rows.map((r) => [r.label, ...r.cells.map((c) => cellText(c))]);
+    expect(text.map((r) => r[0])).toEqual([
+      'AIT',
+      '',
+      'W*AIT',
+      '',
+      'Direct effect: AIT',
+      '',
+      'Indirect effect: AIT',
+      '',
+      'Total effect: AIT',
+      '',
+      'Controls',
+      'Province FE',
+      'N',
+      'R²',
+      'ρ (W·y)',
+    ]);
+    // z = -0.616/0.109 = -5.65 → p < 0.01; -0.499/0.395 = -1.263 → p = 0.207; -0.823/0.426 = -1.932 → p = 0.053.
+    expect(text[4]).toEqual(['Direct effect: AIT', '-0.616***']);
+    expect(text[6]).toEqual(['Indirect effect: AIT', '-0.499']);
+    expect(text[8]).toEqual(['Total effect: AIT', '-0.823*']);
+    expect(text[9]).toEqual(['', '(0.426)']);
+    expect(text[10]).toEqual(['Controls', 'Yes']);
+    expect(text[14]).toEqual(['ρ (W·y)', '0.300']);
+  });
+
+  it("Moran table: one row per year, Moran's I with stars and its p-value per variable", () => {
+    const t = tableLayout(study.tables[2], steps, study);
+    expect(t.headers).toEqual([
+      ['AIT', 'AIT', 'CI', 'CI'],
+      ["Moran's I", 'p-value', "Moran's I", 'p-value'],
+    ]);
+    expect(t.rows.map((r) => r.label)).toEqual(Array.from({ length: 11 }, (_, i) => String(2011 + i)));
+    expect(t.rows[0].cells.map((c) => cellText(c))).toEqual(['0.200***', '0.004', '0.200***', '0.004']);
+    expect(t.rows[10].cells.map((c) => cellText(c))).toEqual(['0.300', '0.200', '0.300', '0.200']);
+  });
+
+  it('the default study with a result for every step has every cell of every table filled', () => {
+    const full = loadStudy(join(PROJECT_ROOT, 'study', 'default-study.json'));
+    const layouts = studyLayouts(full, handMadeRun(full));
+    expect(layouts.map((t) => t.id)).toEqual(full.tables.map((t) => t.id));
+    for (const t of layouts) {
+      expect(t.missing, t.id).toEqual([]);
+      expect(t.rows.length, t.id).toBeGreaterThan(0);
+      for (const r of t.rows) {
+        expect(r.cells.length, `${t.id} ${r.label}`).toBe(t.headers[0].length);
+        for (const c of r.cells) expect(c.kind === 'text' && c.text === '', `${t.id} ${r.label}`).toBe(false);
+      }
+    }
+    const vif = layouts[0];
+    expect(vif.rows.map((r) => r.label)).toEqual([...['AIT', ...C], 'Mean VIF', 'N']);
+    const t4 = layouts.find((t) => t.id === 'table4')!;
+    expect(t4.rows.map((r) => r.label)).toEqual(
+      expect.arrayContaining(['L.CI', 'ROBOT', 'First-stage F (AIT)', 'AR(2) p-value', 'Hansen J p-value']),
+    );
+  });
+});
