@@ -6,7 +6,9 @@ import { SEARCH_ATTRIBUTES } from '../../temporal/search-attributes';
 /** A real Temporal dev server (the resolved CLI binary), with the project's search attributes. */
 let runtimeInstalled = false;
 
-export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
+export async function createDevServerEnv(
+  options: { uiPort?: number } = {},
+): Promise<TestWorkflowEnvironment> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
@@ -17,6 +19,7 @@ export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
       ip: '127.0.0.1',
       searchAttributes: SEARCH_ATTRIBUTES,
       extraArgs: ['--log-level', 'error'],
+      ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
     },
   });
 }

@@ -1,0 +1,67 @@
+/**
+ * What an operator sees: the dev server's Web UI, driven in headless Chromium (Debian's package; no
+ * browser is downloaded), finds the refresh by its search attributes and shows its estimation steps
+ * with their summaries.
+ */
+import { existsSync } from 'node:fs';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planRefresh } from '../../activities/plan';
+import { triggerRefresh } from '../../cli/trigger';
+import { freePort } from '../../common/ports';
+import type { WorkerSet } from '../../worker';
+import { inProcessWorkers, pipelineFixture, type PipelineFixture } from '../helpers/pipeline';
+import { createDevServerEnv } from '../helpers/temporal';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+describe('the Temporal Web UI', () => {
+  let env: TestWorkflowEnvironment;
+  let f: PipelineFixture;
+  let workers: WorkerSet;
+  let browser: Browser;
+  let ui: string;
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: run scripts/provision-test-deps.sh (npm test does)`);
+    const uiPort = await freePort();
+    ui = `http://127.0.0.1:${uiPort}`;
+    env = await createDevServerEnv({ uiPort });
+    f = await pipelineFixture(env);
+    workers = await inProcessWorkers(env, f);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await workers?.shutdown();
+    await f?.close();
+    await env?.teardown();
+  });
+
+  it('lists the refresh under its study and shows its estimation steps', async () => {
+    const input = await planRefresh({ studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
+    const { handle } = await triggerRefresh(env.client, input);
+    await handle.result();
+    const page = await browser.newPage();
+    const query = encodeURIComponent(`AicarbonStudy="${input.studyId}" AND AicarbonStage="done"`);
+    await page.goto(`${ui}/namespaces/default/workflows?query=${query}`);
+    await page.getByText(input.runId, { exact: true }).first().waitFor({ timeout: 30_000 });
+
+    await page.goto(`${ui}/namespaces/default/workflows/${encodeURIComponent(`${input.runId}/estimate`)}`);
+    await page.getByText('estimateStageWorkflow').first().waitFor({ timeout: 30_000 });
+    await page.getByText('table3/(4): fe (all)').first().waitFor({ timeout: 30_000 });
+    await page.close();
+  }, 180_000);
+});
