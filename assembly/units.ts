@@ -37,6 +37,23 @@ const FAMILIES: { prefix: string; canonical: (variable: string) => string; from:
     { prefix: 'robots_', canonical: () => 'count', from: { count: 1, units: 1, 台: 1 } },
   ];
 
+/**
+ * Source units of raw variables that the ingestion table does not list (it covers what the bundled
+ * parsers meet): canonical unit → source unit → factor. Trade is often published in 千美元 or 万美元.
+ */
+const RAW_EXTRA: Record<string, Record<string, number>> = {
+  'million USD': {
+    千美元: 1e-3,
+    'thousand USD': 1e-3,
+    万美元: 1e-2,
+    'billion USD': 1e3,
+    亿美元: 1e2,
+    USD: 1e-6,
+  },
+  'CNY per USD': { '元/美元': 1, 'CNY per 100 USD': 0.01, '元/100美元': 0.01 },
+  count: { 件: 1, 项: 1 },
+};
+
 /** Units that measure the same quantity but cannot be turned into each other by a factor. */
 const PHYSICAL_KIND: Record<string, string> = {
   '10k t': 'mass',
@@ -68,7 +85,12 @@ export function conversionFactor(
   unit: string,
   at: string,
 ): { unit: string; factor: number } {
-  if (RAW_VARIABLES.some((r) => r.name === variable)) return unitFactor(unit, variable, at);
+  const raw = RAW_VARIABLES.find((r) => r.name === variable);
+  if (raw) {
+    if (unit.trim() === raw.unit) return { unit: raw.unit, factor: 1 };
+    const extra = RAW_EXTRA[raw.unit]?.[unit.trim()];
+    return extra !== undefined ? { unit: raw.unit, factor: extra } : unitFactor(unit, variable, at);
+  }
   const family = FAMILIES.find((f) => variable.startsWith(f.prefix));
   if (!family) throw new InputError(`${at}: variable "${variable}" has no declared unit`, at);
   const canonical = family.canonical(variable);
