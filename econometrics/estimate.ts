@@ -11,6 +11,7 @@ import { fixedEffectsIv } from './iv';
 import { mediation } from './mediation';
 import { moderation } from './moderation';
 import { pooledOls } from './ols';
+import { moranEstimator, sarEstimator, sdmEstimator, semEstimator } from './spatial/estimators';
 import type { EstimationResult } from './result';
 import { parseSpec, type Spec } from './spec';
 import { varianceInflation } from './vif';
@@ -51,6 +52,10 @@ export const ESTIMATORS: Record<string, Estimator> = {
       center: s.center,
       quantiles: s.quantiles,
     }),
+  sar: sarEstimator,
+  sem: semEstimator,
+  sdm: sdmEstimator,
+  moran: moranEstimator,
 };
 
 function required<T>(value: T | undefined, key: string): T {

@@ -50,6 +50,21 @@ export const specSchema = z.strictObject({
       level: z.number().gt(0).lt(1).default(0.95),
     })
     .optional(),
+  /** Spatial estimators (sar, sem, sdm, moran): simulation and permutation settings. */
+  spatial: z
+    .strictObject({
+      /** Draws for the simulated SEs of direct/indirect/total effects. */
+      simulations: z.number().int().min(2).default(1000),
+      seed: z.number().int().min(0).default(20240101),
+      /** Report Lee and Yu's bias-corrected σ² = σ²·T/(T−1) as `sigma2`. */
+      leeYu: z.boolean().default(false),
+      /** Moran: permutations for p_permutation (0: none) and the alternative hypothesis. */
+      permutations: z.number().int().min(0).default(999),
+      alternative: z.enum(['greater', 'less', 'two.sided']).default('greater'),
+      /** Moran: variance under randomisation (default) or normality. */
+      randomisation: z.boolean().default(true),
+    })
+    .optional(),
 });
 
 /** The parsed spec, with cross-key checks zod's object shape cannot express. */

@@ -1,0 +1,71 @@
+/**
+ * The spatial estimators as the dispatcher calls them: `sar`, `sem`, `sdm` and `moran`, with the weights
+ * matrix from EstimateOptions (the CLI's --weights W.csv), validated and row-standardised here.
+ * `effects` in the spec: 'entity' (default) or 'twoways'; sar/sem/sdm also report the LM tests of the
+ * non-spatial FE model in `statistics`.
+ */
+import { InputError } from '../../common/errors';
+import type { Panel } from '../../panel';
+import type { EstimateOptions } from '../estimate';
+import type { EstimationResult } from '../result';
+import type { Spec } from '../spec';
+import { moranByTime } from './moran';
+import { spatialDurbin, spatialError, spatialLag, spatialLmTests, type SpatialModelOptions } from './models';
+import { weightsFromDense, type WeightsMatrix } from './weights';
+
+function weightsOf(options: EstimateOptions): WeightsMatrix {
+  if (!options.weights || !options.weightsIds) {
+    throw new InputError(
+      'weights: this estimator needs a spatial weights matrix (--weights W.csv)',
+      'weights',
+    );
+  }
+  const rows = Array.isArray(options.weights) ? options.weights : options.weights.to2DArray();
+  return weightsFromDense(options.weightsIds, rows, 'weights');
+}
+
+function modelOptions(spec: Spec, options: EstimateOptions): SpatialModelOptions {
+  if (spec.effects !== 'entity' && spec.effects !== 'twoways') {
+    throw new InputError(
+      `spec.effects: spatial models take 'entity' or 'twoways', found '${spec.effects}'`,
+      'spec.effects',
+    );
+  }
+  if (spec.x.length === 0) throw new InputError('spec.x: at least one regressor is required', 'spec.x');
+  return {
+    y: spec.y,
+    x: spec.x,
+    weights: weightsOf(options),
+    effects: spec.effects,
+    leeYu: spec.spatial?.leeYu,
+    simulations: spec.spatial?.simulations ?? 1000,
+    seed: spec.spatial?.seed ?? 20240101,
+  };
+}
+
+function withLm(fit: (p: Panel, o: SpatialModelOptions) => EstimationResult) {
+  return (panel: Panel, spec: Spec, options: EstimateOptions): EstimationResult => {
+    const o = modelOptions(spec, options);
+    const res = fit(panel, o);
+    res.statistics = { ...res.statistics, ...spatialLmTests(panel, o) };
+    return res;
+  };
+}
+
+export const sarEstimator = withLm(spatialLag);
+export const semEstimator = withLm(spatialError);
+export const sdmEstimator = withLm(spatialDurbin);
+
+/** Moran's I of spec.y for each period and pooled (spec.x is ignored). */
+export function moranEstimator(panel: Panel, spec: Spec, options: EstimateOptions): EstimationResult {
+  const w = weightsOf(options);
+  const s = spec.spatial;
+  const moran = moranByTime(w, panel.entityKeys, panel.times, panel.column(spec.y), {
+    variable: spec.y,
+    permutations: s?.permutations ?? 999,
+    seed: s?.seed ?? 20240101,
+    alternative: s?.alternative ?? 'greater',
+    randomisation: s?.randomisation ?? true,
+  });
+  return { estimator: 'moran', nobs: panel.nrows, ngroups: w.n, coefficients: [], statistics: {}, moran };
+}
