@@ -1,0 +1,159 @@
+/**
+ * The whole assembly on the bundled sample inputs: a complete 30 × 11 panel whose coverage report
+ * matches the gaps the sources are known to have (data/sample/README.md, shared/data/PROVENANCE.md),
+ * and the lineage of one CI value resolved back to the exact cells, read again from the files.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assemble, checkQuality, type AssembledPanel } from '../../assembly';
+import { ingestFile, readManifest, type Observation } from '../../ingest';
+import {
+  computeIndicators,
+  DEFAULT_INDICATORS,
+  explain,
+  type ExplainNode,
+  type IndicatorTable,
+} from '../../indicators';
+
+const SAMPLE = join(import.meta.dirname, '../../data/sample');
+const allProvinces = (years: number[]) =>
+  [
+    ...['BJ', 'TJ', 'HE', 'SX', 'NM', 'LN', 'JL', 'HL', 'SH', 'JS', 'ZJ', 'AH', 'FJ', 'JX', 'SD'],
+    ...['HA', 'HB', 'HN', 'GD', 'GX', 'HI', 'CQ', 'SC', 'GZ', 'YN', 'SN', 'GS', 'QH', 'NX', 'XJ'],
+  ].flatMap((p) => years.map((y) => `${p}/${y}`));
+
+let panel: AssembledPanel;
+let table: IndicatorTable;
+
+beforeAll(async () => {
+  const manifest = await readManifest(SAMPLE);
+  const observations: Observation[] = [];
+  for (const f of manifest.files) {
+    const ingested = await ingestFile(join(SAMPLE, f.path), f.layout, { name: f.path, options: f.options });
+    observations.push(...ingested.observations);
+  }
+  panel = assemble(observations, { years: [2011, 2021], interpolation: 'linear' });
+  table = computeIndicators(panel, DEFAULT_INDICATORS);
+}, 60_000);
+
+describe('assembly of the sample inputs', () => {
+  it('covers 30 provinces × 2011–2021 with exactly the known gaps', () => {
+    expect(panel.provinces).toHaveLength(30);
+    const coverage = Object.fromEntries(panel.coverage.map((c) => [c.variable, c]));
+    for (const c of panel.coverage)
+      expect(c.observed + c.interpolated + c.extrapolated + c.missing).toBe(330);
+    // CEADs provincial inventories end in 2019; NERI's index is read to 2019 (the source copies 2019 forward).
+    expect(coverage.co2_inventory.missingCells.sort()).toEqual(allProvinces([2020, 2021]).sort());
+    expect(coverage.marketization.missingCells.sort()).toEqual(allProvinces([2020, 2021]).sort());
+    // Trade in panel_stata_ready_v2.csv is missing for all of 2015: interpolated for every province.
+    expect(coverage.trade_cny.interpolatedCells.sort()).toEqual(allProvinces([2015]).sort());
+    // Beijing's GDP index is absent there for 2015–2021: filled between 2014 and 2024.
+    expect(coverage.gdp_index.interpolatedCells).toEqual(
+      [2015, 2016, 2017, 2018, 2019, 2020, 2021].map((y) => `BJ/${y}`),
+    );
+    expect(panel.variables.gdp_index.cells['BJ/2017'].sources.map((s) => s.cell)).toHaveLength(2);
+    const complete = panel.coverage.filter((c) => c.observed === 330).map((c) => c.variable);
+    expect(complete.sort()).toEqual(
+      [
+        'co2_alternative',
+        'coal_share_final',
+        'employment_urban_units',
+        'energy_total',
+        'gdp',
+        'industrial_va',
+        'patents_ai',
+        'patents_ai_application',
+        'patents_ai_foundation',
+        'patents_ai_technology',
+        'pollution_investment',
+        'population',
+        'secondary_va',
+      ].sort(),
+    );
+    expect(panel.conflicts).toEqual([]);
+    for (const c of panel.coverage) expect(c.extrapolated).toBe(0);
+  });
+
+  it('passes the quality checks (no impossible value) and reports the 2013 break in urban-unit employment', () => {
+    const report = checkQuality(panel);
+    // NBS widened the urban-unit employment survey in 2013: Guangdong 2012 → 2013 rises by more than half.
+    expect(
+      report.jumps.some(
+        (j) => j.variable === 'employment_urban_units' && j.province === 'GD' && j.year === 2013,
+      ),
+    ).toBe(true);
+  });
+
+  it('gives every study variable the inputs support, and a reason for each one they do not', () => {
+    const nonNull = (v: string) => table.rows.filter((r) => r[v] !== null).length;
+    for (const v of [
+      'CO2',
+      'RGDP',
+      'CI',
+      'AIT',
+      'AIT1',
+      'AIT2',
+      'AIT3',
+      'EE',
+      'ED',
+      'ER',
+      'ECS',
+      'WF',
+      'OPEN',
+      'MAR',
+    ])
+      expect(nonNull(v), v).toBe(330);
+    expect(table.cells['CO2|GD/2020'].method).toBe('extrapolated');
+    expect(table.cells['MAR|GD/2021'].method).toBe('extrapolated');
+    expect(table.cells['IS|GD/2019'].reason).toBe('missing tertiary_va for GD 2019');
+    expect(table.cells['K|GD/2019'].reason).toBe('missing gfcf for 2011 (GD)');
+    expect(table.cells['RE|GD/2019'].reason).toMatch(/production function cannot be estimated/);
+    for (const v of ['IS', 'K', 'FRD', 'RE', 'ROBOT', 'CO2_FUEL']) expect(nonNull(v), v).toBe(0);
+  });
+});
+
+/** The number at a lineage cell, read again from the file without the parsers. */
+async function readSourceCell(file: string, sheet: string | undefined, cell: string): Promise<number> {
+  const path = join(SAMPLE, file);
+  if (sheet) {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path);
+    return Number(wb.getWorksheet(sheet)!.getCell(cell).value);
+  }
+  const [, line, column] = /^line (\d+), column (\d+)$/.exec(cell)!;
+  const bytes = await readFile(path);
+  const text = file.includes('gbk') ? iconv.decode(bytes, 'gbk') : bytes.toString('utf8');
+  return Number(text.split(/\r?\n/)[Number(line) - 1].split(',')[Number(column) - 1]);
+}
+
+describe('lineage of CI for Guangdong 2019', () => {
+  it('resolves to the CEADs cell, the GDP cell and the eight GDP index cells, which hold those values', async () => {
+    const chain = explain(table, panel, { variable: 'CI', province: 'GD', year: 2019 });
+    const leaves = (n: ExplainNode): ExplainNode[] =>
+      n.kind === 'assembled' ? [n] : n.inputs.flatMap(leaves);
+    const cells = leaves(chain).map((n) => ({ ref: n.ref, value: n.value, source: n.sources! }));
+    expect(
+      cells.map(
+        (c) =>
+          `${c.ref} ← ${c.source.map((s) => [s.file, s.sheet, s.cell].filter(Boolean).join('!')).join(' ')}`,
+      ),
+    ).toEqual([
+      'co2_inventory|GD/2019 ← real/ceads/Emission_Inventories_for_30_Provinces_2019.xlsx!Guangdong2019!W4',
+      'gdp|GD/2011 ← real/nbs/gdp_5th_census_gbk.csv!line 23, column 15',
+      ...[2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019].map(
+        (y, i) => `gdp_index|GD/${y} ← real/panels/panel_stata_ready_v2.csv!line ${369 + i}, column 6`,
+      ),
+    ]);
+    for (const c of cells) {
+      const s = c.source[0];
+      expect(await readSourceCell(s.file, s.sheet, s.cell!), c.ref).toBe(c.value);
+    }
+    // CI = CO2 × 10^6 / (RGDP × 10^4), RGDP = GDP 2011 × Π index/100: recomputed from the leaves.
+    const [co2, gdp, ...idx] = cells.map((c) => c.value!);
+    const rgdp = idx.reduce((y, i) => (y * i) / 100, gdp);
+    expect(chain.value).toBeCloseTo((co2 * 1e6) / (rgdp * 1e4), 12);
+  });
+});
