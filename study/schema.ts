@@ -110,7 +110,10 @@ export const studySchema = z
     years: z.tuple([z.number().int(), z.number().int()]),
     assembly: z
       .strictObject({
-        interpolation: z.enum(['linear', 'none']).default('linear'),
+        /** `linear` is the paper's choice; `log-linear` fills at constant growth between observations. */
+        interpolation: z.enum(['linear', 'log-linear', 'none']).default('linear'),
+        /** Filling past a series' first or last observation: only when the study asks (flagged extrapolated). */
+        extrapolation: z.enum(['none', 'nearest', 'trend']).default('none'),
         /** Files that win when sources disagree, first wins. */
         priority: z.array(z.string()).default([]),
       })
