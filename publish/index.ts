@@ -7,14 +7,13 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import type { CoverageRow } from '../assembly/panel';
 import type { Study } from '../study';
 import { tidyCoefficientsCsv, writeCsvTables } from './csv';
 import { studyLayouts, type PublishedStep } from './layout';
 import { writeLatexTables } from './latex';
 import { spatialMaps } from './maps';
 import { writeReport } from './report';
-import type { RunMetadata } from './run';
+import type { CoverageLine, RunMetadata } from './run';
 import { writeWorkbook } from './workbook';
 
 export {
@@ -37,7 +36,7 @@ export { renderReport, writeReport, type ReportInput, type LisaMap, type Effects
 export { spatialMaps, type SpatialMaps } from './maps';
 export { lisaForYear, provinceImpacts, sdmParameters, type LisaRow, type ProvinceValue } from './local';
 export { diffRuns, type RunDiff, type EstimateChange } from './diff';
-export { provenanceRows, type RunMetadata } from './run';
+export { provenanceRows, type RunMetadata, type CoverageLine } from './run';
 
 export interface PublishInput {
   outDir: string;
@@ -45,7 +44,7 @@ export interface PublishInput {
   study: Study;
   steps: PublishedStep[];
   panelRows: Record<string, number | string | null>[];
-  coverage: CoverageRow[];
+  coverage: CoverageLine[];
   /** Provenance beyond the run id (vintage, times, input hashes). */
   run?: Partial<RunMetadata>;
 }
@@ -105,10 +104,14 @@ export async function publishResults(input: PublishInput): Promise<string[]> {
         c.variable,
         c.observed,
         c.interpolated,
+        c.extrapolated ?? 0,
         c.missing,
         c.missingCells.join(' '),
       ]),
-      { header: true, columns: ['variable', 'observed', 'interpolated', 'missing', 'missing_cells'] },
+      {
+        header: true,
+        columns: ['variable', 'observed', 'interpolated', 'extrapolated', 'missing', 'missing_cells'],
+      },
     ),
   );
   written.push(coverage);

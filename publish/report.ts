@@ -4,12 +4,11 @@
  * tile-grid maps of LISA clusters and spatial effects, the data coverage and the run's provenance.
  */
 import { writeFile } from 'node:fs/promises';
-import type { CoverageRow } from '../assembly/panel';
 import type { Study, StudyFigure } from '../study';
 import { sampleSubset } from '../study';
 import { cellText, studyLayouts, type PublishedStep, type TableLayout } from './layout';
 import type { LisaRow, ProvinceValue } from './local';
-import { provenanceRows, type RunMetadata } from './run';
+import { provenanceRows, type CoverageLine, type RunMetadata } from './run';
 import {
   divergingFill,
   escapeHtml as esc,
@@ -39,7 +38,7 @@ export interface ReportInput {
   steps: PublishedStep[];
   /** The estimation panel: `province`, `year`, `region` and the study variables. */
   rows: IndicatorRow[];
-  coverage: CoverageRow[];
+  coverage: CoverageLine[];
   /** LISA cluster maps (e.g. CI and AIT in the last year under W1). */
   lisa?: LisaMap[];
   /** Province-level spatial effects (e.g. the SDM total effect of AIT on each province). */
@@ -174,15 +173,15 @@ function regionsMap(study: Study, rows: IndicatorRow[]): string {
   )}<figcaption>The provinces of the study by region (samples East, Central, West).</figcaption></figure>`;
 }
 
-function coverageHtml(coverage: CoverageRow[]): string {
+function coverageHtml(coverage: CoverageLine[]): string {
   if (coverage.length === 0) return '<p class="empty">No coverage report for this run.</p>';
   const rows = coverage
     .map(
       (c) =>
-        `<tr><td>${esc(c.variable)}</td><td>${c.observed}</td><td>${c.interpolated}</td><td>${c.missing}</td><td><code>${esc(c.missingCells.slice(0, 12).join(' '))}${c.missingCells.length > 12 ? ` … (${c.missingCells.length})` : ''}</code></td></tr>`,
+        `<tr><td>${esc(c.variable)}</td><td>${c.observed}</td><td>${c.interpolated}</td><td>${c.extrapolated ?? 0}</td><td>${c.missing}</td><td><code>${esc(c.missingCells.slice(0, 12).join(' '))}${c.missingCells.length > 12 ? ` … (${c.missingCells.length})` : ''}</code></td></tr>`,
     )
     .join('');
-  return `<table class="plain" id="coverage-table"><thead><tr><th>Variable</th><th>Observed</th><th>Interpolated</th><th>Missing</th><th>Missing cells</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table class="plain" id="coverage-table"><thead><tr><th>Variable</th><th>Observed</th><th>Interpolated</th><th>Extrapolated</th><th>Missing</th><th>Missing cells</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function provenanceHtml(run: RunMetadata): string {

@@ -25,3 +25,14 @@ export function provenanceRows(run: RunMetadata): [string, string][] {
   for (const [k, v] of Object.entries(run.details ?? {})) rows.push([k, v]);
   return rows;
 }
+
+/** One variable's data coverage (the assembly's CoverageRow; extrapolation counts when it has them). */
+export interface CoverageLine {
+  variable: string;
+  observed: number;
+  interpolated: number;
+  extrapolated?: number;
+  missing: number;
+  /** `PROVINCE/YEAR` keys still missing within the study years. */
+  missingCells: string[];
+}

@@ -36,9 +36,10 @@ function frame(
   labels: { x: string; y: string },
   xTicks?: number[],
 ): Frame {
-  const width = 560;
+  const width = 680;
   const height = 360;
-  const m = { left: 60, right: 16, top: 12, bottom: 44 };
+  // The right margin holds the legend, clear of the data.
+  const m = { left: 60, right: 130, top: 12, bottom: 44 };
   const pad = (r: [number, number]): [number, number] => {
     const d = r[1] - r[0] || Math.abs(r[0]) || 1;
     return [r[0] - d * 0.04, r[1] + d * 0.04];
@@ -124,7 +125,7 @@ export function scatterSvg(points: ScatterPoint[], labels: { x: string; y: strin
   const legend = groups
     .map(
       (g, i) =>
-        `<circle cx="${f.width - 90}" cy="${20 + i * 14}" r="4" fill="${GROUP_COLOURS[g] ?? '#555'}"/><text x="${f.width - 82}" y="${24 + i * 14}">${escapeHtml(g)}</text>`,
+        `<circle cx="${f.width - 112}" cy="${20 + i * 14}" r="4" fill="${GROUP_COLOURS[g] ?? '#555'}"/><text x="${f.width - 104}" y="${24 + i * 14}">${escapeHtml(g)}</text>`,
     )
     .join('');
   return `${svgOpen(f, `${labels.y} against ${labels.x}`)}${f.axes}${dots}${path}${legend}</svg>`;
@@ -161,7 +162,7 @@ export function lineChartSvg(series: Series[], labels: { x: string; y: string })
             `<circle cx="${f.x(p.x).toFixed(1)}" cy="${f.y(p.y).toFixed(1)}" r="4" stroke="${colour}" fill="${p.significant ? colour : '#fff'}"><title>${escapeHtml(`${s.name} ${p.x}: ${num(p.y)}`)}</title></circle>`,
         )
         .join('');
-      const legend = `<line x1="${f.width - 110}" y1="${18 + i * 14}" x2="${f.width - 94}" y2="${18 + i * 14}" stroke="${colour}" stroke-width="2"/><text x="${f.width - 90}" y="${22 + i * 14}">${escapeHtml(s.name)}</text>`;
+      const legend = `<line x1="${f.width - 120}" y1="${18 + i * 14}" x2="${f.width - 104}" y2="${18 + i * 14}" stroke="${colour}" stroke-width="2"/><text x="${f.width - 100}" y="${22 + i * 14}">${escapeHtml(s.name)}</text>`;
       return line + marks + legend;
     })
     .join('');

@@ -4,9 +4,8 @@
  * come from the formats), so they can be re-used in formulas.
  */
 import ExcelJS from 'exceljs';
-import type { CoverageRow } from '../assembly/panel';
 import type { LayoutCell, TableLayout } from './layout';
-import { provenanceRows, type RunMetadata } from './run';
+import { provenanceRows, type CoverageLine, type RunMetadata } from './run';
 
 const DECIMALS = '0.000';
 export const numberFormat = (cell: LayoutCell): string | undefined => {
@@ -64,7 +63,7 @@ export async function writeWorkbook(
   path: string,
   tables: TableLayout[],
   run: RunMetadata,
-  coverage: CoverageRow[] = [],
+  coverage: CoverageLine[] = [],
 ): Promise<void> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'aicarbon';
@@ -84,11 +83,20 @@ export async function writeWorkbook(
   prov.getColumn(2).width = 70;
 
   const cov = wb.addWorksheet('coverage');
-  cov.addRow(['Variable', 'Observed', 'Interpolated', 'Missing', 'Missing cells']).font = { bold: true };
+  cov.addRow(['Variable', 'Observed', 'Interpolated', 'Extrapolated', 'Missing', 'Missing cells']).font = {
+    bold: true,
+  };
   for (const c of coverage)
-    cov.addRow([c.variable, c.observed, c.interpolated, c.missing, c.missingCells.join(' ')]);
+    cov.addRow([
+      c.variable,
+      c.observed,
+      c.interpolated,
+      c.extrapolated ?? 0,
+      c.missing,
+      c.missingCells.join(' '),
+    ]);
   cov.getColumn(1).width = 26;
-  cov.getColumn(5).width = 60;
+  cov.getColumn(6).width = 60;
 
   await wb.xlsx.writeFile(path);
 }

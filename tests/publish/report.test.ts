@@ -1,0 +1,123 @@
+/**
+ * The report renders in headless Chromium (Debian's, never a downloaded browser) without console
+ * errors or network requests, and shows every table, Figure 1, Moran's I by year and the maps.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../common/config';
+import { spatialMaps, studyLayouts, writeReport } from '../../publish';
+import { loadStudy } from '../../study';
+import { handMadeRun, syntheticRows } from './fixtures';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+describe.skipIf(!existsSync(CHROMIUM))('the HTML report in headless Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('renders every table, Figure 1, Moran by year and the maps, offline and without console errors', async () => {
+    const study = loadStudy(join(PROJECT_ROOT, 'study', 'default-study.json'));
+    const steps = handMadeRun(study);
+    const rows = syntheticRows();
+    const maps = spatialMaps(study, steps, rows);
+    const path = join(await mkdtemp(join(tmpdir(), 'report-')), 'report.html');
+    await writeReport(path, {
+      run: {
+        runId: 'refresh-default-2024-abc',
+        studyId: study.id,
+        studyTitle: study.title,
+        vintage: '2024',
+        startedAt: '2026-11-29T01:00:00Z',
+        finishedAt: '2026-11-29T01:00:20Z',
+        inputs: [{ path: 'ceads/<odd & name>.xlsx', sha256: 'a'.repeat(64) }],
+      },
+      study,
+      steps,
+      rows,
+      coverage: [{ variable: 'CI', observed: 270, interpolated: 0, missing: 60, missingCells: ['BJ/2020'] }],
+      lisa: maps.lisa,
+      effects: maps.effects,
+      mapNotes: maps.notes,
+    });
+
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('request', (r) => requests.push(r.url()));
+    const url = pathToFileURL(path).href;
+    await page.goto(url, { waitUntil: 'load' });
+
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([url]);
+    expect(await page.title()).toBe(`${study.title} — refresh-default-2024-abc`);
+
+    // Every table, each body row with one cell per column plus its label.
+    const layouts = studyLayouts(study, steps);
+    const shape = await page.$$eval('table.paper', (tables) =>
+      tables.map((t) => ({
+        id: t.getAttribute('data-table'),
+        widths: [...t.querySelectorAll('tbody tr')].map((r) => r.children.length),
+        blank: [...t.querySelectorAll('tbody td')].filter((c) => c.textContent === '').length,
+      })),
+    );
+    expect(shape.map((s) => s.id)).toEqual(layouts.map((t) => t.id));
+    shape.forEach((s, i) => {
+      expect(new Set(s.widths), s.id!).toEqual(new Set([layouts[i].headers[0].length + 1]));
+      // Only SE rows have an empty label cell; no result cell is empty.
+      expect(s.blank, s.id!).toBe(layouts[i].rows.filter((r) => r.label === '').length);
+    });
+    const table3 = await page.$$eval('table[data-table="table3"] tbody tr:first-child td', (c) =>
+      c.map((x) => x.textContent),
+    );
+    expect(table3.slice(0, 3)).toEqual(['AIT', '-0.101***', '-0.102***']);
+
+    // Figure 1: every province-year with both values is a point, and the fitted line is drawn.
+    const complete = rows.filter((r) => typeof r.AIT === 'number' && typeof r.CI === 'number').length;
+    expect(await page.locator('#figure1 circle.point').count()).toBe(complete);
+    expect(await page.locator('#figure1 line.fit').count()).toBe(1);
+    expect(await page.locator('#figure1 figcaption').textContent()).toMatch(
+      /CI against AIT, 330 province-years/,
+    );
+    const box = await page.locator('#figure1 svg').boundingBox();
+    expect(box!.width).toBeGreaterThan(300);
+
+    // Moran's I by year: one line per Moran column (AIT and CI under W1), 11 years each.
+    expect(await page.locator('#moran-by-year polyline').count()).toBe(2);
+    expect(await page.locator('#moran-by-year circle').count()).toBe(22);
+
+    // Maps: two LISA maps and two SDM effect maps of 30 tiles, plus the regions map; W2's reason shown.
+    expect(await page.locator('figure.map.lisa').count()).toBe(2);
+    expect(await page.locator('figure.map.effects').count()).toBe(2);
+    expect(await page.locator('figure.map.lisa').first().locator('g.tile').count()).toBe(30);
+    expect(await page.locator('figure.map.regions g.tile').count()).toBe(30);
+    expect(await page.locator('#spatial ~ p.notes').first().textContent()).toMatch(/W2/);
+
+    // Coverage and provenance, with text escaped rather than interpreted.
+    expect(await page.locator('#coverage-table tbody tr').count()).toBe(1);
+    expect(await page.getByText('ceads/<odd & name>.xlsx').count()).toBe(1);
+    await page.close();
+  });
+});
