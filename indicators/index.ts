@@ -49,6 +49,11 @@ export interface IndicatorCell {
   formula?: string;
   /** Why the value is missing. */
   reason?: string;
+  /**
+   * Assembled cells anywhere in the value's chain that were filled (interpolated or extrapolated)
+   * rather than observed; absent when every input was observed.
+   */
+  filledInputs?: string[];
 }
 
 export interface IndicatorTable {
@@ -502,6 +507,8 @@ export function computeIndicators(
     }
   }
 
+  markFilledInputs(cells, panel);
+
   const rows: IndicatorTable['rows'] = [];
   for (const province of panel.provinces) {
     for (const year of years) {
@@ -529,6 +536,30 @@ export function computeIndicators(
       },
     },
   };
+}
+
+/** Propagates "computed from a filled cell" up the chains, so no filled input goes unflagged. */
+function markFilledInputs(cells: Record<string, IndicatorCell>, panel: AssembledPanel) {
+  const memo = new Map<string, string[]>();
+  const filledOf = (ref: string): string[] => {
+    const known = memo.get(ref);
+    if (known) return known;
+    memo.set(ref, []); // guards a cycle, which computeIndicators never builds
+    const ic = cells[ref];
+    let out: string[];
+    if (ic) out = [...new Set(ic.inputs.flatMap(filledOf))];
+    else {
+      const [variable, cell] = ref.split('|');
+      const pc = panel.variables[variable]?.cells[cell];
+      out = pc && pc.method !== 'observed' ? [ref] : [];
+    }
+    memo.set(ref, out);
+    return out;
+  };
+  for (const [ref, c] of Object.entries(cells)) {
+    const filled = filledOf(ref);
+    if (filled.length) c.filledInputs = filled;
+  }
 }
 
 /** The first of several ways to form a variable whose inputs all exist; otherwise the reasons of each. */

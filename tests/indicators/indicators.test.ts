@@ -271,3 +271,21 @@ describe('definition and factor tables', () => {
     expect(factors.capital.depreciation).toBe(0.096);
   });
 });
+
+describe('values computed from filled cells are flagged', () => {
+  it('OPEN from an interpolated trade value names that cell, and so does nothing observed', () => {
+    // trade_cny observed 2011 (100) and 2013 (300): 2012 interpolated = 200; GDP 1,000 each year.
+    const panel = assemble(
+      [
+        ob('trade_cny', 'GD', 2011, 100),
+        ob('trade_cny', 'GD', 2013, 300),
+        ...[2011, 2012, 2013].map((y) => ob('gdp', 'GD', y, 1000)),
+      ],
+      { years: [2011, 2013], interpolation: 'linear' },
+    );
+    const table = computeIndicators(panel, DEFAULT_INDICATORS);
+    expect(table.cells['OPEN|GD/2012']).toMatchObject({ value: 0.2, filledInputs: ['trade_cny|GD/2012'] });
+    expect(table.cells['OPEN|GD/2011'].value).toBe(0.1);
+    expect(table.cells['OPEN|GD/2011'].filledInputs).toBeUndefined();
+  });
+});
