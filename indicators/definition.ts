@@ -39,11 +39,14 @@ export const indicatorDefinitionSchema = z.strictObject({
   employment: z.string().default('employment_urban_units'),
   /** ECS proxy: a coal-share variable used where coal_total / energy_total cannot be formed. */
   coalShare: z.string().default('coal_share_final'),
-  /** ECS, in order of preference: coal_total / energy_total, then the share variable above. */
+  /**
+   * ECS, in order of preference: coal_total / energy_total; raw-coal consumption (fuel_raw_coal, 10k t)
+   * in standard coal by the fuel table's factor over energy_total; then the share variable above.
+   */
   ecs: z
-    .array(z.enum(['coal-over-energy', 'share-variable']))
+    .array(z.enum(['coal-over-energy', 'raw-coal-over-energy', 'share-variable']))
     .min(1)
-    .default(['coal-over-energy', 'share-variable']),
+    .default(['coal-over-energy', 'raw-coal-over-energy', 'share-variable']),
   /** OPEN, in order of preference: trade_usd × cny_per_usd (province CN) / GDP, then trade_cny / GDP. */
   openness: z
     .array(z.enum(['usd', 'cny']))

@@ -11,6 +11,7 @@ import type { IndicatorDefinition } from './definition';
 import { loadFactors, type FactorTables } from './factors';
 import * as f from './formulas';
 
+export * from './coverage';
 export * from './definition';
 export * from './explain';
 export { loadFactors, type FactorTables } from './factors';
@@ -307,11 +308,24 @@ export function computeIndicators(
                   ] as [string, Got | undefined][],
                   fn: f.coalShare,
                 }
-              : {
-                  label: `${def.coalShare} (proxy)`,
-                  need: [[def.coalShare, get(def.coalShare, province, year)]] as [string, Got | undefined][],
-                  fn: (x: number) => x,
-                },
+              : choice === 'raw-coal-over-energy'
+                ? {
+                    label: `fuel_raw_coal × ${factors.fuels.fuels.raw_coal.standardCoal} kgce/kg / energy_total`,
+                    need: [
+                      ['fuel_raw_coal', get('fuel_raw_coal', province, year)],
+                      ['energy_total', get('energy_total', province, year)],
+                    ] as [string, Got | undefined][],
+                    fn: (coal: number, energy: number) =>
+                      f.coalShare(f.fuelStandardCoal(coal, factors.fuels.fuels.raw_coal), energy),
+                  }
+                : {
+                    label: `${def.coalShare} (proxy)`,
+                    need: [[def.coalShare, get(def.coalShare, province, year)]] as [
+                      string,
+                      Got | undefined,
+                    ][],
+                    fn: (x: number) => x,
+                  },
           ),
         ],
         set,

@@ -10,6 +10,7 @@ import {
   explain,
   formatExplain,
   formulas as f,
+  indicatorCoverage,
   indicatorDefinitionSchema,
   loadFactors,
 } from '../../indicators';
@@ -287,5 +288,23 @@ describe('values computed from filled cells are flagged', () => {
     expect(table.cells['OPEN|GD/2012']).toMatchObject({ value: 0.2, filledInputs: ['trade_cny|GD/2012'] });
     expect(table.cells['OPEN|GD/2011'].value).toBe(0.1);
     expect(table.cells['OPEN|GD/2011'].filledInputs).toBeUndefined();
+  });
+});
+
+describe('ECS from raw-coal consumption and the indicator coverage', () => {
+  it('raw coal 100 × 10^4 t × 0.7143 = 71.43 × 10^4 tce over 142.86 → 0.5; coverage counts and reasons', () => {
+    const panel = assemble([ob('fuel_raw_coal', 'SX', 2019, 100), ob('energy_total', 'SX', 2019, 142.86)], {
+      years: [2019, 2019],
+      interpolation: 'none',
+    });
+    const table = computeIndicators(panel, DEFAULT_INDICATORS);
+    expect(table.cells['ECS|SX/2019'].value).toBeCloseTo(0.5, 12);
+    expect(table.cells['ECS|SX/2019'].inputs).toEqual(['fuel_raw_coal|SX/2019', 'energy_total|SX/2019']);
+    const ecs = indicatorCoverage(table).find((c) => c.variable === 'ECS')!;
+    // 30 provinces × 1 year: SX computed, 29 missing, each with its reason.
+    expect(ecs).toMatchObject({ computed: 1, extrapolated: 0, fromFilled: 0, missing: 29 });
+    expect(ecs.missingCells.find((m) => m.cell === 'BJ/2019')!.reason).toBe(
+      'coal_total / energy_total: missing coal_total, energy_total; fuel_raw_coal × 0.7143 kgce/kg / energy_total: missing fuel_raw_coal, energy_total; coal_share_final (proxy): missing coal_share_final (BJ 2019)',
+    );
   });
 });
