@@ -78,7 +78,8 @@ export function statLabel(key: string): string {
   return key;
 }
 
-export const termLabel = (term: string) => (term === '_cons' ? 'Constant' : term);
+const TERM_LABELS: Record<string, string> = { _cons: 'Constant', rho: 'ρ', lambda: 'λ' };
+export const termLabel = (term: string) => (Object.hasOwn(TERM_LABELS, term) ? TERM_LABELS[term] : term);
 
 /** A control or its spatial lag (`W*ED`, `W.ED`, `W:ED`, `W_ED`). */
 export function isControlTerm(term: string, controls: string[]): boolean {

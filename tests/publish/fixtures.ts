@@ -63,11 +63,13 @@ export function handMadeResult(estimator: string, y: string, x: string[], k: num
         estimator,
         nobs: 330,
         ngroups: 30,
+        // The shape of econometrics/spatial/models.ts: rho first, then x, then W*x.
         coefficients: [
+          coef('rho', 0.3, 0.05, 0),
           ...x.map((t, i) => coef(t, -0.5 + i / 10 + k / 100, 0.1, 0.001)),
           ...x.map((t, i) => coef(`W*${t}`, -0.9 + i / 10, 0.3, 0.004)),
         ],
-        statistics: { rho: 0.3, loglik: -120.5, r2: 0.344 },
+        statistics: { loglik: -120.5, sigma2: 0.02, rho_lower: -1, rho_upper: 1 },
         effects: x.map((t) => ({
           term: t,
           direct: -0.616,

@@ -27,7 +27,7 @@ const study = parseStudy({
       id: 'table11',
       title: 'SDM',
       showControls: false,
-      statistics: ['rho'],
+      statistics: ['loglik'],
       columns: [{ id: 'W1', weights: 'W1', spec: { estimator: 'sdm', y: 'CI', x: ['AIT', 'ED'] } }],
     },
     {
@@ -129,6 +129,8 @@ describe('paper layout', () => {
     const t = tableLayout(study.tables[1], steps, study);
     const text = t.rows.map((r) => [r.label, ...r.cells.map((c) => cellText(c))]);
     expect(text.map((r) => r[0])).toEqual([
+      'ρ',
+      '',
       'AIT',
       '',
       'W*AIT',
@@ -142,16 +144,16 @@ describe('paper layout', () => {
       'Controls',
       'Province FE',
       'N',
-      'R²',
-      'ρ (W·y)',
+      'Log likelihood',
     ]);
+    expect(text[0]).toEqual(['ρ', '0.300***']);
     // z = -0.616/0.109 = -5.65 → p < 0.01; -0.499/0.395 = -1.263 → p = 0.207; -0.823/0.426 = -1.932 → p = 0.053.
-    expect(text[4]).toEqual(['Direct effect: AIT', '-0.616***']);
-    expect(text[6]).toEqual(['Indirect effect: AIT', '-0.499']);
-    expect(text[8]).toEqual(['Total effect: AIT', '-0.823*']);
-    expect(text[9]).toEqual(['', '(0.426)']);
-    expect(text[10]).toEqual(['Controls', 'Yes']);
-    expect(text[14]).toEqual(['ρ (W·y)', '0.300']);
+    expect(text[6]).toEqual(['Direct effect: AIT', '-0.616***']);
+    expect(text[8]).toEqual(['Indirect effect: AIT', '-0.499']);
+    expect(text[10]).toEqual(['Total effect: AIT', '-0.823*']);
+    expect(text[11]).toEqual(['', '(0.426)']);
+    expect(text[12]).toEqual(['Controls', 'Yes']);
+    expect(text[15]).toEqual(['Log likelihood', '-120.500']);
   });
 
   it("Moran table: one row per year, Moran's I with stars and its p-value per variable", () => {

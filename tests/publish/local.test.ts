@@ -36,7 +36,7 @@ describe('province-level spatial results', () => {
       result: handMadeResult('sdm', 'CI', ['AIT'], 0),
     };
     expect(sdmParameters(step, 'AIT')).toEqual({ rho: 0.3, beta: -0.5, theta: -0.9 });
-    step.result.coefficients[1].term = 'W.AIT';
+    step.result.coefficients[2].term = 'W.AIT'; // rho, AIT, W*AIT
     expect(sdmParameters(step, 'AIT')?.theta).toBe(-0.9);
     expect(sdmParameters(step, 'ED')).toBeUndefined();
   });
