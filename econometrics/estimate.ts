@@ -10,6 +10,7 @@ import { fixedEffects } from './fe';
 import { fixedEffectsIv } from './iv';
 import { mediation } from './mediation';
 import { moderation } from './moderation';
+import { diffGmmEstimator, sysGmmEstimator } from './gmm/estimators';
 import { pooledOls } from './ols';
 import { moranEstimator, sarEstimator, sdmEstimator, semEstimator } from './spatial/estimators';
 import type { EstimationResult } from './result';
@@ -52,6 +53,8 @@ export const ESTIMATORS: Record<string, Estimator> = {
       center: s.center,
       quantiles: s.quantiles,
     }),
+  diffgmm: diffGmmEstimator,
+  sysgmm: sysGmmEstimator,
   sar: sarEstimator,
   sem: semEstimator,
   sdm: sdmEstimator,

@@ -50,6 +50,30 @@ export const specSchema = z.strictObject({
       level: z.number().gt(0).lt(1).default(0.95),
     })
     .optional(),
+  /**
+   * Dynamic panel GMM (diffgmm, sysgmm): y's lags as regressors (named L.y, L2.y), lags of each x (default
+   * [0]), GMM-style instruments with lag limits and optional collapse, IV-style instruments (default:
+   * the x without GMM instruments), time dummies, one- or two-step. SEs follow spec.vce: 'robust' or
+   * 'cluster' give Windmeijer (two-step) / robust (one-step) SEs, 'conventional' plm's plain ones.
+   */
+  gmm: z
+    .strictObject({
+      ylags: z.array(z.number().int().min(1)).min(1).default([1]),
+      xlags: z.record(z.string(), z.array(z.number().int().min(0)).min(1)).default({}),
+      instruments: z
+        .array(
+          z.strictObject({
+            variable: term,
+            lags: z.tuple([z.number().int().min(1), z.number().int().min(1)]),
+            collapse: z.boolean().default(false),
+          }),
+        )
+        .min(1),
+      iv: z.array(term).optional(),
+      timeDummies: z.boolean().default(true),
+      twoStep: z.boolean().default(true),
+    })
+    .optional(),
   /** Spatial estimators (sar, sem, sdm, moran): simulation and permutation settings. */
   spatial: z
     .strictObject({
