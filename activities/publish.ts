@@ -2,7 +2,8 @@ import type { Config } from '../common/config';
 import { publishResults } from '../publish';
 import type { Db } from '../store/db';
 import { loadEstimations } from '../store/estimations';
-import { getSnapshot, runSnapshotHash } from '../store/snapshots';
+import { getRun } from '../store/runs';
+import { loadRunPanels } from './run-panels';
 import { cachedStudy } from './study-cache';
 import { sha256File } from './hashing';
 
@@ -12,12 +13,12 @@ export function publishActivities(db: Db, config: Config) {
     async publishRun(args: { runId: string; studyPath: string }) {
       const { study } = cachedStudy(args.studyPath);
       const stored = await loadEstimations(db, args.runId);
-      const indicatorsHash = await runSnapshotHash(db, args.runId, 'indicators');
-      const assembledHash = await runSnapshotHash(db, args.runId, 'assembled');
-      const panel = indicatorsHash
-        ? await getSnapshot<Record<string, number | string | null>>(db, indicatorsHash)
-        : undefined;
-      const assembled = assembledHash ? await getSnapshot(db, assembledHash) : undefined;
+      const panels = await loadRunPanels(db, args.runId);
+      const run = await getRun(db, args.runId);
+      const inputs = await db.query<{ name: string; sha256: string; real: boolean }>(
+        'SELECT name, sha256, real FROM run_files WHERE run_id = $1 ORDER BY name',
+        [args.runId],
+      );
       const files = await publishResults({
         outDir: config.outDir,
         runId: args.runId,
@@ -28,8 +29,20 @@ export function publishActivities(db: Db, config: Config) {
           columnId: s.columnId,
           result: s.result,
         })),
-        panelRows: panel?.rows ?? [],
-        coverage: (assembled?.report.coverage as never) ?? [],
+        panelRows: panels?.indicators.rows ?? [],
+        coverage: panels?.assembled.coverage ?? [],
+        run: {
+          ...(run ? { vintage: run.vintage, startedAt: run.started_at.toISOString() } : {}),
+          inputs: inputs.map((f) => ({ path: f.name, sha256: f.sha256 })),
+          details: {
+            ...(run ? { 'Inputs hash': run.inputs_hash } : {}),
+            'Synthetic inputs':
+              inputs
+                .filter((f) => !f.real)
+                .map((f) => f.name)
+                .join(', ') || 'none',
+          },
+        },
       });
       await db.transaction(async (tx) => {
         await tx.query('DELETE FROM published_files WHERE run_id = $1', [args.runId]);

@@ -6,6 +6,8 @@ import { refreshCommand } from './commands/refresh';
 import { statusCommand } from './commands/status';
 import { scheduleCommand } from './commands/schedule';
 import { estimateCommand } from './commands/estimate';
+import { explainCommand } from './commands/explain';
+import { diffCommand } from './commands/diff';
 
 const program = new Command('aicarbon')
   .description(
@@ -21,5 +23,7 @@ program.addCommand(refreshCommand());
 program.addCommand(statusCommand());
 program.addCommand(scheduleCommand());
 program.addCommand(estimateCommand());
+program.addCommand(explainCommand());
+program.addCommand(diffCommand());
 
 await program.parseAsync(process.argv);

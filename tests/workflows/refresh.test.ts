@@ -73,6 +73,22 @@ describe('refreshWorkflow on the bundled sample inputs', () => {
       stage: 'done',
     });
 
+    const db = { DATABASE_URL: f.databaseUrl };
+    const chain = await runCli(
+      ['explain', '--run', input.runId, '--province', 'GD', '--year', '2019', '--variable', 'CI'],
+      db,
+    );
+    expect(chain.code, chain.stderr).toBe(0);
+    expect(chain.stdout).toMatch(/^CI\|GD\/2019 = /);
+    expect(chain.stdout).toContain(
+      'real/ceads/Emission_Inventories_for_30_Provinces_2019.xlsx ! Guangdong2019 ! W4',
+    );
+    const same = await runCli(['diff', input.runId, input.runId], db);
+    expect(same.stderr).toContain('0 changed quantities, 0 with changed significance stars');
+    const unknown = await runCli(['diff', input.runId, 'no-such-run'], db);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no stored estimations for run no-such-run');
+
     if (process.env.RECORD_HISTORY) {
       const dir = join(import.meta.dirname, '..', 'fixtures', 'histories');
       await mkdir(dir, { recursive: true });

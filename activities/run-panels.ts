@@ -1,0 +1,27 @@
+/** A run's stored panels, read back into their domain shapes (for explain and publishing). */
+import { fromCellRows, type CellRow, type PanelFrame } from '../assembly/cells';
+import type { AssembledPanel } from '../assembly/panel';
+import type { IndicatorCell } from '../indicators';
+import type { Queryable } from '../store/db';
+import { getSnapshot, runSnapshotHash } from '../store/snapshots';
+
+export interface RunPanels {
+  assembled: AssembledPanel;
+  indicators: { rows: Record<string, number | string | null>[]; cells: Record<string, IndicatorCell> };
+}
+
+export async function loadRunPanels(db: Queryable, runId: string): Promise<RunPanels | undefined> {
+  const assembledHash = await runSnapshotHash(db, runId, 'assembled');
+  const indicatorsHash = await runSnapshotHash(db, runId, 'indicators');
+  if (!assembledHash || !indicatorsHash) return undefined;
+  const assembled = await getSnapshot<CellRow>(db, assembledHash);
+  const indicators = await getSnapshot<Record<string, number | string | null>>(db, indicatorsHash);
+  if (!assembled || !indicators) return undefined;
+  return {
+    assembled: fromCellRows(assembled.rows, assembled.report as unknown as PanelFrame),
+    indicators: {
+      rows: indicators.rows,
+      cells: (indicators.report as { cells: Record<string, IndicatorCell> }).cells,
+    },
+  };
+}
