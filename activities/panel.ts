@@ -1,4 +1,4 @@
-import { assemble } from '../assembly';
+import { assemble, checkQuality } from '../assembly';
 import { fromCellRows, toCellRows, type CellRow, type PanelFrame } from '../assembly/cells';
 import { computeIndicators } from '../indicators';
 import type { Db } from '../store/db';
@@ -8,7 +8,7 @@ import { sha256Json } from './hashing';
 import { cachedStudy } from './study-cache';
 
 /** Bump when assembly or indicator code changes what it computes, so old snapshots are not reused. */
-const PANEL_CODE_VERSION = 2;
+const PANEL_CODE_VERSION = 3;
 
 export function panelActivities(db: Db) {
   return {
@@ -19,13 +19,17 @@ export function panelActivities(db: Db) {
       const hash = sha256Json({ v: PANEL_CODE_VERSION, kind: 'assembled', files: args.fileHashes, options });
       const existing = await getSnapshot(db, hash);
       if (!existing) {
-        const { rows, frame } = toCellRows(assemble(await loadObservations(db, args.fileHashes), options));
+        const panel = assemble(await loadObservations(db, args.fileHashes), options);
+        // Impossible values stop the run here (InputError naming province, year, source cell);
+        // outliers and jumps are kept with the snapshot's report.
+        const quality = checkQuality(panel);
+        const { rows, frame } = toCellRows(panel);
         await saveSnapshot(db, {
           snapshot_hash: hash,
           kind: 'assembled',
           built_from: { files: args.fileHashes, options },
           rows,
-          report: frame as unknown as Record<string, unknown>,
+          report: { ...frame, quality } as unknown as Record<string, unknown>,
         });
       }
       await linkRunSnapshot(db, args.runId, 'assembled', hash);
@@ -53,7 +57,7 @@ export function panelActivities(db: Db) {
           kind: 'indicators',
           built_from: { assembled: args.assembledHash, definition: study.indicators },
           rows: table.rows,
-          report: { cells: table.cells, variables: table.variables },
+          report: { cells: table.cells, variables: table.variables, parameters: table.parameters },
         });
       }
       await linkRunSnapshot(db, args.runId, 'indicators', hash);

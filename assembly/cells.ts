@@ -47,5 +47,7 @@ export function fromCellRows(rows: CellRow[], frame: PanelFrame): AssembledPanel
       sources: r.sources,
     };
   }
-  return { ...frame, variables };
+  // Only the panel's own keys: a stored report may carry more (the quality report).
+  const { years, provinces, conflicts, coverage } = frame;
+  return { years, provinces, variables, conflicts, coverage };
 }
