@@ -5,6 +5,8 @@ import { estimate } from '../econometrics/estimate';
 import { Panel } from '../panel';
 import type { Db } from '../store/db';
 import { saveEstimation, saveEstimationFailure } from '../store/estimations';
+import type { WeightsMatrix } from '../econometrics/spatial/weights';
+import { buildStudyWeights } from '../study';
 import { cachedRows, cachedStudy } from './study-cache';
 
 export function estimateActivities(db: Db) {
@@ -15,7 +17,7 @@ export function estimateActivities(db: Db) {
      */
     async estimateStep(args: { runId: string; studyPath: string; indicatorsHash: string; stepId: string }) {
       Context.current().heartbeat(args.stepId);
-      const { steps } = cachedStudy(args.studyPath);
+      const { study, steps } = cachedStudy(args.studyPath);
       const step = steps.get(args.stepId);
       if (!step) throw new InputError(`${args.studyPath}: no estimation step ${args.stepId}`, args.stepId);
       const rows = await cachedRows(db, args.indicatorsHash);
@@ -35,7 +37,11 @@ export function estimateActivities(db: Db) {
       const started = performance.now();
       let result;
       try {
-        result = estimate(panel, step.spec);
+        result = estimate(
+          panel,
+          step.spec,
+          step.weights ? denseWeights(buildStudyWeights(study, step.weights, rows)) : {},
+        );
       } catch (e) {
         // A step the data cannot support is reported and the study goes on; anything else is retried.
         if (!(e instanceof InputError)) throw e;
@@ -47,4 +53,13 @@ export function estimateActivities(db: Db) {
       return { stepId: step.stepId, nobs: result.nobs, ms };
     },
   };
+}
+
+/** The estimator interface takes weights as a dense matrix with its entity order (N is 30 here). */
+function denseWeights(w: WeightsMatrix): { weights: number[][]; weightsIds: string[] } {
+  const dense = Array.from({ length: w.n }, () => new Array<number>(w.n).fill(0));
+  for (let i = 0; i < w.n; i++) {
+    for (let k = w.rowPtr[i]; k < w.rowPtr[i + 1]; k++) dense[i][w.colIdx[k]] = w.values[k];
+  }
+  return { weights: dense, weightsIds: [...w.ids] };
 }
