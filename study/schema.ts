@@ -49,8 +49,10 @@ export const weightsSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('economic'),
     description: z.string().optional(),
-    /** 1/|mean_i − mean_j| of this variable over the study years. */
+    /** 1/|mean_i − mean_j| of this panel variable over the study years. */
     variable: z.string().default('gdp_per_capita'),
+    /** `exp`: average exp(variable), e.g. GDP per capita from ED = ln(GDP per capita). */
+    transform: z.enum(['none', 'exp']).default('none'),
   }),
   z.strictObject({
     kind: z.literal('inverse-distance'),

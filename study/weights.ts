@@ -39,9 +39,10 @@ export function buildStudyWeights(study: Study, name: string, rows: PanelRow[] =
       const [from, to] = study.years;
       const sums = new Map<string, { sum: number; n: number }>();
       for (const r of rows) {
-        const v = r[def.variable];
+        const raw = r[def.variable];
         const year = Number(r.year);
-        if (typeof v !== 'number' || !Number.isFinite(v) || year < from || year > to) continue;
+        if (typeof raw !== 'number' || !Number.isFinite(raw) || year < from || year > to) continue;
+        const v = def.transform === 'exp' ? Math.exp(raw) : raw;
         const s = sums.get(String(r.province)) ?? { sum: 0, n: 0 };
         s.sum += v;
         s.n += 1;

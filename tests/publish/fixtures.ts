@@ -86,6 +86,8 @@ export function handMadeResult(estimator: string, y: string, x: string[], k: num
         nobs: estimator === 'iv' ? 300 : 330,
         ngroups: 30,
         coefficients: [
+          // GMM reports y's lags (spec.gmm.ylags) as regressors named L.y.
+          ...(estimator === 'sysgmm' ? [coef(`L.${y}`, 0.8, 0.05, 0)] : []),
           ...x.map((t, i) => coef(t, -0.1 * (i + 1) - k / 1000, 0.04, 0.001 * (i + 1))),
           coef('_cons', 4.7, 0.2, 0),
         ],
@@ -122,6 +124,7 @@ export function syntheticRows(): Record<string, number | string | null>[] {
         region: p.region,
         AIT,
         CI: 6 - 0.5 * AIT + ((i * 3 + t) % 4) / 4,
+        ED: 10 + i / 10 + t / 50,
         EE: null,
       };
     }),

@@ -50,12 +50,19 @@ describe('province-level spatial results', () => {
       'LISA clusters of AIT, 2021 (W1, p < 0.05)',
     ]);
     expect(maps.lisa[0].rows).toHaveLength(30);
-    // W1 and W3 build from reference data; W2 needs gdp_per_capita, which these rows lack: a note, not a crash.
-    expect(maps.effects.map((m) => m.title.match(/under (W\d)/)![1])).toEqual(['W1', 'W3']);
+    expect(maps.effects.map((m) => m.title.match(/under (W\d)/)![1])).toEqual(['W1', 'W2', 'W3']);
     expect(maps.effects[0].values).toHaveLength(30);
+    expect(maps.notes).toEqual([]);
+  });
+
+  it('a map that cannot be drawn is left out with the reason, not fatal', () => {
+    const study = loadStudy(join(PROJECT_ROOT, 'study', 'default-study.json'));
+    const rows = syntheticRows().map(({ ED: _, ...r }) => r);
+    const maps = spatialMaps(study, handMadeRun(study), rows);
+    expect(maps.effects.map((m) => m.title.match(/under (W\d)/)![1])).toEqual(['W1', 'W3']);
     expect(maps.notes).toEqual([
       expect.stringMatching(
-        /^SDM effects table11\/W2: weights\.W2: economic distance needs "gdp_per_capita"/,
+        /^SDM effects table11\/W2: weights\.W2: economic distance needs "ED" in the panel/,
       ),
     ]);
   });

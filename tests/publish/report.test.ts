@@ -108,12 +108,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the HTML report in headless Chromium', (
     expect(await page.locator('#moran-by-year polyline').count()).toBe(2);
     expect(await page.locator('#moran-by-year circle').count()).toBe(22);
 
-    // Maps: two LISA maps and two SDM effect maps of 30 tiles, plus the regions map; W2's reason shown.
+    // Maps: two LISA maps (CI, AIT) and an SDM effect map per matrix, 30 tiles each, plus the regions map.
     expect(await page.locator('figure.map.lisa').count()).toBe(2);
-    expect(await page.locator('figure.map.effects').count()).toBe(2);
+    expect(await page.locator('figure.map.effects').count()).toBe(3);
+    expect(await page.locator('figure.map.effects').last().locator('g.tile').count()).toBe(30);
     expect(await page.locator('figure.map.lisa').first().locator('g.tile').count()).toBe(30);
     expect(await page.locator('figure.map.regions g.tile').count()).toBe(30);
-    expect(await page.locator('#spatial ~ p.notes').first().textContent()).toMatch(/W2/);
 
     // Coverage and provenance, with text escaped rather than interpreted.
     expect(await page.locator('#coverage-table tbody tr').count()).toBe(1);

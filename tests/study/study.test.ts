@@ -58,7 +58,11 @@ describe('the default study', () => {
       endogenous: ['AIT'],
       instruments: ['L.AIT'],
     });
-    expect(step('table4/(4)').spec).toMatchObject({ estimator: 'sysgmm', x: ['L.CI', 'AIT', ...C] });
+    expect(step('table4/(4)').spec).toMatchObject({
+      estimator: 'sysgmm',
+      x: ['AIT', ...C],
+      gmm: { ylags: [1], twoStep: true, instruments: [{ variable: 'CI', lags: [2, 4], collapse: true }] },
+    });
     expect(step('table4/(6)').spec.winsorize).toEqual({
       vars: ['CI'],
       lower: 5,
@@ -80,7 +84,7 @@ describe('the default study', () => {
     expect(step('table12/(1)').spec).toMatchObject({ y: 'RE', x: ['AIT', ...C] });
     expect(study.weights).toEqual({
       W1: expect.objectContaining({ kind: 'contiguity', hainanGuangdong: true }),
-      W2: expect.objectContaining({ kind: 'economic', variable: 'gdp_per_capita' }),
+      W2: expect.objectContaining({ kind: 'economic', variable: 'ED', transform: 'exp' }),
       W3: expect.objectContaining({ kind: 'inverse-distance', power: 1 }),
     });
   });

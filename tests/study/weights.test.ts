@@ -26,14 +26,14 @@ describe("the study's weight matrices", () => {
     for (const s of rowSums(d)) expect(s).toBeCloseTo(1, 12);
   });
 
-  it('W2 economic distance from the province means of the variable over the study years', () => {
+  it('W2 economic distance from the province means of GDP per capita = exp(ED) over the study years', () => {
     // GDP per capita = province index + year offset: the means differ by the index, so w_ij ∝ 1/|i − j|.
     const codes = provinces().map((p) => p.code);
     const rows = codes.flatMap((p, i) =>
       [2011, 2021, 2030].map((year) => ({
         province: p,
         year,
-        gdp_per_capita: i + 1 + (year === 2030 ? 1000 : year - 2011),
+        ED: Math.log(i + 1 + (year === 2030 ? 1000 : year - 2011)),
       })),
     );
     const d = toDense(buildStudyWeights(study, 'W2', rows));
@@ -47,8 +47,8 @@ describe("the study's weight matrices", () => {
     expect(() => buildStudyWeights(study, 'W9')).toThrow(
       'weights.W9: not declared in the study (weights: W1, W2, W3)',
     );
-    expect(() => buildStudyWeights(study, 'W2', [{ province: 'BJ', year: 2011, gdp_per_capita: 1 }])).toThrow(
-      /weights\.W2: economic distance needs "gdp_per_capita" in the panel for every province; none for TJ, HE/,
+    expect(() => buildStudyWeights(study, 'W2', [{ province: 'BJ', year: 2011, ED: 1 }])).toThrow(
+      /weights\.W2: economic distance needs "ED" in the panel for every province; none for TJ, HE/,
     );
   });
 });
