@@ -101,13 +101,22 @@ fit_all <- function(d, W, ids, Tn) {
   lm_tests <- suppressWarnings(lm.LMtests(ols, lwNT, test = c("LMerr", "LMlag", "RLMerr", "RLMlag")))
   lmt <- lapply(lm_tests, function(t) list(statistic = unname(t$statistic), p_value = unname(t$p.value)))
   model <- function(f, rhoname) {
-    V <- vcov(f)
+    # Sparse-method fits keep their numerical-Hessian covariance in fdHess (σ² row dropped).
+    V <- if (is.matrix(f$fdHess)) f$fdHess else vcov(f)
+    V <- V[rownames(V) != "sigma2", colnames(V) != "sigma2", drop = FALSE]
     list(coefficients = as.list(coef(f)), rho = unname(f[[rhoname]]), sigma2 = f$s2,
          loglik = as.numeric(logLik(f)), vcov = unname(V), vcov_names = rownames(V))
   }
   lr_sar <- 2 * (as.numeric(logLik(sdm)) - as.numeric(logLik(sar)))
   lr_sem <- 2 * (as.numeric(logLik(sdm)) - as.numeric(logLik(sem)))
+  # Sparse method (LU log-determinant) with the numerical-Hessian covariance spatialreg uses above
+  # n = 1500 (small_asy = FALSE forces it here), for the large-N path.
+  sdm_lu <- lagsarlm(y ~ x1 + x2 - 1, data = dd, listw = lwNT, type = "Durbin", method = "LU",
+                     control = list(small_asy = FALSE))
+  sem_lu <- errorsarlm(y ~ x1 + x2 - 1, data = dd, listw = lwNT, method = "LU",
+                       control = list(small_asy = FALSE))
   list(sdm = model(sdm, "rho"), sar = model(sar, "rho"), sem = model(sem, "lambda"),
+       sdm_lu = model(sdm_lu, "rho"), sem_lu = model(sem_lu, "lambda"),
        impacts_sdm = effects(imp_sdm), impacts_sar = effects(imp_sar), lm = lmt,
        lr_sdm_sar = lr_sar, lr_sdm_sem = lr_sem, interval = unname(sdm$interval))
 }

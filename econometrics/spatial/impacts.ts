@@ -10,9 +10,15 @@ import mt19937 from '@stdlib/random-base-mt19937';
 import { CholeskyDecomposition, type Matrix } from 'ml-matrix';
 import { InputError } from '../../common/errors';
 import type { EffectRow } from '../result';
+import type { Jacobian } from './ml';
 import { eigenvalues, type WeightsMatrix } from './weights';
 
 export interface ImpactOptions {
+  /**
+   * Traces from a sparse log-determinant (large N): tr(W(I − ρW)⁻¹) = −d/dρ log|I − ρW|, and
+   * tr((I − ρW)⁻¹) = N + ρ·tr(W(I − ρW)⁻¹); interpolated over ρ for the draws.
+   */
+  jacobian?: Jacobian;
   /** Number of simulation draws for the SEs (default 1000, as the usual R call). */
   simulations?: number;
   seed?: number;
@@ -40,20 +46,10 @@ export function impacts(
   const K = terms.length;
   const p = 1 + K * (durbin ? 2 : 1);
   if (params.length !== p || vcov.rows !== p) throw new Error(`impacts: expected ${p} parameters`);
-  const ev = eigenvalues(w);
-  const traceSums = (rho: number) => {
-    let s0 = 0;
-    let s1 = 0;
-    for (let i = 0; i < ev.re.length; i++) {
-      // Real parts of 1/(1−ρλ) and λ/(1−ρλ); complex pairs sum to twice the real part.
-      const a = 1 - rho * ev.re[i];
-      const b = -rho * ev.im[i];
-      const d = a * a + b * b;
-      s0 += a / d;
-      s1 += (ev.re[i] * a + ev.im[i] * b) / d;
-    }
-    return { s0, s1 };
-  };
+  const traceSums =
+    options.jacobian?.method === 'cholesky'
+      ? interpolatedTraces(options.jacobian, w.n, params[0], Math.sqrt(vcov.get(0, 0)))
+      : eigenTraces(w);
   const compute = (theta: ArrayLike<number>): Impact[] => {
     const rho = theta[0];
     const { s0, s1 } = traceSums(rho);
@@ -107,4 +103,55 @@ export function impacts(
     total: point[k].total,
     total_se: sd(sums[k].total),
   }));
+}
+
+function eigenTraces(w: WeightsMatrix): (rho: number) => { s0: number; s1: number } {
+  const ev = eigenvalues(w);
+  return (rho) => {
+    let s0 = 0;
+    let s1 = 0;
+    for (let i = 0; i < ev.re.length; i++) {
+      // Real parts of 1/(1−ρλ) and λ/(1−ρλ); complex pairs sum to twice the real part.
+      const a = 1 - rho * ev.re[i];
+      const b = -rho * ev.im[i];
+      const d = a * a + b * b;
+      s0 += a / d;
+      s1 += (ev.re[i] * a + ev.im[i] * b) / d;
+    }
+    return { s0, s1 };
+  };
+}
+
+/** tr(G)(ρ) at 32 Chebyshev nodes over ρ̂ ± 10 SE (inside the interval), barycentric interpolation. */
+function interpolatedTraces(
+  J: Jacobian,
+  n: number,
+  rhoHat: number,
+  se: number,
+): (rho: number) => { s0: number; s1: number } {
+  const lo = Math.max(J.interval[0] + 1e-3, rhoHat - 10 * se);
+  const hi = Math.min(J.interval[1] - 1e-3, rhoHat + 10 * se);
+  const m = 32;
+  const nodes = Array.from(
+    { length: m },
+    (_, j) => (lo + hi) / 2 + ((hi - lo) / 2) * Math.cos(((2 * j + 1) * Math.PI) / (2 * m)),
+  );
+  const values = nodes.map((r) => J.trG(r));
+  const weights = nodes.map((_, j) => (j % 2 === 0 ? 1 : -1) * Math.sin(((2 * j + 1) * Math.PI) / (2 * m)));
+  const at = (rho: number) => {
+    if (rho < lo || rho > hi) return J.trG(rho);
+    let num = 0;
+    let den = 0;
+    for (let j = 0; j < m; j++) {
+      const d = rho - nodes[j];
+      if (d === 0) return values[j];
+      num += (weights[j] * values[j]) / d;
+      den += weights[j] / d;
+    }
+    return num / den;
+  };
+  return (rho) => {
+    const s1 = at(rho);
+    return { s0: n + rho * s1, s1 };
+  };
 }

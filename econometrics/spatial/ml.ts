@@ -15,6 +15,7 @@
  */
 import { Matrix, inverse } from 'ml-matrix';
 import { InputError } from '../../common/errors';
+import { bandedLogDet } from './logdet';
 import {
   eigenvalues,
   logDetEigen,
@@ -38,6 +39,8 @@ export interface SpatialFit {
   nobs: number;
   interval: [number, number];
   residuals: Float64Array;
+  /** The log-determinant method used, with its traces (for impacts). */
+  jacobian: Jacobian;
 }
 
 function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -151,6 +154,57 @@ function checkData(w: WeightsMatrix, y: Float64Array, X: Columns): number {
   return T;
 }
 
+/**
+ * How log|I − ρW| is computed: 'eigen' (all eigenvalues once; spatialreg's method "eigen", with the
+ * information-matrix covariance) or 'cholesky' (banded sparse Cholesky per ρ for large N; ρ searched in
+ * (−1, 0.999) as spatialreg's sparse methods, covariance from the observed Hessian). 'auto' picks eigen
+ * up to N = 400.
+ */
+export type LogDetMethod = 'eigen' | 'cholesky' | 'auto';
+
+export interface Jacobian {
+  method: 'eigen' | 'cholesky';
+  interval: [number, number];
+  logdet(rho: number): number;
+  /** tr(W(I − ρW)⁻¹) and tr([W(I − ρW)⁻¹]²) of the N×N block. */
+  trG(rho: number): number;
+  trG2(rho: number): number;
+}
+
+export function jacobian(w: WeightsMatrix, method: LogDetMethod = 'auto'): Jacobian {
+  const m = method === 'auto' ? (w.n <= 400 || !w.symmetricBaseRowSums ? 'eigen' : 'cholesky') : method;
+  if (m === 'eigen') {
+    const ev = eigenvalues(w);
+    const sum = (f: (a: number, b: number) => number) => (rho: number) => {
+      let s = 0;
+      for (let i = 0; i < ev.re.length; i++) s += f(ev.re[i], rho);
+      return s;
+    };
+    return {
+      method: 'eigen',
+      interval: rhoInterval(ev),
+      logdet: (r) => logDetEigen(ev, r),
+      // Real spectra here (complex pairs only for asymmetric W, whose imaginary parts cancel in the sum
+      // of logs but are ignored in these traces — used for the covariance only).
+      trG: sum((l, r) => l / (1 - r * l)),
+      trG2: sum((l, r) => (l / (1 - r * l)) ** 2),
+    };
+  }
+  const ld = bandedLogDet(w);
+  // Derivatives of the exact log-determinant: −d/dρ = tr(G), −d²/dρ² = tr(G²); central differences
+  // with one Richardson step (truncation O(h⁴)).
+  const h = 1e-3;
+  const d1 = (r: number, k: number) => (ld(r + k) - ld(r - k)) / (2 * k);
+  const d2 = (r: number, k: number) => (ld(r + k) - 2 * ld(r) + ld(r - k)) / (k * k);
+  return {
+    method: 'cholesky',
+    interval: [-1, 0.999],
+    logdet: ld,
+    trG: (r) => -(4 * d1(r, h / 2) - d1(r, h)) / 3,
+    trG2: (r) => -(4 * d2(r, h / 2) - d2(r, h)) / 3,
+  };
+}
+
 /** G = W(I − ρW)⁻¹ for the N×N block (dense; the eigen method, small N). */
 function gMatrix(w: WeightsMatrix, rho: number): Matrix {
   const W = new Matrix(toDense(w));
@@ -193,11 +247,12 @@ export function spatialLagFit(
   y: Float64Array,
   X: Columns,
   model: 'sar' | 'sdm' = 'sar',
+  method: LogDetMethod = 'auto',
 ): SpatialFit {
   const T = checkData(w, y, X);
   const n = y.length;
-  const ev = eigenvalues(w);
-  const interval = rhoInterval(ev);
+  const J = jacobian(w, method);
+  const interval = J.interval;
   const XtXinv = inverse(crossProduct(X));
   const Wy = panelSpatialLag(w, y);
   const f0 = ols(X, XtXinv, y);
@@ -206,14 +261,16 @@ export function spatialLagFit(
   const e01 = dot(f0.e, f1.e);
   const e11 = dot(f1.e, f1.e);
   const sse = (r: number) => e00 - 2 * r * e01 + r * r * e11;
-  const ll = (r: number) =>
-    -(n / 2) * (Math.log(2 * Math.PI) + 1 + Math.log(sse(r) / n)) + T * logDetEigen(ev, r);
+  const ll = (r: number) => -(n / 2) * (Math.log(2 * Math.PI) + 1 + Math.log(sse(r) / n)) + T * J.logdet(r);
   const rho = brentMaximise(ll, interval[0], interval[1]);
   const beta = f0.b.map((b, a) => b - rho * f1.b[a]);
   const sigma2 = sse(rho) / n;
   const residuals = f0.e.map((e, i) => e - rho * f1.e[i]);
-  // Information matrix over (σ², ρ, β).
   const k = X.length;
+  const base = { model, rho, beta, sigma2, loglik: ll(rho), nobs: n, interval, residuals, jacobian: J };
+  if (J.method === 'cholesky')
+    return { ...base, vcov: lagObservedCovariance(J, T, X, Wy, residuals, sigma2, rho) };
+  // Information matrix over (σ², ρ, β).
   const G = gMatrix(w, rho);
   const tr = traces(G);
   const xb = new Float64Array(n);
@@ -231,16 +288,55 @@ export function spatialLagFit(
     for (let c = 0; c < k; c++) info.set(a + 2, c + 2, dot(X[a], X[c]) / sigma2);
   }
   const full = inverse(info);
-  const vcov = full.subMatrix(1, k + 1, 1, k + 1);
-  return { model, rho, beta, sigma2, loglik: ll(rho), vcov, nobs: n, interval, residuals };
+  return { ...base, vcov: full.subMatrix(1, k + 1, 1, k + 1) };
+}
+
+/**
+ * Large-N covariance of (ρ, β) for the lag models: the inverse of the observed information (minus the
+ * analytic Hessian of ℓ(ρ, β, σ²)), which needs only tr(G²) — what spatialreg's sparse methods
+ * approximate by finite differences:
+ *   −H_ρρ = T tr(G²) + (Wy)'Wy/σ², −H_ρβ = X'Wy/σ², −H_ρσ = (Wy)'e/σ⁴, −H_ββ = X'X/σ²,
+ *   −H_βσ = X'e/σ⁴, −H_σσ = e'e/σ⁶ − n/(2σ⁴).
+ */
+function lagObservedCovariance(
+  J: Jacobian,
+  T: number,
+  X: Columns,
+  Wy: Float64Array,
+  e: Float64Array,
+  sigma2: number,
+  rho: number,
+): Matrix {
+  const k = X.length;
+  const n = e.length;
+  const s4 = sigma2 * sigma2;
+  const I = new Matrix(k + 2, k + 2);
+  I.set(0, 0, T * J.trG2(rho) + dot(Wy, Wy) / sigma2);
+  const last = k + 1;
+  I.set(0, last, dot(Wy, e) / s4);
+  I.set(last, 0, dot(Wy, e) / s4);
+  for (let a = 0; a < k; a++) {
+    I.set(0, a + 1, dot(X[a], Wy) / sigma2);
+    I.set(a + 1, 0, dot(X[a], Wy) / sigma2);
+    I.set(a + 1, last, dot(X[a], e) / s4);
+    I.set(last, a + 1, dot(X[a], e) / s4);
+    for (let c = 0; c < k; c++) I.set(a + 1, c + 1, dot(X[a], X[c]) / sigma2);
+  }
+  I.set(last, last, dot(e, e) / (s4 * sigma2) - n / (2 * s4));
+  return inverse(I).subMatrix(0, k, 0, k);
 }
 
 /** SEM by ML: y − λWy = (X − λWX)β + ε. */
-export function spatialErrorFit(w: WeightsMatrix, y: Float64Array, X: Columns): SpatialFit {
+export function spatialErrorFit(
+  w: WeightsMatrix,
+  y: Float64Array,
+  X: Columns,
+  method: LogDetMethod = 'auto',
+): SpatialFit {
   const T = checkData(w, y, X);
   const n = y.length;
-  const ev = eigenvalues(w);
-  const interval = rhoInterval(ev);
+  const J = jacobian(w, method);
+  const interval = J.interval;
   const Wy = panelSpatialLag(w, y);
   const WX = X.map((c) => panelSpatialLag(w, c));
   const filtered = (lambda: number) => {
@@ -251,12 +347,40 @@ export function spatialErrorFit(w: WeightsMatrix, y: Float64Array, X: Columns): 
   };
   const ll = (lambda: number) => {
     const { e } = filtered(lambda);
-    return -(n / 2) * (Math.log(2 * Math.PI) + 1 + Math.log(dot(e, e) / n)) + T * logDetEigen(ev, lambda);
+    return -(n / 2) * (Math.log(2 * Math.PI) + 1 + Math.log(dot(e, e) / n)) + T * J.logdet(lambda);
   };
   const lambda = brentMaximise(ll, interval[0], interval[1]);
   const fit = filtered(lambda);
   const sigma2 = dot(fit.e, fit.e) / n;
   const k = X.length;
+  const base = {
+    model: 'sem' as const,
+    rho: lambda,
+    beta: fit.b,
+    sigma2,
+    loglik: ll(lambda),
+    nobs: n,
+    interval,
+    residuals: fit.e,
+    jacobian: J,
+  };
+  if (J.method === 'cholesky') {
+    // Observed information by central differences of the full log-likelihood (as spatialreg's sparse methods).
+    const full = (theta: number[]) => {
+      const [lam, ...rest] = theta;
+      const b = rest.slice(0, k);
+      const s2 = rest[k];
+      let ee = 0;
+      for (let i = 0; i < n; i++) {
+        let r = y[i] - lam * Wy[i];
+        for (let a = 0; a < k; a++) r -= b[a] * (X[a][i] - lam * WX[a][i]);
+        ee += r * r;
+      }
+      return -(n / 2) * Math.log(2 * Math.PI * s2) + T * J.logdet(lam) - ee / (2 * s2);
+    };
+    const H = numericalHessian(full, [lambda, ...fit.b, sigma2]);
+    return { ...base, vcov: inverse(H.mul(-1)).subMatrix(0, k, 0, k) };
+  }
   const tr = traces(gMatrix(w, lambda));
   const info2 = new Matrix([
     [n / (2 * sigma2 * sigma2), (T * tr.tr) / sigma2],
@@ -266,15 +390,26 @@ export function spatialErrorFit(w: WeightsMatrix, y: Float64Array, X: Columns): 
   vcov.set(0, 0, inverse(info2).get(1, 1));
   const vb = fit.XtXinv.clone().mul(sigma2);
   for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) vcov.set(a + 1, c + 1, vb.get(a, c));
-  return {
-    model: 'sem',
-    rho: lambda,
-    beta: fit.b,
-    sigma2,
-    loglik: ll(lambda),
-    vcov,
-    nobs: n,
-    interval,
-    residuals: fit.e,
+  return { ...base, vcov };
+}
+
+/** Central-difference Hessian, steps 1e-4·max(1, |θ_i|). */
+function numericalHessian(f: (theta: number[]) => number, theta: number[]): Matrix {
+  const p = theta.length;
+  const h = theta.map((t) => 1e-4 * Math.max(1, Math.abs(t)));
+  const at = (di: number, si: number, dj: number, sj: number) => {
+    const t = [...theta];
+    t[di] += si * h[di];
+    t[dj] += sj * h[dj];
+    return f(t);
   };
+  const H = new Matrix(p, p);
+  for (let i = 0; i < p; i++) {
+    for (let j = i; j < p; j++) {
+      const v = (at(i, 1, j, 1) - at(i, 1, j, -1) - at(i, -1, j, 1) + at(i, -1, j, -1)) / (4 * h[i] * h[j]);
+      H.set(i, j, v);
+      H.set(j, i, v);
+    }
+  }
+  return H;
 }

@@ -17,7 +17,7 @@ import { chiSquareUpper, normalTwoSided } from '../distributions';
 import type { CoefficientRow, EstimationResult } from '../result';
 import { impacts, type ImpactOptions } from './impacts';
 import { lmTests } from './lm-tests';
-import { spatialErrorFit, spatialLagFit, type Columns, type SpatialFit } from './ml';
+import { spatialErrorFit, spatialLagFit, type Columns, type LogDetMethod, type SpatialFit } from './ml';
 import { stackByTime } from './stack';
 import { panelSpatialLag, type WeightsMatrix } from './weights';
 import { inverse } from 'ml-matrix';
@@ -30,6 +30,8 @@ export interface SpatialModelOptions extends ImpactOptions {
   weights: WeightsMatrix;
   effects?: SpatialEffects;
   leeYu?: boolean;
+  /** Log-determinant method (default 'auto': eigenvalues up to N = 400, banded Cholesky above). */
+  logdet?: LogDetMethod;
 }
 
 export interface SpatialData {
@@ -120,15 +122,18 @@ function result(
 
 export function spatialLag(panel: Panel, options: SpatialModelOptions): EstimationResult {
   const d = spatialPanelData(panel, options);
-  const fit = spatialLagFit(options.weights, d.y, d.X, 'sar');
+  const fit = spatialLagFit(options.weights, d.y, d.X, 'sar', options.logdet);
   const out = result('sar', panel, fit, ['rho', ...options.x], baseStatistics(fit, d.T, options), options);
-  out.effects = impacts(options.weights, options.x, [fit.rho, ...fit.beta], fit.vcov, false, options);
+  out.effects = impacts(options.weights, options.x, [fit.rho, ...fit.beta], fit.vcov, false, {
+    ...options,
+    jacobian: fit.jacobian,
+  });
   return out;
 }
 
 export function spatialError(panel: Panel, options: SpatialModelOptions): EstimationResult {
   const d = spatialPanelData(panel, options);
-  const fit = spatialErrorFit(options.weights, d.y, d.X);
+  const fit = spatialErrorFit(options.weights, d.y, d.X, options.logdet);
   return result('sem', panel, fit, ['lambda', ...options.x], baseStatistics(fit, d.T, options), options);
 }
 
@@ -136,11 +141,11 @@ export function spatialDurbin(panel: Panel, options: SpatialModelOptions): Estim
   const d = spatialPanelData(panel, options);
   const w = options.weights;
   const WX = d.X.map((c) => panelSpatialLag(w, c));
-  const fit = spatialLagFit(w, d.y, [...d.X, ...WX], 'sdm');
+  const fit = spatialLagFit(w, d.y, [...d.X, ...WX], 'sdm', options.logdet);
   const K = options.x.length;
   const statistics = baseStatistics(fit, d.T, options);
-  const sar = spatialLagFit(w, d.y, d.X, 'sar');
-  const sem = spatialErrorFit(w, d.y, d.X);
+  const sar = spatialLagFit(w, d.y, d.X, 'sar', options.logdet);
+  const sem = spatialErrorFit(w, d.y, d.X, options.logdet);
   statistics.lr_sar = 2 * (fit.loglik - sar.loglik);
   statistics.lr_sar_p = chiSquareUpper(statistics.lr_sar, K);
   statistics.lr_sem = 2 * (fit.loglik - sem.loglik);
@@ -155,7 +160,10 @@ export function spatialDurbin(panel: Panel, options: SpatialModelOptions): Estim
   statistics.wald_sar_p = chiSquareUpper(wald, K);
   const names = ['rho', ...options.x, ...options.x.map((x) => `W*${x}`)];
   const out = result('sdm', panel, fit, names, statistics, options);
-  out.effects = impacts(w, options.x, [fit.rho, ...fit.beta], fit.vcov, true, options);
+  out.effects = impacts(w, options.x, [fit.rho, ...fit.beta], fit.vcov, true, {
+    ...options,
+    jacobian: fit.jacobian,
+  });
   return out;
 }
 

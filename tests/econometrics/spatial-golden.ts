@@ -33,6 +33,8 @@ export interface FitGolden {
   sdm: ModelGolden;
   sar: ModelGolden;
   sem: ModelGolden;
+  sdm_lu: ModelGolden;
+  sem_lu: ModelGolden;
   impacts_sdm: EffectsGolden;
   impacts_sar: EffectsGolden;
   lm: Record<'LMerr' | 'LMlag' | 'RLMerr' | 'RLMlag', { statistic: number; p_value: number }>;
