@@ -64,6 +64,11 @@ describe('a refresh survives its worker being killed', () => {
     expect(b.map((s) => s.stepId)).toEqual(a.map((s) => s.stepId));
     expect(b.map((s) => s.result)).toEqual(a.map((s) => s.result));
 
+    // Finished steps were not recomputed: only the (at most 2) steps in flight at the kill ran again.
+    const history = await env.client.workflow.getHandle(`${crashed.runId}/estimate`).fetchHistory();
+    const retried = history.events!.filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1);
+    expect(retried.length).toBeLessThanOrEqual(crashed.estimateConcurrency);
+
     const count = async (table: string, runId: string) =>
       (
         await f.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE run_id = $1`, [runId])
