@@ -78,8 +78,25 @@ export function statLabel(key: string): string {
   return key;
 }
 
-const TERM_LABELS: Record<string, string> = { _cons: 'Constant', rho: 'ρ', lambda: 'λ' };
-export const termLabel = (term: string) => (Object.hasOwn(TERM_LABELS, term) ? TERM_LABELS[term] : term);
+const TERM_LABELS: Record<string, string> = {
+  _cons: 'Constant',
+  rho: 'ρ',
+  lambda: 'λ',
+  indirect: 'Indirect effect a·b',
+};
+// Mediation's step terms (econometrics/mediation.ts): total effect c, paths a and b, direct effect c′.
+const STEP_PREFIXES: Record<string, string> = { total: 'c (total)', a: 'a', b: 'b', direct: 'c′ (direct)' };
+
+export function termLabel(term: string): string {
+  if (Object.hasOwn(TERM_LABELS, term)) return TERM_LABELS[term];
+  const [prefix, rest] = term.split(':');
+  if (rest && !rest.includes(':') && Object.hasOwn(STEP_PREFIXES, prefix))
+    return `${STEP_PREFIXES[prefix]}: ${rest}`;
+  return term;
+}
+
+/** Time dummies the estimators add (`year_2013`): shown as a Year FE row, as the paper does. */
+export const isTimeDummy = (term: string) => /^year_\d{4}$/.test(term);
 
 /** A control or its spatial lag (`W*ED`, `W.ED`, `W:ED`, `W_ED`). */
 export function isControlTerm(term: string, controls: string[]): boolean {
@@ -115,7 +132,8 @@ export function tableLayout(
 
   const blank = (i: number): LayoutCell | undefined => (results[i] ? undefined : { kind: 'text', text: '' });
   const controls = study?.controls ?? ['ED', 'ER', 'ECS', 'WF', 'OPEN'];
-  const shown = (term: string) => table.showControls || !isControlTerm(term, controls);
+  const shown = (term: string) =>
+    !isTimeDummy(term) && (table.showControls || !isControlTerm(term, controls));
   const rows: LayoutRow[] = [];
 
   const terms: string[] = [];
@@ -175,7 +193,10 @@ export function tableLayout(
       !FE_ESTIMATORS_WITHOUT_EFFECTS.has(columns[i].spec.estimator) &&
       kinds.includes(columns[i].spec.effects);
     const entityFe = columns.map((_, i) => hasEffects(i, ['entity', 'twoways']));
-    const timeFe = columns.map((_, i) => hasEffects(i, ['time', 'twoways']));
+    const timeFe = columns.map(
+      (_, i) =>
+        hasEffects(i, ['time', 'twoways']) || !!results[i]?.coefficients.some((c) => isTimeDummy(c.term)),
+    );
     if (entityFe.some(Boolean)) rows.push(indicator('Province FE', (i) => entityFe[i]));
     if (timeFe.some(Boolean)) rows.push(indicator('Year FE', (i) => timeFe[i]));
   }
@@ -205,7 +226,8 @@ export function tableLayout(
   for (const key of table.statistics) statRow(statLabel(key), (r) => r.statistics[key]);
 
   const labels = columns.map((c) => c.label ?? '');
-  const headers = labels.some(Boolean) ? [labels, columns.map((c) => c.id)] : [columns.map((c) => c.id)];
+  const ids = columns.map((c) => c.id);
+  const headers = labels.some((l, i) => l && l !== ids[i]) ? [labels, ids] : [ids];
   return { ...base, headers, rows };
 }
 

@@ -167,6 +167,55 @@ describe('paper layout', () => {
     expect(t.rows[10].cells.map((c) => cellText(c))).toEqual(['0.300', '0.200', '0.300', '0.200']);
   });
 
+  it('time dummies become a Year FE row; mediation steps get their textbook names; repeated labels drop', () => {
+    const gmm = handMadeResult('sysgmm', 'CI', ['AIT'], 0);
+    gmm.coefficients.splice(2, 0, {
+      term: 'year_2013',
+      estimate: 0.1,
+      std_error: 0.1,
+      statistic: 1,
+      p_value: 0.3,
+    });
+    const table = parseStudy({
+      id: 't',
+      title: 'T',
+      years: [2011, 2021],
+      samples: { all: {} },
+      tables: [
+        {
+          id: 'x',
+          title: 'X',
+          columns: [
+            { id: 'G', label: 'G', spec: { estimator: 'sysgmm', y: 'CI', x: ['AIT'], effects: 'none' } },
+            { id: 'M', label: 'M', spec: { estimator: 'mediation', y: 'CI', x: ['AIT'], mediator: 'EE' } },
+          ],
+        },
+      ],
+    }).tables[0];
+    const t = tableLayout(table, [
+      { stepId: 'x/G', tableId: 'x', columnId: 'G', result: gmm },
+      { stepId: 'x/M', tableId: 'x', columnId: 'M', result: handMadeResult('mediation', 'CI', ['AIT'], 0) },
+    ]);
+    expect(t.headers).toEqual([['G', 'M']]);
+    const labels = t.rows.filter((r) => r.role !== 'se').map((r) => r.label);
+    expect(labels).toEqual([
+      'L.CI',
+      'AIT',
+      'c (total): AIT',
+      'a: AIT',
+      'b: EE',
+      'c′ (direct): AIT',
+      'Indirect effect a·b',
+      'Constant',
+      'Province FE',
+      'Year FE',
+      'N',
+      'R²',
+    ]);
+    const yearFe = t.rows.find((r) => r.label === 'Year FE')!;
+    expect(yearFe.cells.map((c) => cellText(c))).toEqual(['Yes', 'No']);
+  });
+
   it('the default study with a result for every step has every cell of every table filled', () => {
     const full = loadStudy(join(PROJECT_ROOT, 'study', 'default-study.json'));
     const layouts = studyLayouts(full, handMadeRun(full));
