@@ -33,6 +33,14 @@ export function modelFrame(panel: Panel, terms: readonly string[], context = 'sp
       throw e;
     }
   });
+  // A term with no value at all is a data gap, not a collinearity: say so before listwise deletion hides it.
+  const empty = unique.filter((_, j) => !full[j].some((v) => Number.isFinite(v)));
+  if (empty.length) {
+    throw new InputError(
+      `${context}: no values for ${empty.map((t) => `'${t}'`).join(', ')} in any of the ${panel.nrows} rows of this sample`,
+      empty[0],
+    );
+  }
   const keep: number[] = [];
   for (let i = 0; i < panel.nrows; i++) {
     let ok = true;
