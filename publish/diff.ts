@@ -96,3 +96,22 @@ export function diffRuns(
     starChanges: changes.filter((c) => c.starsChanged),
   };
 }
+
+const show = (v: number | null) => (v === null ? 'absent' : Number(v.toPrecision(6)).toString());
+
+/** The diff as text for a terminal: star changes first (the headline), then the other changes. */
+export function formatDiff(diff: RunDiff, labels: { a: string; b: string } = { a: 'A', b: 'B' }): string {
+  const lines: string[] = [];
+  if (diff.removedSteps.length) lines.push(`Only in ${labels.a}: ${diff.removedSteps.join(', ')}`);
+  if (diff.addedSteps.length) lines.push(`Only in ${labels.b}: ${diff.addedSteps.join(', ')}`);
+  const row = (c: EstimateChange) =>
+    `  ${c.stepId.padEnd(18)} ${c.term.padEnd(22)} ${`${show(c.a)}${c.starsA}`.padStart(14)} → ${`${show(c.b)}${c.starsB}`.padEnd(14)}${
+      c.relative !== null ? ` (${(c.relative * 100).toFixed(2)}%)` : ''
+    }`;
+  lines.push(`Significance changed: ${diff.starChanges.length}`);
+  lines.push(...diff.starChanges.map(row));
+  const other = diff.changes.filter((c) => !c.starsChanged);
+  lines.push(`Other changes: ${other.length}`);
+  lines.push(...other.map(row));
+  return lines.join('\n');
+}

@@ -35,7 +35,7 @@ export { writeWorkbook, numberFormat } from './workbook';
 export { renderReport, writeReport, type ReportInput, type LisaMap, type EffectsMap } from './report';
 export { spatialMaps, type SpatialMaps } from './maps';
 export { lisaForYear, provinceImpacts, sdmParameters, type LisaRow, type ProvinceValue } from './local';
-export { diffRuns, type RunDiff, type EstimateChange } from './diff';
+export { diffRuns, formatDiff, type RunDiff, type EstimateChange } from './diff';
 export { provenanceRows, type RunMetadata, type CoverageLine } from './run';
 
 export interface PublishInput {

@@ -175,6 +175,21 @@ export const studySchema = z
             message: `estimator "${column.spec.estimator}" needs a weight matrix (weights: ${weightNames})`,
           });
         }
+        // The spec's own cross-key checks (econometrics/spec.ts), so the study fails before any work.
+        column.spec.x.forEach((term, i) => {
+          if (term === column.spec.y)
+            ctx.addIssue({
+              code: 'custom',
+              path: [...at, 'spec', 'x', i],
+              message: `'${term}' is also the dependent variable y`,
+            });
+          else if (column.spec.x.indexOf(term) !== i)
+            ctx.addIssue({
+              code: 'custom',
+              path: [...at, 'spec', 'x', i],
+              message: `'${term}' is listed twice`,
+            });
+        });
         if (column.spec.subset) {
           ctx.addIssue({
             code: 'custom',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffRuns, type PublishedStep } from '../../publish';
+import { diffRuns, formatDiff, type PublishedStep } from '../../publish';
 import { handMadeResult } from './fixtures';
 
 const step = (stepId: string, result = handMadeResult('fe', 'CI', ['AIT', 'ED'], 0)): PublishedStep => ({
@@ -78,5 +78,18 @@ describe('diffRuns', () => {
       ['moran:2014', '***', ''],
     ]);
     expect(d.changes[1]).toMatchObject({ a: null, b: 1, relative: null });
+  });
+});
+
+describe('formatDiff', () => {
+  it('puts significance changes first, with both values and their stars', () => {
+    const a = [step('table3/(1)'), step('table10/AIT', handMadeResult('moran', 'AIT', [], 0))];
+    const b = structuredClone(a.slice(0, 1));
+    b[0].result.coefficients[0] = { ...b[0].result.coefficients[0], estimate: -0.09, p_value: 0.07 };
+    const text = formatDiff(diffRuns(a, b), { a: 'run-1', b: 'run-2' }).split('\n');
+    expect(text[0]).toBe('Only in run-1: table10/AIT');
+    expect(text[1]).toBe('Significance changed: 1');
+    expect(text[2]).toMatch(/^ {2}table3\/\(1\) +AIT +-0\.1\*\*\* → -0\.09\* +\(10\.00%\)$/);
+    expect(text[3]).toBe('Other changes: 0');
   });
 });

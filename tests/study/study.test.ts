@@ -113,6 +113,15 @@ describe('errors name the path in the file', () => {
     fails(s, /^my-study\.json: tables\[1\]\.columns\[2\]\.spec\.x\[1\]: .*expected string/);
   });
 
+  it('a regressor that is also y, or listed twice', () => {
+    const s = editable();
+    s.tables[1].columns[1].spec.x[2] = 'CI';
+    fails(s, "my-study.json: tables[1].columns[1].spec.x[2]: 'CI' is also the dependent variable y");
+    const t = editable();
+    t.tables[1].columns[1].spec.x[3] = 'AIT';
+    fails(t, "my-study.json: tables[1].columns[1].spec.x[3]: 'AIT' is listed twice");
+  });
+
   it('an unknown sample, weight matrix, and a spatial column without one', () => {
     const s1 = editable();
     s1.tables[0].columns[0].sample = 'North';
