@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Study } from '../study';
 import { tidyCoefficientsCsv, writeCsvTables } from './csv';
-import { studyLayouts, type PublishedStep } from './layout';
+import { studyLayouts, type FailedStep, type PublishedStep } from './layout';
 import { writeLatexTables } from './latex';
 import { spatialMaps } from './maps';
 import { writeReport } from './report';
@@ -26,6 +26,7 @@ export {
   STAR_NOTE,
   type LayoutCell,
   type LayoutRow,
+  type FailedStep,
   type PublishedStep,
   type TableLayout,
 } from './layout';
@@ -43,6 +44,8 @@ export interface PublishInput {
   runId: string;
   study: Study;
   steps: PublishedStep[];
+  /** Steps that failed (shown blank with their reason). */
+  failures?: FailedStep[];
   panelRows: Record<string, number | string | null>[];
   coverage: CoverageLine[];
   /** Provenance beyond the run id (vintage, times, input hashes). */
@@ -60,7 +63,7 @@ export async function publishResults(input: PublishInput): Promise<string[]> {
     ...input.run,
     runId: input.runId,
   };
-  const layouts = studyLayouts(input.study, input.steps);
+  const layouts = studyLayouts(input.study, input.steps, input.failures);
   const written: string[] = [];
   written.push(...(await writeCsvTables(join(scratch, 'tables'), layouts)));
   written.push(...(await writeLatexTables(join(scratch, 'latex'), layouts)));
@@ -73,6 +76,7 @@ export async function publishResults(input: PublishInput): Promise<string[]> {
     run,
     study: input.study,
     steps: input.steps,
+    failures: input.failures,
     rows: input.panelRows,
     coverage: input.coverage,
     lisa: maps.lisa,
@@ -81,7 +85,10 @@ export async function publishResults(input: PublishInput): Promise<string[]> {
   });
   written.push(report);
   const results = join(scratch, 'results.json');
-  await writeFile(results, JSON.stringify({ run, steps: input.steps }, null, 2));
+  await writeFile(
+    results,
+    JSON.stringify({ run, steps: input.steps, failures: input.failures ?? [] }, null, 2),
+  );
   written.push(results);
   const estimates = join(scratch, 'estimates.csv');
   await writeFile(estimates, tidyCoefficientsCsv(input.steps));

@@ -16,6 +16,12 @@ export interface PublishedStep {
   result: EstimationResult;
 }
 
+/** A step that ran and failed (bad input, a data gap): its column stays blank with this reason. */
+export interface FailedStep {
+  stepId: string;
+  message: string;
+}
+
 export const stars = (p: number) =>
   !Number.isFinite(p) ? '' : p < 0.01 ? '***' : p < 0.05 ? '**' : p < 0.1 ? '*' : '';
 
@@ -111,13 +117,18 @@ export function tableLayout(
   table: StudyTable,
   steps: PublishedStep[],
   study?: Pick<Study, 'controls'>,
+  failures: FailedStep[] = [],
 ): TableLayout {
   const byColumn = new Map(steps.filter((s) => s.tableId === table.id).map((s) => [s.columnId, s.result]));
   const columns = table.columns;
   const results = columns.map((c) => byColumn.get(c.id));
   const missing = columns.filter((_, i) => !results[i]).map((c) => c.id);
   const notes = [STAR_NOTE, ...(table.notes ? [table.notes] : [])];
-  if (missing.length) notes.push(`No result for column ${missing.join(', ')}.`);
+  const reasons = new Map(failures.map((f) => [f.stepId, f.message]));
+  const failed = missing.filter((c) => reasons.has(`${table.id}/${c}`));
+  const pending = missing.filter((c) => !reasons.has(`${table.id}/${c}`));
+  for (const c of failed) notes.push(`Column ${c} failed: ${reasons.get(`${table.id}/${c}`)}`);
+  if (pending.length) notes.push(`No result for column ${pending.join(', ')}.`);
   const base = { id: table.id, title: table.title, notes, missing };
 
   const present = results.filter((r): r is EstimationResult => r !== undefined);
@@ -258,8 +269,12 @@ function moranBody(labels: string[], results: (EstimationResult | undefined)[]) 
 }
 
 /** Every table of the study, in the study's order. */
-export function studyLayouts(study: Study, steps: PublishedStep[]): TableLayout[] {
-  return study.tables.map((t) => tableLayout(t, steps, study));
+export function studyLayouts(
+  study: Study,
+  steps: PublishedStep[],
+  failures: FailedStep[] = [],
+): TableLayout[] {
+  return study.tables.map((t) => tableLayout(t, steps, study, failures));
 }
 
 /** How a cell prints in text renderings (CSV, LaTeX, HTML); `-` marks a term not in the model. */

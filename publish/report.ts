@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Study, StudyFigure } from '../study';
 import { sampleSubset } from '../study';
-import { cellText, studyLayouts, type PublishedStep, type TableLayout } from './layout';
+import { cellText, studyLayouts, type FailedStep, type PublishedStep, type TableLayout } from './layout';
 import type { LisaRow, ProvinceValue } from './local';
 import { provenanceRows, type CoverageLine, type RunMetadata } from './run';
 import {
@@ -36,6 +36,8 @@ export interface ReportInput {
   run: RunMetadata;
   study: Study;
   steps: PublishedStep[];
+  /** Steps that failed, with the reason shown under their table. */
+  failures?: FailedStep[];
   /** The estimation panel: `province`, `year`, `region` and the study variables. */
   rows: IndicatorRow[];
   coverage: CoverageLine[];
@@ -199,7 +201,7 @@ function provenanceHtml(run: RunMetadata): string {
 /** The whole report as one HTML string. */
 export function renderReport(input: ReportInput): string {
   const { study, run } = input;
-  const layouts = studyLayouts(study, input.steps);
+  const layouts = studyLayouts(study, input.steps, input.failures);
   const nav = [
     ...layouts.map((t) => [t.id, t.title]),
     ...study.figures.map((f) => [f.id, f.title]),

@@ -125,6 +125,17 @@ describe('paper layout', () => {
     ]);
   });
 
+  it('a failed column shows its reason; a column not yet run says so', () => {
+    const t = tableLayout(study.tables[0], steps.slice(0, 1), study, [
+      { stepId: 'table3/(2)', message: "spec: no values for 'ROBOT' in any of the 330 rows of this sample" },
+    ]);
+    expect(t.missing).toEqual(['(2)', '(3)']);
+    expect(t.notes.slice(2)).toEqual([
+      "Column (2) failed: spec: no values for 'ROBOT' in any of the 330 rows of this sample",
+      'No result for column (3).',
+    ]);
+  });
+
   it('spatial table: W·x coefficients, controls collapsed to one row, effects with z-test stars', () => {
     const t = tableLayout(study.tables[1], steps, study);
     const text = t.rows.map((r) => [r.label, ...r.cells.map((c) => cellText(c))]);
