@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { Context } from '@temporalio/activity';
 import { InputError } from '../common/errors';
-import { estimate } from '../econometrics/estimate';
+import { estimate, type EstimateOptions } from '../econometrics/estimate';
 import { Panel } from '../panel';
 import type { Db } from '../store/db';
 import { saveEstimation, saveEstimationFailure } from '../store/estimations';
-import type { WeightsMatrix } from '../econometrics/spatial/weights';
-import { buildStudyWeights } from '../study';
+import { toDense } from '../econometrics/spatial/weights';
+import { buildStudyWeights, type PanelRow, type Study } from '../study';
 import { cachedRows, cachedStudy } from './study-cache';
 
 export function estimateActivities(db: Db) {
@@ -37,11 +37,7 @@ export function estimateActivities(db: Db) {
       const started = performance.now();
       let result;
       try {
-        result = estimate(
-          panel,
-          step.spec,
-          step.weights ? denseWeights(buildStudyWeights(study, step.weights, rows)) : {},
-        );
+        result = estimate(panel, step.spec, weightsOption(study, step.weights, rows));
       } catch (e) {
         // A step the data cannot support is reported and the study goes on; anything else is retried.
         if (!(e instanceof InputError)) throw e;
@@ -55,11 +51,9 @@ export function estimateActivities(db: Db) {
   };
 }
 
-/** The estimator interface takes weights as a dense matrix with its entity order (N is 30 here). */
-function denseWeights(w: WeightsMatrix): { weights: number[][]; weightsIds: string[] } {
-  const dense = Array.from({ length: w.n }, () => new Array<number>(w.n).fill(0));
-  for (let i = 0; i < w.n; i++) {
-    for (let k = w.rowPtr[i]; k < w.rowPtr[i + 1]; k++) dense[i][w.colIdx[k]] = w.values[k];
-  }
-  return { weights: dense, weightsIds: [...w.ids] };
+/** The estimator interface takes a step's weights as a dense matrix with its entity order (N is 30 here). */
+export function weightsOption(study: Study, name: string | undefined, rows: PanelRow[]): EstimateOptions {
+  if (!name) return {};
+  const w = buildStudyWeights(study, name, rows);
+  return { weights: toDense(w), weightsIds: [...w.ids] };
 }
