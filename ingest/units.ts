@@ -4,7 +4,7 @@
  * mistake is 10,000 vs 100 million CNY.
  */
 import { InputError } from '../common/errors';
-import { RAW_VARIABLES } from './variables';
+import { FUELS, RAW_VARIABLES } from './variables';
 
 /** source unit → { canonical unit → factor } */
 const CONVERSIONS: Record<string, Record<string, number>> = {
@@ -19,16 +19,32 @@ const CONVERSIONS: Record<string, Record<string, number>> = {
   '10k tce': { '10k tce': 1 },
   'Mt CO2': { 'Mt CO2': 1 },
   't CO2': { 'Mt CO2': 1e-6 },
-  吨: { 'Mt CO2': 1e-6 },
+  吨: { 'Mt CO2': 1e-6, '10k t': 1e-4 },
   'previous year = 100': { 'previous year = 100': 1 },
   '上年=100': { 'previous year = 100': 1 },
   index: { index: 1 },
   count: { count: 1 },
   share: { share: 1 },
   '%': { share: 0.01 },
+  千美元: { 'million USD': 1e-3 },
+  'thousand USD': { 'million USD': 1e-3 },
+  万美元: { 'million USD': 1e-2 },
+  百万美元: { 'million USD': 1 },
+  'million USD': { 'million USD': 1 },
+  亿美元: { 'million USD': 100 },
+  万吨: { '10k t': 1 },
+  '10k t': { '10k t': 1 },
+  亿立方米: { '100 million m3': 1 },
+  '100 million m3': { '100 million m3': 1 },
+  万立方米: { '100 million m3': 1e-4 },
 };
 
+/** Fuel consumption in physical units (the family assembly/units.ts declares by the `fuel_` prefix). */
+const fuelUnit = (variable: string) => (variable === 'fuel_natural_gas' ? '100 million m3' : '10k t');
+
 export function canonicalUnit(variable: string): string {
+  if ((FUELS as readonly string[]).includes(variable.replace(/^fuel_/, '')) && variable.startsWith('fuel_'))
+    return fuelUnit(variable);
   const v = RAW_VARIABLES.find((r) => r.name === variable);
   if (!v) {
     throw new InputError(

@@ -81,7 +81,11 @@ export function cellNumber(cell: ExcelJS.Cell, address: string): number | undefi
     typeof v === 'object' && 'richText' in v ? v.richText.map((t) => t.text).join('') : v,
   ).trim();
   if (text === '' || text === '…' || text === '...' || text === '-' || text === '—') return undefined;
-  const n = Number(text.replace(/,/g, ''));
+  // Full-width digits and thousands separators are how yearbooks print numbers.
+  const n = Number(text.normalize('NFKC').replace(/[,\s]/g, ''));
   if (Number.isFinite(n)) return n;
-  throw new InputError(`${address}: "${text}" is not a number`, address);
+  throw new InputError(
+    `${address}: "${text}" is not a number (expected a number, or … / - for missing)`,
+    address,
+  );
 }

@@ -83,7 +83,7 @@ describe('bad input is refused with a message naming the place', () => {
     const truncated = join(dir, 'truncated.xlsx');
     await writeFile(truncated, buffer.subarray(0, Math.floor(buffer.length / 2)));
     await expect(ingestFile(truncated, 'ceads-provincial')).rejects.toThrow(
-      'truncated.xlsx: unreadable .xlsx workbook',
+      'truncated.xlsx: truncated .xlsx (no ZIP end-of-directory record)',
     );
     const xls = join(dir, 'gdp.xls');
     await copyFile(join(PROJECT_ROOT, '..', 'shared', 'data', 'nbs', 'AnnualbyProvince_GRP.xls'), xls).catch(
