@@ -32,16 +32,18 @@ export function lisaForYear(
 }
 
 /**
- * Province impacts of a unit rise of x everywhere in the SDM y = ρWy + xβ + Wxθ + …:
- * S = (I − ρW)⁻¹(βI + θW); direct_i = S_ii, total_i = Σ_j S_ij, indirect_i = total_i − direct_i.
- * Their means over provinces are LeSage–Pace's average direct, indirect and total effects.
+ * Province impacts of a unit rise of x in the SDM y = ρWy + xβ + Wxθ + …, S = (I − ρW)⁻¹(βI + θW):
+ * direct_i = S_ii; received_i = Σ_{j≠i} S_ij (from everyone's x); emitted_j = Σ_{i≠j} S_ij (province
+ * j's x on all others). With a row-standardised W every row sum is (β + θ)/(1 − ρ), so the received
+ * spillover varies only through S_ii; the emitted spillover is where provinces differ. Means over
+ * provinces are LeSage–Pace's average direct and indirect effects.
  */
 export function provinceImpacts(
   w: WeightsMatrix,
   rho: number,
   beta: number,
   theta: number,
-): { province: string; direct: number; indirect: number; total: number }[] {
+): { province: string; direct: number; received: number; emitted: number }[] {
   const W = new Matrix(toDense(w));
   const n = w.n;
   const S = inverse(Matrix.eye(n).sub(W.clone().mul(rho))).mmul(
@@ -49,8 +51,9 @@ export function provinceImpacts(
   );
   return w.ids.map((province, i) => {
     const direct = S.get(i, i);
-    const total = S.getRow(i).reduce((a, b) => a + b, 0);
-    return { province, direct, indirect: total - direct, total };
+    const row = S.getRow(i).reduce((a, b) => a + b, 0);
+    const column = S.getColumn(i).reduce((a, b) => a + b, 0);
+    return { province, direct, received: row - direct, emitted: column - direct };
   });
 }
 

@@ -1,7 +1,7 @@
 /**
  * The report's maps from what a run has: LISA clusters of the figure's variables in the last year
  * with complete data under the study's first contiguity matrix, and each SDM column's province-level
- * total effect of its core regressor. A map that cannot be drawn (a province without data, a matrix
+ * spillover of its core regressor. A map that cannot be drawn (a province without data, a matrix
  * that cannot be built) is left out with the reason, never fatal to publishing.
  */
 import { isInputError } from '../common/errors';
@@ -57,8 +57,8 @@ export function spatialMaps(study: Study, steps: PublishedStep[], rows: PanelRow
         const w = buildStudyWeights(study, column.weights!, rows);
         const impacts = provinceImpacts(w, params.rho, params.beta, params.theta);
         out.effects.push({
-          title: `Total effect of ${term} on each province's ${column.spec.y}, SDM under ${column.weights} (${table.id} ${column.id})`,
-          values: impacts.map((r) => ({ province: r.province, value: r.total })),
+          title: `Spillover of each province's ${term} on the other provinces' ${column.spec.y} (Σ_{i≠j} S_ij), SDM under ${column.weights} (${table.id} ${column.id})`,
+          values: impacts.map((r) => ({ province: r.province, value: r.emitted })),
         });
       });
     }

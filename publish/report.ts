@@ -10,7 +10,6 @@ import { cellText, studyLayouts, type FailedStep, type PublishedStep, type Table
 import type { LisaRow, ProvinceValue } from './local';
 import { provenanceRows, type CoverageLine, type RunMetadata } from './run';
 import {
-  divergingFill,
   escapeHtml as esc,
   fittedLine,
   GROUP_COLOURS,
@@ -18,6 +17,7 @@ import {
   scatterSvg,
   tileMapSvg,
   type ScatterPoint,
+  valueFill,
 } from './svg';
 
 export type IndicatorRow = Record<string, number | string | null>;
@@ -144,18 +144,20 @@ function lisaHtml(map: LisaMap): string {
 }
 
 function effectsHtml(map: EffectsMap): string {
-  const max = Math.max(0, ...map.values.map((v) => Math.abs(v.value)).filter(Number.isFinite));
+  const values = map.values.map((v) => v.value);
   const tiles = map.values.map((v) => ({
     province: v.province,
-    fill: divergingFill(v.value, max),
-    text: Number.isFinite(v.value) ? v.value.toFixed(2) : 'n/a',
+    fill: valueFill(v.value, values),
+    text: Number.isFinite(v.value) ? v.value.toFixed(3) : 'n/a',
     title: `${v.province}: ${v.value}`,
   }));
-  const legend = [
-    { fill: divergingFill(-max, max), text: `−${max.toFixed(2)}` },
-    { fill: divergingFill(0, max), text: '0' },
-    { fill: divergingFill(max, max), text: `+${max.toFixed(2)}` },
-  ];
+  const finite = values.filter(Number.isFinite);
+  const legend = finite.length
+    ? [Math.min(...finite), Math.max(...finite)].map((v) => ({
+        fill: valueFill(v, values),
+        text: v.toFixed(3),
+      }))
+    : [];
   return `<figure class="map effects">${tileMapSvg(tiles, map.title, legend)}<figcaption>${esc(map.title)}</figcaption></figure>`;
 }
 

@@ -196,16 +196,31 @@ export function tileMapSvg(tiles: Tile[], label: string, legend: { fill: string;
   const key = legend
     .map(
       (l, i) =>
-        `<rect x="${cols * (size + gap) + 10}" y="${8 + i * 18}" width="12" height="12" fill="${l.fill}"/><text x="${cols * (size + gap) + 28}" y="${18 + i * 18}">${escapeHtml(l.text)}</text>`,
+        `<rect x="${cols * (size + gap) + 10}" y="${8 + i * 18}" width="12" height="12" fill="${l.fill}" stroke="#999"/><text x="${cols * (size + gap) + 28}" y="${18 + i * 18}">${escapeHtml(l.text)}</text>`,
     )
     .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(label)}" font-size="11" font-family="sans-serif">${body}${key}</svg>`;
 }
 
-/** Diverging blue–white–red fill for a value in [−max, max]. */
-export function divergingFill(value: number, max: number): string {
-  if (!Number.isFinite(value) || max <= 0) return '#ddd';
-  const t = Math.max(-1, Math.min(1, value / max));
+/**
+ * Fill for a value on a map: diverging blue–white–red around 0 when the values change sign, else a
+ * sequential scale from the smallest to the largest magnitude in the sign's colour (so provinces that
+ * differ little still differ in shade).
+ */
+export function valueFill(value: number, values: number[]): string {
+  const finite = values.filter(Number.isFinite);
+  if (!Number.isFinite(value) || finite.length === 0) return '#ddd';
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  const negative = hi <= 0;
+  let t: number;
+  if (lo < 0 && hi > 0) t = value / Math.max(-lo, hi);
+  else if (hi === lo) t = negative ? -1 : 1;
+  else
+    t =
+      (negative ? -1 : 1) *
+      (0.15 + (0.85 * (Math.abs(value) - Math.min(Math.abs(lo), Math.abs(hi)))) / Math.abs(hi - lo));
+  t = Math.max(-1, Math.min(1, t));
   const mix = (a: number, b: number) => Math.round(a + (b - a) * Math.abs(t));
   return t < 0
     ? `rgb(${mix(255, 33)},${mix(255, 102)},${mix(255, 172)})`

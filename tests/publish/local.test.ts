@@ -10,7 +10,7 @@ describe('province-level spatial results', () => {
   it('SDM impacts of two mutual neighbours, by hand', () => {
     // W = [[0,1],[1,0]], ρ = 0.5, β = 2, θ = 1:
     // (I − ρW)⁻¹ = 1/(1 − ρ²)·[[1, ρ], [ρ, 1]] = (4/3)·[[1, 0.5], [0.5, 1]];  βI + θW = [[2, 1], [1, 2]];
-    // S = (4/3)·[[2.5, 2], [2, 2.5]] → direct 10/3, indirect 8/3, total 6 = (β + θ)/(1 − ρ).
+    // S = (4/3)·[[2.5, 2], [2, 2.5]] → direct 10/3, spillovers 8/3 each way; row total 6 = (β + θ)/(1 − ρ).
     const w = weightsFromDense(
       ['A', 'B'],
       [
@@ -22,10 +22,25 @@ describe('province-level spatial results', () => {
     const r = provinceImpacts(w, 0.5, 2, 1);
     for (const row of r) {
       expect(row.direct).toBeCloseTo(10 / 3, 12);
-      expect(row.indirect).toBeCloseTo(8 / 3, 12);
-      expect(row.total).toBeCloseTo(6, 12);
+      expect(row.received).toBeCloseTo(8 / 3, 12);
+      expect(row.emitted).toBeCloseTo(8 / 3, 12);
+      expect(row.direct + row.received).toBeCloseTo(6, 12);
     }
     expect(r.map((x) => x.province)).toEqual(['A', 'B']);
+  });
+
+  it('a hub emits more spillover than the provinces around it', () => {
+    // Star: C neighbours A and B; row-standardised W = [[0, 0, 1], [0, 0, 1], [0.5, 0.5, 0]] (order A, B, C).
+    // ρ = 0, β = 0, θ = 1: S = W, so emitted_j = column sums off the diagonal: A 0.5, B 0.5, C 2;
+    // received = row sums off the diagonal = 1 for everyone.
+    const star = [
+      [0, 0, 1],
+      [0, 0, 1],
+      [1, 1, 0],
+    ];
+    const r = provinceImpacts(weightsFromDense(['A', 'B', 'C'], star, 'star'), 0, 0, 1);
+    expect(r.map((x) => x.emitted)).toEqual([0.5, 0.5, 2]);
+    expect(r.map((x) => x.received)).toEqual([1, 1, 1]);
   });
 
   it('reads ρ, β and θ from an SDM result whatever the W·x spelling', () => {
