@@ -19,7 +19,7 @@
  *   df = instruments − parameters. plm's one-step Sargan uses A1 without σ², unlike Stata's xtabond2.
  * Hand-written because no TypeScript library implements dynamic panel GMM.
  */
-import { EigenvalueDecomposition, Matrix, inverse, pseudoInverse } from 'ml-matrix';
+import { CholeskyDecomposition, EigenvalueDecomposition, Matrix, inverse, pseudoInverse } from 'ml-matrix';
 import { InputError } from '../../common/errors';
 import type { Panel } from '../../panel';
 import { chiSquareUpper, normalTwoSided } from '../distributions';
@@ -58,20 +58,45 @@ export function termName(variable: string, lag: number): string {
 interface Unit {
   y: Float64Array;
   X: Float64Array[]; // columns
-  W: Matrix;
+  /** W row-major (rows × instruments), for the accumulation kernels. */
+  flat: Float64Array;
   rows: number;
+}
+
+/** W_i'v. */
+function wtv(u: Unit, v: ArrayLike<number>, L: number): Float64Array {
+  const out = new Float64Array(L);
+  for (let r = 0; r < u.rows; r++) {
+    const vr = v[r];
+    if (vr === 0) continue;
+    const off = r * L;
+    for (let l = 0; l < L; l++) out[l] += u.flat[off + l] * vr;
+  }
+  return out;
+}
+
+function column(v: Float64Array): Matrix {
+  return Matrix.columnVector(Array.from(v));
 }
 
 const EPS = 1e-9;
 
 function invertOrPseudo(A: Matrix, what: string, warnings: string[]): Matrix {
+  // plm switches to a generalised inverse when the smallest eigenvalue is below 1e-9; a failed or
+  // nearly singular Cholesky factor (pivot² < 1e-9) is the same test without the eigen-decomposition.
   const sym = A.clone().add(A.transpose()).div(2);
-  const ev = new EigenvalueDecomposition(sym, { assumeSymmetric: true }).realEigenvalues;
-  if (Math.min(...ev) < EPS) {
-    warnings.push(`the ${what} matrix is singular; a generalised inverse is used (as plm)`);
-    return pseudoInverse(A);
+  const chol = new CholeskyDecomposition(sym);
+  const Lc = chol.lowerTriangularMatrix;
+  let ok = chol.isPositiveDefinite();
+  for (let i = 0; ok && i < Lc.rows; i++) if (Lc.get(i, i) ** 2 < EPS) ok = false;
+  if (!ok) {
+    const ev = new EigenvalueDecomposition(sym, { assumeSymmetric: true }).realEigenvalues;
+    if (Math.min(...ev) < EPS) {
+      warnings.push(`the ${what} matrix is singular; a generalised inverse is used (as plm)`);
+      return pseudoInverse(A);
+    }
   }
-  return inverse(A);
+  return chol.solve(Matrix.eye(A.rows));
 }
 
 export function differenceGmm(panel: Panel, options: GmmOptions): EstimationResult {
@@ -184,7 +209,8 @@ function pgmm(panel: Panel, options: GmmOptions, transformation: 'd' | 'ld'): Es
 
   const units: Unit[] = [];
   for (let i = 0; i < G; i++) {
-    const W = new Matrix(R, L);
+    const flat = new Float64Array(R * L);
+    const W = { set: (r: number, c: number, v: number) => (flat[r * L + c] = v) };
     const y = new Float64Array(R);
     const X = Array.from({ length: K }, () => new Float64Array(R));
     // Difference rows: t = TL1 … T−1 (0-based).
@@ -248,7 +274,7 @@ function pgmm(panel: Panel, options: GmmOptions, transformation: 'd' | 'ld'): Es
       for (const term of iv)
         for (const l of term.lags) W.set(r, zc++, zeroIfNaN(lagged(term.variable, i, l, t)));
     }
-    units.push({ y, X, W, rows: R });
+    units.push({ y, X, flat, rows: R });
   }
   return estimateGmm(units, {
     names,
@@ -313,15 +339,40 @@ function estimateGmm(units: Unit[], d: Design): EstimationResult {
   const H = hMatrix(d.nd, d.nl);
   const Xs = units.map(xMatrix);
   const ys = units.map((u) => Matrix.columnVector(Array.from(u.y)));
-  let S1 = new Matrix(d.L, d.L);
-  let WX = new Matrix(d.L, d.K);
-  let Wy = new Matrix(d.L, 1);
-  units.forEach((u, i) => {
-    const Wt = u.W.transpose();
-    S1 = S1.add(Wt.mmul(H).mmul(u.W));
-    WX = WX.add(Wt.mmul(Xs[i]));
-    Wy = Wy.add(Wt.mmul(ys[i]));
+  // Σ W_i'HW_i, Σ W_i'X_i, Σ W_i'y_i by kernels that skip the many zero instruments.
+  const L = d.L;
+  const s1 = new Float64Array(L * L);
+  const wx = new Float64Array(L * d.K);
+  const wy = new Float64Array(L);
+  const Hd = H.to2DArray();
+  units.forEach((u) => {
+    const R = u.rows;
+    const hw = new Float64Array(R * L);
+    for (let r = 0; r < R; r++) {
+      for (let q = 0; q < R; q++) {
+        const h = Hd[r][q];
+        if (h === 0) continue;
+        for (let l = 0; l < L; l++) hw[r * L + l] += h * u.flat[q * L + l];
+      }
+    }
+    for (let r = 0; r < R; r++) {
+      for (let l1 = 0; l1 < L; l1++) {
+        const w = u.flat[r * L + l1];
+        if (w === 0) continue;
+        const o = l1 * L;
+        for (let l2 = 0; l2 < L; l2++) s1[o + l2] += w * hw[r * L + l2];
+      }
+    }
+    u.X.forEach((xk, k) => {
+      const a = wtv(u, xk, L);
+      for (let l = 0; l < L; l++) wx[l * d.K + k] += a[l];
+    });
+    const b = wtv(u, u.y, L);
+    for (let l = 0; l < L; l++) wy[l] += b[l];
   });
+  const S1 = Matrix.from1DArray(L, L, s1);
+  const WX = Matrix.from1DArray(L, d.K, wx);
+  const Wy = Matrix.from1DArray(L, 1, wy);
   const A1 = invertOrPseudo(S1, 'first-step', warnings).mul(N);
   const fitWith = (A: Matrix) => {
     const WXtA = WX.transpose().mmul(A);
@@ -331,7 +382,7 @@ function estimateGmm(units: Unit[], d: Design): EstimationResult {
   const one = fitWith(A1);
   const resid = (b: Matrix) => units.map((_, i) => ys[i].clone().sub(Xs[i].mmul(b)));
   const e1 = resid(one.b);
-  const moments = (e: Matrix[]) => units.map((u, i) => u.W.transpose().mmul(e[i]));
+  const moments = (e: Matrix[]) => units.map((u, i) => column(wtv(u, e[i].getColumn(0), d.L)));
   const g1 = moments(e1);
   let SA2 = new Matrix(d.L, d.L);
   for (const g of g1) SA2 = SA2.add(g.mmul(g.transpose()));
@@ -355,7 +406,7 @@ function estimateGmm(units: Unit[], d: Design): EstimationResult {
       // wexkw·v = −Σ (a c'v + c a'v), a = W_i'x_ik, c = W_i'e1_i.
       const acc = new Matrix(d.L, 1);
       units.forEach((u, i) => {
-        const a = u.W.transpose().mmul(Xs[i].getColumnVector(k));
+        const a = column(wtv(u, u.X[k], d.L));
         const c = g1[i];
         const cv = c.dot(A2We);
         const av = a.dot(A2We);
@@ -444,7 +495,7 @@ function abTest(
     EVE += rr * rr;
     num += rr;
     EX = EX.add(resl.transpose().mmul(Xs[i]));
-    ZVE = ZVE.add(u.W.transpose().mmul(res).mul(rr));
+    ZVE = ZVE.add(column(wtv(u, res.getColumn(0), d.L)).mul(rr));
   });
   const denom =
     EVE -

@@ -53,13 +53,20 @@ export function bandedLogDet(w: WeightsMatrix): BandedLogDet {
     );
   }
   const n = w.n;
-  const perm = reverseCuthillMcKee(w);
-  const pos = new Int32Array(n);
-  perm.forEach((v, i) => (pos[v] = i));
-  let b = 0;
-  for (let i = 0; i < n; i++) {
-    for (let k = w.rowPtr[i]; k < w.rowPtr[i + 1]; k++) b = Math.max(b, Math.abs(pos[i] - pos[w.colIdx[k]]));
-  }
+  // The input order when it is already narrower (e.g. a grid numbered row by row), else RCM.
+  const bandwidthOf = (pos: Int32Array) => {
+    let b = 0;
+    for (let i = 0; i < n; i++) {
+      for (let k = w.rowPtr[i]; k < w.rowPtr[i + 1]; k++)
+        b = Math.max(b, Math.abs(pos[i] - pos[w.colIdx[k]]));
+    }
+    return b;
+  };
+  const identity = Int32Array.from({ length: n }, (_, i) => i);
+  const rcm = new Int32Array(n);
+  reverseCuthillMcKee(w).forEach((v, i) => (rcm[v] = i));
+  const pos = bandwidthOf(identity) <= bandwidthOf(rcm) ? identity : rcm;
+  const b = bandwidthOf(pos);
   // S entries (symmetric): s_ij = √d_i w_ij / √d_j, stored as lower band: band[i*(b+1) + (i−j)].
   const width = b + 1;
   const S = new Float64Array(n * width);
@@ -78,20 +85,20 @@ export function bandedLogDet(w: WeightsMatrix): BandedLogDet {
     for (let i = 0; i < n; i++) L[i * width] += 1;
     let logdet = 0;
     for (let i = 0; i < n; i++) {
-      const i0 = Math.max(0, i - b);
-      for (let j = i0; j <= i; j++) {
-        let s = L[i * width + (i - j)];
-        const k0 = Math.max(i0, j - b);
-        for (let k = k0; k < j; k++) s -= L[i * width + (i - k)] * L[j * width + (j - k)];
-        if (j === i) {
-          if (!(s > 0)) return -Infinity; // outside the interval where I − ρS is positive definite
-          const r = Math.sqrt(s);
-          L[i * width] = r;
-          logdet += 2 * Math.log(r);
-        } else {
-          L[i * width + (i - j)] = s / L[j * width];
-        }
+      const i0 = i > b ? i - b : 0;
+      const a = i * width + i; // L[i, k] = L[a − k]
+      for (let j = i0; j < i; j++) {
+        const c = j * width + j; // L[j, k] = L[c − k]
+        let sum = L[a - j];
+        for (let k = i0; k < j; k++) sum -= L[a - k] * L[c - k];
+        L[a - j] = sum / L[j * width];
       }
+      let diag = L[i * width];
+      for (let k = i0; k < i; k++) diag -= L[a - k] * L[a - k];
+      if (!(diag > 0)) return -Infinity; // outside the interval where I − ρS is positive definite
+      const r = Math.sqrt(diag);
+      L[i * width] = r;
+      logdet += 2 * Math.log(r);
     }
     return logdet;
   }) as BandedLogDet;

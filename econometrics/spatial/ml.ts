@@ -366,6 +366,12 @@ export function spatialErrorFit(
   };
   if (J.method === 'cholesky') {
     // Observed information by central differences of the full log-likelihood (as spatialreg's sparse methods).
+    const logdetMemo = new Map<number, number>();
+    const logdetAt = (lam: number) => {
+      let v = logdetMemo.get(lam);
+      if (v === undefined) logdetMemo.set(lam, (v = J.logdet(lam)));
+      return v;
+    };
     const full = (theta: number[]) => {
       const [lam, ...rest] = theta;
       const b = rest.slice(0, k);
@@ -376,7 +382,7 @@ export function spatialErrorFit(
         for (let a = 0; a < k; a++) r -= b[a] * (X[a][i] - lam * WX[a][i]);
         ee += r * r;
       }
-      return -(n / 2) * Math.log(2 * Math.PI * s2) + T * J.logdet(lam) - ee / (2 * s2);
+      return -(n / 2) * Math.log(2 * Math.PI * s2) + T * logdetAt(lam) - ee / (2 * s2);
     };
     const H = numericalHessian(full, [lambda, ...fit.b, sigma2]);
     return { ...base, vcov: inverse(H.mul(-1)).subMatrix(0, k, 0, k) };

@@ -32,6 +32,8 @@ export interface SpatialModelOptions extends ImpactOptions {
   leeYu?: boolean;
   /** Log-determinant method (default 'auto': eigenvalues up to N = 400, banded Cholesky above). */
   logdet?: LogDetMethod;
+  /** SDM: also fit SAR and SEM for the LR tests (default true). */
+  lrTests?: boolean;
 }
 
 export interface SpatialData {
@@ -144,12 +146,14 @@ export function spatialDurbin(panel: Panel, options: SpatialModelOptions): Estim
   const fit = spatialLagFit(w, d.y, [...d.X, ...WX], 'sdm', options.logdet);
   const K = options.x.length;
   const statistics = baseStatistics(fit, d.T, options);
-  const sar = spatialLagFit(w, d.y, d.X, 'sar', options.logdet);
-  const sem = spatialErrorFit(w, d.y, d.X, options.logdet);
-  statistics.lr_sar = 2 * (fit.loglik - sar.loglik);
-  statistics.lr_sar_p = chiSquareUpper(statistics.lr_sar, K);
-  statistics.lr_sem = 2 * (fit.loglik - sem.loglik);
-  statistics.lr_sem_p = chiSquareUpper(statistics.lr_sem, K);
+  if (options.lrTests ?? true) {
+    const sar = spatialLagFit(w, d.y, d.X, 'sar', options.logdet);
+    const sem = spatialErrorFit(w, d.y, d.X, options.logdet);
+    statistics.lr_sar = 2 * (fit.loglik - sar.loglik);
+    statistics.lr_sar_p = chiSquareUpper(statistics.lr_sar, K);
+    statistics.lr_sem = 2 * (fit.loglik - sem.loglik);
+    statistics.lr_sem_p = chiSquareUpper(statistics.lr_sem, K);
+  }
   // Wald θ = 0: θ' V_θθ⁻¹ θ.
   const Vtt = fit.vcov.subMatrix(1 + K, 2 * K, 1 + K, 2 * K);
   const theta = Array.from(fit.beta.subarray(K));
