@@ -1,6 +1,7 @@
 /** Ingestion: a source file and its layout in, tidy observations with lineage out (all or nothing). */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { InputError } from '../common/errors';
 import type { Observation } from './observation';
@@ -9,6 +10,9 @@ import { layoutById } from './registry';
 export { readManifest, type Manifest, type ManifestFile } from './manifest';
 export type { Observation, Lineage } from './observation';
 export { LAYOUTS } from './registry';
+export { YEARBOOK_TABLES } from './layouts/yearbook-tables';
+export { countPatents, type PatentCounts } from './layouts/patent-export';
+export { classifier, loadTaxonomy, normalizeIpc, splitIpc, type Taxonomy } from './taxonomy';
 
 export interface IngestedFile {
   name: string;
@@ -31,11 +35,13 @@ export async function ingestFile(
   options: IngestOptions = {},
 ): Promise<IngestedFile> {
   const name = options.name ?? basename(path);
-  const bytes = await readFile(path).catch(() => {
+  const { size } = await stat(path).catch(() => {
     throw new InputError(`${name}: file not found at ${path}`, name);
   });
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const { size } = await stat(path);
+  // Streamed: a patent export may be far larger than the memory a parse should take.
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  const sha256 = hash.digest('hex');
   if (size === 0) throw new InputError(`${name}: empty file`, name);
   const observations = await layoutById(layout, name).parse({
     path,

@@ -3,11 +3,12 @@ import { InputError } from '../common/errors';
 import type { Layout } from './layout';
 import { ceadsProvincial } from './layouts/ceads-provincial';
 import { nbsPortalCsv } from './layouts/nbs-portal-csv';
+import { patentExport } from './layouts/patent-export';
 import { tidyCsv } from './layouts/tidy-csv';
 import { yearbookLayouts } from './layouts/yearbook-tables';
 
 export const LAYOUTS: Record<string, Layout> = Object.fromEntries(
-  [ceadsProvincial, nbsPortalCsv, tidyCsv, ...yearbookLayouts].map((l) => [l.id, l]),
+  [ceadsProvincial, nbsPortalCsv, tidyCsv, patentExport, ...yearbookLayouts].map((l) => [l.id, l]),
 );
 
 export function layoutById(id: string, where: string): Layout {

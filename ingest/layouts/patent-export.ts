@@ -1,0 +1,311 @@
+/**
+ * A patent portal's export (PatSnap / incoPat / CNIPA style, XLSX or CSV, Chinese or English headers):
+ * streamed record by record, each record classified into AI sub-technologies by IPC and keyword
+ * (ingest/taxonomy.ts), attributed to a study province from the province field or else the
+ * applicant's address, counted by application year and de-duplicated by application number.
+ *
+ * Output: for every study province and year of the range, the counts `patents_ai` (any branch, once),
+ * `patents_ai_foundation`, `patents_ai_technology`, `patents_ai_application` — zeros included, since
+ * a province with no AI patent in a year is an observed zero. Records of applicants outside the study
+ * provinces (abroad, Hong Kong, Tibet…) and records matching no branch are not counted.
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { z } from 'zod';
+import { InputError } from '../../common/errors';
+import { provinceCode, provinces } from '../../regions/provinces';
+import type { Layout, LayoutContext } from '../layout';
+import type { Observation } from '../observation';
+import { classifier, loadTaxonomy, splitIpc } from '../taxonomy';
+import { checkWorkbookFile } from '../workbook';
+import { layoutOptions } from './options';
+
+const optionsSchema = z.strictObject({
+  format: z.enum(['auto', 'csv', 'xlsx']).default('auto'),
+  encoding: z.string().default('utf8'),
+  taxonomy: z.string().default('ai-patents-v1'),
+  /** Years to report (zeros included); by default the span of the counted records. */
+  years: z.tuple([z.number().int(), z.number().int()]).optional(),
+});
+
+type Field =
+  | 'applicationNumber'
+  | 'publicationNumber'
+  | 'applicationDate'
+  | 'ipcMain'
+  | 'ipc'
+  | 'title'
+  | 'abstract'
+  | 'applicant'
+  | 'address'
+  | 'province';
+
+/** Header spellings seen in exports, compared after NFKC, lower case, no spaces. */
+const HEADERS: Record<Field, string[]> = {
+  applicationNumber: ['申请号', 'applicationnumber', 'applicationno', 'applicationno.', 'applno'],
+  publicationNumber: [
+    '公开(公告)号',
+    '公开号',
+    '公告号',
+    'publicationnumber',
+    'publicationno',
+    'publicationno.',
+  ],
+  applicationDate: ['申请日', '申请日期', 'applicationdate', 'filingdate'],
+  ipcMain: ['ipc主分类', 'ipc主分类号', '主分类号', 'mainipc', 'ipcmainclass', 'ipcmain'],
+  ipc: ['ipc分类号', 'ipc', '分类号', 'allipc', 'ipcclassification', 'ipccodes'],
+  title: ['标题', '名称', '发明名称', '专利名称', 'title'],
+  abstract: ['摘要', 'abstract'],
+  applicant: ['申请人', '申请(专利权)人', '当前申请(专利权)人', 'applicant', 'applicants', 'assignee'],
+  address: ['申请人地址', '地址', 'applicantaddress', 'address'],
+  province: ['申请人省份', '省份', '省市', '国省代码', 'province', 'applicantprovince'],
+};
+
+const headerKey = (h: string) =>
+  h
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\u3000]+/g, '');
+
+function mapHeader(header: string[], where: string): Partial<Record<Field, number>> {
+  const keys = header.map(headerKey);
+  const cols: Partial<Record<Field, number>> = {};
+  for (const [field, names] of Object.entries(HEADERS) as [Field, string[]][]) {
+    const i = keys.findIndex((k) => names.includes(k));
+    if (i >= 0) cols[field] = i;
+  }
+  const need = (ok: boolean, what: string, fields: Field[]) => {
+    if (!ok)
+      throw new InputError(
+        `${where}: no column for ${what} (expected one of: ${fields.flatMap((f) => HEADERS[f]).join(', ')}; ` +
+          `headers found: ${header.join(', ')})`,
+        where,
+      );
+  };
+  need(cols.applicationNumber !== undefined, 'the application number', ['applicationNumber']);
+  need(cols.applicationDate !== undefined, 'the application date', ['applicationDate']);
+  need(cols.ipc !== undefined || cols.ipcMain !== undefined, 'the IPC classes', ['ipcMain', 'ipc']);
+  need(cols.title !== undefined, 'the title', ['title']);
+  need(cols.province !== undefined || cols.address !== undefined, "the applicant's province or address", [
+    'province',
+    'address',
+  ]);
+  return cols;
+}
+
+/** Province from an address's leading name (`518000 广东省深圳市…`, `Beijing, Haidian…`). */
+const ADDRESS_PREFIXES = provinces()
+  .flatMap((p) => [
+    [p.nameZh.replace(/(省|市|维吾尔自治区|壮族自治区|回族自治区|自治区)$/, ''), p.code],
+    [p.nameEn.toLowerCase(), p.code],
+  ])
+  .sort((a, b) => b[0].length - a[0].length);
+
+function addressProvince(address: string): string | undefined {
+  const a = address
+    .normalize('NFKC')
+    .replace(/^[\s\d,;:-]+/, '')
+    .toLowerCase();
+  if (a.startsWith('陕西') || a.startsWith('shaanxi')) return 'SN';
+  return ADDRESS_PREFIXES.find(([name]) => a.startsWith(name))?.[1];
+}
+
+const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
+
+function applicationYear(v: unknown, where: string): number {
+  if (v instanceof Date) return v.getUTCFullYear();
+  if (typeof v === 'number' && v > 1000 && v < 100000)
+    return new Date(EXCEL_EPOCH_MS + v * 86400000).getUTCFullYear();
+  const s = String(v ?? '')
+    .normalize('NFKC')
+    .trim();
+  const m = /^((?:19|20)\d{2})(?:[-./年]\d{1,2}|\d{4}$)/.exec(s);
+  if (m) return Number(m[1]);
+  throw new InputError(
+    `${where}: "${s}" is not a date (expected e.g. 2019-03-05, 2019.03.05 or 20190305)`,
+    where,
+  );
+}
+
+const cellText = (v: unknown): string => {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object' && v !== null && 'richText' in v)
+    return (v as { richText: { text: string }[] }).richText.map((t) => t.text).join('');
+  if (typeof v === 'object' && v !== null && 'text' in v) return String((v as { text: unknown }).text);
+  if (typeof v === 'object' && v !== null && 'result' in v)
+    return String((v as { result: unknown }).result ?? '');
+  return String(v);
+};
+
+/** Rows of the export as arrays of cell values, with the row's position for messages. */
+async function* csvRows(
+  ctx: LayoutContext,
+  encoding: string,
+): AsyncGenerator<{ where: string; cells: unknown[] }> {
+  if (!iconv.encodingExists(encoding))
+    throw new InputError(`${ctx.name}: unknown encoding "${encoding}"`, ctx.name);
+  const handle = await open(ctx.path, 'r');
+  const head = Buffer.alloc(4096);
+  const { bytesRead } = await handle.read(head, 0, 4096, 0);
+  await handle.close();
+  if (head.subarray(0, bytesRead).includes(0))
+    throw new InputError(`${ctx.name}: binary data where a CSV export was expected`, ctx.name);
+  const parser = createReadStream(ctx.path)
+    .pipe(iconv.decodeStream(encoding))
+    .pipe(
+      parse({
+        bom: true,
+        relax_column_count: true,
+        skip_empty_lines: true,
+        comment: '#',
+        comment_no_infix: true,
+        info: true,
+      }),
+    );
+  for await (const r of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>)
+    yield { where: `${ctx.name} line ${r.info.lines}`, cells: r.record };
+}
+
+async function* xlsxRows(ctx: LayoutContext): AsyncGenerator<{ where: string; cells: unknown[] }> {
+  const readable = await checkWorkbookFile(ctx.path, ctx.name);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(readable, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'ignore',
+    worksheets: 'emit',
+  });
+  try {
+    for await (const ws of reader) {
+      const name = (ws as unknown as { name?: string }).name ?? 'sheet 1';
+      for await (const row of ws) {
+        // exceljs row.values is 1-based
+        yield { where: `${ctx.name}!${name}!row ${row.number}`, cells: (row.values as unknown[]).slice(1) };
+      }
+      return; // the export is the first sheet
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${ctx.name}: unreadable .xlsx export (${(e as Error).message})`, ctx.name);
+  }
+}
+
+export interface PatentCounts {
+  /** `province/year` → [total, foundation, technology, application] */
+  counts: Map<string, [number, number, number, number]>;
+  records: number;
+  duplicates: number;
+  outside: number;
+  notAi: number;
+}
+
+/** Streams an export and counts AI patents by province and application year. */
+export async function countPatents(ctx: LayoutContext): Promise<PatentCounts> {
+  const opts = layoutOptions(optionsSchema, ctx);
+  const format =
+    opts.format !== 'auto'
+      ? opts.format
+      : /\.xlsx$/i.test(ctx.path)
+        ? 'xlsx'
+        : /\.csv$/i.test(ctx.path)
+          ? 'csv'
+          : undefined;
+  if (!format)
+    throw new InputError(`${ctx.name}: cannot tell CSV from XLSX by the name; set options.format`, ctx.name);
+  const classify = classifier(loadTaxonomy(opts.taxonomy));
+  const layerIndex = { foundation: 1, technology: 2, application: 3 } as const;
+  const result: PatentCounts = { counts: new Map(), records: 0, duplicates: 0, outside: 0, notAi: 0 };
+  const seen = new Set<string>();
+  let cols: Partial<Record<Field, number>> | undefined;
+  let header: string[] = [];
+  const rows = format === 'csv' ? csvRows(ctx, opts.encoding) : xlsxRows(ctx);
+  for await (const { where, cells } of rows) {
+    if (!cols) {
+      header = cells.map(cellText);
+      if (header.every((h) => !h.trim())) continue;
+      cols = mapHeader(header, where);
+      continue;
+    }
+    const get = (f: Field) => (cols![f] === undefined ? '' : cellText(cells[cols![f]!]).trim());
+    const appNo = get('applicationNumber')
+      .normalize('NFKC')
+      .toUpperCase()
+      .replace(/[\s.]/g, '')
+      .replace(/^CN/, '');
+    if (!appNo && cells.every((c) => !cellText(c).trim())) continue;
+    result.records += 1;
+    if (result.records % 20000 === 0) {
+      if (ctx.signal?.aborted) throw ctx.signal.reason ?? new Error('aborted');
+      ctx.onProgress?.(result.records);
+    }
+    const col = (f: Field) => `${where}, column "${header[cols![f]!]}"`;
+    if (!appNo) throw new InputError(`${col('applicationNumber')}: empty application number`, where);
+    if (seen.has(appNo)) {
+      result.duplicates += 1;
+      continue;
+    }
+    seen.add(appNo);
+    const year = applicationYear(
+      cols.applicationDate === undefined ? '' : cells[cols.applicationDate],
+      col('applicationDate'),
+    );
+    const provinceField = get('province');
+    const province = (provinceField && provinceCode(provinceField)) || addressProvince(get('address'));
+    if (!province) {
+      result.outside += 1;
+      continue;
+    }
+    const ipc = [...splitIpc(get('ipcMain')), ...splitIpc(get('ipc'))];
+    const c = classify(ipc, `${get('title')} ${get('abstract')}`);
+    if (c.technologies.length === 0) {
+      result.notAi += 1;
+      continue;
+    }
+    const key = `${province}/${year}`;
+    let n = result.counts.get(key);
+    if (!n) result.counts.set(key, (n = [0, 0, 0, 0]));
+    n[0] += 1;
+    for (const l of c.layers) n[layerIndex[l]] += 1;
+  }
+  if (!cols) throw new InputError(`${ctx.name}: no header row (empty export)`, ctx.name);
+  if (result.records === 0) throw new InputError(`${ctx.name}: a header but no records`, ctx.name);
+  return result;
+}
+
+const VARIABLES = ['patents_ai', 'patents_ai_foundation', 'patents_ai_technology', 'patents_ai_application'];
+
+export const patentExport: Layout = {
+  id: 'patent-export',
+  description: 'patent portal export (XLSX or CSV): AI patents by province and application year, by layer',
+  async parse(ctx) {
+    const opts = layoutOptions(optionsSchema, ctx);
+    const { counts, records } = await countPatents(ctx);
+    const years = [...counts.keys()].map((k) => Number(k.split('/')[1]));
+    const [from, to] = opts.years ?? [Math.min(...years), Math.max(...years)];
+    const out: Observation[] = [];
+    for (const p of provinces()) {
+      for (let year = from; year <= to; year++) {
+        const n = counts.get(`${p.code}/${year}`) ?? [0, 0, 0, 0];
+        VARIABLES.forEach((variable, i) =>
+          out.push({
+            province: p.code,
+            year,
+            variable,
+            value: n[i],
+            unit: 'count',
+            method: 'observed',
+            source: {
+              file: ctx.name,
+              sha256: ctx.sha256,
+              cell: `records of ${p.code} with application year ${year} (${records} records read)`,
+            },
+          }),
+        );
+      }
+    }
+    ctx.onProgress?.(records, records);
+    return out;
+  },
+};
