@@ -1,7 +1,7 @@
 import type { Config } from '../common/config';
 import { publishResults } from '../publish';
 import type { Db } from '../store/db';
-import { loadEstimations } from '../store/estimations';
+import { loadEstimationFailures, loadEstimations } from '../store/estimations';
 import { getRun } from '../store/runs';
 import { loadRunPanels } from './run-panels';
 import { cachedStudy } from './study-cache';
@@ -13,6 +13,7 @@ export function publishActivities(db: Db, config: Config) {
     async publishRun(args: { runId: string; studyPath: string }) {
       const { study } = cachedStudy(args.studyPath);
       const stored = await loadEstimations(db, args.runId);
+      const failures = await loadEstimationFailures(db, args.runId);
       const panels = await loadRunPanels(db, args.runId);
       const run = await getRun(db, args.runId);
       const inputs = await db.query<{ name: string; sha256: string; real: boolean }>(
@@ -31,6 +32,7 @@ export function publishActivities(db: Db, config: Config) {
         })),
         panelRows: panels?.indicators.rows ?? [],
         coverage: panels?.assembled.coverage ?? [],
+        failures: failures.map((f) => ({ stepId: f.stepId, message: f.error })),
         run: {
           ...(run ? { vintage: run.vintage, startedAt: run.started_at.toISOString() } : {}),
           inputs: inputs.map((f) => ({ path: f.name, sha256: f.sha256 })),

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { InputError } from '../../common/errors';
 import { loadConfig } from '../../common/config';
-import { diffRuns } from '../../publish/diff';
+import { diffRuns, formatDiff } from '../../publish/diff';
 import { openDb } from '../../store/db';
 import { loadEstimations } from '../../store/estimations';
 import { action, say } from '../output';
@@ -31,11 +31,7 @@ export function diffCommand(): Command {
           say(
             `${diff.changes.length} changed quantities, ${diff.starChanges.length} with changed significance stars`,
           );
-          for (const s of diff.removedSteps) say(`  only in ${runA}: ${s}`);
-          for (const s of diff.addedSteps) say(`  only in ${runB}: ${s}`);
-          for (const c of diff.starChanges) {
-            say(`  ${c.stepId} ${c.term}: ${c.a ?? '—'}${c.starsA} → ${c.b ?? '—'}${c.starsB}`);
-          }
+          process.stdout.write(`${formatDiff(diff, { a: runA, b: runB })}\n`);
         } finally {
           await db.close();
         }
