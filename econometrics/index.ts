@@ -25,3 +25,34 @@ export type { Convention } from './conventions';
 export { modelFrame, type ModelFrame } from './frame';
 export * from './distributions';
 export type { CoefficientRow, EstimationResult, EffectRow, MoranRow } from './result';
+export {
+  differenceGmm,
+  systemGmm,
+  termName,
+  type GmmInstrument,
+  type GmmOptions,
+  type LaggedTerm,
+} from './gmm/pgmm';
+export * from './spatial/weights';
+export {
+  moranI,
+  moranByTime,
+  localMoran,
+  type LisaRow,
+  type LisaCluster,
+  type MoranOptions,
+} from './spatial/moran';
+export {
+  spatialLag,
+  spatialError,
+  spatialDurbin,
+  spatialLmTests,
+  spatialPanelData,
+  type SpatialModelOptions,
+  type SpatialEffects,
+} from './spatial/models';
+export { impacts, type ImpactOptions } from './spatial/impacts';
+export { lmTests, type LmTests } from './spatial/lm-tests';
+export { jacobian, spatialLagFit, spatialErrorFit, type LogDetMethod, type SpatialFit } from './spatial/ml';
+export { bandedLogDet } from './spatial/logdet';
+export { stackByTime } from './spatial/stack';

@@ -537,3 +537,30 @@ export function reorderWeights(
     ...options,
   });
 }
+
+/**
+ * Economic distance from a panel column: each entity's mean of `variable` over the rows present (e.g.
+ * GDP per capita over the sample years), then w_ij = 1/|x̄_i − x̄_j|, rows and columns in `ids` order.
+ */
+export function economicDistanceFromPanel(
+  panel: { entityKeys: readonly string[]; column(name: string): Float64Array },
+  variable: string,
+  ids: readonly string[],
+  options: BuildOptions = {},
+): WeightsMatrix {
+  const values = panel.column(variable);
+  const sum = new Map<string, [number, number]>();
+  panel.entityKeys.forEach((id, r) => {
+    if (!Number.isFinite(values[r])) return;
+    const s = sum.get(id) ?? [0, 0];
+    s[0] += values[r];
+    s[1] += 1;
+    sum.set(id, s);
+  });
+  const means = ids.map((id) => {
+    const s = sum.get(id);
+    if (!s) throw new InputError(`economic distance: ${variable} has no value for ${id}`, variable);
+    return s[0] / s[1];
+  });
+  return economicDistanceWeights(ids, means, { source: `economic distance (${variable})`, ...options });
+}
