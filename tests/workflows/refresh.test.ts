@@ -73,6 +73,25 @@ describe('refreshWorkflow on the bundled sample inputs', () => {
       stage: 'done',
     });
 
+    const t34coefs = await f.db.query<{ term: string; estimate: number; stars: string }>(
+      `SELECT term, estimate, stars FROM analyst_coefficients WHERE run_id = $1 AND table_id = 'table3' AND column_id = '(4)'
+       ORDER BY position`,
+      [input.runId],
+    );
+    expect(t34coefs.map((r) => r.term)).toEqual(t34!.result.coefficients.map((c) => c.term));
+    expect(t34coefs[0].estimate).toBe(t34!.result.coefficients[0].estimate);
+    const coverage = await f.db.query<{ variable: string; observed: number; missing: number }>(
+      `SELECT variable, observed, missing FROM analyst_coverage WHERE run_id = $1 AND variable = 'co2_inventory'`,
+      [input.runId],
+    );
+    // CEADs covers 2011–2019: 30 × 9 observed, 2020–2021 missing (CO2 is extended by the other inventory).
+    expect(coverage).toEqual([{ variable: 'co2_inventory', observed: 270, missing: 60 }]);
+    const steps = await f.db.query<{ status: string; n: number }>(
+      `SELECT status, count(*)::int AS n FROM analyst_steps WHERE run_id = $1 GROUP BY status ORDER BY status`,
+      [input.runId],
+    );
+    expect(steps.reduce((n, r) => n + r.n, 0)).toBe(result.estimations);
+
     const db = { DATABASE_URL: f.databaseUrl };
     const chain = await runCli(
       ['explain', '--run', input.runId, '--province', 'GD', '--year', '2019', '--variable', 'CI'],
