@@ -107,6 +107,17 @@ fit_all <- function(d, W, ids, Tn) {
     list(coefficients = as.list(coef(f)), rho = unname(f[[rhoname]]), sigma2 = f$s2,
          loglik = as.numeric(logLik(f)), vcov = unname(V), vcov_names = rownames(V))
   }
+  # Wald tests from lagsarlm's estimates and covariance: theta = 0 and the common factor theta = -rho beta
+  # (delta method).
+  cf <- coef(sdm)
+  Vs <- vcov(sdm)
+  th <- cf[c("lag.x1", "lag.x2")]
+  wald_sar <- as.numeric(t(th) %*% solve(Vs[c("lag.x1", "lag.x2"), c("lag.x1", "lag.x2")]) %*% th)
+  b <- cf[c("x1", "x2")]
+  g <- th + cf[["rho"]] * b
+  J <- cbind(b, cf[["rho"]] * diag(2), diag(2))
+  wald_sem <- as.numeric(t(g) %*% solve(J %*% Vs[c("rho", "x1", "x2", "lag.x1", "lag.x2"),
+                                                 c("rho", "x1", "x2", "lag.x1", "lag.x2")] %*% t(J)) %*% g)
   lr_sar <- 2 * (as.numeric(logLik(sdm)) - as.numeric(logLik(sar)))
   lr_sem <- 2 * (as.numeric(logLik(sdm)) - as.numeric(logLik(sem)))
   # Sparse method (LU log-determinant) with the numerical-Hessian covariance spatialreg uses above
@@ -118,7 +129,7 @@ fit_all <- function(d, W, ids, Tn) {
   list(sdm = model(sdm, "rho"), sar = model(sar, "rho"), sem = model(sem, "lambda"),
        sdm_lu = model(sdm_lu, "rho"), sem_lu = model(sem_lu, "lambda"),
        impacts_sdm = effects(imp_sdm), impacts_sar = effects(imp_sar), lm = lmt,
-       lr_sdm_sar = lr_sar, lr_sdm_sem = lr_sem, interval = unname(sdm$interval))
+       lr_sdm_sar = lr_sar, lr_sdm_sem = lr_sem, wald_sdm_sar = wald_sar, wald_sdm_sem = wald_sem, interval = unname(sdm$interval))
 }
 
 # ---------------------------------------------------------------- golden

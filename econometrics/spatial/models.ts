@@ -7,10 +7,11 @@
  * Results: `rho` (or `lambda`) as the first coefficient row, then the regressors, then `W*x` terms (SDM);
  * statistics loglik, sigma2 (ML, SSE/NT), sigma2_lee_yu (σ²·T/(T−1), Lee and Yu's bias correction
  * for entity effects; with `leeYu: true` it is also `sigma2`); effects for SAR and SDM; SDM adds the
- * LR tests against SAR (θ = 0) and SEM (θ = −ρβ) and the Wald test of θ = 0.
+ * LR tests against SAR (θ = 0) and SEM (θ = −ρβ) and the Wald tests of both (the latter by the delta
+ * method).
  * z statistics and normal p-values (ML asymptotics, as spatialreg).
  */
-import type { Matrix } from 'ml-matrix';
+import { Matrix, inverse } from 'ml-matrix';
 import { InputError } from '../../common/errors';
 import type { Panel } from '../../panel';
 import { chiSquareUpper, normalTwoSided } from '../distributions';
@@ -20,7 +21,6 @@ import { lmTests } from './lm-tests';
 import { spatialErrorFit, spatialLagFit, type Columns, type LogDetMethod, type SpatialFit } from './ml';
 import { stackByTime } from './stack';
 import { panelSpatialLag, type WeightsMatrix } from './weights';
-import { inverse } from 'ml-matrix';
 
 export type SpatialEffects = 'entity' | 'twoways';
 
@@ -162,6 +162,24 @@ export function spatialDurbin(panel: Panel, options: SpatialModelOptions): Estim
   for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) wald += theta[a] * Vi.get(a, b) * theta[b];
   statistics.wald_sar = wald;
   statistics.wald_sar_p = chiSquareUpper(wald, K);
+  // Common factor θ = −ρβ (SDM reduces to SEM): g = θ + ρβ, Wald by the delta method with
+  // ∂g/∂ρ = β, ∂g/∂β = ρI, ∂g/∂θ = I.
+  const p = 1 + 2 * K;
+  const J = new Matrix(K, p);
+  const g = new Matrix(K, 1);
+  for (let a = 0; a < K; a++) {
+    g.set(a, 0, fit.beta[K + a] + fit.rho * fit.beta[a]);
+    J.set(a, 0, fit.beta[a]);
+    J.set(a, 1 + a, fit.rho);
+    J.set(a, 1 + K + a, 1);
+  }
+  const waldSem = g
+    .transpose()
+    .mmul(inverse(J.mmul(fit.vcov).mmul(J.transpose())))
+    .mmul(g)
+    .get(0, 0);
+  statistics.wald_sem = waldSem;
+  statistics.wald_sem_p = chiSquareUpper(waldSem, K);
   const names = ['rho', ...options.x, ...options.x.map((x) => `W*${x}`)];
   const out = result('sdm', panel, fit, names, statistics, options);
   out.effects = impacts(w, options.x, [fit.rho, ...fit.beta], fit.vcov, true, {

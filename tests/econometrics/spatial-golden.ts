@@ -40,6 +40,8 @@ export interface FitGolden {
   lm: Record<'LMerr' | 'LMlag' | 'RLMerr' | 'RLMlag', { statistic: number; p_value: number }>;
   lr_sdm_sar: number;
   lr_sdm_sem: number;
+  wald_sdm_sar: number;
+  wald_sdm_sem: number;
   interval: number[];
 }
 

@@ -80,11 +80,13 @@ describe.each(cases)('spatial panel models against spatialreg: $name', ({ data, 
   const panel = Panel.fromRows(fixtureRows(data), { entity, time, source: `${data}.csv` });
   const options = { y: 'y', x: ['x1', 'x2'], weights: w(), simulations: 2000, seed: 11 };
 
-  it('SDM: ρ, β, θ, SEs, log-likelihood; LR tests against SAR and SEM; impacts', () => {
+  it('SDM: ρ, β, θ, SEs, log-likelihood; LR and Wald tests against SAR and SEM; impacts', () => {
     const res = spatialDurbin(panel, options);
     compareModel(res, ref.sdm, rName, 'sdm');
     expectClose(res.statistics.lr_sar, ref.lr_sdm_sar, 1e-6, 'LR sar');
     expectClose(res.statistics.lr_sem, ref.lr_sdm_sem, 1e-6, 'LR sem');
+    expectClose(res.statistics.wald_sar, ref.wald_sdm_sar, 1e-6, 'Wald sar');
+    expectClose(res.statistics.wald_sem, ref.wald_sdm_sem, 1e-6, 'Wald sem');
     res.effects!.forEach((e, k) => {
       for (const key of ['direct', 'indirect', 'total'] as const) {
         expectClose(e[key], ref.impacts_sdm[key][k], 1e-6, `sdm ${key} ${e.term}`);
