@@ -152,6 +152,14 @@ mc <- moran.mc(byyear("y")[[1]], lw_cont, nsim = 9999, alternative = "greater")
 lisa <- localmoran(byyear("y")[[1]], lw_cont)
 lisa_total <- localmoran(byyear("y")[[1]], lw_cont, conditional = FALSE)
 
+# Two-way effects: x - mean_i - mean_t + mean, then the same stacked SDM.
+dd2 <- demeaned(prov_panel, 1, codes, character(0))
+for (v in c("y", "x1", "x2")) dd2[[v]] <- dd2[[v]] - ave(dd2[[v]], dd2$province) - ave(dd2[[v]], dd2$year) + mean(dd2[[v]])
+sdm_tw <- lagsarlm(y ~ x1 + x2 - 1, data = dd2, listw = lwNT_cont, type = "Durbin", method = "eigen")
+sdm_twoways <- list(coefficients = as.list(coef(sdm_tw)), rho = unname(sdm_tw$rho), sigma2 = sdm_tw$s2,
+                    loglik = as.numeric(logLik(sdm_tw)), vcov = unname(vcov(sdm_tw)),
+                    vcov_names = rownames(vcov(sdm_tw)))
+
 ev_cont <- eigenw(lw_cont)
 out <- list(
   ids = codes,
@@ -168,6 +176,7 @@ out <- list(
   lisa_first_year_total = list(Ii = unname(lisa_total[, 1]), expected = unname(lisa_total[, 2]),
                                variance = unname(lisa_total[, 3]), z = unname(lisa_total[, 4])),
   provinces_cont = fit_all(prov_panel, W_cont, codes, Tn),
+  provinces_cont_sdm_twoways = sdm_twoways,
   provinces_dist = fit_all(prov_panel, W_dist, codes, Tn),
   grid = fit_all(grid_panel, W_grid, grid_ids, 6)
 )

@@ -58,6 +58,7 @@ export interface SpatialGolden {
   lisa_first_year: { Ii: number[]; expected: number[]; variance: number[]; z: number[]; p_value: number[] };
   lisa_first_year_total: { Ii: number[]; expected: number[]; variance: number[]; z: number[] };
   provinces_cont: FitGolden;
+  provinces_cont_sdm_twoways: ModelGolden;
   provinces_dist: FitGolden;
   grid: FitGolden;
 }

@@ -120,6 +120,16 @@ describe.each(cases)('spatial panel models against spatialreg: $name', ({ data, 
 
 describe('spatial models: errors and options', () => {
   const panel = Panel.fromRows(fixtureRows('spatial_provinces'), { entity: 'province', time: 'year' });
+  it('two-way effects: SDM on the panel demeaned by entity and year', () => {
+    const res = spatialDurbin(panel, {
+      y: 'y',
+      x: ['x1', 'x2'],
+      weights: provinceContiguity(),
+      effects: 'twoways',
+    });
+    compareModel(res, golden.provinces_cont_sdm_twoways, rName, 'sdm twoways');
+  });
+
   it('Lee–Yu σ² is σ²·T/(T−1); simulated SEs are reproducible under a seed', () => {
     const a = spatialDurbin(panel, {
       y: 'y',
