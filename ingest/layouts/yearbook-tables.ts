@@ -36,6 +36,25 @@ export const YEARBOOK_TABLES: YearbookTable[] = [
     columns: { kind: 'years', variable: 'employment' },
   },
   {
+    id: 'csy-tertiary-va',
+    description: 'CSY 第三产业增加值 by region, a column per year',
+    provinceHeader: REGION,
+    columns: { kind: 'years', variable: 'tertiary_va' },
+  },
+  {
+    id: 'csy-gfcf',
+    description: 'CSY 固定资本形成总额 by region, a column per year',
+    provinceHeader: REGION,
+    columns: { kind: 'years', variable: 'gfcf' },
+  },
+  {
+    id: 'csy-fai-price-index',
+    description: 'CSY 固定资产投资价格指数 (上年=100) by region, a column per year',
+    provinceHeader: REGION,
+    columns: { kind: 'years', variable: 'fai_price_index' },
+    unit: '上年=100',
+  },
+  {
     id: 'csy-trade',
     description: 'CSY 按境内目的地和货源地分货物进出口总额 (one year), imports plus exports',
     provinceHeader: REGION,
