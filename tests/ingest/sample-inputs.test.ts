@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../common/config';
 import { ingestFile, readManifest, type Observation } from '../../ingest';
@@ -39,5 +41,33 @@ describe('the bundled sample inputs', () => {
     expect(find('marketization', 'BJ', 2020)).toEqual([]);
     // Every observation is for a study province; Tibet and national rows are dropped.
     expect(new Set(obs.map((o) => o.province)).size).toBe(30);
+    // The synthetic patent export gives a count (zeros included) for every province-year, and a record
+    // in several layers makes each layer count at most the total.
+    const patents = obs.filter((o) => o.variable === 'patents_ai');
+    expect(patents).toHaveLength(330);
+    for (const p of patents)
+      for (const layer of ['foundation', 'technology', 'application'])
+        expect(find(`patents_ai_${layer}`, p.province, p.year)[0].value).toBeLessThanOrEqual(p.value);
+    // The synthetic yearbook workbooks: every province-year, with the cell it came from.
+    for (const v of ['tertiary_va', 'employment', 'gfcf', 'fai_price_index', 'robot_exposure'])
+      expect(
+        obs.filter((o) => o.variable === v),
+        v,
+      ).toHaveLength(330);
+    expect(find('tertiary_va', 'BJ', 2011)[0].source).toMatchObject({ sheet: 'SYNTHETIC', cell: 'B4' });
+  });
+
+  it('label every synthetic file as synthetic, inside the file and in the manifest', async () => {
+    const manifest = await readManifest(dir);
+    for (const f of manifest.files.filter((x) => !x.real)) {
+      expect(f.source, f.path).toMatch(/^SYNTHETIC/);
+      const head = f.path.endsWith('.xlsx')
+        ? String(
+            (await new ExcelJS.Workbook().xlsx.readFile(join(dir, f.path))).getWorksheet(1)!.getCell('A1')
+              .value,
+          )
+        : (await readFile(join(dir, f.path), 'utf8')).slice(0, 40);
+      expect(head, f.path).toMatch(/SYNTHETIC DATA/);
+    }
   });
 });
