@@ -175,19 +175,26 @@ export function jacobian(w: WeightsMatrix, method: LogDetMethod = 'auto'): Jacob
   const m = method === 'auto' ? (w.n <= 400 || !w.symmetricBaseRowSums ? 'eigen' : 'cholesky') : method;
   if (m === 'eigen') {
     const ev = eigenvalues(w);
-    const sum = (f: (a: number, b: number) => number) => (rho: number) => {
+    // g = λ/(1 − ρλ) in complex arithmetic (complex pairs of an asymmetric W); the traces are the
+    // sums of Re g and Re g².
+    const traceOf = (power: 1 | 2) => (rho: number) => {
       let s = 0;
-      for (let i = 0; i < ev.re.length; i++) s += f(ev.re[i], rho);
+      for (let i = 0; i < ev.re.length; i++) {
+        const a = 1 - rho * ev.re[i];
+        const b = -rho * ev.im[i];
+        const d = a * a + b * b;
+        const gr = (ev.re[i] * a + ev.im[i] * b) / d;
+        const gi = (ev.im[i] * a - ev.re[i] * b) / d;
+        s += power === 1 ? gr : gr * gr - gi * gi;
+      }
       return s;
     };
     return {
       method: 'eigen',
       interval: rhoInterval(ev),
       logdet: (r) => logDetEigen(ev, r),
-      // Real spectra here (complex pairs only for asymmetric W, whose imaginary parts cancel in the sum
-      // of logs but are ignored in these traces — used for the covariance only).
-      trG: sum((l, r) => l / (1 - r * l)),
-      trG2: sum((l, r) => (l / (1 - r * l)) ** 2),
+      trG: traceOf(1),
+      trG2: traceOf(2),
     };
   }
   const ld = bandedLogDet(w);

@@ -92,3 +92,24 @@ describe('large-N path (cholesky) against spatialreg method "LU" on the 7×7 gri
     });
   });
 });
+
+describe('eigen traces with a complex spectrum', () => {
+  it('tr(G) and tr(G²) of an asymmetric W equal the dense traces (hand check, N = 3 cycle)', () => {
+    // Directed 3-cycle a→b→c→a: eigenvalues 1, e^{±2πi/3}. G = W(I − ρW)⁻¹ = Σ ρ^k W^{k+1};
+    // tr(W^m) = 3 when 3 | m, else 0, so tr(G) = 3 Σ_{k: 3 | k+1} ρ^k = 3ρ²/(1 − ρ³) and
+    // tr(G²) = Σ (k+1) ρ^k tr(W^{k+2}) = 3 Σ_{3 | k+2} (k+1) ρ^k = 3(2ρ + 5ρ⁴ + 8ρ⁷ + …) = 3ρ(2 + ρ³)/(1 − ρ³)².
+    const w = weightsFromDense(
+      ['a', 'b', 'c'],
+      [
+        [0, 1, 0],
+        [0, 0, 1],
+        [1, 0, 0],
+      ],
+      'cycle',
+    );
+    const J = jacobian(w, 'eigen');
+    const r = 0.5;
+    expect(J.trG(r)).toBeCloseTo((3 * r * r) / (1 - r ** 3), 12);
+    expect(J.trG2(r)).toBeCloseTo((3 * r * (2 + r ** 3)) / (1 - r ** 3) ** 2, 12);
+  });
+});
