@@ -2,7 +2,8 @@
 # reference/golden/gmm_study.json: system GMM, two-step, with a lag-limited GMM instrument for the
 # lagged dependent variable (lags 2-4), optionally collapsed, and the exogenous regressors as IV-style
 # instruments (plm's default when the formula has no third part), with and without time dummies.
-# gmm.R covers the plm documentation's EmplUK examples (unlimited lags); this covers the study's case.
+# gmm.R covers the plm documentation's EmplUK examples (unlimited lags); this covers the study's case
+# and an explicit IV-style instrument list (spec.gmm.iv).
 #
 # Data: tests/fixtures/emplUK.csv (written by gmm.R from plm's EmplUK).
 # Run: Rscript reference/gmm_study.R   (from the repository root; npm run reference runs every script)
@@ -38,7 +39,14 @@ out <- list(
   sys_limited_twoways = golden(pgmm(f, data = pe, effect = "twoways", model = "twosteps",
                                     transformation = "ld")),
   diff_collapse_twoways = golden(pgmm(f, data = pe, effect = "twoways", model = "twosteps",
-                                      collapse = TRUE))
+                                      collapse = TRUE)),
+  # An explicit IV-style instrument list (the formula's third part): lout is a regressor but not an
+  # instrument.
+  sys_explicit_iv = golden(pgmm(lemp ~ lag(lemp, 1) + lwage + lcap + lout | lag(lemp, 2:4) | lwage + lcap,
+                                data = pe, effect = "twoways", model = "twosteps", transformation = "ld",
+                                collapse = TRUE)),
+  diff_explicit_iv = golden(pgmm(lemp ~ lag(lemp, 1) + lwage + lcap + lout | lag(lemp, 2:4) | lwage + lcap,
+                                 data = pe, effect = "twoways", model = "twosteps", collapse = TRUE))
 )
 dir.create("reference/golden", showWarnings = FALSE, recursive = TRUE)
 writeLines(toJSON(out, digits = I(17), auto_unbox = TRUE, pretty = TRUE), "reference/golden/gmm_study.json")

@@ -38,6 +38,7 @@ function spec(
   collapse: boolean,
   timeDummies: boolean,
   vce: 'robust' | 'conventional',
+  iv?: string[],
 ): SpecInput {
   return {
     estimator,
@@ -50,6 +51,7 @@ function spec(
       instruments: [{ variable: 'lemp', lags: [2, 4], collapse }],
       twoStep: true,
       timeDummies,
+      iv,
     },
   };
 }
@@ -59,13 +61,24 @@ const cases = [
   { name: 'sys_collapse_individual', estimator: 'sysgmm', collapse: true, timeDummies: false },
   { name: 'sys_limited_twoways', estimator: 'sysgmm', collapse: false, timeDummies: true },
   { name: 'diff_collapse_twoways', estimator: 'diffgmm', collapse: true, timeDummies: true },
+  // spec.gmm.iv as the formula's third part: lout a regressor but not an instrument.
+  { name: 'sys_explicit_iv', estimator: 'sysgmm', collapse: true, timeDummies: true, iv: ['lwage', 'lcap'] },
+  {
+    name: 'diff_explicit_iv',
+    estimator: 'diffgmm',
+    collapse: true,
+    timeDummies: true,
+    iv: ['lwage', 'lcap'],
+  },
 ] as const;
 
-describe.each(cases)('study GMM against plm: $name', ({ name, estimator, collapse, timeDummies }) => {
+describe.each(cases)('study GMM against plm: $name', (c) => {
+  const { name, estimator, collapse, timeDummies } = c;
+  const iv = 'iv' in c ? [...c.iv] : undefined;
   const ref = golden[name];
   it('coefficients, plain and Windmeijer SEs, AR(1)/AR(2), Hansen, Sargan, instrument count', () => {
-    const robust = estimate(panel, spec(estimator, collapse, timeDummies, 'robust'));
-    const plain = estimate(panel, spec(estimator, collapse, timeDummies, 'conventional'));
+    const robust = estimate(panel, spec(estimator, collapse, timeDummies, 'robust', iv));
+    const plain = estimate(panel, spec(estimator, collapse, timeDummies, 'conventional', iv));
     // plm names lag(lemp, 1), (Intercept) and bare years; ours L.lemp, _cons and year_t.
     const rName = (t: string) =>
       t === 'L.lemp' ? 'lag(lemp, 1)' : t === '_cons' ? '(Intercept)' : t.replace(/^year_/, '');
