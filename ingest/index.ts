@@ -12,6 +12,18 @@ export type { Observation, Lineage } from './observation';
 export { LAYOUTS } from './registry';
 export { YEARBOOK_TABLES } from './layouts/yearbook-tables';
 export { countPatents, type PatentCounts } from './layouts/patent-export';
+export {
+  buildQueries,
+  DEFAULT_PORTAL,
+  fileRawStore,
+  portalObservations,
+  replayPortal,
+  runPortalQueries,
+  type Checkpoint,
+  type PortalConfig,
+  type PortalQuery,
+  type RawStore,
+} from './portal';
 export { classifier, loadTaxonomy, normalizeIpc, splitIpc, type Taxonomy } from './taxonomy';
 
 export interface IngestedFile {
