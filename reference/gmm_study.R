@@ -31,7 +31,12 @@ golden <- function(m) {
 }
 
 f <- lemp ~ lag(lemp, 1) + lwage + lcap + lout | lag(lemp, 2:4)
+# Internal gaps: year 1980 removed for firms 1-20 (lags and differences across the gap are missing).
+pg <- pdata.frame(e[!(e$firm <= 20 & e$year == 1980), ], index = c("firm", "year"))
 out <- list(
+  sys_gaps = golden(pgmm(f, data = pg, effect = "twoways", model = "twosteps", transformation = "ld",
+                         collapse = TRUE)),
+  diff_gaps = golden(pgmm(f, data = pg, effect = "twoways", model = "twosteps", collapse = TRUE)),
   sys_collapse_twoways = golden(pgmm(f, data = pe, effect = "twoways", model = "twosteps",
                                      transformation = "ld", collapse = TRUE)),
   sys_collapse_individual = golden(pgmm(f, data = pe, effect = "individual", model = "twosteps",

@@ -32,6 +32,11 @@ const golden = JSON.parse(
   readFileSync(new URL('../../reference/golden/gmm_study.json', import.meta.url), 'utf8'),
 ) as Record<string, GmmGolden>;
 const panel = Panel.fromRows(fixtureRows('emplUK'), { entity: 'firm', time: 'year', source: 'emplUK.csv' });
+// Internal gaps, as the R script: year 1980 removed for firms 1–20.
+const gapped = Panel.fromRows(
+  fixtureRows('emplUK').filter((r) => !(Number(r.firm) <= 20 && r.year === '1980')),
+  { entity: 'firm', time: 'year', source: 'emplUK.csv' },
+);
 
 function spec(
   estimator: 'sysgmm' | 'diffgmm',
@@ -61,6 +66,8 @@ const cases = [
   { name: 'sys_collapse_individual', estimator: 'sysgmm', collapse: true, timeDummies: false },
   { name: 'sys_limited_twoways', estimator: 'sysgmm', collapse: false, timeDummies: true },
   { name: 'diff_collapse_twoways', estimator: 'diffgmm', collapse: true, timeDummies: true },
+  { name: 'sys_gaps', estimator: 'sysgmm', collapse: true, timeDummies: true, gaps: true },
+  { name: 'diff_gaps', estimator: 'diffgmm', collapse: true, timeDummies: true, gaps: true },
   // spec.gmm.iv as the formula's third part: lout a regressor but not an instrument.
   { name: 'sys_explicit_iv', estimator: 'sysgmm', collapse: true, timeDummies: true, iv: ['lwage', 'lcap'] },
   {
@@ -75,10 +82,11 @@ const cases = [
 describe.each(cases)('study GMM against plm: $name', (c) => {
   const { name, estimator, collapse, timeDummies } = c;
   const iv = 'iv' in c ? [...c.iv] : undefined;
+  const data = 'gaps' in c ? gapped : panel;
   const ref = golden[name];
   it('coefficients, plain and Windmeijer SEs, AR(1)/AR(2), Hansen, Sargan, instrument count', () => {
-    const robust = estimate(panel, spec(estimator, collapse, timeDummies, 'robust', iv));
-    const plain = estimate(panel, spec(estimator, collapse, timeDummies, 'conventional', iv));
+    const robust = estimate(data, spec(estimator, collapse, timeDummies, 'robust', iv));
+    const plain = estimate(data, spec(estimator, collapse, timeDummies, 'conventional', iv));
     // plm names lag(lemp, 1), (Intercept) and bare years; ours L.lemp, _cons and year_t.
     const rName = (t: string) =>
       t === 'L.lemp' ? 'lag(lemp, 1)' : t === '_cons' ? '(Intercept)' : t.replace(/^year_/, '');
