@@ -1,16 +1,14 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planRefresh } from '../../activities/plan';
 import { loadEstimations } from '../../store/estimations';
 import { runCli, startCli } from '../helpers/cli';
-import { pipelineFixture, waitFor, type PipelineFixture } from '../helpers/pipeline';
-import { createDevServerEnv } from '../helpers/temporal';
+import { usePipeline, waitFor } from '../helpers/pipeline';
 
 describe('aicarbon --help', () => {
   it('documents every command', async () => {
     const top = await runCli(['--help']);
     expect(top.code).toBe(0);
-    for (const cmd of ['run', 'worker', 'refresh', 'status', 'schedule', 'estimate']) {
+    for (const cmd of ['run', 'worker', 'refresh', 'status', 'schedule', 'estimate', 'explain', 'diff']) {
       expect(top.stdout).toContain(cmd);
       const help = await runCli([cmd, '--help']);
       expect(help.code, cmd).toBe(0);
@@ -29,18 +27,10 @@ describe('aicarbon run: bad configuration fails fast and names it', () => {
 });
 
 describe('aicarbon run against a cluster', () => {
-  let env: TestWorkflowEnvironment;
-  let f: PipelineFixture;
-  beforeAll(async () => {
-    env = await createDevServerEnv();
-    f = await pipelineFixture(env);
-  });
-  afterAll(async () => {
-    await f?.close();
-    await env?.teardown();
-  });
+  const ctx = usePipeline();
 
   it('an unreachable DATABASE_URL fails before anything starts, naming the URL without its password', async () => {
+    const { env, f } = ctx;
     const r = await runCli(['run'], {
       TEMPORAL_ADDRESS: f.address,
       DATABASE_URL: 'postgres://me:secret@127.0.0.1:1/none',
@@ -55,6 +45,7 @@ describe('aicarbon run against a cluster', () => {
   });
 
   it('a second run while one is in progress attaches to it; a third reports it completed', async () => {
+    const { env, f } = ctx;
     const vars = {
       TEMPORAL_ADDRESS: f.address,
       DATABASE_URL: f.databaseUrl,

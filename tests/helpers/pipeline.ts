@@ -7,10 +7,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig, PROJECT_ROOT, type Config } from '../../common/config';
 import { openDb, type Db } from '../../store/db';
 import { startWorkers, type WorkerSet } from '../../worker';
 import { createTempDatabase } from './postgres';
+import { createDevServerEnv } from './temporal';
 
 export interface PipelineFixture {
   config: Config;
@@ -81,4 +83,29 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+export interface PipelineContext {
+  env: TestWorkflowEnvironment;
+  f: PipelineFixture;
+  workers?: WorkerSet;
+}
+
+/**
+ * Registers the usual set-up of a workflow test file: a dev server (with the Web UI on `uiPort` if
+ * given), a throw-away database, and optionally workers in this process; torn down after the file.
+ */
+export function usePipeline(options: { workers?: boolean; uiPort?: number } = {}): PipelineContext {
+  const ctx = {} as PipelineContext;
+  beforeAll(async () => {
+    ctx.env = await createDevServerEnv(options.uiPort ? { uiPort: options.uiPort } : {});
+    ctx.f = await pipelineFixture(ctx.env);
+    if (options.workers) ctx.workers = await inProcessWorkers(ctx.env, ctx.f);
+  });
+  afterAll(async () => {
+    await ctx.workers?.shutdown();
+    await ctx.f?.close();
+    await ctx.env?.teardown();
+  });
+  return ctx;
 }

@@ -3,18 +3,16 @@
  * browser is downloaded), finds the refresh by its search attributes and shows its estimation steps
  * with their summaries.
  */
-import { existsSync } from 'node:fs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { planRefresh } from '../../activities/plan';
 import { triggerRefresh } from '../../cli/trigger';
 import { freePort } from '../../common/ports';
 import type { WorkerSet } from '../../worker';
 import { inProcessWorkers, pipelineFixture, type PipelineFixture } from '../helpers/pipeline';
+import { launchChromium } from '../helpers/chromium';
 import { createDevServerEnv } from '../helpers/temporal';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 describe('the Temporal Web UI', () => {
   let env: TestWorkflowEnvironment;
@@ -23,25 +21,12 @@ describe('the Temporal Web UI', () => {
   let browser: Browser;
   let ui: string;
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: run scripts/provision-test-deps.sh (npm test does)`);
     const uiPort = await freePort();
     ui = `http://127.0.0.1:${uiPort}`;
     env = await createDevServerEnv({ uiPort });
     f = await pipelineFixture(env);
     workers = await inProcessWorkers(env, f);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

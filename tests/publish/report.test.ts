@@ -2,33 +2,22 @@
  * The report renders in headless Chromium (Debian's, never a downloaded browser) without console
  * errors or network requests, and shows every table, Figure 1, Moran's I by year and the maps.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../common/config';
 import { spatialMaps, studyLayouts, writeReport } from '../../publish';
 import { loadStudy } from '../../study';
+import { launchChromium } from '../helpers/chromium';
 import { handMadeRun, syntheticRows } from './fixtures';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-describe.skipIf(!existsSync(CHROMIUM))('the HTML report in headless Chromium', () => {
+describe('the HTML report in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

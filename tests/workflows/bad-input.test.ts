@@ -6,33 +6,19 @@ import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planRefresh } from '../../activities/plan';
 import { triggerRefresh } from '../../cli/trigger';
 import { getRun } from '../../store/runs';
 import { loadEstimationFailures, loadEstimations } from '../../store/estimations';
 import { progressQuery } from '../../workflows/progress';
-import type { WorkerSet } from '../../worker';
-import { inProcessWorkers, pipelineFixture, type PipelineFixture } from '../helpers/pipeline';
-import { createDevServerEnv } from '../helpers/temporal';
+import { usePipeline } from '../helpers/pipeline';
 
 describe('a refresh with bad input', () => {
-  let env: TestWorkflowEnvironment;
-  let f: PipelineFixture;
-  let workers: WorkerSet;
-  beforeAll(async () => {
-    env = await createDevServerEnv();
-    f = await pipelineFixture(env);
-    workers = await inProcessWorkers(env, f);
-  });
-  afterAll(async () => {
-    await workers?.shutdown();
-    await f?.close();
-    await env?.teardown();
-  });
+  const ctx = usePipeline({ workers: true });
 
   it('fails without retrying, naming the file and cell, and stores none of that file', async () => {
+    const { env, f } = ctx;
     const inputs = await mkdtemp(join(tmpdir(), 'bad-inputs-'));
     await cp(f.config.inputsDir, inputs, { recursive: true });
     const bad = join(inputs, 'synthetic', 'pollution_investment.csv');
@@ -63,6 +49,7 @@ describe('a refresh with bad input', () => {
   });
 
   it('reports an estimation the data cannot support and completes the others', async () => {
+    const { env, f } = ctx;
     const dir = await mkdtemp(join(tmpdir(), 'study-'));
     const studyPath = join(dir, 'study.json');
     await writeFile(

@@ -3,34 +3,25 @@
  * refresh completes with the same numbers as an uninterrupted run and no duplicate rows.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { planRefresh } from '../../activities/plan';
 import { triggerRefresh } from '../../cli/trigger';
 import { loadEstimations } from '../../store/estimations';
 import { progressQuery } from '../../workflows/progress';
-import { pipelineFixture, waitFor, workerProcess, type PipelineFixture } from '../helpers/pipeline';
-import { createDevServerEnv } from '../helpers/temporal';
+import { usePipeline, waitFor, workerProcess } from '../helpers/pipeline';
 
 const exited = (child: ChildProcess) =>
   new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 describe('a refresh survives its worker being killed', () => {
-  let env: TestWorkflowEnvironment;
-  let f: PipelineFixture;
+  const ctx = usePipeline();
   const children: ChildProcess[] = [];
-
-  beforeAll(async () => {
-    env = await createDevServerEnv();
-    f = await pipelineFixture(env);
-  });
-  afterAll(async () => {
+  afterAll(() => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-    await f?.close();
-    await env?.teardown();
   });
 
   it('resumes on a new worker with identical numbers and no duplicate rows', async () => {
+    const { env, f } = ctx;
     const planned = await planRefresh({ studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
     const steady = { ...planned, runId: `${planned.runId}-steady`, estimateConcurrency: 2 };
     const crashed = { ...planned, runId: `${planned.runId}-crashed`, estimateConcurrency: 2 };

@@ -2,36 +2,21 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planRefresh } from '../../activities/plan';
 import { triggerRefresh } from '../../cli/trigger';
 import { loadEstimations } from '../../store/estimations';
 import { getRun } from '../../store/runs';
 import { STAGE, STUDY } from '../../temporal/search-attributes';
 import { progressQuery } from '../../workflows/progress';
-import type { WorkerSet } from '../../worker';
 import { runCli } from '../helpers/cli';
-import { inProcessWorkers, pipelineFixture, waitFor, type PipelineFixture } from '../helpers/pipeline';
-import { createDevServerEnv } from '../helpers/temporal';
+import { usePipeline, waitFor } from '../helpers/pipeline';
 
 describe('refreshWorkflow on the bundled sample inputs', () => {
-  let env: TestWorkflowEnvironment;
-  let f: PipelineFixture;
-  let workers: WorkerSet;
-
-  beforeAll(async () => {
-    env = await createDevServerEnv();
-    f = await pipelineFixture(env);
-    workers = await inProcessWorkers(env, f);
-  });
-  afterAll(async () => {
-    await workers?.shutdown();
-    await f?.close();
-    await env?.teardown();
-  });
+  const ctx = usePipeline({ workers: true });
 
   it('runs every stage, stores the results, publishes files, and never runs the same refresh twice', async () => {
+    const { env, f } = ctx;
     const input = await planRefresh({ studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
     const first = await triggerRefresh(env.client, input);
     expect(first.outcome).toBe('started');
@@ -117,6 +102,7 @@ describe('refreshWorkflow on the bundled sample inputs', () => {
   }, 180_000);
 
   it('schedules the yearly refresh; a firing on unchanged inputs starts nothing new', async () => {
+    const { env, f } = ctx;
     const vars = { TEMPORAL_ADDRESS: f.address };
     const created = await runCli(
       ['schedule', '--id', 'test-yearly', '--cron', '0 3 1 3 *', '--paused'],
