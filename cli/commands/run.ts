@@ -98,9 +98,11 @@ export function runCommand(): Command {
               `${result.estimations} estimations; published ${result.published.length} files:`,
           );
           for (const f of result.published) say(`  ${f}`);
-          if (result.failedSteps.length) {
-            say(`${result.failedSteps.length} estimations could not be computed from these inputs:`);
-            for (const s of result.failedSteps) say(`  ${s.stepId}: ${s.error}`);
+          // Refreshes recorded before failed steps were reported carry no list.
+          const failedSteps = result.failedSteps ?? [];
+          if (failedSteps.length) {
+            say(`${failedSteps.length} estimations could not be computed from these inputs:`);
+            for (const s of failedSteps) say(`  ${s.stepId}: ${s.error}`);
             process.exitCode = EXIT_INCOMPLETE;
           }
           process.stdout.write(`${JSON.stringify(result)}\n`);
