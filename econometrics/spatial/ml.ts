@@ -16,6 +16,7 @@
 import { Matrix, inverse } from 'ml-matrix';
 import { InputError } from '../../common/errors';
 import { bandedLogDet } from './logdet';
+import { bandedLuLogDet } from './logdet-lu';
 import {
   eigenvalues,
   logDetEigen,
@@ -157,8 +158,8 @@ function checkData(w: WeightsMatrix, y: Float64Array, X: Columns): number {
 /**
  * How log|I − ρW| is computed: 'eigen' (all eigenvalues once; spatialreg's method "eigen", with the
  * information-matrix covariance) or 'cholesky' (banded sparse Cholesky per ρ for large N; ρ searched in
- * (−1, 0.999) as spatialreg's sparse methods, covariance from the observed Hessian). 'auto' picks eigen
- * up to N = 400.
+ * (−1, 0.999) as spatialreg's sparse methods, covariance from the observed Hessian; banded LU instead
+ * when W has an asymmetric base, e.g. kNN). 'auto' picks eigen up to N = 400.
  */
 export type LogDetMethod = 'eigen' | 'cholesky' | 'auto';
 
@@ -172,7 +173,7 @@ export interface Jacobian {
 }
 
 export function jacobian(w: WeightsMatrix, method: LogDetMethod = 'auto'): Jacobian {
-  const m = method === 'auto' ? (w.n <= 400 || !w.symmetricBaseRowSums ? 'eigen' : 'cholesky') : method;
+  const m = method === 'auto' ? (w.n <= 400 ? 'eigen' : 'cholesky') : method;
   if (m === 'eigen') {
     const ev = eigenvalues(w);
     // g = λ/(1 − ρλ) in complex arithmetic (complex pairs of an asymmetric W); the traces are the
@@ -197,7 +198,8 @@ export function jacobian(w: WeightsMatrix, method: LogDetMethod = 'auto'): Jacob
       trG2: traceOf(2),
     };
   }
-  const ld = bandedLogDet(w);
+  // An asymmetric base (kNN) has no symmetric similar matrix: banded LU instead of Cholesky.
+  const ld = w.symmetricBaseRowSums ? bandedLogDet(w) : bandedLuLogDet(w);
   // Derivatives of the exact log-determinant: −d/dρ = tr(G), −d²/dρ² = tr(G²); central differences
   // with one Richardson step (truncation O(h⁴)).
   const h = 1e-3;
