@@ -125,7 +125,9 @@ describe('the patent portal adapter', () => {
     expect(log).toHaveLength(16);
     expect(maxInFlight).toBeLessThanOrEqual(2);
     const starts = log.map((l) => l.at).sort((a, b) => a - b);
-    for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(15);
+    // Starts are scheduled 20 ms apart; arrival times jitter, so the check is on the whole span
+    // (without the limit, 16 local requests two at a time take a few milliseconds).
+    expect(starts[starts.length - 1] - starts[0]).toBeGreaterThanOrEqual(15 * 20 - 25);
     const obs = portalObservations(qs, cp);
     expect(
       obs.find((o) => o.province === 'BJ' && o.year === 2020 && o.variable === 'patents_ai_application'),
