@@ -15,7 +15,7 @@ import { runActivities } from './runs';
 export function createActivities(deps: { db: Db; config: Config }) {
   const all = {
     ...runActivities(deps.db),
-    ...ingestActivities(deps.db),
+    ...ingestActivities(deps.db, deps.config),
     ...panelActivities(deps.db),
     ...estimateActivities(deps.db),
     ...publishActivities(deps.db, deps.config),
