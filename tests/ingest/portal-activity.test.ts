@@ -80,7 +80,7 @@ describe('the patent-portal input', () => {
     failAfter = Infinity;
     served = 0;
     const second = new MockActivityEnvironment({ heartbeatDetails: last });
-    const result = await second.run(activities.ingestSource, args);
+    const result = (await second.run(activities.ingestSource, args)) as { sha256: string };
     expect(served).toBe(11);
     expect(result).toMatchObject({ name: 'portal.json', observations: 16, cached: false });
 
