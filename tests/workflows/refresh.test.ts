@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { planRefresh } from '../../activities/plan';
 import { triggerRefresh } from '../../cli/trigger';
 import { loadEstimations } from '../../store/estimations';
+import { loadStudy } from '../../study';
 import { getRun } from '../../store/runs';
 import { STAGE, STUDY } from '../../temporal/search-attributes';
 import { progressQuery } from '../../workflows/progress';
@@ -25,7 +26,13 @@ describe('refreshWorkflow on the bundled sample inputs', () => {
     expect(result.files).toBeGreaterThan(0);
     expect(result.observations).toBeGreaterThan(1000);
     const stored = await loadEstimations(f.db, input.runId);
-    expect(stored.length + result.failedSteps.length).toBe(result.estimations);
+    // The default study on the sample inputs: every column of every table is estimated.
+    expect(result.failedSteps).toEqual([]);
+    expect(stored).toHaveLength(result.estimations);
+    const study = loadStudy(f.config.studyPath);
+    expect(stored.map((s) => s.stepId).sort()).toEqual(
+      study.tables.flatMap((t) => t.columns.map((c) => `${t.id}/${c.id}`)).sort(),
+    );
     const t34 = stored.find((s) => s.stepId === 'table3/(4)');
     expect(t34, 'Table 3 column (4) is stored').toBeDefined();
     expect(t34!.result.estimator).toBe('fe');
