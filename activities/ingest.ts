@@ -37,38 +37,31 @@ export function ingestActivities(db: Db, config: Config) {
      */
     async ingestSource(args: { runId: string; inputsDir: string; file: ManifestFile }) {
       const path = join(args.inputsDir, args.file.path);
-      if (args.file.layout === PORTAL_LAYOUT) return ingestPortal(db, config, args);
-      const sha256 = await sha256File(path);
+      const portal = args.file.layout === PORTAL_LAYOUT;
+      const fileHash = await sha256File(path);
+      // A portal's answers change over time: its results are kept per run, not per definition file.
+      const sha256 = portal ? sha256Json({ source: fileHash, runId: args.runId }) : fileHash;
+      const result = { name: args.file.path, sha256, real: args.file.real };
       const known = await getSourceFile(db, sha256);
-      if (known) {
-        return {
-          name: args.file.path,
-          sha256,
-          real: args.file.real,
-          observations: known.observations,
-          cached: true,
-        };
-      }
+      if (known) return { ...result, observations: known.observations, cached: true };
       const ctx = Context.current();
-      const parsed = await ingestFile(path, args.file.layout, {
-        name: args.file.path,
-        options: args.file.options,
-        signal: ctx.cancellationSignal,
-        onProgress: (done, total) => ctx.heartbeat({ file: args.file.path, done, total }),
-      });
+      const observations = portal
+        ? await queryPortal(config, path, args.file.path)
+        : (
+            await ingestFile(path, args.file.layout, {
+              name: args.file.path,
+              options: args.file.options,
+              signal: ctx.cancellationSignal,
+              onProgress: (done, total) => ctx.heartbeat({ file: args.file.path, done, total }),
+            })
+          ).observations;
       const { size } = await stat(path);
       await saveSourceFile(
         db,
         { sha256, name: args.file.path, size, layout: args.file.layout },
-        parsed.observations,
+        observations,
       );
-      return {
-        name: args.file.path,
-        sha256,
-        real: args.file.real,
-        observations: parsed.observations.length,
-        cached: false,
-      };
+      return { ...result, observations: observations.length, cached: false };
     },
   };
 }
@@ -77,28 +70,11 @@ export function ingestActivities(db: Db, config: Config) {
  * A search portal queried live: one query per branch, province and year, politely (ingest/portal.ts).
  * Completed queries travel in the heartbeat details, so a retried attempt (a killed worker, a portal
  * that stayed down past the adapter's own retries) resumes after the last completed query. Raw pages are
- * kept by content hash under `.data/portal-raw/` for offline replay. The results are stored once per
- * run: a rerun of the same refresh reuses them, a new refresh asks the portal again.
+ * kept by content hash under `.data/portal-raw/` for offline replay.
  */
-async function ingestPortal(
-  db: Db,
-  config: Config,
-  args: { runId: string; inputsDir: string; file: ManifestFile },
-) {
-  const path = join(args.inputsDir, args.file.path);
-  const sha256 = sha256Json({ source: await sha256File(path), runId: args.runId });
-  const known = await getSourceFile(db, sha256);
-  if (known) {
-    return {
-      name: args.file.path,
-      sha256,
-      real: args.file.real,
-      observations: known.observations,
-      cached: true,
-    };
-  }
+async function queryPortal(config: Config, path: string, name: string) {
   const ctx = Context.current();
-  const { config: portal, queries } = await readPortalSource(path, args.file.path);
+  const { config: portal, queries } = await readPortalSource(path, name);
   const resumed = (ctx.info.heartbeatDetails as { checkpoint?: Checkpoint } | undefined)?.checkpoint;
   const checkpoint = await runPortalQueries(portal, queries, {
     store: fileRawStore(join(config.dataDir, 'portal-raw')),
@@ -106,14 +82,5 @@ async function ingestPortal(
     signal: ctx.cancellationSignal,
     onCheckpoint: (c, done, total) => ctx.heartbeat({ checkpoint: c, done, total }),
   });
-  const observations = portalObservations(queries, checkpoint);
-  const { size } = await stat(path);
-  await saveSourceFile(db, { sha256, name: args.file.path, size, layout: PORTAL_LAYOUT }, observations);
-  return {
-    name: args.file.path,
-    sha256,
-    real: args.file.real,
-    observations: observations.length,
-    cached: false,
-  };
+  return portalObservations(queries, checkpoint);
 }
