@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import type { Config } from '../common/config';
-import { ingestFile, readManifest } from '../ingest';
+import { ingestFile, LAYOUTS, readLayoutDeclarations, readManifest } from '../ingest';
 import { fileRawStore, portalObservations, runPortalQueries, type Checkpoint } from '../ingest/portal';
 import { PORTAL_LAYOUT, readPortalSource } from '../ingest/portal-source';
 import type { Db } from '../store/db';
@@ -39,8 +39,20 @@ export function ingestActivities(db: Db, config: Config) {
       const path = join(args.inputsDir, args.file.path);
       const portal = args.file.layout === PORTAL_LAYOUT;
       const fileHash = await sha256File(path);
+      // A layout declared in the inputs folder is read from there, and is part of the file's key.
+      const manifest =
+        portal || Object.hasOwn(LAYOUTS, args.file.layout) ? undefined : await readManifest(args.inputsDir);
+      const declarations = manifest
+        ? (await readLayoutDeclarations(args.inputsDir, manifest.layouts, Object.keys(LAYOUTS))).declarations
+        : [];
+      const declaration = declarations.find((d) => d.id === args.file.layout);
       // A portal's answers change over time: its results are kept per run, not per definition file.
-      const sha256 = portal ? sha256Json({ source: fileHash, runId: args.runId }) : fileHash;
+      // A file is keyed by its bytes and how they are read, so a changed declaration or option re-reads it.
+      const sha256 = portal
+        ? sha256Json({ source: fileHash, runId: args.runId })
+        : declaration || args.file.options
+          ? sha256Json({ file: fileHash, layout: args.file.layout, declaration, options: args.file.options })
+          : fileHash;
       const result = { name: args.file.path, sha256, real: args.file.real };
       const known = await getSourceFile(db, sha256);
       if (known) return { ...result, observations: known.observations, cached: true };
@@ -51,6 +63,7 @@ export function ingestActivities(db: Db, config: Config) {
             await ingestFile(path, args.file.layout, {
               name: args.file.path,
               options: args.file.options,
+              declarations,
               signal: ctx.cancellationSignal,
               onProgress: (done, total) => ctx.heartbeat({ file: args.file.path, done, total }),
             })
@@ -58,7 +71,13 @@ export function ingestActivities(db: Db, config: Config) {
       const { size } = await stat(path);
       await saveSourceFile(
         db,
-        { sha256, name: args.file.path, size, layout: args.file.layout },
+        {
+          sha256,
+          name: args.file.path,
+          size,
+          layout: args.file.layout,
+          ...(sha256 !== fileHash && !portal ? { fileSha256: fileHash } : {}),
+        },
         observations,
       );
       return { ...result, observations: observations.length, cached: false };

@@ -4,7 +4,7 @@
  * (through an activity), so both name the same refresh the same way.
  */
 import { join } from 'node:path';
-import { readManifest } from '../ingest';
+import { LAYOUTS, readLayoutDeclarations, readManifest } from '../ingest';
 import { listEstimations, loadStudy } from '../study';
 import type { PlannedStep, RefreshInput } from '../workflows/types';
 import { sha256File, sha256Json } from './hashing';
@@ -22,8 +22,21 @@ export async function planRefresh(options: {
       sha256: await sha256File(join(options.inputsDir, f.path)),
     })),
   );
-  // The run id changes when any input byte or the study definition changes, and only then.
-  const inputsHash = sha256Json({ files: fileHashes, study });
+  // Declarations are validated here too, so a malformed one stops the run before any work.
+  const { files: layouts } = await readLayoutDeclarations(
+    options.inputsDir,
+    manifest.layouts,
+    Object.keys(LAYOUTS),
+  );
+  // The run id changes when any input byte, how a file is read (layout, declaration, options) or the
+  // study definition changes, and only then.
+  const reading = manifest.files.map((f) => ({
+    path: f.path,
+    layout: f.layout,
+    options: f.options,
+    real: f.real,
+  }));
+  const inputsHash = sha256Json({ files: fileHashes, layouts, reading, study });
   const vintage = study.vintage ?? manifest.vintage;
   return {
     runId: `refresh-${study.id}-${vintage}-${inputsHash.slice(0, 12)}`,

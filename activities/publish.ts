@@ -17,7 +17,9 @@ export function publishActivities(db: Db, config: Config) {
       const panels = await loadRunPanels(db, args.runId);
       const run = await getRun(db, args.runId);
       const inputs = await db.query<{ name: string; sha256: string; real: boolean }>(
-        'SELECT name, sha256, real FROM run_files WHERE run_id = $1 ORDER BY name',
+        `SELECT rf.name, COALESCE(sf.file_sha256, rf.sha256) AS sha256, rf.real
+         FROM run_files rf JOIN source_files sf ON sf.sha256 = rf.sha256
+         WHERE rf.run_id = $1 ORDER BY rf.name`,
         [args.runId],
       );
       const files = await publishResults({

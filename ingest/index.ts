@@ -4,13 +4,21 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { InputError } from '../common/errors';
+import type { LayoutDeclaration } from './layout-declaration';
 import type { Observation } from './observation';
 import { layoutById } from './registry';
 
 export { readManifest, type Manifest, type ManifestFile } from './manifest';
 export type { Observation, Lineage } from './observation';
-export { LAYOUTS } from './registry';
+export { LAYOUTS, layoutById } from './registry';
 export { YEARBOOK_TABLES } from './layouts/yearbook-tables';
+export {
+  layoutDeclarationSchema,
+  parseLayoutDeclarations,
+  readLayoutDeclarations,
+  type DeclaredLayouts,
+  type LayoutDeclaration,
+} from './layout-declaration';
 export { countPatents, type PatentCounts } from './layouts/patent-export';
 export {
   buildQueries,
@@ -37,6 +45,8 @@ export interface IngestedFile {
 export interface IngestOptions {
   name?: string;
   options?: Record<string, unknown>;
+  /** Layouts declared in the inputs folder (the manifest's `layouts`), besides the built-in ones. */
+  declarations?: LayoutDeclaration[];
   signal?: AbortSignal;
   onProgress?: (done: number, total?: number) => void;
 }
@@ -55,7 +65,7 @@ export async function ingestFile(
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   const sha256 = hash.digest('hex');
   if (size === 0) throw new InputError(`${name}: empty file`, name);
-  const observations = await layoutById(layout, name).parse({
+  const observations = await layoutById(layout, name, options.declarations).parse({
     path,
     name,
     sha256,

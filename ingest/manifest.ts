@@ -22,6 +22,8 @@ export const manifestSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-" only (it is part of the run id)'),
   description: z.string().optional(),
+  /** Layout declaration files (inside the inputs folder) whose layouts the files may name. */
+  layouts: z.array(z.string().min(1)).default([]),
   files: z.array(manifestFileSchema).min(1),
 });
 

@@ -26,3 +26,23 @@ export function studyProvince(raw: unknown, where: string): string | undefined {
     );
   return code;
 }
+
+/** Regional aggregates some tables list between provinces: not provinces, not errors. */
+const AGGREGATE = /^(东部|中部|西部|东北)(地区)?$|^(east|central|west|northeast)(ern)?(region)?$/i;
+const squash = (s: string) => s.normalize('NFKC').replace(/[\s\u3000]+/g, '');
+
+/**
+ * A province label that may be bilingual (`北  京 Beijing`): the Chinese part, else the whole. A
+ * regional aggregate or a unit outside the study gives undefined; an unknown name is an error.
+ */
+export function provinceLabel(raw: string, where: string): string | undefined {
+  const flat = squash(raw);
+  if (!flat || AGGREGATE.test(flat)) return undefined;
+  const zh = raw.normalize('NFKC').replace(/[A-Za-z .'’-]+$/u, '');
+  if (zh.trim() && zh.trim() !== raw.trim() && /\p{Script=Han}/u.test(zh)) {
+    const z2 = squash(zh);
+    if (AGGREGATE.test(z2)) return undefined;
+    return studyProvince(z2, where);
+  }
+  return studyProvince(raw, where);
+}

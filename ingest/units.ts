@@ -24,6 +24,7 @@ const CONVERSIONS: Record<string, Record<string, number>> = {
   '上年=100': { 'previous year = 100': 1 },
   index: { index: 1 },
   count: { count: 1 },
+  件: { count: 1 },
   'robots per 10k workers': { 'robots per 10k workers': 1 },
   share: { share: 1 },
   '%': { share: 0.01 },

@@ -44,12 +44,39 @@ export const RAW_VARIABLES: RawVariable[] = [
   },
   { name: 'gfcf', unit: '100 million CNY', description: 'gross fixed capital formation' },
   { name: 'fai_price_index', unit: 'previous year = 100', description: 'fixed-asset investment price index' },
+  {
+    name: 'fai_growth',
+    unit: 'share',
+    description:
+      'fixed-asset investment completed, growth on the previous year (extends GFCF past its last year)',
+  },
+  {
+    name: 'retail_price_index',
+    unit: 'previous year = 100',
+    description: 'retail price index (the substitute for the FAI price index after 2019)',
+  },
+  {
+    name: 'employment_industry',
+    unit: '10k persons',
+    description:
+      'average employment of industrial enterprises above designated size (ROBOT exposure weights)',
+  },
   { name: 'marketization', unit: 'index', description: 'NERI marketization index, total score' },
   { name: 'patents_ai', unit: 'count', description: 'AI patent applications (any branch, counted once)' },
   { name: 'patents_ai_foundation', unit: 'count', description: 'AI patents, foundation layer' },
   { name: 'patents_ai_technology', unit: 'count', description: 'AI patents, technology layer' },
   { name: 'patents_ai_application', unit: 'count', description: 'AI patents, application layer' },
   { name: 'robot_exposure', unit: 'robots per 10k workers', description: 'Bartik industrial-robot exposure' },
+  {
+    name: 'robot_installations',
+    unit: 'count',
+    description: 'industrial robots installed in the year (IFR), national level (province CN)',
+  },
+  {
+    name: 'patents_invention',
+    unit: 'count',
+    description: 'domestic invention-patent applications accepted, all technologies (NBS): a proxy for AIT',
+  },
 ];
 
 /** Fuel consumption in physical units, for CO2 by the IPCC reference method: `fuel_<fuel>`. */

@@ -25,14 +25,16 @@ const BATCH = 500;
  */
 export async function saveSourceFile(
   db: Db,
-  file: { sha256: string; name: string; size: number; layout: string },
+  /** `sha256`: the key (bytes and reading); `fileSha256`: the bytes' own hash when it differs. */
+  file: { sha256: string; name: string; size: number; layout: string; fileSha256?: string },
   observations: Observation[],
 ): Promise<void> {
   await db.transaction(async (tx) => {
     const inserted = await tx.query(
-      `INSERT INTO source_files (sha256, name, size, layout, observations) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO source_files (sha256, name, size, layout, observations, file_sha256)
+       VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (sha256) DO NOTHING RETURNING sha256`,
-      [file.sha256, file.name, file.size, file.layout, observations.length],
+      [file.sha256, file.name, file.size, file.layout, observations.length, file.fileSha256 ?? null],
     );
     if (inserted.length === 0) return;
     for (let start = 0; start < observations.length; start += BATCH) {
@@ -66,6 +68,7 @@ export async function saveSourceFile(
 export async function loadObservations(db: Queryable, sha256s: string[]): Promise<Observation[]> {
   const rows = await db.query<{
     sha256: string;
+    file_sha256: string;
     province: string;
     year: number;
     variable: string;
@@ -76,8 +79,10 @@ export async function loadObservations(db: Queryable, sha256s: string[]): Promis
     cell: string;
     method: Observation['method'];
   }>(
-    `SELECT sha256, province, year, variable, value, unit, source_file, sheet, cell, method FROM observations
-     WHERE sha256 = ANY($1::text[]) ORDER BY sha256, variable, province, year, sheet, cell`,
+    `SELECT o.sha256, COALESCE(f.file_sha256, o.sha256) AS file_sha256, o.province, o.year, o.variable, o.value,
+            o.unit, o.source_file, o.sheet, o.cell, o.method
+     FROM observations o JOIN source_files f ON f.sha256 = o.sha256
+     WHERE o.sha256 = ANY($1::text[]) ORDER BY o.sha256, o.variable, o.province, o.year, o.sheet, o.cell`,
     [sha256s],
   );
   return rows.map((r) => ({
@@ -89,7 +94,7 @@ export async function loadObservations(db: Queryable, sha256s: string[]): Promis
     method: r.method,
     source: {
       file: r.source_file,
-      sha256: r.sha256,
+      sha256: r.file_sha256,
       ...(r.sheet ? { sheet: r.sheet } : {}),
       ...(r.cell ? { cell: r.cell } : {}),
     },

@@ -73,7 +73,11 @@ export const ceadsProvincial: Layout = {
 
 /** A numeric cell (plain or formula result); undefined when empty; an error naming the cell otherwise. */
 export function cellNumber(cell: ExcelJS.Cell, address: string): number | undefined {
-  const v = cell.value;
+  return valueNumber(cell.value, address);
+}
+
+/** The number a cell's value (or a CSV field) holds, by the rules of cellNumber. */
+export function valueNumber(v: ExcelJS.CellValue, address: string): number | undefined {
   if (v === null || v === undefined || v === '') return undefined;
   if (typeof v === 'number') return v;
   if (typeof v === 'object' && 'result' in v && typeof v.result === 'number') return v.result;
