@@ -3,16 +3,15 @@
  * publishing); a worker on `aicarbon-compute` runs indicators and estimations. One process may host
  * both (the `aicarbon run` default) or either (deployments scale them separately).
  *
- *   tsx worker.ts [--queues io,compute]     (or `aicarbon worker`)
+ *   aicarbon worker [--queues io,compute]
  */
-import { pathToFileURL } from 'node:url';
-import { NativeConnection, Worker, bundleWorkflowCode, Runtime, DefaultLogger } from '@temporalio/worker';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, Worker, Runtime, DefaultLogger } from '@temporalio/worker';
 import { createActivities, type Activities } from './activities';
 import { loadConfig, type Config } from './common/config';
 import { openDb, type Db } from './store/db';
 import { COMPUTE_QUEUE, IO_QUEUE } from './temporal/task-queues';
 import { connectionAddress } from './temporal/connection';
+import { ensureWorkflowBundle, type LoadableBundle } from './temporal/workflow-bundle';
 
 export type QueueRole = 'io' | 'compute';
 
@@ -29,14 +28,11 @@ const IO_ACTIVITIES: (keyof Activities)[] = [
 ];
 const COMPUTE_ACTIVITIES: (keyof Activities)[] = ['computeIndicators', 'estimateStep'];
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+let bundle: Promise<LoadableBundle> | undefined;
 
-/** Webpack-bundling the workflows takes seconds: do it once per process, shared by both workers. */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: new URL('./workflows/index.ts', import.meta.url).pathname,
-    logger: new DefaultLogger('WARN'),
-  });
+/** The workflows as webpack bundled them: the build's bundle when the sources match it (see its key). */
+export function workflowBundle(): Promise<LoadableBundle> {
+  bundle ??= ensureWorkflowBundle().then((b) => b.bundle);
   return bundle;
 }
 
@@ -117,13 +113,4 @@ export async function runWorkerProcess(roles: QueueRole[], config = loadConfig()
   await set.running;
   await connection.close();
   await db.close();
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const arg = process.argv.indexOf('--queues');
-  const roles = (arg > 0 ? process.argv[arg + 1] : 'io,compute').split(',') as QueueRole[];
-  runWorkerProcess(roles).catch((e) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
 }

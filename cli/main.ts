@@ -1,29 +1,14 @@
-/** The `aicarbon` command. Every subcommand has --help. */
-import { Command } from 'commander';
-import { runCommand } from './commands/run';
-import { workerCommand } from './commands/worker';
-import { refreshCommand } from './commands/refresh';
-import { statusCommand } from './commands/status';
-import { scheduleCommand } from './commands/schedule';
-import { estimateCommand } from './commands/estimate';
-import { explainCommand } from './commands/explain';
-import { diffCommand } from './commands/diff';
+/** The `aicarbon` command. Every subcommand has --help; the commands are declared in ./program. */
+import { CommanderError } from 'commander';
+import { EXIT_BAD_INPUT } from './output';
+import { buildProgram } from './program';
 
-const program = new Command('aicarbon')
-  .description(
-    'aicarbon: raw public sources → a published panel-econometrics study (AI innovation and carbon intensity ' +
-      "of China's provinces), as durable Temporal workflows.",
-  )
-  .version('0.1.0')
-  .showHelpAfterError();
-
-program.addCommand(runCommand());
-program.addCommand(workerCommand());
-program.addCommand(refreshCommand());
-program.addCommand(statusCommand());
-program.addCommand(scheduleCommand());
-program.addCommand(estimateCommand());
-program.addCommand(explainCommand());
-program.addCommand(diffCommand());
-
-await program.parseAsync(process.argv);
+const program = buildProgram();
+// Usage mistakes (unknown option, missing or invalid value) exit 2, as every other bad input does.
+for (const cmd of [program, ...program.commands]) cmd.exitOverride();
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (!(e instanceof CommanderError)) throw e;
+  process.exitCode = e.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+}

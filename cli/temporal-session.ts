@@ -4,6 +4,7 @@ import { resolveTemporalCli } from '../temporal/cli-binary';
 import { connectClient } from '../temporal/connection';
 import { startDevServer } from '../temporal/dev-server';
 import type { Client } from '@temporalio/client';
+import { InputError } from '../common/errors';
 
 export interface TemporalSession {
   address: string;
@@ -18,7 +19,9 @@ export async function openTemporal(
   options: { startDevServer: boolean; log: (m: string) => void },
 ): Promise<TemporalSession> {
   if (config.temporalAddress) {
-    const client = await connectClient(config.temporalAddress, config.temporalNamespace);
+    const client = await connectClient(config.temporalAddress, config.temporalNamespace).catch((e: Error) => {
+      throw new InputError(`${e.message} (TEMPORAL_ADDRESS)`, 'TEMPORAL_ADDRESS');
+    });
     return {
       address: config.temporalAddress,
       uiUrl: process.env.TEMPORAL_UI_URL,
@@ -29,8 +32,9 @@ export async function openTemporal(
   const address = `127.0.0.1:${config.devServerPort}`;
   if (!options.startDevServer) {
     const client = await connectClient(address, config.temporalNamespace).catch((e: Error) => {
-      throw new Error(
-        `${e.message}\nStart one with \`aicarbon run\` or \`temporal server start-dev\`, or set TEMPORAL_ADDRESS.`,
+      throw new InputError(
+        `${e.message}\nStart one with \`aicarbon server\`, or set TEMPORAL_ADDRESS to a cluster.`,
+        'TEMPORAL_ADDRESS',
       );
     });
     return {

@@ -18,9 +18,9 @@ export interface Config {
   temporalCliPath?: string;
   /** Where the Temporal CLI build is cached (outside the repo, shared by clones and CI runs). */
   cacheDir: string;
-  /** Local state: dev-server SQLite file, PGlite store, lock files. */
+  /** Local state: dev-server SQLite file, PGlite store, lock files (default `./.data`). */
   dataDir: string;
-  /** Published files. */
+  /** Published files (default `./out`). */
   outDir: string;
   /** Folder of inputs with a manifest.json. */
   inputsDir: string;
@@ -39,8 +39,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
     temporalCliPath: env.TEMPORAL_CLI_PATH || undefined,
     cacheDir: resolve(env.AICARBON_CACHE_DIR || join(xdgCache, 'aicarbon')),
-    dataDir: resolve(env.AICARBON_DATA_DIR || join(PROJECT_ROOT, '.data')),
-    outDir: resolve(env.AICARBON_OUT_DIR || join(PROJECT_ROOT, 'out')),
+    // Local state and published files belong to where aicarbon is run (the project's own scripts run
+    // from its root); the bundled inputs and study belong to the package.
+    dataDir: resolve(env.AICARBON_DATA_DIR || '.data'),
+    outDir: resolve(env.AICARBON_OUT_DIR || 'out'),
     inputsDir: resolve(env.AICARBON_INPUTS || join(PROJECT_ROOT, 'data', 'sample')),
     studyPath: resolve(env.AICARBON_STUDY || join(PROJECT_ROOT, 'study', 'default-study.json')),
     devServerPort: Number(env.AICARBON_TEMPORAL_PORT || 7233),

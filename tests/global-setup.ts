@@ -1,11 +1,13 @@
 /**
- * Once per test run: find (or build, the first time on a machine) the Temporal CLI the workflow tests
- * run their real dev servers with, and check the PostgreSQL server the store tests use.
+ * Once per test run: build the CLI the tests run as processes (incremental: a no-op when nothing
+ * changed), find (or build, the first time on a machine) the Temporal CLI the workflow tests run their
+ * real dev servers with, and check the PostgreSQL server the store tests use.
  */
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
 import { loadConfig } from '../common/config';
 import { resolveTemporalCli } from '../temporal/cli-binary';
+import { build } from '../scripts/build.mjs';
 import { TEST_SERVER_URL } from './helpers/postgres';
 
 declare module 'vitest' {
@@ -15,6 +17,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  await build({ log: (m) => console.log(m) });
   const config = loadConfig();
   const cli = await resolveTemporalCli({
     cliPath: config.temporalCliPath,

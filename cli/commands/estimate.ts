@@ -5,14 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../../common/errors';
 import { estimate } from '../../econometrics/estimate';
 import type { EstimationResult } from '../../econometrics/result';
 import { Panel } from '../../panel';
-import { action } from '../output';
 
 export interface EstimateArgs {
   data: string;
@@ -112,33 +109,12 @@ export function readWeightsCsv(path: string): { ids: string[]; matrix: number[][
   return { ids, matrix };
 }
 
-export function estimateCommand(): Command {
-  return new Command('estimate')
-    .description(
-      'Run one estimation (OLS, FE, FE-2SLS, VIF, mediation, moderation, …) and print its JSON result.',
-    )
-    .requiredOption(
-      '--data <file.csv>',
-      'panel data: one row per entity and time, a header row of column names',
-    )
-    .requiredOption('--spec <spec.json>', 'estimation spec (docs/estimate-spec.md)')
-    .option(
-      '--weights <w.csv>',
-      'spatial weights matrix (header of ids, one row per id), for spatial estimators',
-    )
-    .action(
-      action(async (opts: EstimateArgs) => {
-        const result = runEstimate({
-          data: resolve(opts.data),
-          spec: resolve(opts.spec),
-          weights: opts.weights ? resolve(opts.weights) : undefined,
-        });
-        process.stdout.write(`${JSON.stringify(result)}\n`);
-      }),
-    );
-}
-
-// Runnable on its own: `tsx cli/commands/estimate.ts --data … --spec …`.
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  await estimateCommand().parseAsync(process.argv);
+/** `aicarbon estimate`: one estimation, one JSON result on stdout. */
+export async function estimateAction(opts: EstimateArgs): Promise<void> {
+  const result = runEstimate({
+    data: resolve(opts.data),
+    spec: resolve(opts.spec),
+    weights: opts.weights ? resolve(opts.weights) : undefined,
+  });
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -1,123 +1,113 @@
-import { Command, Option } from 'commander';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { WorkflowFailedError } from '@temporalio/client';
+import { resolve } from 'node:path';
 import { loadConfig, type Config } from '../../common/config';
 import { planRefresh } from '../../activities/plan';
 import { openDb } from '../../store/db';
 import { startWorkers, type WorkerSet } from '../../worker';
 import { follow } from '../follow';
-import { action, EXIT_FAILED, EXIT_INCOMPLETE, say } from '../output';
+import { EXIT_FAILED, EXIT_INCOMPLETE, say } from '../output';
 import { openTemporal, workflowUrl } from '../temporal-session';
 import { hasPollers, refreshState, triggerRefresh } from '../trigger';
 
-export function withInputOptions(cmd: Command): Command {
-  return cmd
-    .option(
-      '--inputs <dir>',
-      'folder of input files with a manifest.json (default: data/sample, or AICARBON_INPUTS)',
-    )
-    .option('--study <file>', 'study definition (default: study/default-study.json, or AICARBON_STUDY)')
-    .addOption(new Option('--concurrency <n>', 'estimations in flight at once').argParser(Number));
+export interface InputOptions {
+  inputs?: string;
+  study?: string;
+  concurrency?: number;
+}
+
+export interface RunOptions extends InputOptions {
+  force?: boolean;
+  json?: boolean;
 }
 
 export function applyInputOptions(config: Config, opts: { inputs?: string; study?: string }): Config {
   return {
     ...config,
-    ...(opts.inputs ? { inputsDir: opts.inputs } : {}),
-    ...(opts.study ? { studyPath: opts.study } : {}),
+    ...(opts.inputs ? { inputsDir: resolve(opts.inputs) } : {}),
+    ...(opts.study ? { studyPath: resolve(opts.study) } : {}),
   };
 }
 
-export function runCommand(): Command {
-  return withInputOptions(
-    new Command('run').description(
-      'The main job: run the whole study on the inputs. Starts (or connects to) Temporal, runs a worker in ' +
-        'this process, triggers the refresh, shows its progress and prints a summary with the Web UI link.',
-    ),
-  )
-    .option('--force', 'run again even if this exact refresh (same study and inputs) already completed')
-    .action(
-      action(async (opts: { inputs?: string; study?: string; concurrency?: number; force?: boolean }) => {
-        const config = applyInputOptions(loadConfig(), opts);
-        // The CLI handles Ctrl-C itself: stop the local worker cleanly, leave the refresh to resume later.
-        Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
-        const input = await planRefresh({
-          studyPath: config.studyPath,
-          inputsDir: config.inputsDir,
-          estimateConcurrency: opts.concurrency,
-        });
-        const temporal = await openTemporal(config, { startDevServer: true, log: say });
-        let workers: WorkerSet | undefined;
-        let closeWorkerResources: (() => Promise<void>) | undefined;
-        const cleanup = async () => {
-          await workers?.shutdown();
-          await closeWorkerResources?.();
-          await temporal.close();
-        };
-        const onSignal = () => {
-          say(
-            `\nInterrupted: stopping the local worker. The refresh ${input.runId} stays in Temporal; ` +
-              'run the same command again to resume it.',
-          );
-          cleanup().finally(() => process.exit(130));
-        };
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
-        try {
-          const namespace = config.temporalNamespace;
-          // A worker is needed unless the refresh already completed or another process is working on it;
-          // it starts (and the store opens) before the trigger, so a bad DATABASE_URL starts nothing.
-          const state = await refreshState(temporal.client, input.runId);
-          const needWorker =
-            (state === 'running' && !(await hasPollers(temporal.client, namespace))) ||
-            state === 'absent' ||
-            opts.force;
-          if (needWorker) {
-            const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-            const connection = await NativeConnection.connect({ address: temporal.address });
-            closeWorkerResources = async () => {
-              await connection.close();
-              await db.close();
-            };
-            workers = await startWorkers({ connection, namespace, db, config });
-          }
-          const { handle, outcome } = await triggerRefresh(temporal.client, input, { force: opts.force });
-          const description = await handle.describe();
-          const url = workflowUrl(temporal.uiUrl, namespace, input.runId, description.runId);
-          say(
-            outcome === 'started'
-              ? `Refresh ${input.runId} started.`
-              : outcome === 'attached-running'
-                ? `Refresh ${input.runId} is already running: following it.`
-                : `Refresh ${input.runId} already completed for these inputs (use --force to run it again).`,
-          );
-          if (url) say(`Web UI: ${url}`);
-          const result = await follow(handle);
-          say(
-            `Done: ${result.files} input files, ${result.observations} observations, ` +
-              `${result.estimations} estimations; published ${result.published.length} files:`,
-          );
-          for (const f of result.published) say(`  ${f}`);
-          // Refreshes recorded before failed steps were reported carry no list.
-          const failedSteps = result.failedSteps ?? [];
-          if (failedSteps.length) {
-            say(`${failedSteps.length} estimations could not be computed from these inputs:`);
-            for (const s of failedSteps) say(`  ${s.stepId}: ${s.error}`);
-            process.exitCode = EXIT_INCOMPLETE;
-          }
-          process.stdout.write(`${JSON.stringify(result)}\n`);
-        } catch (e) {
-          if (e instanceof WorkflowFailedError) {
-            say(`Refresh ${input.runId} failed: ${e.cause?.message ?? e.message}`);
-            process.exitCode = EXIT_FAILED;
-          } else {
-            throw e;
-          }
-        } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-          await cleanup();
-        }
-      }),
+export async function run(opts: RunOptions): Promise<void> {
+  const config = applyInputOptions(loadConfig(), opts);
+  // The CLI handles Ctrl-C itself: stop the local worker cleanly, leave the refresh to resume later.
+  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
+  const input = await planRefresh({
+    studyPath: config.studyPath,
+    inputsDir: config.inputsDir,
+    estimateConcurrency: opts.concurrency,
+  });
+  const temporal = await openTemporal(config, { startDevServer: true, log: say });
+  let workers: WorkerSet | undefined;
+  let closeWorkerResources: (() => Promise<void>) | undefined;
+  const cleanup = async () => {
+    await workers?.shutdown();
+    await closeWorkerResources?.();
+    await temporal.close();
+  };
+  const onSignal = () => {
+    say(
+      `\nInterrupted: stopping the local worker. The refresh ${input.runId} stays in Temporal; ` +
+        'run the same command again to resume it.',
     );
+    cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const namespace = config.temporalNamespace;
+    // A worker is needed unless the refresh already completed or another process is working on it;
+    // it starts (and the store opens) before the trigger, so a bad DATABASE_URL starts nothing.
+    const state = await refreshState(temporal.client, input.runId);
+    const needWorker =
+      (state === 'running' && !(await hasPollers(temporal.client, namespace))) ||
+      state === 'absent' ||
+      opts.force;
+    if (needWorker) {
+      const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const connection = await NativeConnection.connect({ address: temporal.address });
+      closeWorkerResources = async () => {
+        await connection.close();
+        await db.close();
+      };
+      workers = await startWorkers({ connection, namespace, db, config });
+    }
+    const { handle, outcome } = await triggerRefresh(temporal.client, input, { force: opts.force });
+    const description = await handle.describe();
+    const url = workflowUrl(temporal.uiUrl, namespace, input.runId, description.runId);
+    say(
+      outcome === 'started'
+        ? `Refresh ${input.runId} started.`
+        : outcome === 'attached-running'
+          ? `Refresh ${input.runId} is already running: following it.`
+          : `Refresh ${input.runId} already completed for these inputs (use --force to run it again).`,
+    );
+    if (url) say(`Web UI: ${url}`);
+    const result = await follow(handle);
+    say(
+      `Done: ${result.files} input files, ${result.observations} observations, ` +
+        `${result.estimations} estimations; published ${result.published.length} files:`,
+    );
+    for (const f of result.published) say(`  ${f}`);
+    // Refreshes recorded before failed steps were reported carry no list.
+    const failedSteps = result.failedSteps ?? [];
+    if (failedSteps.length) {
+      say(`${failedSteps.length} estimations could not be computed from these inputs:`);
+      for (const s of failedSteps) say(`  ${s.stepId}: ${s.error}`);
+      process.exitCode = EXIT_INCOMPLETE;
+    }
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } catch (e) {
+    if (e instanceof WorkflowFailedError) {
+      say(`Refresh ${input.runId} failed: ${e.cause?.message ?? e.message}`);
+      process.exitCode = EXIT_FAILED;
+    } else {
+      throw e;
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await cleanup();
+  }
 }

@@ -1,67 +1,55 @@
-import { Command } from 'commander';
 import { ScheduleAlreadyRunning, type ScheduleOptions } from '@temporalio/client';
 import { loadConfig } from '../../common/config';
 import { IO_QUEUE } from '../../temporal/task-queues';
-import { action, say } from '../output';
+import { say } from '../output';
 import { openTemporal } from '../temporal-session';
 import { applyInputOptions } from './run';
 
-export function scheduleCommand(): Command {
-  return new Command('schedule')
-    .description(
-      'Create or update the Temporal Schedule of the yearly refresh. Each firing looks at the inputs and ' +
-        'starts a refresh only if that study + inputs combination has not run yet.',
-    )
-    .option('--inputs <dir>', 'input folder the scheduled refresh reads (must exist on the workers)')
-    .option('--study <file>', 'study definition the scheduled refresh runs')
-    .option('--id <id>', 'schedule id', 'aicarbon-yearly-refresh')
-    .option(
-      '--cron <expr>',
-      'when to fire (cron, UTC); default 03:00 on 1 March, after yearbooks appear',
-      '0 3 1 3 *',
-    )
-    .option('--paused', 'create the schedule paused')
-    .action(
-      action(
-        async (opts: { inputs?: string; study?: string; id: string; cron: string; paused?: boolean }) => {
-          const config = applyInputOptions(loadConfig(), opts);
-          const temporal = await openTemporal(config, { startDevServer: false, log: say });
-          try {
-            const options: ScheduleOptions = {
-              scheduleId: opts.id,
-              spec: { cronExpressions: [opts.cron] },
-              action: {
-                type: 'startWorkflow',
-                workflowType: 'scheduledRefreshWorkflow',
-                taskQueue: IO_QUEUE,
-                args: [{ studyPath: config.studyPath, inputsDir: config.inputsDir }],
-                staticSummary: 'Yearly aicarbon refresh',
-              },
-              policies: { overlap: 'SKIP', catchupWindow: '7 days' },
-              state: { paused: Boolean(opts.paused), note: `created by aicarbon schedule` },
-            };
-            try {
-              await temporal.client.schedule.create(options);
-              say(`Schedule ${opts.id} created (${opts.cron}).`);
-            } catch (e) {
-              if (!(e instanceof ScheduleAlreadyRunning)) throw e;
-              await temporal.client.schedule.getHandle(opts.id).update((previous) => ({
-                ...previous,
-                spec: options.spec,
-                action: options.action,
-                policies: { ...previous.policies, ...options.policies },
-                state: { ...previous.state, paused: Boolean(opts.paused) },
-              }));
-              say(`Schedule ${opts.id} updated (${opts.cron}).`);
-            }
-            const d = await temporal.client.schedule.getHandle(opts.id).describe();
-            process.stdout.write(
-              `${JSON.stringify({ scheduleId: opts.id, nextActionTimes: d.info.nextActionTimes.slice(0, 3) })}\n`,
-            );
-          } finally {
-            await temporal.close();
-          }
-        },
-      ),
+export interface ScheduleCommandOptions {
+  inputs?: string;
+  study?: string;
+  id: string;
+  cron: string;
+  paused?: boolean;
+  describe?: boolean;
+}
+
+export async function schedule(opts: ScheduleCommandOptions): Promise<void> {
+  const config = applyInputOptions(loadConfig(), opts);
+  const temporal = await openTemporal(config, { startDevServer: false, log: say });
+  try {
+    const options: ScheduleOptions = {
+      scheduleId: opts.id,
+      spec: { cronExpressions: [opts.cron] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'scheduledRefreshWorkflow',
+        taskQueue: IO_QUEUE,
+        args: [{ studyPath: config.studyPath, inputsDir: config.inputsDir }],
+        staticSummary: 'Yearly aicarbon refresh',
+      },
+      policies: { overlap: 'SKIP', catchupWindow: '7 days' },
+      state: { paused: Boolean(opts.paused), note: `created by aicarbon schedule` },
+    };
+    try {
+      await temporal.client.schedule.create(options);
+      say(`Schedule ${opts.id} created (${opts.cron}).`);
+    } catch (e) {
+      if (!(e instanceof ScheduleAlreadyRunning)) throw e;
+      await temporal.client.schedule.getHandle(opts.id).update((previous) => ({
+        ...previous,
+        spec: options.spec,
+        action: options.action,
+        policies: { ...previous.policies, ...options.policies },
+        state: { ...previous.state, paused: Boolean(opts.paused) },
+      }));
+      say(`Schedule ${opts.id} updated (${opts.cron}).`);
+    }
+    const d = await temporal.client.schedule.getHandle(opts.id).describe();
+    process.stdout.write(
+      `${JSON.stringify({ scheduleId: opts.id, nextActionTimes: d.info.nextActionTimes.slice(0, 3) })}\n`,
     );
+  } finally {
+    await temporal.close();
+  }
 }

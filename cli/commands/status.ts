@@ -1,45 +1,40 @@
-import { Command } from 'commander';
 import { loadConfig } from '../../common/config';
 import { progressQuery } from '../../workflows/progress';
-import { action, say } from '../output';
+import { say } from '../output';
 import { openTemporal, workflowUrl } from '../temporal-session';
 
-export function statusCommand(): Command {
-  return new Command('status')
-    .description('Show a refresh: its state, stage, steps done and total, and the Web UI link.')
-    .argument('<run>', 'run id (the workflow id printed by `run` or `refresh`)')
-    .option('--json', 'print JSON on stdout')
-    .action(
-      action(async (runId: string, opts: { json?: boolean }) => {
-        const config = loadConfig();
-        const temporal = await openTemporal(config, { startDevServer: false, log: say });
-        try {
-          const handle = temporal.client.workflow.getHandle(runId);
-          const d = await handle.describe().catch(() => {
-            throw new Error(`No refresh with id ${runId} on ${temporal.address}.`);
-          });
-          const progress = await handle.query(progressQuery).catch(() => undefined);
-          const status = {
-            runId,
-            status: d.status.name,
-            startTime: d.startTime,
-            closeTime: d.closeTime,
-            ...(progress ?? {}),
-            url: workflowUrl(temporal.uiUrl, config.temporalNamespace, runId, d.runId),
-          };
-          if (opts.json) {
-            process.stdout.write(`${JSON.stringify(status)}\n`);
-          } else {
-            say(`${runId}: ${status.status}`);
-            if (progress) {
-              say(`  stage ${progress.stage}, ${progress.stepsDone}/${progress.stepsTotal} steps`);
-              if (progress.error) say(`  error: ${progress.error}`);
-            }
-            if (status.url) say(`  ${status.url}`);
-          }
-        } finally {
-          await temporal.close();
-        }
-      }),
-    );
+export interface StatusOptions {
+  json?: boolean;
+}
+
+export async function status(runId: string, opts: StatusOptions): Promise<void> {
+  const config = loadConfig();
+  const temporal = await openTemporal(config, { startDevServer: false, log: say });
+  try {
+    const handle = temporal.client.workflow.getHandle(runId);
+    const d = await handle.describe().catch(() => {
+      throw new Error(`No refresh with id ${runId} on ${temporal.address}.`);
+    });
+    const progress = await handle.query(progressQuery).catch(() => undefined);
+    const status = {
+      runId,
+      status: d.status.name,
+      startTime: d.startTime,
+      closeTime: d.closeTime,
+      ...(progress ?? {}),
+      url: workflowUrl(temporal.uiUrl, config.temporalNamespace, runId, d.runId),
+    };
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(status)}\n`);
+    } else {
+      say(`${runId}: ${status.status}`);
+      if (progress) {
+        say(`  stage ${progress.stage}, ${progress.stepsDone}/${progress.stepsTotal} steps`);
+        if (progress.error) say(`  error: ${progress.error}`);
+      }
+      if (status.url) say(`  ${status.url}`);
+    }
+  } finally {
+    await temporal.close();
+  }
 }

@@ -1,15 +1,13 @@
 /** `aicarbon estimate`: JSON on stdout, exit status 2 with a message naming the problem on bad input. */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { readWeightsCsv, runEstimate } from '../../cli/commands/estimate';
 import { isInputError } from '../../common/errors';
+import { runCli } from '../helpers/cli';
 import { goldenCases } from './golden';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'aicarbon-estimate-'));
 const write = (name: string, text: string) => {
   const p = join(dir, name);
@@ -26,15 +24,7 @@ const feSpec = {
   vce: 'cluster',
 };
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'cli/commands/estimate.ts', ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const cli = (args: string[]) => runCli(['estimate', ...args]);
 
 describe('aicarbon estimate', () => {
   it('prints the result JSON (matching R) and exits 0', async () => {

@@ -51,11 +51,11 @@ export async function inProcessWorkers(env: TestWorkflowEnvironment, f: Pipeline
   return startWorkers({ connection: env.nativeConnection, namespace: 'default', db: f.db, config: f.config });
 }
 
-/** A worker in its own OS process, as a deployment runs it; SIGKILL-able. */
+/** A worker in its own OS process (`aicarbon worker`), as a deployment runs it; SIGKILL-able. */
 export function workerProcess(f: PipelineFixture, roles = 'io,compute'): ChildProcess {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(PROJECT_ROOT, 'worker.ts'), '--queues', roles],
+    [join(PROJECT_ROOT, 'bin', 'aicarbon.js'), 'worker', '--queues', roles],
     {
       cwd: PROJECT_ROOT,
       env: {
