@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import type { Config } from '../common/config';
 import { ingestFile, LAYOUTS, readLayoutDeclarations, readManifest } from '../ingest';
+import { inputFilePath } from '../ingest/input-files';
+import { entryName } from '../ingest/manifest';
 import { fileRawStore, portalObservations, runPortalQueries, type Checkpoint } from '../ingest/portal';
 import { PORTAL_LAYOUT, readPortalSource } from '../ingest/portal-source';
 import type { Db } from '../store/db';
@@ -11,6 +13,8 @@ import { sha256File, sha256Json } from './hashing';
 
 export interface ManifestFile {
   path: string;
+  /** Position in the manifest's `files` (named in messages). */
+  index?: number;
   layout: string;
   real: boolean;
   options?: Record<string, unknown>;
@@ -18,12 +22,16 @@ export interface ManifestFile {
 
 export function ingestActivities(db: Db, config: Config) {
   return {
-    async readInputManifest(inputsDir: string): Promise<{ vintage: string; files: ManifestFile[] }> {
+    async readInputManifest(
+      inputsDir: string,
+    ): Promise<{ vintage: string; files: ManifestFile[]; notes: string[] }> {
       const manifest = await readManifest(inputsDir);
       return {
         vintage: manifest.vintage,
+        notes: manifest.notes,
         files: manifest.files.map((f) => ({
           path: f.path,
+          index: f.index,
           layout: f.layout,
           real: f.real,
           options: f.options,
@@ -36,7 +44,8 @@ export function ingestActivities(db: Db, config: Config) {
      * unchanged file is never parsed twice, and a file that fails validation stores nothing.
      */
     async ingestSource(args: { runId: string; inputsDir: string; file: ManifestFile }) {
-      const path = join(args.inputsDir, args.file.path);
+      // Contained in the inputs folder, checked again here: the workflow input is not trusted blindly.
+      const path = await inputFilePath(args.inputsDir, args.file.path, entryName(args.file));
       const portal = args.file.layout === PORTAL_LAYOUT;
       const fileHash = await sha256File(path);
       // A layout declared in the inputs folder is read from there, and is part of the file's key.
@@ -66,6 +75,8 @@ export function ingestActivities(db: Db, config: Config) {
               declarations,
               signal: ctx.cancellationSignal,
               onProgress: (done, total) => ctx.heartbeat({ file: args.file.path, done, total }),
+              // Scratch files (LibreOffice conversions) stay under .data/, removed when read.
+              tools: { soffice: config.sofficePath, scratchDir: join(config.dataDir, 'tmp') },
             })
           ).observations;
       const { size } = await stat(path);

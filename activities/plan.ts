@@ -3,8 +3,10 @@
  * and from those the run id. Used by the CLI before starting a refresh and by the scheduled workflow
  * (through an activity), so both name the same refresh the same way.
  */
-import { join } from 'node:path';
+import { assertSafeName } from '../common/safe-names';
 import { LAYOUTS, readLayoutDeclarations, readManifest } from '../ingest';
+import { inputFilePath } from '../ingest/input-files';
+import { entryName } from '../ingest/manifest';
 import { listEstimations, loadStudy } from '../study';
 import type { PlannedStep, RefreshInput } from '../workflows/types';
 import { sha256File, sha256Json } from './hashing';
@@ -16,10 +18,11 @@ export async function planRefresh(options: {
 }): Promise<RefreshInput> {
   const study = loadStudy(options.studyPath);
   const manifest = await readManifest(options.inputsDir);
+  // Every entry is resolved inside the inputs folder before a byte of it is read (exit 2 otherwise).
   const fileHashes = await Promise.all(
     manifest.files.map(async (f) => ({
       path: f.path,
-      sha256: await sha256File(join(options.inputsDir, f.path)),
+      sha256: await sha256File(await inputFilePath(options.inputsDir, f.path, entryName(f))),
     })),
   );
   // Declarations are validated here too, so a malformed one stops the run before any work.
@@ -37,9 +40,10 @@ export async function planRefresh(options: {
     real: f.real,
   }));
   const inputsHash = sha256Json({ files: fileHashes, layouts, reading, study });
-  const vintage = study.vintage ?? manifest.vintage;
+  const vintage = assertSafeName(study.vintage ?? manifest.vintage, 'vintage');
   return {
-    runId: `refresh-${study.id}-${vintage}-${inputsHash.slice(0, 12)}`,
+    // A file and folder name (out/<run id>/): built only from safe names and a hash.
+    runId: assertSafeName(`refresh-${study.id}-${vintage}-${inputsHash.slice(0, 12)}`, 'run id'),
     studyId: study.id,
     studyPath: options.studyPath,
     inputsDir: options.inputsDir,

@@ -26,6 +26,8 @@ export interface Config {
   inputsDir: string;
   /** Study definition file. */
   studyPath: string;
+  /** LibreOffice's `soffice`, which converts old .xls inputs; unset = found on PATH. */
+  sofficePath?: string;
   devServerPort: number;
   devServerUiPort: number;
   logLevel: string;
@@ -45,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outDir: resolve(env.AICARBON_OUT_DIR || 'out'),
     inputsDir: resolve(env.AICARBON_INPUTS || join(PROJECT_ROOT, 'data', 'sample')),
     studyPath: resolve(env.AICARBON_STUDY || join(PROJECT_ROOT, 'study', 'default-study.json')),
+    sofficePath: env.AICARBON_SOFFICE || undefined,
     devServerPort: Number(env.AICARBON_TEMPORAL_PORT || 7233),
     devServerUiPort: Number(env.AICARBON_TEMPORAL_UI_PORT || 8233),
     logLevel: env.LOG_LEVEL || 'info',

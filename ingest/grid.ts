@@ -93,7 +93,7 @@ async function openGrid(d: LayoutDeclaration, ctx: LayoutContext, sheetOption?: 
       at: (r, c) => `${ctx.name} line ${r}, column ${c}`,
     };
   }
-  const wb = await openWorkbook(ctx.path, ctx.name);
+  const wb = await openWorkbook(ctx);
   const wanted = sheetOption ?? d.sheet;
   const ws =
     wanted === undefined

@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { InputError } from '../common/errors';
+import type { IngestTools } from './layout';
 import type { LayoutDeclaration } from './layout-declaration';
 import type { Observation } from './observation';
 import { layoutById } from './registry';
@@ -49,6 +50,7 @@ export interface IngestOptions {
   declarations?: LayoutDeclaration[];
   signal?: AbortSignal;
   onProgress?: (done: number, total?: number) => void;
+  tools?: IngestTools;
 }
 
 export async function ingestFile(
@@ -72,6 +74,7 @@ export async function ingestFile(
     options: options.options ?? {},
     signal: options.signal,
     onProgress: options.onProgress,
+    tools: options.tools,
   });
   if (observations.length === 0)
     throw new InputError(`${name}: no observations for the study's provinces`, name);

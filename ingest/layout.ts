@@ -10,6 +10,15 @@ export interface LayoutContext {
   options: Record<string, unknown>;
   signal?: AbortSignal;
   onProgress?: (done: number, total?: number) => void;
+  /** External tools and where their scratch files go (an .xls is converted by LibreOffice). */
+  tools?: IngestTools;
+}
+
+export interface IngestTools {
+  /** LibreOffice's `soffice` (default: found on PATH). */
+  soffice?: string;
+  /** Parent folder of scratch folders (default: the system's temporary folder). */
+  scratchDir?: string;
 }
 
 /** One way a source lays its numbers out; each returns all observations of a file or throws. */

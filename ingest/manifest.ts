@@ -1,14 +1,26 @@
 /**
  * The manifest of an inputs folder: which files to read, with which layout, and whether each is real
  * public data or synthetic. The vintage names the data release (part of the run id).
+ *
+ * Every path must stay inside the inputs folder (ingest/input-files.ts); an entry listed twice (same
+ * path after normalisation, same layout, same options) is read once, at its first position, and the
+ * repeat is reported in `notes`.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { posix } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../common/errors';
+import { SAFE_NAME, SAFE_NAME_RULE } from '../common/safe-names';
+import { inputFilePath, unsafeEntryPath } from './input-files';
 
 export const manifestFileSchema = z.strictObject({
-  path: z.string().min(1),
+  path: z
+    .string()
+    .min(1)
+    .superRefine((path, ctx) => {
+      const unsafe = unsafeEntryPath(path);
+      if (unsafe) ctx.addIssue({ code: 'custom', message: `"${path}" refused: ${unsafe}` });
+    }),
   layout: z.string().min(1),
   real: z.boolean(),
   source: z.string().min(1),
@@ -18,26 +30,40 @@ export const manifestFileSchema = z.strictObject({
 });
 
 export const manifestSchema = z.strictObject({
-  vintage: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-" only (it is part of the run id)'),
+  vintage: z.string().regex(SAFE_NAME, `${SAFE_NAME_RULE} (it is part of the run id)`),
   description: z.string().optional(),
   /** Layout declaration files (inside the inputs folder) whose layouts the files may name. */
   layouts: z.array(z.string().min(1)).default([]),
   files: z.array(manifestFileSchema).min(1),
 });
 
-export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestFile = z.infer<typeof manifestFileSchema>;
+/** A manifest entry with its position in `files` (for messages). */
+export type ManifestEntry = ManifestFile & { index: number };
+export type Manifest = Omit<z.infer<typeof manifestSchema>, 'files'> & {
+  files: ManifestEntry[];
+  /** Things the manifest did that a person should know (repeated entries dropped). */
+  notes: string[];
+};
+
+/** How messages name a manifest entry: `manifest.json files[3] "real/gdp.csv"`. */
+export const entryName = (entry: { index?: number; path: string }) =>
+  `manifest.json files[${entry.index ?? '?'}] "${entry.path}"`;
+
+const stable = (v: unknown): string =>
+  Array.isArray(v)
+    ? `[${v.map(stable).join(',')}]`
+    : v && typeof v === 'object'
+      ? `{${Object.keys(v)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`)
+          .join(',')}}`
+      : JSON.stringify(v);
 
 export async function readManifest(dir: string): Promise<Manifest> {
-  const path = join(dir, 'manifest.json');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new InputError(`${path}: no manifest.json in the inputs folder ${dir}`, path);
-  }
+  // The manifest itself must be a file of the inputs folder, like every entry.
+  const path = await inputFilePath(dir, 'manifest.json', 'manifest.json');
+  const text = await readFile(path, 'utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -50,5 +76,26 @@ export async function readManifest(dir: string): Promise<Manifest> {
     const at = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
     throw new InputError(`${path}: ${at.replace(/^\./, '') || '(root)'}: ${issue.message}`, `${path}#${at}`);
   }
-  return parsed.data;
+  const notes: string[] = [];
+  const files: ManifestEntry[] = [];
+  const seen = new Map<string, ManifestEntry>();
+  for (const [index, file] of parsed.data.files.entries()) {
+    const entry = { ...file, index };
+    const key = `${posix.normalize(file.path.replace(/\\/g, '/'))}|${file.layout}|${stable(file.options ?? {})}`;
+    const first = seen.get(key);
+    if (first) {
+      if (first.real !== file.real)
+        throw new InputError(
+          `${entryName(entry)}: repeats ${entryName(first)} but says real: ${file.real} (it said ${first.real})`,
+          entryName(entry),
+        );
+      notes.push(
+        `${entryName(entry)} repeats ${entryName(first)} (same file, layout and options): read once, as files[${first.index}]`,
+      );
+      continue;
+    }
+    seen.set(key, entry);
+    files.push(entry);
+  }
+  return { ...parsed.data, files, notes };
 }

@@ -1,13 +1,14 @@
 /**
  * Publishing a run's results as files under `out/<run id>/`: the paper-style workbook, a CSV and a
  * LaTeX file per table, the offline HTML report, the tidy results (JSON and CSV), and the estimation
- * panel with its coverage. Written to a scratch folder and renamed into place, so a rerun replaces the
- * folder whole and a crash leaves no half-set.
+ * panel with its coverage. Written to a scratch folder inside out/ and renamed into place
+ * (publish/atomic-folder.ts), so a rerun replaces the folder whole and a crash leaves no half-set.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Study } from '../study';
+import { publishFolder } from './atomic-folder';
 import { tidyCoefficientsCsv, writeCsvTables } from './csv';
 import { studyLayouts, type FailedStep, type PublishedStep } from './layout';
 import { writeLatexTables } from './latex';
@@ -52,11 +53,11 @@ export interface PublishInput {
   run?: Partial<RunMetadata>;
 }
 
-export async function publishResults(input: PublishInput): Promise<string[]> {
-  const final = join(input.outDir, input.runId);
-  const scratch = `${final}.partial-${process.pid}`;
-  await rm(scratch, { recursive: true, force: true });
-  await mkdir(scratch, { recursive: true });
+export function publishResults(input: PublishInput): Promise<string[]> {
+  return publishFolder(input.outDir, input.runId, (scratch) => writeRunFiles(scratch, input));
+}
+
+async function writeRunFiles(scratch: string, input: PublishInput): Promise<string[]> {
   const run: RunMetadata = {
     studyId: input.study.id,
     studyTitle: input.study.title,
@@ -122,7 +123,5 @@ export async function publishResults(input: PublishInput): Promise<string[]> {
     ),
   );
   written.push(coverage);
-  await rm(final, { recursive: true, force: true });
-  await rename(scratch, final);
-  return written.map((p) => p.replace(scratch, final));
+  return written;
 }

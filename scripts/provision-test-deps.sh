@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # System packages the tests need that a fresh machine of this kind lacks: Debian's Chromium, which the
-# Web UI and report tests drive through playwright-core (no browser is ever downloaded).
+# Web UI and report tests drive through playwright-core (no browser is ever downloaded), and
+# LibreOffice Calc without a GUI, which converts old .xls inputs (the conversion tests).
 set -euo pipefail
-if [ -x /usr/bin/chromium ]; then exit 0; fi
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  echo "Installing Debian's chromium for the browser tests (once per machine)…" >&2
+  echo "Installing Debian's ${missing[*]} for the tests (once per machine)…" >&2
   apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 else
-  echo "The browser tests need Debian's chromium at /usr/bin/chromium: sudo apt-get install chromium" >&2
+  echo "The tests need Debian's ${missing[*]}: sudo apt-get install ${missing[*]}" >&2
   exit 1
 fi

@@ -4,6 +4,7 @@
  * file. Errors name the path in the file (`tables[2].columns[1].spec.x[0]`).
  */
 import { z } from 'zod';
+import { SAFE_NAME, SAFE_NAME_RULE } from '../common/safe-names';
 import { specSchema } from '../econometrics/spec';
 import { indicatorDefinitionSchema } from '../indicators/definition';
 import { provinceCodes } from '../regions/provinces';
@@ -108,7 +109,7 @@ export const studySchema = z
       .regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and "-" only (it is part of the run id)'),
     title: z.string(),
     /** Overrides the inputs' vintage in the run id (e.g. to pin a published release). */
-    vintage: z.string().optional(),
+    vintage: z.string().regex(SAFE_NAME, `${SAFE_NAME_RULE} (it is part of the run id)`).optional(),
     years: z.tuple([z.number().int(), z.number().int()]),
     assembly: z
       .strictObject({

@@ -20,7 +20,7 @@ export const ceadsProvincial: Layout = {
   id: 'ceads-provincial',
   description: 'CEADs provincial CO2 inventory workbook (sheet per province, Scope 1 total in Mt CO2)',
   async parse(ctx) {
-    const wb = await openWorkbook(ctx.path, ctx.name);
+    const wb = await openWorkbook(ctx);
     const out: Observation[] = [];
     const sheets = wb.worksheets.filter((ws) => ws.name !== 'NOTE');
     if (sheets.length === 0)

@@ -20,7 +20,8 @@ import { provinceCode, provinces } from '../../regions/provinces';
 import type { Layout, LayoutContext } from '../layout';
 import type { Observation } from '../observation';
 import { classifier, loadTaxonomy, splitIpc } from '../taxonomy';
-import { checkWorkbookFile } from '../workbook';
+import { readableWorkbook } from '../workbook';
+import { STREAMED_WORKBOOK_LIMITS } from '../zip-guard';
 import { layoutOptions } from './options';
 
 const optionsSchema = z.strictObject({
@@ -170,8 +171,9 @@ async function* csvRows(
 }
 
 async function* xlsxRows(ctx: LayoutContext): AsyncGenerator<{ where: string; cells: unknown[] }> {
-  const readable = await checkWorkbookFile(ctx.path, ctx.name);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(readable, {
+  // Streamed row by row, so the size limit is the streamed one; an .xls is converted first.
+  const readable = await readableWorkbook(ctx, STREAMED_WORKBOOK_LIMITS);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(readable.path, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'ignore',
@@ -189,6 +191,8 @@ async function* xlsxRows(ctx: LayoutContext): AsyncGenerator<{ where: string; ce
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`${ctx.name}: unreadable .xlsx export (${(e as Error).message})`, ctx.name);
+  } finally {
+    await readable.dispose();
   }
 }
 

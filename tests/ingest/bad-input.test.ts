@@ -89,7 +89,10 @@ describe('bad input is refused with a message naming the place', () => {
     await copyFile(join(PROJECT_ROOT, '..', 'shared', 'data', 'nbs', 'AnnualbyProvince_GRP.xls'), xls).catch(
       () => writeFile(xls, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])),
     );
-    await expect(ingestFile(xls, 'ceads-provincial')).rejects.toThrow(
+    // Without LibreOffice: refused with the command that converts it.
+    await expect(
+      ingestFile(xls, 'ceads-provincial', { tools: { soffice: join(dir, 'no-such-soffice') } }),
+    ).rejects.toThrow(
       /gdp\.xls: an old binary Excel \(\.xls\) file[\s\S]*soffice --headless --convert-to xlsx/,
     );
   });

@@ -240,7 +240,7 @@ describe('a zip bomb posing as .xlsx', () => {
     const path = join(dir, 'bomb.xlsx');
     await writeFile(path, Buffer.concat([local, name, data, central, name, eocd]));
     await expect(ingestFile(path, 'csy-gdp')).rejects.toThrow(
-      'bomb.xlsx (ZIP entry xl/worksheets/sheet1.xml): expands 1024 bytes to 3900000000 (ratio over 200); refused as a likely zip bomb',
+      'bomb.xlsx (ZIP entry xl/worksheets/sheet1.xml): expands 1,024 bytes to 3,900,000,000 bytes (ratio over 100); refused as a likely zip bomb',
     );
     // A genuine workbook passes the same check.
     const ok = await save('ok.xlsx', (ws) => gdpTable(ws, [['北京', 1, 2, 3]]));
