@@ -54,5 +54,5 @@ export {
 export { impacts, type ImpactOptions } from './spatial/impacts';
 export { lmTests, type LmTests } from './spatial/lm-tests';
 export { jacobian, spatialLagFit, spatialErrorFit, type LogDetMethod, type SpatialFit } from './spatial/ml';
-export { bandedLogDet } from './spatial/logdet';
+export { sparseLogDet } from './spatial/logdet';
 export { stackByTime } from './spatial/stack';

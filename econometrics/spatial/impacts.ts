@@ -1,10 +1,20 @@
 /**
  * LeSage–Pace impacts of the lag models. For regressor k with coefficient β_k and (SDM) WX coefficient
  * θ_k, S_k(ρ) = (I − ρW)⁻¹(β_k I + θ_k W):
- *   direct = tr(S_k)/N = (β_k Σ 1/(1−ρλ) + θ_k Σ λ/(1−ρλ))/N over the eigenvalues λ of W,
- *   total = (β_k + θ_k)/(1 − ρ) (row-standardised W), indirect = total − direct.
+ *   direct = tr(S_k)/N = (β_k s0(ρ) + θ_k s1(ρ))/N,  s1 = tr(W(I − ρW)⁻¹) = Σ λ/(1 − ρλ),
+ *   s0 = tr((I − ρW)⁻¹) = N + ρ s1,  total = (β_k + θ_k)/(1 − ρ) (row-standardised W),
+ *   indirect = total − direct.
  * SEs by simulation, as spatialreg's impacts(R = …): draws of (ρ, β, θ) from N(estimate, vcov), the
  * impacts of each draw, their standard deviations. Point impacts are those at the estimates.
+ *
+ * Traces: with all eigenvalues (small N) s1 is exact at every draw. With the sparse log-determinant
+ * (large N) s1 is exact at the estimate (selected inverse) and, for the draws, a Chebyshev interpolant of
+ * the exact s1 at n + 1 Chebyshev points spanning the drawn ρ. s1 is analytic off the real rays through
+ * 1/λ, |λ| ≤ 1, and |s1(z)| ≤ N/(1 − |z|) for |z| < 1, so on the Bernstein ellipse E_r of the span
+ * (centre c, half-width h) |s1| ≤ M = N/(1 − |c| − h(r + 1/r)/2), and the interpolation error is at
+ * most 4M r⁻ⁿ/(r − 1) (Trefethen, Approximation Theory and Approximation Practice, Thm 8.2). n is the
+ * smallest degree for which that bound is ≤ 1e-10·N, so each draw's direct impact is within
+ * 1e-10·(|β_k ρ| + |θ_k|) of the exact one; draws are computed exactly if no degree ≤ 64 achieves it.
  */
 import mt19937 from '@stdlib/random-base-mt19937';
 import { CholeskyDecomposition, type Matrix } from 'ml-matrix';
@@ -15,8 +25,8 @@ import { eigenvalues, type WeightsMatrix } from './weights';
 
 export interface ImpactOptions {
   /**
-   * Traces from a sparse log-determinant (large N): tr(W(I − ρW)⁻¹) = −d/dρ log|I − ρW|, and
-   * tr((I − ρW)⁻¹) = N + ρ·tr(W(I − ρW)⁻¹); interpolated over ρ for the draws.
+   * The log-determinant method of the fit; with the sparse one ('cholesky'), traces come from its exact
+   * tr(W(I − ρW)⁻¹) instead of eigenvalues.
    */
   jacobian?: Jacobian;
   /** Number of simulation draws for the SEs (default 1000, as the usual R call). */
@@ -46,13 +56,9 @@ export function impacts(
   const K = terms.length;
   const p = 1 + K * (durbin ? 2 : 1);
   if (params.length !== p || vcov.rows !== p) throw new Error(`impacts: expected ${p} parameters`);
-  const traceSums =
-    options.jacobian?.method === 'cholesky'
-      ? interpolatedTraces(options.jacobian, w.n, params[0], Math.sqrt(vcov.get(0, 0)))
-      : eigenTraces(w);
-  const compute = (theta: ArrayLike<number>): Impact[] => {
+  const compute = (theta: ArrayLike<number>, s1: number): Impact[] => {
     const rho = theta[0];
-    const { s0, s1 } = traceSums(rho);
+    const s0 = w.n + rho * s1;
     return terms.map((_, k) => {
       const b = theta[1 + k];
       const t = durbin ? theta[1 + K + k] : 0;
@@ -61,7 +67,6 @@ export function impacts(
       return { direct, indirect: total - direct, total };
     });
   };
-  const point = compute(params);
   const R = options.simulations ?? 1000;
   // Symmetrise: an inverted information matrix carries rounding asymmetry.
   const chol = new CholeskyDecomposition(vcov.clone().add(vcov.transpose()).div(2));
@@ -70,9 +75,8 @@ export function impacts(
   const L = chol.lowerTriangularMatrix;
   const rng = mt19937.factory({ seed: options.seed ?? 1 });
   const uniform = () => (rng() + 0.5) / (mt19937.MAX + 1);
-  const sums = point.map(() => ({ direct: [0, 0], indirect: [0, 0], total: [0, 0] }));
+  const draws = new Float64Array(R * p);
   const z = new Float64Array(p);
-  const draw = new Float64Array(p);
   for (let r = 0; r < R; r++) {
     // Box–Muller normals from the seeded Mersenne Twister.
     for (let i = 0; i < p; i += 2) {
@@ -84,9 +88,18 @@ export function impacts(
     for (let i = 0; i < p; i++) {
       let s = params[i];
       for (let j = 0; j <= i; j++) s += L.get(i, j) * z[j];
-      draw[i] = s;
+      draws[r * p + i] = s;
     }
-    compute(draw).forEach((imp, k) => {
+  }
+  const rhos = Float64Array.from({ length: R }, (_, r) => draws[r * p]);
+  const sparse = options.jacobian?.method === 'cholesky' ? options.jacobian : undefined;
+  const exact = sparse ? (rho: number) => sparse.trG(rho) : eigenTrace(w);
+  const s1 = sparse ? interpolatedTrace(sparse, rhos) : exact;
+  const point = compute(params, exact(params[0]));
+  const sums = point.map(() => ({ direct: [0, 0], indirect: [0, 0], total: [0, 0] }));
+  for (let r = 0; r < R; r++) {
+    const draw = draws.subarray(r * p, (r + 1) * p);
+    compute(draw, s1(draw[0])).forEach((imp, k) => {
       for (const key of ['direct', 'indirect', 'total'] as const) {
         sums[k][key][0] += imp[key];
         sums[k][key][1] += imp[key] ** 2;
@@ -105,44 +118,70 @@ export function impacts(
   }));
 }
 
-function eigenTraces(w: WeightsMatrix): (rho: number) => { s0: number; s1: number } {
+/** s1(ρ) = Σ Re λ/(1 − ρλ) over the eigenvalues (complex pairs sum to twice the real part). */
+function eigenTrace(w: WeightsMatrix): (rho: number) => number {
   const ev = eigenvalues(w);
   return (rho) => {
-    let s0 = 0;
     let s1 = 0;
     for (let i = 0; i < ev.re.length; i++) {
-      // Real parts of 1/(1−ρλ) and λ/(1−ρλ); complex pairs sum to twice the real part.
       const a = 1 - rho * ev.re[i];
       const b = -rho * ev.im[i];
-      const d = a * a + b * b;
-      s0 += a / d;
-      s1 += (ev.re[i] * a + ev.im[i] * b) / d;
+      s1 += (ev.re[i] * a + ev.im[i] * b) / (a * a + b * b);
     }
-    return { s0, s1 };
+    return s1;
   };
 }
 
-/** tr(G)(ρ) at 32 Chebyshev nodes over ρ̂ ± 10 SE (inside the interval), barycentric interpolation. */
-function interpolatedTraces(
-  J: Jacobian,
-  n: number,
-  rhoHat: number,
-  se: number,
-): (rho: number) => { s0: number; s1: number } {
-  const lo = Math.max(J.interval[0] + 1e-3, rhoHat - 10 * se);
-  const hi = Math.min(J.interval[1] - 1e-3, rhoHat + 10 * se);
-  const m = 32;
-  const nodes = Array.from(
-    { length: m },
-    (_, j) => (lo + hi) / 2 + ((hi - lo) / 2) * Math.cos(((2 * j + 1) * Math.PI) / (2 * m)),
-  );
-  const values = nodes.map((r) => J.trG(r));
-  const weights = nodes.map((_, j) => (j % 2 === 0 ? 1 : -1) * Math.sin(((2 * j + 1) * Math.PI) / (2 * m)));
-  const at = (rho: number) => {
-    if (rho < lo || rho > hi) return J.trG(rho);
+/** Relative accuracy of the interpolated s1/N (see the header). */
+const TRACE_TOLERANCE = 1e-10;
+const MAX_DEGREE = 64;
+
+/**
+ * The smallest degree n whose interpolation bound 4M r⁻ⁿ/(r − 1), minimised over r, is ≤ tol·N on
+ * [c − h, c + h]; Infinity when none ≤ MAX_DEGREE.
+ */
+export function chebyshevDegree(c: number, h: number, tol = TRACE_TOLERANCE): number {
+  if (h === 0) return 0;
+  // E_r stays inside |z| < 1 while |c| + h(r + 1/r)/2 < 1.
+  const room = 1 - Math.abs(c);
+  if (room <= h) return Infinity;
+  const q = room / h;
+  const rMax = q + Math.sqrt(q * q - 1);
+  let best = Infinity;
+  for (let step = 1; step < 200; step++) {
+    const r = 1 + ((rMax - 1) * step) / 200;
+    const margin = room - (h * (r + 1 / r)) / 2;
+    // 4 r⁻ⁿ / ((r − 1) margin) ≤ tol  ⇔  n ≥ log(4 / ((r − 1) margin tol)) / log r
+    const n = Math.max(1, Math.ceil(Math.log(4 / ((r - 1) * margin * tol)) / Math.log(r)));
+    best = Math.min(best, n);
+  }
+  return best <= MAX_DEGREE ? best : Infinity;
+}
+
+/**
+ * The barycentric Chebyshev interpolant (second-kind points) of an exact trace function on [lo, hi], of
+ * the degree `chebyshevDegree` asks for; undefined when no degree ≤ 64 meets the bound.
+ */
+export function traceInterpolant(
+  trG: (rho: number) => number,
+  lo: number,
+  hi: number,
+): ((rho: number) => number) | undefined {
+  const c = (lo + hi) / 2;
+  const h = (hi - lo) / 2;
+  const n = chebyshevDegree(c, h);
+  if (!Number.isFinite(n)) return undefined;
+  if (n === 0) {
+    const v = trG(c);
+    return () => v;
+  }
+  const nodes = Array.from({ length: n + 1 }, (_, j) => c + h * Math.cos((j * Math.PI) / n));
+  const values = nodes.map((r) => trG(r));
+  const weights = nodes.map((_, j) => (j % 2 === 0 ? 1 : -1) * (j === 0 || j === n ? 0.5 : 1));
+  return (rho) => {
     let num = 0;
     let den = 0;
-    for (let j = 0; j < m; j++) {
+    for (let j = 0; j <= n; j++) {
       const d = rho - nodes[j];
       if (d === 0) return values[j];
       num += (weights[j] * values[j]) / d;
@@ -150,8 +189,15 @@ function interpolatedTraces(
     }
     return num / den;
   };
-  return (rho) => {
-    const s1 = at(rho);
-    return { s0: n + rho * s1, s1 };
-  };
+}
+
+/** s1 for the drawn ρ: interpolated over their span, or exact per draw when no degree meets the bound. */
+function interpolatedTrace(J: Jacobian, rhos: Float64Array): (rho: number) => number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of rhos) {
+    lo = Math.min(lo, r);
+    hi = Math.max(hi, r);
+  }
+  return traceInterpolant(J.trG, lo, hi) ?? J.trG;
 }

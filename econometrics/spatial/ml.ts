@@ -15,8 +15,7 @@
  */
 import { Matrix, inverse } from 'ml-matrix';
 import { InputError } from '../../common/errors';
-import { bandedLogDet } from './logdet';
-import { bandedLuLogDet } from './logdet-lu';
+import { sparseLogDet } from './logdet';
 import {
   eigenvalues,
   logDetEigen,
@@ -157,9 +156,10 @@ function checkData(w: WeightsMatrix, y: Float64Array, X: Columns): number {
 
 /**
  * How log|I − ρW| is computed: 'eigen' (all eigenvalues once; spatialreg's method "eigen", with the
- * information-matrix covariance) or 'cholesky' (banded sparse Cholesky per ρ for large N; ρ searched in
- * (−1, 0.999) as spatialreg's sparse methods, covariance from the observed Hessian; banded LU instead
- * when W has an asymmetric base, e.g. kNN). 'auto' picks eigen up to N = 400.
+ * information-matrix covariance) or 'cholesky' (an exact sparse factorisation per ρ for large N in an
+ * approximate-minimum-degree order — L D Lᵀ when W is similar to a symmetric matrix, L D U otherwise,
+ * e.g. kNN — see logdet.ts; ρ searched in (−1, 0.999) as spatialreg's sparse methods, covariance from the
+ * observed Hessian). 'auto' picks eigen up to N = 400.
  */
 export type LogDetMethod = 'eigen' | 'cholesky' | 'auto';
 
@@ -198,18 +198,17 @@ export function jacobian(w: WeightsMatrix, method: LogDetMethod = 'auto'): Jacob
       trG2: traceOf(2),
     };
   }
-  // An asymmetric base (kNN) has no symmetric similar matrix: banded LU instead of Cholesky.
-  const ld = w.symmetricBaseRowSums ? bandedLogDet(w) : bandedLuLogDet(w);
-  // Derivatives of the exact log-determinant: −d/dρ = tr(G), −d²/dρ² = tr(G²); central differences
-  // with one Richardson step (truncation O(h⁴)).
+  // Sparse L D Lᵀ (W similar to a symmetric matrix) or L D U (asymmetric W, e.g. kNN), exact.
+  const ld = sparseLogDet(w);
+  // tr(G²) = d/dρ tr(G) = −d²/dρ² log|I − ρW|: central second differences of the exact log-determinant
+  // with one Richardson step (truncation O(h⁴)); five factorisations, no selected inverse.
   const h = 1e-3;
-  const d1 = (r: number, k: number) => (ld(r + k) - ld(r - k)) / (2 * k);
   const d2 = (r: number, k: number) => (ld(r + k) - 2 * ld(r) + ld(r - k)) / (k * k);
   return {
     method: 'cholesky',
     interval: [-1, 0.999],
     logdet: ld,
-    trG: (r) => -(4 * d1(r, h / 2) - d1(r, h)) / 3,
+    trG: ld.trG,
     trG2: (r) => -(4 * d2(r, h / 2) - d2(r, h)) / 3,
   };
 }

@@ -30,7 +30,7 @@ export interface SpatialModelOptions extends ImpactOptions {
   weights: WeightsMatrix;
   effects?: SpatialEffects;
   leeYu?: boolean;
-  /** Log-determinant method (default 'auto': eigenvalues up to N = 400, banded Cholesky above). */
+  /** Log-determinant method (default 'auto': eigenvalues up to N = 400, exact sparse factorisation above). */
   logdet?: LogDetMethod;
   /** SDM: also fit SAR and SEM for the LR tests (default true). */
   lrTests?: boolean;

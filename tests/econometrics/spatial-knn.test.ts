@@ -1,5 +1,5 @@
 /**
- * The large-N path with an asymmetric W (k = 4 nearest neighbours, N = 576): 'auto' takes the banded LU
+ * The large-N path with an asymmetric W (k = 4 nearest neighbours, N = 576): 'auto' takes the sparse LU
  * log-determinant; SDM and SEM against spatialreg method "LU" with its numerical-Hessian covariance
  * (reference/spatial_knn.R → reference/golden/spatial_knn.json). SEs: numerical Hessians on both sides
  * (nlme::fdHess steps in R, central differences here), which differ by up to 1.3e-4 relative here: 5e-4.

@@ -1,5 +1,5 @@
 /**
- * The large-N path chosen automatically above N = 400 (banded Cholesky log-determinant, observed-Hessian
+ * The large-N path chosen automatically above N = 400 (sparse Cholesky log-determinant, observed-Hessian
  * covariance, impacts from traces) against spatialreg method "LU" with its numerical-Hessian covariance
  * on a 24 × 24 rook grid (N = 576, T = 3; reference/spatial_large.R → reference/golden/spatial_large.json).
  * SEs come from numerical Hessians on both sides (different step rules), so they agree to 1e-4.
@@ -55,7 +55,7 @@ function compare(coefficients: { term: string; estimate: number; std_error: numb
 }
 
 describe('large-N spatial path against spatialreg "LU" (N = 576)', () => {
-  it('auto picks the banded Cholesky log-determinant at this N', () => {
+  it('auto picks the sparse Cholesky log-determinant at this N', () => {
     expect(jacobian(w).method).toBe('cholesky');
   });
 
