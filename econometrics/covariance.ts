@@ -8,6 +8,10 @@
  * | conventional   | s²·B, s² = e'e / df_resid                           | df_resid|
  * | robust (HC1)   | N/df_resid · B (Σᵢ eᵢ² zᵢzᵢ') B                     | df_resid|
  * | cluster        | c · B (Σ_g u_g u_g') B, u_g = Σ_{i∈g} zᵢeᵢ          | G − 1   |
+ * | cluster, 2 dims| V₁ + V₂ − V₁₂ (inference/two-way-cluster.ts)        | min G − 1 |
+ * | cr2            | B (Σ_g Z_g'A_g e_g e_g'A_g Z_g) B (inference/cr2.ts) | Satterthwaite, per coefficient |
+ * | cr3            | (G−1)/G Σ_g (b_(g) − b)(b_(g) − b)' (inference/jackknife.ts) | G − 1 |
+ * | driscoll-kraay | B (Ω₀ + Σ_l w_l(Ω_l + Ω_l')) B (inference/driscoll-kraay.ts) | T − 1 |
  *
  * df_resid is the estimator's residual degrees of freedom (OLS: N − K − 1; entity FE: N − G − K, the
  * entity intercepts counted). The cluster factor c is Stata's G/(G−1)·(N−1)/(N−K) where K counts the
@@ -18,9 +22,22 @@
  */
 import { Matrix } from 'ml-matrix';
 import { InputError } from '../common/errors';
+import { bellMcCaffreyCovariance } from './inference/cr2';
+import { driscollKraayCovariance } from './inference/driscoll-kraay';
+import { clusterJackknife } from './inference/jackknife';
+import { twoWayClusterCovariance } from './inference/two-way-cluster';
+import type { Absorbed } from './inference/working-design';
 import type { Columns } from './linalg';
 
-export type VceName = 'conventional' | 'robust' | 'cluster';
+export type VceName = 'conventional' | 'robust' | 'cluster' | 'cr2' | 'cr3' | 'driscoll-kraay';
+export const VCE_NAMES: readonly VceName[] = [
+  'conventional',
+  'robust',
+  'cluster',
+  'cr2',
+  'cr3',
+  'driscoll-kraay',
+];
 
 export interface CovarianceInput {
   design: Columns;
@@ -33,8 +50,17 @@ export interface Covariance {
   vcov: Matrix;
   /** Degrees of freedom of the t statistics (Infinity: normal). */
   dfT: number;
-  /** Number of clusters, when clustered. */
+  /** Number of clusters, when clustered (the first dimension's, when two-way). */
   nclusters?: number;
+  /** Two-way clustering: the second dimension's number of clusters. */
+  nclusters2?: number;
+  /** t degrees of freedom of each coefficient when they vary (cr2: Satterthwaite). */
+  dfByCoef?: Float64Array;
+  /** Denominator degrees of freedom of Wald F tests, when the vce fixes them. */
+  fDf2?: number;
+  /** Driscoll–Kraay: the lag length used and the number of time periods. */
+  maxlag?: number;
+  nperiods?: number;
 }
 
 /** Conventional: s²(Z'Z)⁻¹ with s² = e'e / dfResid. */
@@ -135,20 +161,83 @@ export function covarianceFor(
     clusterK: number;
     clusterDfT?: number;
     clusters: () => Int32Array;
+    /** Two-way clustering: the second dimension (vce `cluster` only). */
+    secondClusters?: () => Int32Array;
+    /** The fixed effects absorbed by the within transformation (cr2, cr3). */
+    absorbed?: Absorbed;
+    /** Time period (0..T−1 in order) and entity of each row (driscoll-kraay). */
+    timeCodes?: () => Int32Array;
+    entityCodes?: () => Int32Array;
+    maxlag?: number;
+    /** plm's t df (df_resid) for the two-way and Driscoll–Kraay estimators, instead of Stata-style ones. */
+    plmDf?: boolean;
+    /** Coefficients whose Satterthwaite df cr2 computes (default all). */
+    dfFor?: number[];
   },
 ): Covariance {
+  if (params.secondClusters && vce !== 'cluster')
+    throw new InputError(
+      `spec.cluster: two cluster variables need vce "cluster", not "${vce}"`,
+      'spec.cluster',
+    );
   switch (vce) {
     case 'conventional':
       return conventionalCovariance(fit, params.dfResid);
     case 'robust':
       return robustCovariance(fit, params.dfResid, params.hc1Factor);
-    case 'cluster':
-      return clusterCovariance(fit, {
-        clusters: params.clusters(),
+    case 'cluster': {
+      if (!params.secondClusters)
+        return clusterCovariance(fit, {
+          clusters: params.clusters(),
+          k: params.clusterK,
+          dfT: params.clusterDfT,
+        });
+      const two = twoWayClusterCovariance({
+        ...fit,
+        first: params.clusters(),
+        second: params.secondClusters(),
         k: params.clusterK,
-        dfT: params.clusterDfT,
       });
+      const minG = Math.min(...two.nclusters);
+      return {
+        vce,
+        vcov: two.vcov,
+        dfT: params.plmDf ? params.dfResid : minG - 1,
+        fDf2: params.plmDf ? params.dfResid : minG - 1,
+        nclusters: two.nclusters[0],
+        nclusters2: two.nclusters[1],
+      };
+    }
+    case 'cr2': {
+      const r = bellMcCaffreyCovariance(
+        { ...fit, clusters: params.clusters(), absorbed: params.absorbed },
+        params.dfFor,
+      );
+      return { vce, vcov: r.vcov, dfT: NaN, dfByCoef: r.df, fDf2: r.nclusters - 1, nclusters: r.nclusters };
+    }
+    case 'cr3': {
+      const r = clusterJackknife({ ...fit, clusters: params.clusters(), absorbed: params.absorbed });
+      return { vce, vcov: r.vcov, dfT: r.nclusters - 1, fDf2: r.nclusters - 1, nclusters: r.nclusters };
+    }
+    case 'driscoll-kraay': {
+      if (!params.timeCodes || !params.entityCodes)
+        throw new InputError('vce: driscoll-kraay needs a panel time index', 'spec.vce');
+      const r = driscollKraayCovariance({
+        ...fit,
+        timeCodes: params.timeCodes(),
+        entityCodes: params.entityCodes(),
+        maxlag: params.maxlag,
+      });
+      return {
+        vce,
+        vcov: r.vcov,
+        dfT: params.plmDf ? params.dfResid : r.nperiods - 1,
+        fDf2: r.nperiods - 1,
+        maxlag: r.maxlag,
+        nperiods: r.nperiods,
+      };
+    }
     default:
-      throw new InputError(`vce: expected conventional, robust or cluster, found '${String(vce)}'`, 'vce');
+      throw new InputError(`vce: expected one of ${VCE_NAMES.join(', ')}, found '${String(vce)}'`, 'vce');
   }
 }

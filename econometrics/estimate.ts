@@ -16,20 +16,34 @@ import { moranEstimator, sarEstimator, sdmEstimator, semEstimator } from './spat
 import type { EstimationResult } from './result';
 import { parseSpec, type Spec } from './spec';
 import { varianceInflation } from './vif';
+import { inferenceIssues } from './inference/support';
 
 export interface EstimateOptions {
   /** Spatial weights (N×N, rows and columns in `weightsIds` order), for spatial estimators. */
   weights?: Matrix | number[][];
   weightsIds?: string[];
+  /**
+   * Wild bootstrap weights to use instead of drawing them (to reproduce a bootstrap run elsewhere): one
+   * array of B·G weights, draw after draw, with the clusters in the order of `clusters`.
+   */
+  wildDraws?: { clusters: string[]; weights: Float64Array };
 }
 
 export type Estimator = (panel: Panel, spec: Spec, options: EstimateOptions) => EstimationResult;
 
-const base = (s: Spec) => ({ y: s.y, x: s.x, vce: s.vce, cluster: s.cluster, convention: s.convention });
+const base = (s: Spec) => ({
+  y: s.y,
+  x: s.x,
+  vce: s.vce,
+  cluster: s.cluster,
+  convention: s.convention,
+  maxlag: s.maxlag,
+  wild: s.inference?.wild,
+});
 
 export const ESTIMATORS: Record<string, Estimator> = {
-  ols: (p, s) => pooledOls(p, base(s)),
-  fe: (p, s) => fixedEffects(p, { ...base(s), effects: s.effects }),
+  ols: (p, s, o) => pooledOls(p, { ...base(s), wildDraws: o.wildDraws }),
+  fe: (p, s, o) => fixedEffects(p, { ...base(s), effects: s.effects, wildDraws: o.wildDraws }),
   iv: (p, s) =>
     fixedEffectsIv(p, {
       ...base(s),
@@ -74,6 +88,11 @@ export function estimate(panel: Panel, spec: unknown, options: EstimateOptions =
       `spec.estimator: unknown estimator '${s.estimator}' (known: ${Object.keys(ESTIMATORS).join(', ')})`,
       'spec.estimator',
     );
+  }
+  const unsupported = inferenceIssues(s)[0];
+  if (unsupported) {
+    const key = `spec.${unsupported.path.join('.')}`;
+    throw new InputError(`${key}: ${unsupported.message}`, key);
   }
   return fn(prepareSample(panel, s), s, options);
 }

@@ -27,7 +27,17 @@ import {
   sumSquares,
   type Columns,
 } from './linalg';
-import { CONS, frameClusters, olsOnFrame, warningsFor, type LinearOptions } from './ols';
+import { attachSmallClusterInference } from './inference/small-cluster';
+import {
+  CONS,
+  covarianceStatistics,
+  frameClusters,
+  isOneWayClustered,
+  olsOnFrame,
+  sharedCovarianceParams,
+  warningsFor,
+  type LinearOptions,
+} from './ols';
 import type { EstimationResult } from './result';
 import { coefficientRows, waldF } from './table';
 
@@ -120,20 +130,31 @@ export function fixedEffectsFit(
     Z.push(new Float64Array(n).fill(1));
     zNames.push(CONS);
   }
-  const fit = qrLeastSquares(Z, stata ? addConstant(yW, ybar) : yW);
+  const yZ = stata ? addConstant(yW, ybar) : yW;
+  const fit = qrLeastSquares(Z, yZ);
   const clusters = frameClusters(panel, frame, options.cluster);
-  const nested = vce === 'cluster' && nestedIn(abs.codes, clusters.codes);
+  // reghdfe's rule for two-way clustering: absorbed effects nested in either dimension are not counted.
+  const nested =
+    vce === 'cluster' &&
+    (nestedIn(abs.codes, clusters.codes) || (!!clusters.second && nestedIn(abs.codes, clusters.second)));
   const slopesOnly = zNames.filter((s) => s !== CONS && !isDummy.has(s)).length;
+  const absorbedFe = { codes: abs.codes, ngroups: abs.ngroups };
   const cov = covarianceFor(
     vce,
     { design: Z, residuals: fit.residuals, bread: fit.bread },
     {
+      ...sharedCovarianceParams(
+        frame,
+        clusters,
+        options,
+        zNames.flatMap((s, j) => (isDummy.has(s) ? [] : [j])),
+      ),
+      absorbed: absorbedFe,
       dfResid,
       hc1Factor: stata ? n / dfResid : n / (n - slopesOnly),
       // Stata counts the absorbed effects in K only when they are not nested in the clusters (areg).
       clusterK: stata ? Z.length + (nested ? 0 : abs.ngroups - 1) : slopesOnly,
       clusterDfT: stata ? undefined : dfResid,
-      clusters: () => clusters.codes,
     },
   );
 
@@ -169,24 +190,41 @@ export function fixedEffectsFit(
     .filter((j) => zNames[j] !== CONS && (stata || !isDummy.has(zNames[j])));
   // plm's pwaldtest refers any vcovHC-based F to G − 1 (df2adj), white1 included; Stata only when clustered.
   const groupDf2 = vce === 'cluster' || (!stata && vce === 'robust');
-  const F = waldF(fit.coef, cov.vcov, fIdx, groupDf2 ? (cov.nclusters ?? frame.ngroups) - 1 : dfResid);
+  const F = waldF(
+    fit.coef,
+    cov.vcov,
+    fIdx,
+    cov.fDf2 ?? (groupDf2 ? (cov.nclusters ?? frame.ngroups) - 1 : dfResid),
+  );
   Object.assign(statistics, { f_stat: F.f, f_df1: F.df1, f_df2: F.df2, f_p: F.p });
   Object.assign(
     statistics,
     groupEffectsF(yRaw, xRaw, keep, names, stata ? undefined : isDummy, ssr, dfResid),
   );
-  if (cov.nclusters !== undefined) statistics.n_clusters = cov.nclusters;
+  const extra = dropped.map((d) => `${d.term} ${d.reason}; omitted`);
+  covarianceStatistics(cov, statistics, extra);
   const result: EstimationResult = {
     estimator: 'fe',
     nobs: n,
     ngroups: abs.ngroups,
     coefficients: coefficientRows(zNames, fit.coef, cov, (s) => !isDummy.has(s)),
     statistics,
-    warnings: warningsFor(
-      frame,
-      dropped.map((d) => `${d.term} ${d.reason}; omitted`),
-    ),
+    warnings: warningsFor(frame, extra),
   };
+  attachSmallClusterInference(result, {
+    design: Z,
+    y: yZ,
+    bread: fit.bread,
+    coef: fit.coef,
+    residuals: fit.residuals,
+    names: zNames,
+    x: options.x,
+    clusters,
+    absorbed: absorbedFe,
+    clustered: isOneWayClustered(vce, clusters),
+    wild: options.wild,
+    draws: options.wildDraws,
+  });
   return { result, names: zNames, coef: fit.coef, cov };
 }
 

@@ -18,7 +18,8 @@ import { covarianceFor, type Covariance } from './covariance';
 import { absorption, fixedEffectsFit, type FixedEffectsOptions } from './fe';
 import { modelFrame, requireObservations } from './frame';
 import { demean, findCollinear, mean, qrLeastSquares, sumSquares, type Columns } from './linalg';
-import { CONS, frameClusters, warningsFor } from './ols';
+import { ivDiagnostics, type IvVce } from './inference/iv-diagnostics';
+import { CONS, covarianceStatistics, frameClusters, sharedCovarianceParams, warningsFor } from './ols';
 import type { EstimationResult } from './result';
 import { coefficientRows, waldF } from './table';
 
@@ -49,6 +50,13 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
       );
     }
   });
+  if (options.wild) {
+    throw new InputError(
+      'spec.inference.wild: the wild bootstrap of FE-2SLS (WRE) is not supported; use vce "cr2" or "cr3", or ' +
+        'the Anderson–Rubin statistics (ar_p, ar_ci_lower, ar_ci_upper) for inference robust to weak instruments',
+      'spec.inference.wild',
+    );
+  }
   if (instruments.length < endogenous.length) {
     throw new InputError(
       `spec.instruments: ${instruments.length} excluded instrument(s) for ${endogenous.length} endogenous regressor(s); the model is not identified`,
@@ -120,11 +128,17 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
     vce,
     { design: Xhat, residuals: e, bread: second.bread },
     {
+      ...sharedCovarianceParams(
+        frame,
+        clusters,
+        options,
+        names.flatMap((s, j) => (isDummy.has(s) ? [] : [j])),
+      ),
+      absorbed: { codes: abs.codes, ngroups: abs.ngroups },
       dfResid,
       hc1Factor: stata ? n / dfResid : n / (n - slopesOnly),
       clusterK: stata ? X.length + (effects === 'time' ? abs.ngroups - 1 : 0) : slopesOnly,
       clusterDfT: stata ? undefined : dfResid,
-      clusters: () => clusters.codes,
     },
   );
   const ssr = sumSquares(e);
@@ -138,7 +152,41 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
     ssr,
     n_instruments: instruments.length,
   };
-  if (cov.nclusters !== undefined) statistics.n_clusters = cov.nclusters;
+  const extra = [...xk.dropped, ...wk.dropped].map((d) => `${d.term} ${d.reason}; omitted`);
+  covarianceStatistics(cov, statistics, extra);
+
+  // ivreg2's identification, weak-instrument-robust and specification tests (xtivreg2, fe).
+  const ivVce: IvVce | undefined =
+    vce === 'conventional' || vce === 'robust'
+      ? vce
+      : (vce === 'cluster' && !clusters.second) || vce === 'cr2' || vce === 'cr3'
+        ? 'cluster'
+        : undefined;
+  if (ivVce) {
+    const pooled = effects === 'none';
+    const prep = (c: Float64Array) => (pooled ? c : demean(c, abs.codes, abs.ngroups));
+    const exoCols = [...exog.map(col), ...abs.dummies].map(prep);
+    if (pooled) exoCols.push(ones);
+    const exoKeep = findCollinear(
+      exoCols,
+      exoCols.map((_, j) => `w${j}`),
+    ).keep.map((j) => exoCols[j]);
+    const diag = ivDiagnostics({
+      y: prep(col(y)),
+      endogenous: endogenous.map((t) => prep(col(t))),
+      exogenous: exoKeep,
+      excluded: instruments.map((t) => prep(col(t))),
+      vce: ivVce,
+      clusters: ivVce === 'cluster' ? clusters.codes : undefined,
+      dofminus: pooled ? 0 : abs.ngroups,
+    });
+    Object.assign(statistics, diag.statistics);
+    extra.push(...diag.warnings);
+  } else {
+    extra.push(
+      `IV diagnostics (Kleibergen–Paap, Anderson–Rubin, Hansen, C) are not computed under vce "${vce}"`,
+    );
+  }
 
   for (const endo of endogenous) {
     const fs = fixedEffectsFit(panel, frame, {
@@ -147,10 +195,11 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
       effects,
       vce,
       cluster: options.cluster,
+      maxlag: options.maxlag,
       convention: 'stata',
     });
     const idx = instruments.map((z) => fs.names.indexOf(z));
-    const df2 = vce === 'cluster' ? fs.cov.dfT : fs.result.statistics.df_resid;
+    const df2 = fs.cov.fDf2 ?? (vce === 'cluster' ? fs.cov.dfT : fs.result.statistics.df_resid);
     const F = waldF(fs.coef, fs.cov.vcov, idx, df2);
     if (stata) {
       statistics[`first_stage_f:${endo}`] = F.f;
@@ -172,10 +221,7 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
     ngroups: abs.ngroups,
     coefficients: coefficientRows(names, b, cov, (s) => !isDummy.has(s)),
     statistics,
-    warnings: warningsFor(
-      frame,
-      [...xk.dropped, ...wk.dropped].map((d) => `${d.term} ${d.reason}; omitted`),
-    ),
+    warnings: warningsFor(frame, extra),
   };
 }
 

@@ -28,7 +28,7 @@ export interface MediationOptions {
   mediator: string;
   effects?: Effects;
   vce?: VceName;
-  cluster?: string;
+  cluster?: string | readonly [string, string];
   convention?: Convention;
   bootstrap?: { reps: number; seed: number; level: number };
 }

@@ -24,7 +24,7 @@ export interface ModerationOptions {
   quantiles?: number[];
   effects?: Effects;
   vce?: VceName;
-  cluster?: string;
+  cluster?: string | readonly [string, string];
   convention?: Convention;
 }
 

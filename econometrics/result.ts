@@ -9,6 +9,24 @@ export interface CoefficientRow {
   std_error: number;
   statistic: number;
   p_value: number;
+  /** t degrees of freedom of this row when they vary by coefficient (vce `cr2`: Satterthwaite). */
+  df?: number;
+  /** Wild cluster restricted bootstrap (spec.inference.wild): p-value of β = 0 and the inverted CI. */
+  p_value_wild?: number;
+  ci_wild_lower?: number;
+  ci_wild_upper?: number;
+}
+
+/** One cluster of a clustered fit, as summclust reports it, for the core coefficient (x[0]). */
+export interface ClusterDiagnosticRow {
+  cluster: string;
+  nobs: number;
+  /** tr(H_gg) on the absorbed design. */
+  leverage: number;
+  /** The cluster's share of the core regressor's partialled-out variation. */
+  partial_leverage: number;
+  /** The core coefficient with this cluster left out. */
+  beta_jackknife: number;
 }
 
 /** LeSage–Pace impacts of a spatial model, one row per regressor. */
@@ -42,6 +60,8 @@ export interface EstimationResult {
   statistics: Record<string, number>;
   effects?: EffectRow[];
   moran?: MoranRow[];
+  /** Cluster diagnostics of a clustered fit (leverage and influence on the core coefficient). */
+  clusters?: ClusterDiagnosticRow[];
   /** Human-readable warnings (e.g. instruments outnumber groups), never silently dropped. */
   warnings?: string[];
 }

@@ -24,9 +24,27 @@ export const specSchema = z.strictObject({
   entity: z.string().optional(),
   time: z.string().optional(),
   effects: z.enum(['none', 'entity', 'time', 'twoways']).default('entity'),
-  vce: z.enum(['conventional', 'robust', 'cluster']).default('conventional'),
-  /** Cluster variable for vce=cluster; default the entity. */
-  cluster: z.string().optional(),
+  vce: z.enum(['conventional', 'robust', 'cluster', 'cr2', 'cr3', 'driscoll-kraay']).default('conventional'),
+  /**
+   * Cluster variable for vce cluster, cr2, cr3 and the wild bootstrap; default the entity. Two names
+   * (`["province", "year"]`) cluster two ways (vce cluster only).
+   */
+  cluster: z.union([z.string().min(1), z.tuple([z.string().min(1), z.string().min(1)])]).optional(),
+  /** Driscoll–Kraay: Bartlett lag length; default ⌊T^{1/4}⌋ (plm's vcovSCC). */
+  maxlag: z.number().int().min(0).optional(),
+  /** Inference beyond the vce: the wild cluster restricted bootstrap of single coefficients. */
+  inference: z
+    .strictObject({
+      wild: z.strictObject({
+        reps: z.number().int().min(99).default(9999),
+        weights: z.enum(['webb', 'rademacher']).default('webb'),
+        seed: z.number().int().min(0).default(1),
+        /** Coefficients to test (default: the core regressor x[0]). */
+        terms: z.array(term).min(1).optional(),
+        level: z.number().gt(0).lt(1).default(0.95),
+      }),
+    })
+    .optional(),
   convention: z.enum(['stata', 'plm']).default('stata'),
   endogenous: z.array(term).optional(),
   instruments: z.array(term).optional(),
@@ -93,13 +111,36 @@ export const specSchema = z.strictObject({
 
 /** The parsed spec, with cross-key checks zod's object shape cannot express. */
 const checkedSpec = specSchema.superRefine((s, ctx) => {
-  s.x.forEach((t, i) => {
-    if (t === s.y)
-      ctx.addIssue({ code: 'custom', path: ['x', i], message: `'${t}' is also the dependent variable y` });
-    if (s.x.indexOf(t) !== i)
-      ctx.addIssue({ code: 'custom', path: ['x', i], message: `'${t}' is listed twice` });
-  });
+  for (const issue of specIssues(s)) ctx.addIssue({ code: 'custom', ...issue });
 });
+
+/** Cross-key checks of one spec (paths relative to the spec), shared with study validation. */
+export function specIssues(s: Spec): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
+  s.x.forEach((t, i) => {
+    if (t === s.y) out.push({ path: ['x', i], message: `'${t}' is also the dependent variable y` });
+    else if (s.x.indexOf(t) !== i) out.push({ path: ['x', i], message: `'${t}' is listed twice` });
+  });
+  if (Array.isArray(s.cluster) && s.vce !== 'cluster')
+    out.push({ path: ['cluster'], message: `two cluster variables need vce "cluster", not "${s.vce}"` });
+  if (Array.isArray(s.cluster) && s.cluster[0] === s.cluster[1])
+    out.push({ path: ['cluster', 1], message: `'${s.cluster[1]}' is listed twice` });
+  if (s.maxlag !== undefined && s.vce !== 'driscoll-kraay')
+    out.push({ path: ['maxlag'], message: `maxlag is used by vce "driscoll-kraay" only, not "${s.vce}"` });
+  const wild = s.inference?.wild;
+  if (wild) {
+    if (Array.isArray(s.cluster))
+      out.push({ path: ['inference', 'wild'], message: 'the wild cluster bootstrap clusters one way only' });
+    (wild.terms ?? []).forEach((t, i) => {
+      if (!s.x.includes(t))
+        out.push({
+          path: ['inference', 'wild', 'terms', i],
+          message: `'${t}' is not among the regressors x`,
+        });
+    });
+  }
+  return out;
+}
 
 export type Spec = z.infer<typeof specSchema>;
 export type SpecInput = z.input<typeof specSchema>;

@@ -16,12 +16,14 @@ export function coefficientRows(
     if (!include(names[j])) continue;
     const se = Math.sqrt(cov.vcov.get(j, j));
     const t = coef[j] / se;
+    const df = cov.dfByCoef ? cov.dfByCoef[j] : cov.dfT;
     rows.push({
       term: names[j],
       estimate: coef[j],
       std_error: se,
       statistic: t,
-      p_value: tTwoSided(t, cov.dfT),
+      p_value: tTwoSided(t, df),
+      ...(cov.dfByCoef ? { df } : {}),
     });
   }
   return rows;
