@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { SAFE_NAME, SAFE_NAME_RULE } from '../common/safe-names';
-import { specSchema } from '../econometrics/spec';
+import { inferenceIssues } from '../econometrics/inference/support';
+import { specIssues, specSchema } from '../econometrics/spec';
 import { indicatorDefinitionSchema } from '../indicators/definition';
 import { provinceCodes } from '../regions/provinces';
 
@@ -176,21 +177,10 @@ export const studySchema = z
             message: `estimator "${column.spec.estimator}" needs a weight matrix (weights: ${weightNames})`,
           });
         }
-        // The spec's own cross-key checks (econometrics/spec.ts), so the study fails before any work.
-        column.spec.x.forEach((term, i) => {
-          if (term === column.spec.y)
-            ctx.addIssue({
-              code: 'custom',
-              path: [...at, 'spec', 'x', i],
-              message: `'${term}' is also the dependent variable y`,
-            });
-          else if (column.spec.x.indexOf(term) !== i)
-            ctx.addIssue({
-              code: 'custom',
-              path: [...at, 'spec', 'x', i],
-              message: `'${term}' is listed twice`,
-            });
-        });
+        // The spec's own cross-key checks (econometrics/spec.ts) and the vce / inference its estimator
+        // cannot honour, so the study fails before any work.
+        for (const issue of [...specIssues(column.spec), ...inferenceIssues(column.spec)])
+          ctx.addIssue({ code: 'custom', path: [...at, 'spec', ...issue.path], message: issue.message });
         if (column.spec.subset) {
           ctx.addIssue({
             code: 'custom',

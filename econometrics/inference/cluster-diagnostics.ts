@@ -19,9 +19,7 @@
  *
  * Hand-written: no TypeScript library computes these.
  */
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import type { ClusterDiagnosticRow } from '../result';
-import { qrLeastSquares } from '../linalg';
 import { clusterJackknife } from './jackknife';
 import { WorkingDesign, type ClusteredFit } from './working-design';
 
@@ -48,29 +46,36 @@ export function clusterDiagnostics(
   const xw = wd.xw;
   const m = wd.m;
   const alpha = Float64Array.from({ length: q }, (_, c) => m.get(c, kx));
-  const others = xw.filter((_, c) => c !== kx);
-  const check = qrLeastSquares(others, xw[kx]).residuals;
-  let checkSS = 0;
-  for (const v of check) checkSS += v * v;
+  // x̌ = X̃α / M_kk is x̃_k residualised on the other columns, with x̌'x̌ = 1/M_kk: the partial leverage of
+  // cluster g is Σ_{i∈g} (x̃_i'α)² / M_kk, with no second regression.
+  const mkk = m.get(kx, kx);
 
+  const mf = Float64Array.from({ length: q * q }, (_, i) => m.get(Math.floor(i / q), i % q));
   const leverage = new Float64Array(G);
   const partial = new Float64Array(G);
   const gamma0 = new Float64Array(G);
   const sumXa = new Float64Array(G);
+  // Per-cluster X̃_g'X̃_g and X̃_g'e_g for the leave-one-out estimates.
+  const xtxG = new Float64Array(G * q * q);
+  const xeG = new Float64Array(G * q);
   const row = new Float64Array(q);
   for (let i = 0; i < wd.n; i++) {
     const g = fit.clusters[i];
     for (let c = 0; c < q; c++) row[c] = xw[c][i];
     let h = 0;
     let xa = 0;
+    const e = fit.residuals[i];
     for (let a = 0; a < q; a++) {
       let s = 0;
-      for (let b = 0; b < q; b++) s += m.get(a, b) * row[b];
+      for (let b = 0; b < q; b++) s += mf[a * q + b] * row[b];
       h += row[a] * s;
       xa += row[a] * alpha[a];
+      xeG[g * q + a] += row[a] * e;
+      const off = g * q * q + a * q;
+      for (let b = 0; b < q; b++) xtxG[off + b] += row[a] * row[b];
     }
     leverage[g] += h;
-    partial[g] += (check[i] * check[i]) / checkSS;
+    partial[g] += (xa * xa) / mkk;
     gamma0[g] += xa * xa;
     sumXa[g] += xa;
   }
@@ -79,30 +84,15 @@ export function clusterDiagnostics(
   // β_(g): the exact leave-one-cluster-out estimate.
   const betaOut = new Float64Array(G);
   if (wd.nested) {
-    const xtx = new Matrix(q, q);
-    for (let a = 0; a < q; a++)
-      for (let b = a; b < q; b++) {
-        let s = 0;
-        for (let i = 0; i < wd.n; i++) s += xw[a][i] * xw[b][i];
-        xtx.set(a, b, s);
-        xtx.set(b, a, s);
-      }
+    const xtx = new Float64Array(q * q);
+    for (let g = 0; g < G; g++) for (let i = 0; i < q * q; i++) xtx[i] += xtxG[g * q * q + i];
+    const sub = new Float64Array(q * q);
+    const rhs = new Float64Array(q);
     for (let g = 0; g < G; g++) {
-      const rows = wd.rows[g];
-      const sub = xtx.clone();
-      const xe = new Matrix(q, 1);
-      for (let a = 0; a < q; a++) {
-        let s = 0;
-        for (const i of rows) s += xw[a][i] * fit.residuals[i];
-        xe.set(a, 0, s);
-        for (let b = 0; b < q; b++) {
-          let t = 0;
-          for (const i of rows) t += xw[a][i] * xw[b][i];
-          sub.set(a, b, sub.get(a, b) - t);
-        }
-      }
-      const chol = new CholeskyDecomposition(sub);
-      betaOut[g] = chol.isPositiveDefinite() ? coef[k] - chol.solve(xe).get(kx, 0) : NaN;
+      for (let i = 0; i < q * q; i++) sub[i] = xtx[i] - xtxG[g * q * q + i];
+      for (let a = 0; a < q; a++) rhs[a] = xeG[g * q + a];
+      const sol = choleskySolve(sub, rhs, q);
+      betaOut[g] = sol ? coef[k] - sol[kx] : NaN;
     }
   } else {
     const jk = clusterJackknife(fit, wd);
@@ -133,6 +123,33 @@ export function clusterDiagnostics(
   const g1 = effectiveClusters(gamma1, 1e-10 * scale);
   if (Number.isFinite(g1)) statistics.effective_clusters_rho1 = g1;
   return { rows, statistics };
+}
+
+/** Solves A x = b for a symmetric positive definite q × q A (row-major), or undefined if it is not. */
+function choleskySolve(a: Float64Array, b: Float64Array, q: number): Float64Array | undefined {
+  const l = new Float64Array(q * q);
+  for (let i = 0; i < q; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = a[i * q + j];
+      for (let k = 0; k < j; k++) s -= l[i * q + k] * l[j * q + k];
+      if (i === j) {
+        if (!(s > 1e-12 * Math.abs(a[i * q + i]))) return undefined;
+        l[i * q + i] = Math.sqrt(s);
+      } else l[i * q + j] = s / l[j * q + j];
+    }
+  }
+  const y = new Float64Array(q);
+  for (let i = 0; i < q; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= l[i * q + k] * y[k];
+    y[i] = s / l[i * q + i];
+  }
+  for (let i = q - 1; i >= 0; i--) {
+    let s = y[i];
+    for (let k = i + 1; k < q; k++) s -= l[k * q + i] * y[k];
+    y[i] = s / l[i * q + i];
+  }
+  return y;
 }
 
 /** G* = G / (1 + Γ), Γ = mean of ((γ_g − γ̄)/γ̄)²; NaN when γ̄ is not above `zero`. */

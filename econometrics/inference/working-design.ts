@@ -15,7 +15,7 @@
  *
  * Hand-written: no TypeScript library computes cluster blocks of a hat matrix.
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { InputError } from '../../common/errors';
 import { demean, findCollinear, qrLeastSquares, type Columns } from '../linalg';
 
@@ -65,6 +65,7 @@ export class WorkingDesign {
     const abs = fit.absorbed;
     let cols: Columns = fit.design;
     let index = fit.design.map((_, j) => j);
+    let m: Matrix | undefined;
     if (abs) {
       this.groupSize = new Float64Array(abs.ngroups);
       for (const g of abs.codes) this.groupSize[g]++;
@@ -73,18 +74,24 @@ export class WorkingDesign {
       // projected constant (2SLS: P_W·1) vanishes only to rounding, so compare with the column's norm.
       const norm = (c: Float64Array) => Math.sqrt(c.reduce((s, v) => s + v * v, 0));
       const live = dm.flatMap((c, j) => (norm(c) > 1e-10 * norm(fit.design[j]) ? [j] : []));
-      const keep = findCollinear(
-        live.map((j) => dm[j]),
-        live.map((j) => `z${j}`),
-      ).keep;
-      index = keep.map((i) => live[i]);
-      cols = index.map((j) => dm[j]);
+      index = live;
+      cols = live.map((j) => dm[j]);
+      // The estimator has dropped collinear regressors already; a singular X̃'X̃ here is the rare case
+      // of a regressor collinear with the fixed effects' span only after demeaning.
+      m = crossInverse(cols);
+      if (!m) {
+        index = findCollinear(
+          cols,
+          cols.map((_, j) => `z${j}`),
+        ).keep.map((i) => live[i]);
+        cols = index.map((j) => dm[j]);
+      }
     } else {
       this.groupSize = new Float64Array(0);
     }
     this.xw = cols;
     this.xwIndex = index;
-    this.m = qrLeastSquares(cols, new Float64Array(n)).bread;
+    this.m = m ?? crossInverse(cols) ?? qrLeastSquares(cols, new Float64Array(n)).bread;
   }
 
   /** True when every absorbed group lies within one cluster (or nothing is absorbed). */
@@ -153,6 +160,28 @@ export class WorkingDesign {
   block(j: number, v: ArrayLike<number>): Float64Array {
     return Float64Array.from(this.rows[j], (i) => v[i]);
   }
+}
+
+/** (X'X)⁻¹ by Cholesky of the cross-product, or undefined when it is not positive definite. */
+export function crossInverse(cols: Columns): Matrix | undefined {
+  const q = cols.length;
+  const xtx = new Matrix(q, q);
+  for (let a = 0; a < q; a++) {
+    const ca = cols[a];
+    for (let b = a; b < q; b++) {
+      const cb = cols[b];
+      let s = 0;
+      for (let i = 0; i < ca.length; i++) s += ca[i] * cb[i];
+      xtx.set(a, b, s);
+      xtx.set(b, a, s);
+    }
+  }
+  const chol = new CholeskyDecomposition(xtx);
+  if (!chol.isPositiveDefinite()) return undefined;
+  // Relative conditioning guard: reject a near-singular cross-product (rank decided as findCollinear does).
+  const L = chol.lowerTriangularMatrix;
+  for (let a = 0; a < q; a++) if (!(L.get(a, a) > 1e-7 * Math.sqrt(xtx.get(a, a)))) return undefined;
+  return chol.solve(Matrix.eye(q));
 }
 
 /** y = A x for a dense square A and a vector x. */

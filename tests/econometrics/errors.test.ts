@@ -37,6 +37,49 @@ describe('spec validation', () => {
     );
   });
 
+  it('rejects a vce or inference the estimator cannot honour, naming the key', () => {
+    expect(inputError(() => estimate(grunfeld, { ...base, estimator: 'sdm', vce: 'robust' }))).toMatch(
+      /^spec\.vce: estimator "sdm" does not support vce "robust" \(supported: conventional\)/,
+    );
+    expect(inputError(() => estimate(grunfeld, { ...base, estimator: 'moran', vce: 'cluster' }))).toMatch(
+      /^spec\.vce: estimator "moran" does not support vce "cluster"/,
+    );
+    expect(
+      inputError(() =>
+        estimate(grunfeld, {
+          ...base,
+          estimator: 'iv',
+          endogenous: ['value'],
+          instruments: ['L.value'],
+          inference: { wild: {} },
+        }),
+      ),
+    ).toMatch(/^spec\.inference\.wild: estimator "iv" does not support the wild cluster bootstrap; .*WRE/);
+    expect(inputError(() => estimate(grunfeld, { ...base, estimator: 'mediation', vce: 'cr2' }))).toMatch(
+      /^spec\.vce: estimator "mediation" does not support vce "cr2"/,
+    );
+    expect(inputError(() => estimate(grunfeld, { ...base, vce: 'robust', cluster: ['firm', 'year'] }))).toBe(
+      'spec.cluster: two cluster variables need vce "cluster", not "robust"',
+    );
+    expect(inputError(() => estimate(grunfeld, { ...base, maxlag: 2 }))).toBe(
+      'spec.maxlag: maxlag is used by vce "driscoll-kraay" only, not "conventional"',
+    );
+    expect(inputError(() => estimate(grunfeld, { ...base, vce: 'driscoll-kraay', maxlag: 20 }))).toBe(
+      'spec.maxlag: 20 lags but only 20 time periods; at most 19 can be used',
+    );
+    expect(
+      inputError(() =>
+        estimate(grunfeld, { ...base, vce: 'cluster', inference: { wild: { terms: ['capitl'] } } }),
+      ),
+    ).toBe("spec.inference.wild.terms[0]: 'capitl' is not among the regressors x");
+    // Time effects are not nested in firm clusters: the closed-form WCR does not apply.
+    expect(
+      inputError(() =>
+        estimate(grunfeld, { ...base, effects: 'time', vce: 'cluster', inference: { wild: {} } }),
+      ),
+    ).toMatch(/^spec\.inference\.wild: the wild cluster bootstrap needs clusters that nest/);
+  });
+
   it('names an unknown column through the term that uses it', () => {
     expect(inputError(() => estimate(grunfeld, { ...base, x: ['value', 'L.capitl'] }))).toContain(
       "term 'L.capitl': column 'capitl' not found",

@@ -50,6 +50,18 @@ describe('aicarbon estimate', () => {
     expect(out.stderr).toContain("column 'valu' not found");
   });
 
+  it('exits 2 naming the key of a vce the estimator cannot honour', async () => {
+    const out = await cli([
+      '--data',
+      grunfeld,
+      '--spec',
+      write('gmm-dk.json', JSON.stringify({ ...feSpec, estimator: 'vif', vce: 'driscoll-kraay' })),
+    ]);
+    expect(out.code).toBe(2);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toContain('spec.vce: estimator "vif" does not support vce "driscoll-kraay"');
+  });
+
   it('names the key of a bad spec, the row of a non-numeric cell, and a broken JSON file', () => {
     const err = (fn: () => unknown) => {
       try {

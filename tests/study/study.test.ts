@@ -113,6 +113,25 @@ describe('errors name the path in the file', () => {
     fails(s, /^my-study\.json: tables\[1\]\.columns\[2\]\.spec\.x\[1\]: .*expected string/);
   });
 
+  it('a vce or inference the estimator cannot honour', () => {
+    const s = editable();
+    // table11 is the spatial Durbin table: ML standard errors only.
+    s.tables[9].columns[0].spec.vce = 'cluster';
+    fails(
+      s,
+      /^my-study\.json: tables\[9\]\.columns\[0\]\.spec\.vce: estimator "sdm" does not support vce "cluster"/,
+    );
+    const t = editable();
+    t.tables[2].columns[1].spec.inference = { wild: { reps: 999 } };
+    fails(
+      t,
+      /^my-study\.json: tables\[2\]\.columns\[1\]\.spec\.inference\.wild: estimator "iv" does not support the wild cluster bootstrap/,
+    );
+    const u = editable();
+    u.tables[1].columns[2].spec.maxlag = 2;
+    fails(u, /tables\[1\]\.columns\[2\]\.spec\.maxlag: maxlag is used by vce "driscoll-kraay" only/);
+  });
+
   it('a regressor that is also y, or listed twice', () => {
     const s = editable();
     s.tables[1].columns[1].spec.x[2] = 'CI';
