@@ -29,9 +29,13 @@ export interface ClusterDiagnosticRow {
   beta_jackknife: number;
 }
 
-/** LeSage–Pace impacts of a spatial model, one row per regressor. */
+/**
+ * LeSage–Pace impacts of a spatial model, one row per regressor (and horizon, for dynamic models:
+ * `short` = (I − ρW)⁻¹(βI + θW), `long` = ((1 − τ)I − (ρ + ψ)W)⁻¹(βI + θW); absent for static models).
+ */
 export interface EffectRow {
   term: string;
+  horizon?: 'short' | 'long';
   direct: number;
   direct_se: number;
   indirect: number;

@@ -68,29 +68,7 @@ export function impacts(
     });
   };
   const R = options.simulations ?? 1000;
-  // Symmetrise: an inverted information matrix carries rounding asymmetry.
-  const chol = new CholeskyDecomposition(vcov.clone().add(vcov.transpose()).div(2));
-  if (!chol.isPositiveDefinite())
-    throw new Error('impacts: the covariance of (ρ, β) is not positive definite');
-  const L = chol.lowerTriangularMatrix;
-  const rng = mt19937.factory({ seed: options.seed ?? 1 });
-  const uniform = () => (rng() + 0.5) / (mt19937.MAX + 1);
-  const draws = new Float64Array(R * p);
-  const z = new Float64Array(p);
-  for (let r = 0; r < R; r++) {
-    // Box–Muller normals from the seeded Mersenne Twister.
-    for (let i = 0; i < p; i += 2) {
-      const u = Math.sqrt(-2 * Math.log(uniform()));
-      const v = 2 * Math.PI * uniform();
-      z[i] = u * Math.cos(v);
-      if (i + 1 < p) z[i + 1] = u * Math.sin(v);
-    }
-    for (let i = 0; i < p; i++) {
-      let s = params[i];
-      for (let j = 0; j <= i; j++) s += L.get(i, j) * z[j];
-      draws[r * p + i] = s;
-    }
-  }
+  const draws = normalDraws(params, vcov, R, options.seed ?? 1);
   const rhos = Float64Array.from({ length: R }, (_, r) => draws[r * p]);
   const sparse = options.jacobian?.method === 'cholesky' ? options.jacobian : undefined;
   const exact = sparse ? (rho: number) => sparse.trG(rho) : eigenTrace(w);
@@ -118,8 +96,39 @@ export function impacts(
   }));
 }
 
+/**
+ * R draws from N(params, vcov), row-major R × p: the Cholesky factor of vcov times standard normals from
+ * Box–Muller on a Mersenne Twister seeded with `seed` (the same seed gives the same draws).
+ */
+export function normalDraws(params: ArrayLike<number>, vcov: Matrix, R: number, seed: number): Float64Array {
+  const p = params.length;
+  // Symmetrise: an inverted information matrix carries rounding asymmetry.
+  const chol = new CholeskyDecomposition(vcov.clone().add(vcov.transpose()).div(2));
+  if (!chol.isPositiveDefinite())
+    throw new Error('impacts: the covariance of the parameters is not positive definite');
+  const L = chol.lowerTriangularMatrix;
+  const rng = mt19937.factory({ seed });
+  const uniform = () => (rng() + 0.5) / (mt19937.MAX + 1);
+  const draws = new Float64Array(R * p);
+  const z = new Float64Array(p);
+  for (let r = 0; r < R; r++) {
+    for (let i = 0; i < p; i += 2) {
+      const u = Math.sqrt(-2 * Math.log(uniform()));
+      const v = 2 * Math.PI * uniform();
+      z[i] = u * Math.cos(v);
+      if (i + 1 < p) z[i + 1] = u * Math.sin(v);
+    }
+    for (let i = 0; i < p; i++) {
+      let s = params[i];
+      for (let j = 0; j <= i; j++) s += L.get(i, j) * z[j];
+      draws[r * p + i] = s;
+    }
+  }
+  return draws;
+}
+
 /** s1(ρ) = Σ Re λ/(1 − ρλ) over the eigenvalues (complex pairs sum to twice the real part). */
-function eigenTrace(w: WeightsMatrix): (rho: number) => number {
+export function eigenTrace(w: WeightsMatrix): (rho: number) => number {
   const ev = eigenvalues(w);
   return (rho) => {
     let s1 = 0;
@@ -192,7 +201,7 @@ export function traceInterpolant(
 }
 
 /** s1 for the drawn ρ: interpolated over their span, or exact per draw when no degree meets the bound. */
-function interpolatedTrace(J: Jacobian, rhos: Float64Array): (rho: number) => number {
+export function interpolatedTrace(J: Jacobian, rhos: Float64Array): (rho: number) => number {
   let lo = Infinity;
   let hi = -Infinity;
   for (const r of rhos) {
