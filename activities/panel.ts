@@ -8,7 +8,7 @@ import { sha256Json } from './hashing';
 import { cachedStudy } from './study-cache';
 
 /** Bump when assembly or indicator code changes what it computes, so old snapshots are not reused. */
-const PANEL_CODE_VERSION = 3;
+const PANEL_CODE_VERSION = 4;
 
 export function panelActivities(db: Db) {
   return {

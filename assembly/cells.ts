@@ -13,6 +13,7 @@ export interface CellRow {
   unit: string;
   method: CellMethod;
   sources: Lineage[];
+  rule?: string;
 }
 
 export type PanelFrame = Omit<AssembledPanel, 'variables'>;
@@ -30,6 +31,7 @@ export function toCellRows(panel: AssembledPanel): { rows: CellRow[]; frame: Pan
         unit: series.unit,
         method: cell.method,
         sources: cell.sources,
+        ...(cell.rule ? { rule: cell.rule } : {}),
       });
     }
   }
@@ -45,6 +47,7 @@ export function fromCellRows(rows: CellRow[], frame: PanelFrame): AssembledPanel
       value: r.value,
       method: r.method,
       sources: r.sources,
+      ...(r.rule ? { rule: r.rule } : {}),
     };
   }
   // Only the panel's own keys: a stored report may carry more (the quality report).

@@ -6,6 +6,7 @@
 import { InputError } from '../common/errors';
 import type { Lineage, Observation } from '../ingest/observation';
 import { provinceCodes } from '../regions/provinces';
+import { applyFillRules, type FillRule } from './fill';
 import { extrapolate, interpolate, type ExtrapolationMethod, type InterpolationMethod } from './interpolate';
 import {
   cellKey,
@@ -27,6 +28,7 @@ export {
 } from './interpolate';
 export { conversionFactor, declaredUnit, harmoniseUnit } from './units';
 export { checkQuality, type QualityOptions, type QualityReport } from './quality';
+export { applyFillRules, type FillRule } from './fill';
 
 export interface AssemblyOptions {
   /** Study years; cells outside are kept when observed (lags, trends) but coverage counts these. */
@@ -42,6 +44,8 @@ export interface AssemblyOptions {
   priority?: string[];
   /** Relative difference below which two sources agree (not a conflict). */
   tolerance?: number;
+  /** The study's rules for cells the sources leave empty (assembly/fill.ts), applied in order. */
+  fill?: FillRule[];
 }
 
 export const describeSource = (s: Lineage) => [s.file, s.sheet, s.cell].filter(Boolean).join('!');
@@ -119,6 +123,7 @@ export function assemble(observations: Observation[], options: AssemblyOptions):
   const studyYears = Array.from({ length: to - from + 1 }, (_, i) => from + i);
   const provinces = provinceCodes();
   for (const series of Object.values(variables)) fillGaps(series, studyYears, options);
+  applyFillRules(variables, options.fill ?? [], options.years, provinces);
 
   const coverage: CoverageRow[] = Object.entries(variables)
     .sort(([a], [b]) => a.localeCompare(b))
@@ -175,7 +180,12 @@ function coverageOf(
     interpolatedCells: [],
     extrapolatedCells: [],
   };
-  for (const p of provinces) {
+  let substituted = 0;
+  const substitutedCells: string[] = [];
+  // A national series (the CN level only, e.g. robot installations) is counted over its own years.
+  const keys = Object.keys(series.cells);
+  const national = keys.length > 0 && keys.every((k) => k.startsWith('CN/'));
+  for (const p of national ? ['CN'] : provinces) {
     for (const y of years) {
       const key = cellKey(p, y);
       const c = series.cells[key];
@@ -186,11 +196,14 @@ function coverageOf(
       else if (c.method === 'interpolated') {
         row.interpolated += 1;
         row.interpolatedCells.push(key);
+      } else if (c.method === 'substituted') {
+        substituted += 1;
+        substitutedCells.push(key);
       } else {
         row.extrapolated += 1;
         row.extrapolatedCells.push(key);
       }
     }
   }
-  return row;
+  return substituted ? { ...row, substituted, substitutedCells } : row;
 }

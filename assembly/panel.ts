@@ -4,7 +4,8 @@
  */
 import type { Lineage } from '../ingest/observation';
 
-export type CellMethod = 'observed' | 'interpolated' | 'extrapolated';
+/** `substituted`: another variable's value, by a rule of the study (assembly/fill.ts). */
+export type CellMethod = 'observed' | 'interpolated' | 'extrapolated' | 'substituted';
 
 export interface PanelCell {
   value: number;
@@ -13,6 +14,8 @@ export interface PanelCell {
   sources: Lineage[];
   /** The source unit and factor when the value was converted to the variable's canonical unit. */
   converted?: { from: string; factor: number };
+  /** The study's fill rule that produced a filled value (assembly/fill.ts), in words. */
+  rule?: string;
 }
 
 export interface VariableSeries {
@@ -44,11 +47,14 @@ export interface CoverageRow {
   observed: number;
   interpolated: number;
   extrapolated: number;
+  /** Filled with another variable's value by a study rule (counted apart from extrapolation). */
+  substituted?: number;
   missing: number;
   /** `PROVINCE/YEAR` keys still missing within the study years. */
   missingCells: string[];
   interpolatedCells: string[];
   extrapolatedCells: string[];
+  substitutedCells?: string[];
 }
 
 export interface AssembledPanel {

@@ -17,7 +17,7 @@ import { triggerRefresh } from '../cli/trigger';
 import { loadConfig } from '../common/config';
 import { estimate } from '../econometrics/estimate';
 import { computeIndicators } from '../indicators';
-import { ingestFile, readManifest, type Observation } from '../ingest';
+import { ingestManifest, type Observation } from '../ingest';
 import { Panel } from '../panel';
 import { listEstimations, loadStudy } from '../study';
 import { InputError } from '../common/errors';
@@ -123,14 +123,7 @@ console.log(
 
 // Reference: the same work called directly, no Temporal, no store.
 const r0 = performance.now();
-const manifest = await readManifest(config.inputsDir);
-const observations: Observation[] = [];
-for (const f of manifest.files) {
-  observations.push(
-    ...(await ingestFile(join(config.inputsDir, f.path), f.layout, { name: f.path, options: f.options }))
-      .observations,
-  );
-}
+const observations: Observation[] = (await ingestManifest(config.inputsDir)).flatMap((f) => f.observations);
 const study = loadStudy(config.studyPath);
 const table = computeIndicators(
   assemble(observations, { years: study.years, ...study.assembly }),

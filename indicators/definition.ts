@@ -33,6 +33,16 @@ export const indicatorDefinitionSchema = z.strictObject({
       oxidation: z.enum(['ipcc', 'ceads']).default('ipcc'),
     })
     .prefault({}),
+  /**
+   * AIT = ln(1 + this count): AI patent applications by default; a study may name a proxy (e.g. the
+   * NBS invention-patent applications `patents_invention`), which its variables must then label.
+   */
+  ait: z.string().default('patents_ai'),
+  /** AIT1–AIT3 = ln(1 + these counts): the foundation, technology and application layers; null: none. */
+  aitLayers: z
+    .tuple([z.string(), z.string(), z.string()])
+    .nullable()
+    .default(['patents_ai_foundation', 'patents_ai_technology', 'patents_ai_application']),
   /** ED: GDP per capita at base-year prices (`real`) or current prices (`nominal`). */
   edPrices: z.enum(['real', 'nominal']).default('real'),
   /** WF: the employment variable (total employed persons when available; urban-unit employment is the proxy). */
@@ -71,6 +81,19 @@ export const indicatorDefinitionSchema = z.strictObject({
        */
       variable: z.string().default('robot_exposure'),
       baseYear: z.number().int().default(2010),
+      /**
+       * A one-industry approximation when robots by industry are not available: the province's
+       * industrial employment per `shareOf` (both in the base year) × the national stock of robots
+       * installed since the installations series starts (IFR: all still within their 12-year service
+       * life to 2022) per industrial worker of the 30 provinces in the base year.
+       */
+      national: z
+        .strictObject({
+          installations: z.string().default('robot_installations'),
+          industryEmployment: z.string().default('employment_industry'),
+          shareOf: z.string().default('population'),
+        })
+        .optional(),
     })
     .prefault({}),
 });

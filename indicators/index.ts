@@ -229,25 +229,14 @@ export function computeIndicators(
         ],
         f.carbonIntensity,
       );
-      compute('AIT', 'ln(1 + patents_ai)', [['patents_ai', get('patents_ai', province, year)]], f.logOnePlus);
-      compute(
-        'AIT1',
-        'ln(1 + patents_ai_foundation)',
-        [['patents_ai_foundation', get('patents_ai_foundation', province, year)]],
-        f.logOnePlus,
-      );
-      compute(
-        'AIT2',
-        'ln(1 + patents_ai_technology)',
-        [['patents_ai_technology', get('patents_ai_technology', province, year)]],
-        f.logOnePlus,
-      );
-      compute(
-        'AIT3',
-        'ln(1 + patents_ai_application)',
-        [['patents_ai_application', get('patents_ai_application', province, year)]],
-        f.logOnePlus,
-      );
+      compute('AIT', `ln(1 + ${def.ait})`, [[def.ait, get(def.ait, province, year)]], f.logOnePlus);
+      // The layers of Table 1; a proxy without layers (indicators.aitLayers null) leaves them missing.
+      (['AIT1', 'AIT2', 'AIT3'] as const).forEach((name, i) => {
+        const variable = def.aitLayers?.[i];
+        if (!variable)
+          return missing(name, `the AIT count ${def.ait} has no AI layers (indicators.aitLayers is null)`);
+        compute(name, `ln(1 + ${variable})`, [[variable, get(variable, province, year)]], f.logOnePlus);
+      });
       compute(
         'EE',
         'RGDP / energy_total',
@@ -410,6 +399,45 @@ export function computeIndicators(
             method: 'computed',
             inputs: parts.flatMap((p) => [p.own!.ref, p.national!.ref, p.robots!.ref]),
             formula: `Σ_j (L_pj/L_p)_${def.robot.baseYear} × R_jt / L_j,${def.robot.baseYear}`,
+          });
+        }
+      } else if (def.robot.national) {
+        // One-industry Bartik from national installations (formulas.robotExposure with one industry).
+        const n = def.robot.national;
+        const b = def.robot.baseYear;
+        const own = get(n.industryEmployment, province, b);
+        const base = get(n.shareOf, province, b);
+        const all = panel.provinces.map((q) => [q, get(n.industryEmployment, q, b)] as const);
+        const installed: Got[] = [];
+        let first: number | undefined;
+        for (let y = year; y >= from - 50; y--) {
+          const i = get(n.installations, 'CN', y);
+          if (!i) break;
+          installed.push(i);
+          first = y;
+        }
+        const absent = [
+          ...(own ? [] : [`${n.industryEmployment} ${province} ${b}`]),
+          ...(base ? [] : [`${n.shareOf} ${province} ${b}`]),
+          ...all.filter(([, g]) => !g).map(([q]) => `${n.industryEmployment} ${q} ${b}`),
+          ...(installed.length ? [] : [`${n.installations} CN ${year}`]),
+        ];
+        if (absent.length) missing('ROBOT', `missing ${absent.join(', ')}`);
+        else {
+          const nationalWorkers = all.reduce((sum, [, g]) => sum + g!.value, 0);
+          set('ROBOT', {
+            value: f.robotExposure([
+              {
+                share: own!.value / base!.value,
+                robots: installed.reduce((sum, i) => sum + i.value, 0),
+                nationalWorkers,
+              },
+            ]),
+            method: 'computed',
+            inputs: [own!.ref, base!.ref, ...all.map(([, g]) => g!.ref), ...installed.map((i) => i.ref)],
+            formula:
+              `(${n.industryEmployment}/${n.shareOf})_${b} × Σ ${n.installations} CN ${first}–${year} / ` +
+              `Σ_provinces ${n.industryEmployment}_${b}: robots installed since ${first} per 10k industrial workers`,
           });
         }
       } else

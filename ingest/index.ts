@@ -2,12 +2,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { InputError } from '../common/errors';
 import type { IngestTools } from './layout';
-import type { LayoutDeclaration } from './layout-declaration';
+import { readLayoutDeclarations, type LayoutDeclaration } from './layout-declaration';
+import { readManifest, type ManifestFile } from './manifest';
 import type { Observation } from './observation';
-import { layoutById } from './registry';
+import { LAYOUTS, layoutById } from './registry';
 
 export { readManifest, type Manifest, type ManifestFile } from './manifest';
 export type { Observation, Lineage } from './observation';
@@ -79,4 +80,26 @@ export async function ingestFile(
   if (observations.length === 0)
     throw new InputError(`${name}: no observations for the study's provinces`, name);
   return { name, sha256, size, layout, observations };
+}
+
+/**
+ * Every file of an inputs folder, read by its manifest entry (declared layouts included), in manifest
+ * order — the ingest stage without Temporal or a store (scripts, benchmarks, tests).
+ */
+export async function ingestManifest(
+  dir: string,
+  filter: (file: ManifestFile) => boolean = () => true,
+): Promise<(IngestedFile & { real: boolean })[]> {
+  const manifest = await readManifest(dir);
+  const { declarations } = await readLayoutDeclarations(dir, manifest.layouts, Object.keys(LAYOUTS));
+  const out: (IngestedFile & { real: boolean })[] = [];
+  for (const f of manifest.files.filter(filter)) {
+    const r = await ingestFile(join(dir, f.path), f.layout, {
+      name: f.path,
+      options: f.options,
+      declarations,
+    });
+    out.push({ ...r, real: f.real });
+  }
+  return out;
 }

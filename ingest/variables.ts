@@ -46,7 +46,7 @@ export const RAW_VARIABLES: RawVariable[] = [
   { name: 'fai_price_index', unit: 'previous year = 100', description: 'fixed-asset investment price index' },
   {
     name: 'fai_growth',
-    unit: 'share',
+    unit: 'growth rate',
     description:
       'fixed-asset investment completed, growth on the previous year (extends GFCF past its last year)',
   },

@@ -1,9 +1,15 @@
 /**
- * Generates the SYNTHETIC part of the bundled sample inputs (data/sample/synthetic/), for the variables
- * no public province-year data was found for: AI patent applications and industrial pollution-control
- * investment. Seeded, so the files are reproducible byte for byte:
+ * The bundled sample inputs (data/sample/): the one reproducible source of every file in it.
  *
- *   npx tsx scripts/generate-sample.ts [--seed 20111231]
+ *   npx tsx scripts/generate-sample.ts [--seed 20111231] [--real-from DIR]
+ *
+ * 1. Real files (`--real-from` the folder of the project's shared real data, whose layout and
+ *    PROVENANCE files the table REAL below follows): copied byte for byte into data/sample/real/ and
+ *    checked against the SHA-256 each PROVENANCE records. Without `--real-from`, the copies already in
+ *    data/sample/ are checked against the same hashes.
+ * 2. Synthetic files (data/sample/synthetic/), only for what no public province-year series exists for:
+ *    AI patent applications (the export behind AIT) and industrial pollution-control investment (ER).
+ *    Seeded, so the files are reproducible byte for byte.
  *
  * Data-generating process, on the real provinces and their real GDP and industrial value added:
  * - AI patents: a national total growing from 8,000 (2011) through the CNIPA anchor of 46,284 (2017)
@@ -17,22 +23,20 @@
  *   IPC codes and a title of its sub-technology, about 8 % records matching no AI branch, 3 % second
  *   publications of an application (A and B) and 2 % foreign applicants; the province is in the
  *   province column or, for a third of the records, only in the applicant's address.
- * - Yearbook-style workbooks (CSY layouts, years across): tertiary value added = GDP − secondary −
- *   primary, the primary share falling with income; employment = population × a province employment
- *   rate (0.48–0.66) with noise; GFCF = GDP × an investment rate (0.35–0.80, drifting down 1 % a year);
- *   the fixed-asset investment price index = a national cycle plus province noise (sd 0.8).
- * - Robot exposure: a national stock growing from 75,000 (2011) to 1.2 million (2021) per 10k workers,
- *   weighted by the province's industrial share of GDP, with noise.
+ *
+ * Earlier samples also drew tertiary value added, employment, GFCF, the FAI price index and robot
+ * exposure; real series (or, for employment, the real urban-unit proxy) replace them now. Their draws
+ * came after the two files above, so dropping them leaves these files' bytes unchanged for a seed.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import normalFactory from '@stdlib/random-base-normal';
 import mt19937 from '@stdlib/random-base-mt19937';
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import { loadTaxonomy } from '../ingest/taxonomy';
 import { PROJECT_ROOT } from '../common/config';
-import { ingestFile, readManifest } from '../ingest';
+import { ingestManifest } from '../ingest';
 import { provinceByCode, provinces } from '../regions/provinces';
 
 const YEARS = Array.from({ length: 11 }, (_, i) => 2011 + i);
@@ -40,6 +44,123 @@ const seedArg = process.argv.indexOf('--seed');
 const seed = seedArg > 0 ? Number(process.argv[seedArg + 1]) : 20111231;
 
 const sampleDir = join(PROJECT_ROOT, 'data', 'sample');
+const realArg = process.argv.indexOf('--real-from');
+const realFrom = realArg > 0 ? process.argv[realArg + 1] : undefined;
+
+/** Every real file of the sample: its path here, its path in the shared data folder, its SHA-256. */
+const REAL: [string, string, string][] = [
+  ...(
+    [
+      [2011, 'f643f994051397c4dc35c50eea96c1df915127a6667706f36b07de0c66cf04bf'],
+      [2012, '3b34f85eb82fb7169ac48dc86ceeae9aba91d1e210532febdbc518fffd0eb338'],
+      [2013, '722ef5fbfdbd41af7837b19994d55a110be731bfce3703da60f333fb11c05c5d'],
+      [2014, 'fa91bcbff5c06db5eb75341a46e4361d2fe57a5015761937424e39d41b7d9230'],
+      [2015, '0bcf34929d09d1cb4211302169f6bffc487214ed67196220b13f520970511f3f'],
+      [2016, 'dc8209ac08708cd77133b23a5eb782b9d1d8238c22beeab6ae300778bf66db03'],
+      [2017, 'c69579634a2663fccc6a9258cd576f9f5c6729d6cad9f2a348848efdd3b5faf5'],
+      [2018, 'ba2c0a6c642cb7355dd046091f90c96c56c488bfad06775ae520c2e935c38eee'],
+      [2019, '22843c4e376b990245f551227d829f0e819fbfa7736c2d4cbc19394f15cb89bc'],
+    ] as const
+  ).map(([y, h]): [string, string, string] => [
+    `real/ceads/Emission_Inventories_for_30_Provinces_${y}.xlsx`,
+    `ceads/provinces/Emission_Inventories_for_30_Provinces_${y}.xlsx`,
+    h,
+  ]),
+  [
+    'real/nbs/gdp_5th_census_gbk.csv',
+    'panel_renjiyi/分省年度数据.csv',
+    '7c6e194ca727c9660022bd9942c779e43132f00fc9e6c71dcb4023b85d4a90c1',
+  ],
+  [
+    'real/nbs/employment_urban_units_gbk.csv',
+    'panel_renjiyi/分省年度数据_(3).csv',
+    '40c59cd2dca0717e7d6129771e30c41944c7b5a586d14df43bfd9d5e8eb762b2',
+  ],
+  [
+    'real/nbs/secondary_va_gbk.csv',
+    'panel_yumanlou/分省年度数据.csv',
+    'a63e7436c4f0f180944daba22ab37c9d5d7de8b57f1212ad11cc594c80e412ff',
+  ],
+  [
+    'real/nbs/tertiary_va_5th_census.csv',
+    'nbs_tertiary_va_reconstructed/nbs_tertiary_value_added_100m_cny.csv',
+    'b482979607dddf836d046ddf5ef8c0a8d298cb28efc89e7678e6ab19b7d7af90',
+  ],
+  [
+    'real/nbs/invention_applications.csv',
+    'nbs_patents_province/分省年度数据_7.csv',
+    '846659237acaf324525568b6b52f12d3d116308f28bfee399f571813d56eadd0',
+  ],
+  [
+    'real/panels/panel_stata_ready_v2.csv',
+    'panel_renjiyi/panel_stata_ready_v2.csv',
+    '3121d6112b8db02b783ec7a1e2ab7b001d2b86ad811b2171b96f5638fd08e9bc',
+  ],
+  [
+    'real/panels/GTMP.csv',
+    'panel_yumanlou/GTMP.csv',
+    'c3c5e4dc97ce695df1d082bb818d4290a15a9e50cb12e488f70ebac808289846',
+  ],
+  [
+    'real/panels/pop.csv',
+    'panel_yumanlou/pop.csv',
+    '760ec3a8e1a74a4c0ea0f34e35fb97474fc2bab6b2201382bd7a14403e9b5fab',
+  ],
+  [
+    'real/panels/mkt.csv',
+    'panel_yumanlou/mkt.csv',
+    '92ddcad5db078b594934e4d218976ec24c60a19f65c0b30310d781494ec81fcd',
+  ],
+  [
+    'real/panels/energystruct.csv',
+    'panel_yumanlou/energystruct.csv',
+    'd7b2d57b3b7219a7a2c7bb2e890e70a35c97a5f2f118c400887b92fb78e7fe2e',
+  ],
+  [
+    'real/panels/co2.csv',
+    'panel_yumanlou/co2.csv',
+    'b503589723214faee506e93f36fb6e13f1c9e04e3b7e8d9243109a947843f857',
+  ],
+  [
+    'real/capital/gfcf_wind.xlsx',
+    'capital_chncapitalstock/固定资本形成总额2018.xlsx',
+    '620bebbd1ff3e2dc421a805efd5d1023fda8c7b4793d5e038823e68239bf2e15',
+  ],
+  [
+    'real/capital/fai_growth_wind.xlsx',
+    'capital_chncapitalstock/2023分省固定资产投资完成额同比.xlsx',
+    '967e7289191b3d796cd6fd59983bbe5e5eb99ceda2ec7c973e83dc202900270f',
+  ],
+  [
+    'real/capital/fai_price_index_wind.xlsx',
+    'capital_chncapitalstock/固定资产投资价格指数2019.xlsx',
+    'cd32fdbceef13f5e30f3ae1ba0d670ba0f0f7d3b982ca43305797a507fa8087e',
+  ],
+  [
+    'real/capital/retail_price_index_wind.xlsx',
+    'capital_chncapitalstock/2022RPI.xlsx',
+    '0d445248b41fbdf29348aee4e425a8d7cc61ab64c75cfb098fbba648f2ef8b0b',
+  ],
+  [
+    'real/ifr/robot_installations.csv',
+    'ifr_national_installations_owid/annual-industrial-robots-installed.csv',
+    '0088fd09444a73fffd3949a84519876e32b734c0a8cb1bfa45290e85773df022',
+  ],
+];
+
+const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+for (const [here, there, expected] of REAL) {
+  const target = join(sampleDir, here);
+  if (realFrom) {
+    const source = join(realFrom, there);
+    const got = sha256(source);
+    if (got !== expected)
+      throw new Error(`${source}: SHA-256 ${got}, expected ${expected} (see its PROVENANCE)`);
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(source, target);
+  } else if (sha256(target) !== expected)
+    throw new Error(`${here}: not the real file (SHA-256 differs); copy it again with --real-from`);
+}
 const uniform = mt19937.factory({ seed });
 const normal = normalFactory.factory({ seed: seed + 1 });
 const u01 = () => uniform() / 4294967296;
@@ -66,19 +187,18 @@ function binomial(n: number, p: number): number {
   return k;
 }
 
-async function realSeries(path: string, variable: string): Promise<Map<string, number>> {
-  const manifest = await readManifest(sampleDir);
-  const entry = manifest.files.find((f) => f.path === path)!;
-  const file = await ingestFile(join(sampleDir, path), entry.layout, { name: path, options: entry.options });
-  return new Map(
-    file.observations.filter((o) => o.variable === variable).map((o) => [`${o.province}/${o.year}`, o.value]),
+// The real series the synthetic files are drawn on, read by their manifest entries.
+const realObservations = (
+  await ingestManifest(sampleDir, (f) =>
+    ['real/nbs/gdp_5th_census_gbk.csv', 'real/panels/GTMP.csv'].includes(f.path),
+  )
+).flatMap((f) => f.observations);
+const realSeries = (variable: string) =>
+  new Map(
+    realObservations.filter((o) => o.variable === variable).map((o) => [`${o.province}/${o.year}`, o.value]),
   );
-}
-
-const gdp = await realSeries('real/nbs/gdp_5th_census_gbk.csv', 'gdp');
-const industry = await realSeries('real/panels/GTMP.csv', 'industrial_va');
-const secondary = await realSeries('real/nbs/secondary_va_gbk.csv', 'secondary_va');
-const population = await realSeries('real/panels/pop.csv', 'population');
+const gdp = realSeries('gdp');
+const industry = realSeries('industrial_va');
 const codes = provinces().map((p) => p.code);
 
 const nationalPatents = (year: number) => 8000 * Math.pow(150000 / 8000, (year - 2011) / 10);
@@ -179,72 +299,7 @@ writeFileSync(
     }),
 );
 
-// ---- Yearbook-style workbooks (CSY layout: title, unit line, 地区 + years, spaced names, footnote) -----
-async function yearbook(
-  file: string,
-  title: string,
-  unit: string,
-  value: (code: string, year: number) => number,
-) {
-  const wb = new ExcelJS.Workbook();
-  wb.title = `SYNTHETIC DATA: ${title}`;
-  wb.description = `Generated by scripts/generate-sample.ts --seed ${seed}; not observations.`;
-  // Fixed dates so that the same seed writes the same bytes.
-  wb.created = wb.modified = new Date(Date.UTC(2026, 0, 1));
-  const ws = wb.addWorksheet('SYNTHETIC');
-  ws.addRow([`${title}（SYNTHETIC DATA, not observations: scripts/generate-sample.ts --seed ${seed}）`]);
-  ws.addRow([`单位：${unit}`]);
-  ws.addRow(['地  区', ...YEARS]);
-  for (const code of codes) {
-    const name = provinceByCode(code)!.nameZh;
-    ws.addRow([name.length === 2 ? `${name[0]}  ${name[1]}` : name, ...YEARS.map((y) => value(code, y))]);
-  }
-  ws.addRow([
-    '注：SYNTHETIC DATA generated from a data-generating process on the real provinces; see data/sample/README.md.',
-  ]);
-  await wb.xlsx.writeFile(join(sampleDir, 'synthetic', file));
-}
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
-const perCapita = (c: string, y: number) => gdp.get(`${c}/${y}`)! / population.get(`${c}/${y}`)!;
-const primaryShare = new Map(
-  codes.map((c) => [c, Math.min(0.25, Math.max(0.003, 0.6 / perCapita(c, 2011) ** 0.9))]),
-);
-await yearbook('csy_tertiary_va.xlsx', '第三产业增加值', '亿元', (c, y) => {
-  const g = gdp.get(`${c}/${y}`)!;
-  const primary = g * primaryShare.get(c)! * Math.pow(0.97, y - 2011) * Math.exp(normal(0, 0.03));
-  return round(Math.max(g - secondary.get(`${c}/${y}`)! - primary, 0.2 * g));
-});
-const employmentRate = new Map(codes.map((c) => [c, 0.48 + 0.18 * u01()]));
-await yearbook('csy_employment.xlsx', '就业人员', '万人', (c, y) =>
-  round(population.get(`${c}/${y}`)! * employmentRate.get(c)! * Math.exp(normal(0, 0.02)), 1),
-);
-const investmentRate = new Map(codes.map((c) => [c, 0.35 + 0.45 * u01()]));
-await yearbook('csy_gfcf.xlsx', '固定资本形成总额', '亿元', (c, y) =>
-  round(
-    gdp.get(`${c}/${y}`)! * investmentRate.get(c)! * Math.pow(0.99, y - 2011) * Math.exp(normal(0, 0.05)),
-  ),
-);
-const FAI_CYCLE = [106.6, 101.1, 100.3, 100.5, 98.2, 99.4, 105.8, 105.4, 102.6, 100.1, 104.9];
-await yearbook('csy_fai_price_index.xlsx', '固定资产投资价格指数(上年=100)', '上年=100', (c, y) =>
-  round(FAI_CYCLE[y - 2011] + normal(0, 0.8), 1),
-);
-
-// ---- Robot exposure ---------------------------------------------------------------------------------
-const nationalRobots = (year: number) => 75000 * Math.pow(1.2e6 / 75000, (year - 2011) / 10);
-const robotRows: (string | number)[][] = [];
-for (const year of YEARS)
-  for (const c of codes) {
-    const industrialShare = industry.get(`${c}/${year}`)! / gdp.get(`${c}/${year}`)!;
-    // national robots per 10k of ~770 million workers, scaled by the province's industrial share
-    const exposure = ((nationalRobots(year) / 77000) * industrialShare) / 0.33;
-    robotRows.push([c, year, round(exposure * Math.exp(normal(0, 0.1)), 3)]);
-  }
-writeFileSync(
-  join(sampleDir, 'synthetic', 'robot_exposure.csv'),
-  banner('industrial robot exposure, robots per 10k workers') +
-    stringify(robotRows, { header: true, columns: ['province', 'year', 'robot_exposure'] }),
-);
-
 console.error(
-  `wrote ${exportRows.length} export records (${patentRows.length} province-years) and ${investmentRows.length} investment rows (seed ${seed})`,
+  `${realFrom ? 'copied' : 'checked'} ${REAL.length} real files; wrote ${exportRows.length} export records ` +
+    `(${patentRows.length} province-years) and ${investmentRows.length} investment rows (seed ${seed})`,
 );

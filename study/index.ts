@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { InputError } from '../common/errors';
 import type { Spec } from '../econometrics/spec';
 import { studySchema, type Study } from './schema';
@@ -41,11 +42,26 @@ export function parseStudy(json: unknown, source = 'study'): Study {
 }
 
 export function loadStudy(path: string): Study {
+  return parseStudy(readStudyJson(path, []), path);
+}
+
+/**
+ * A study file's JSON, with `"extends": "other-study.json"` (relative to the file) resolved: the other
+ * study's definition with this file's keys laid over it — objects merge key by key, anything else
+ * (arrays, numbers, strings) replaces. A variant of a study (another proxy, other weights) is then a
+ * few lines that follow the base study when it changes.
+ */
+function readStudyJson(path: string, chain: string[]): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new InputError(`${path}: study definition not found`, path);
+    throw new InputError(
+      chain.length
+        ? `${chain[chain.length - 1]}: extends: study definition ${path} not found`
+        : `${path}: study definition not found`,
+      path,
+    );
   }
   let json: unknown;
   try {
@@ -53,7 +69,24 @@ export function loadStudy(path: string): Study {
   } catch (e) {
     throw new InputError(`${path}: not valid JSON (${(e as Error).message})`, path);
   }
-  return parseStudy(json, path);
+  if (!json || typeof json !== 'object' || Array.isArray(json) || !('extends' in json)) return json;
+  const { extends: base, ...own } = json as Record<string, unknown>;
+  if (typeof base !== 'string')
+    throw new InputError(`${path}: extends: expected the path of another study file`, `${path}#extends`);
+  const basePath = resolve(dirname(path), base);
+  if (chain.includes(basePath) || basePath === resolve(path))
+    throw new InputError(`${path}: extends: ${base} extends this file again (a cycle)`, `${path}#extends`);
+  return overlay(readStudyJson(basePath, [...chain, resolve(path)]), own);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function overlay(base: unknown, own: unknown): unknown {
+  if (!isObject(base) || !isObject(own)) return own;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(own)) out[k] = k in base ? overlay(base[k], v) : v;
+  return out;
 }
 
 /** The spec's row subset for a named sample (none for the whole panel). */

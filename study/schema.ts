@@ -64,6 +64,19 @@ export const weightsSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+const fillCommon = {
+  variable: z.string(),
+  /** The years the rule may fill (default: the study years). */
+  years: z.tuple([z.number().int(), z.number().int()]).optional(),
+  /** Why, and whose rule it is: shown wherever the filled cells are counted. */
+  note: z.string().optional(),
+};
+export const fillRuleSchema = z.discriminatedUnion('rule', [
+  z.strictObject({ ...fillCommon, rule: z.literal('growth'), by: z.string() }),
+  z.strictObject({ ...fillCommon, rule: z.literal('substitute'), by: z.string() }),
+  z.strictObject({ ...fillCommon, rule: z.literal('trend') }),
+]);
+
 export const variableSchema = z.strictObject({
   label: z.string().optional(),
   description: z.string(),
@@ -120,6 +133,12 @@ export const studySchema = z
         extrapolation: z.enum(['none', 'nearest', 'trend']).default('none'),
         /** Files that win when sources disagree, first wins. */
         priority: z.array(z.string()).default([]),
+        /**
+         * The study's rules for cells the sources leave empty, in order (assembly/fill.ts): `growth`
+         * (extend by another variable's growth rate), `substitute` (another variable's value),
+         * `trend` (the line through the two nearest observations). Every filled cell is flagged.
+         */
+        fill: z.array(fillRuleSchema).default([]),
       })
       .prefault({}),
     indicators: indicatorDefinitionSchema.prefault({}),

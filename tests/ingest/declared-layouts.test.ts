@@ -56,7 +56,7 @@ describe('the Wind layouts of the bundled real files', () => {
     expect(r.at('GD', 2011)).toMatchObject({ value: 105.53, source: { cell: 'Q20' } });
   });
 
-  it('wind-province-rows reads the retail price index and FAI growth, converting % to a share', async () => {
+  it('wind-province-rows reads the retail price index and FAI growth, converting % to a rate', async () => {
     const rpi = await read('real/capital/retail_price_index_wind.xlsx', 'wind-province-rows', {
       variable: 'retail_price_index',
       indicator: 'RPI',
@@ -72,7 +72,7 @@ describe('the Wind layouts of the bundled real files', () => {
     });
     // M2: 北京:固定资产投资完成额:同比, 2018 = -5.5 (%, the 单位 column) = -0.055.
     expect(growth.at('BJ', 2018).value).toBeCloseTo(-0.055, 12);
-    expect(growth.at('BJ', 2018)).toMatchObject({ unit: 'share', source: { cell: 'M2' } });
+    expect(growth.at('BJ', 2018)).toMatchObject({ unit: 'growth rate', source: { cell: 'M2' } });
   });
 
   it('wind-date-rows reads GFCF (one column per province, one row per year-end date)', async () => {

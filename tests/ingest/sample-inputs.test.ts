@@ -3,18 +3,12 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../common/config';
-import { ingestFile, readManifest, type Observation } from '../../ingest';
+import { ingestManifest, readManifest, type Observation } from '../../ingest';
 
 const dir = join(PROJECT_ROOT, 'data', 'sample');
 
 async function ingestAll(): Promise<Observation[]> {
-  const manifest = await readManifest(dir);
-  const all: Observation[] = [];
-  for (const f of manifest.files) {
-    const r = await ingestFile(join(dir, f.path), f.layout, { name: f.path, options: f.options });
-    all.push(...r.observations);
-  }
-  return all;
+  return (await ingestManifest(dir)).flatMap((f) => f.observations);
 }
 
 describe('the bundled sample inputs', () => {
@@ -39,8 +33,14 @@ describe('the bundled sample inputs', () => {
     // The source's 2015 trade gap stays a gap; NERI rows after 2019 (copies) are not read.
     expect(find('trade_cny', 'BJ', 2015)).toEqual([]);
     expect(find('marketization', 'BJ', 2020)).toEqual([]);
-    // Every observation is for a study province; Tibet and national rows are dropped.
-    expect(new Set(obs.map((o) => o.province)).size).toBe(30);
+    // Tibet and national rows are dropped.
+    // Every observation is for a study province or, for the national robot installations, CN.
+    expect(new Set(obs.filter((o) => o.variable !== 'robot_installations').map((o) => o.province)).size).toBe(
+      30,
+    );
+    expect(new Set(obs.filter((o) => o.variable === 'robot_installations').map((o) => o.province))).toEqual(
+      new Set(['CN']),
+    );
     // The synthetic patent export gives a count (zeros included) for every province-year, and a record
     // in several layers makes each layer count at most the total.
     const patents = obs.filter((o) => o.variable === 'patents_ai');
@@ -48,13 +48,26 @@ describe('the bundled sample inputs', () => {
     for (const p of patents)
       for (const layer of ['foundation', 'technology', 'application'])
         expect(find(`patents_ai_${layer}`, p.province, p.year)[0].value).toBeLessThanOrEqual(p.value);
-    // The synthetic yearbook workbooks: every province-year, with the cell it came from.
-    for (const v of ['tertiary_va', 'employment', 'gfcf', 'fai_price_index', 'robot_exposure'])
-      expect(
-        obs.filter((o) => o.variable === v),
-        v,
-      ).toHaveLength(330);
-    expect(find('tertiary_va', 'BJ', 2011)[0].source).toMatchObject({ sheet: 'SYNTHETIC', cell: 'B4' });
+    // The real series that replaced the synthetic workbooks of earlier samples.
+    expect(find('tertiary_va', 'BJ', 2019)[0]).toMatchObject({
+      value: 31839.7,
+      source: { file: 'real/nbs/tertiary_va_5th_census.csv' },
+    });
+    expect(find('tertiary_va', 'BJ', 2011)).toEqual([]); // the series starts in 2012
+    expect(find('gfcf', 'BJ', 2011)[0]).toMatchObject({ value: 5953.86, source: { cell: 'B64' } });
+    expect(find('fai_price_index', 'BJ', 2019)[0].value).toBe(102.098);
+    expect(find('robot_installations', 'CN', 2017)[0].value).toBe(156000);
+    expect(find('patents_invention', 'BJ', 2011)[0].value).toBe(45057);
+  });
+
+  it('are real except the two series no public source has (AI patents, pollution-control investment)', async () => {
+    const manifest = await readManifest(dir);
+    expect(manifest.files.filter((f) => !f.real).map((f) => f.path)).toEqual([
+      'synthetic/pollution_investment.csv',
+      'synthetic/ai_patents_export.csv',
+    ]);
+    for (const f of manifest.files)
+      expect(f.path.startsWith(f.real ? 'real/' : 'synthetic/'), f.path).toBe(true);
   });
 
   it('label every synthetic file as synthetic, inside the file and in the manifest', async () => {

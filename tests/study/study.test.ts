@@ -190,3 +190,26 @@ describe('errors name the path in the file', () => {
     expect(listEstimations(study)[1].spec.subset).toEqual({ by: 'province', values: ['BJ', 'SH'] });
   });
 });
+
+describe('a study that extends another', () => {
+  const root = join(import.meta.dirname, '../../study');
+  it('the AIT-proxy study is the default study with its indicators and AIT label laid over', () => {
+    const base = loadStudy(join(root, 'default-study.json'));
+    const proxy = loadStudy(join(root, 'ait-proxy-study.json'));
+    expect(proxy.id).toBe('ait-proxy');
+    expect(proxy.tables).toEqual(base.tables);
+    expect(proxy.assembly).toEqual(base.assembly);
+    expect(proxy.indicators).toEqual({ ...base.indicators, ait: 'patents_invention', aitLayers: null });
+    expect(proxy.variables.AIT.proxy).toMatch(/^PROXY: all-technology invention-patent applications/);
+    expect(proxy.variables.CI).toEqual(base.variables.CI);
+  });
+
+  it('refuses a cycle and a missing base, naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'extends-'));
+    writeFileSync(join(dir, 'a.json'), JSON.stringify({ extends: 'b.json' }));
+    writeFileSync(join(dir, 'b.json'), JSON.stringify({ extends: 'a.json' }));
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ extends: 'nowhere.json' }));
+    expect(() => loadStudy(join(dir, 'a.json'))).toThrow(/b\.json: extends: a\.json extends this file again/);
+    expect(() => loadStudy(join(dir, 'c.json'))).toThrow(`${join(dir, 'c.json')}: extends: study definition`);
+  });
+});
