@@ -10,10 +10,10 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readFile, realpath } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputError } from '../common/errors';
+import { inputFilePath } from './input-files';
 import { canonicalUnit, unitFactor } from './units';
 
 /** A regular expression as a string, matched case-insensitively against NFKC text without spaces. */
@@ -207,20 +207,9 @@ export async function readLayoutDeclarations(
 ): Promise<DeclaredLayouts> {
   const declarations: LayoutDeclaration[] = [];
   const files: DeclaredLayouts['files'] = [];
-  const root = await realpath(inputsDir).catch(() => resolve(inputsDir));
   for (const [i, path] of paths.entries()) {
-    const where = `manifest.json: layouts[${i}]`;
-    const full = resolve(inputsDir, path);
-    const inside = (p: string) => {
-      const rel = relative(root, p);
-      return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
-    };
-    if (isAbsolute(path) || !inside(resolve(root, path)))
-      throw new InputError(`${where}: "${path}" is outside the inputs folder`, where);
-    const real = await realpath(full).catch(() => {
-      throw new InputError(`${where}: layout declaration "${path}" not found in ${inputsDir}`, where);
-    });
-    if (!inside(real)) throw new InputError(`${where}: "${path}" leads outside the inputs folder`, where);
+    // The same containment as every manifest entry (ingest/input-files.ts).
+    const real = await inputFilePath(inputsDir, path, `manifest.json layouts[${i}] "${path}"`);
     const bytes = await readFile(real);
     files.push({ path, sha256: createHash('sha256').update(bytes).digest('hex') });
     for (const d of parseLayoutDeclarations(parseJson(bytes.toString('utf8'), path), path)) {

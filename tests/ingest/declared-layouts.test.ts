@@ -194,10 +194,10 @@ describe('malformed declarations', () => {
       'layouts/clash.json: id: layout "csy-gdp" is already a built-in layout',
     );
     await expect(readLayoutDeclarations(dir, ['../outside-layout.json'], builtin)).rejects.toThrow(
-      'manifest.json: layouts[0]: "../outside-layout.json" is outside the inputs folder',
+      'manifest.json layouts[0] "../outside-layout.json": refused, a ".." segment',
     );
     await expect(readLayoutDeclarations(dir, ['layouts/link.json'], builtin)).rejects.toThrow(
-      'manifest.json: layouts[0]: "layouts/link.json" leads outside the inputs folder',
+      'manifest.json layouts[0] "layouts/link.json": refused, a symbolic link to a file outside the inputs folder',
     );
   });
 
