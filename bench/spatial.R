@@ -1,62 +1,51 @@
-# R side of npm run bench:spatial: times the same jobs as bench/spatial.ts on the same data and prints
-# JSON (milliseconds). Args: SDM panel CSVs for the 30 x 30 and 50 x 50 grids, the Moran cross-section,
-# the GMM panel.
-suppressPackageStartupMessages({ library(spdep); library(spatialreg); library(plm); library(jsonlite) })
-args <- commandArgs(trailingOnly = TRUE)
-
-elapsed_ms <- function(f) {
-  t <- proc.time()[["elapsed"]]
-  f()
-  1000 * (proc.time()[["elapsed"]] - t)
-}
-
-# Queen contiguity on a g x g grid numbered row by row, as bench/spatial.ts builds it.
-queen <- function(g) {
-  i <- seq_len(g * g) - 1
-  nb2listw(dnearneigh(cbind(i %/% g, i %% g), 0, 1.5), style = "W")
-}
-
-sdm_job <- function(path, g) {
-  d <- read.csv(path)
-  lw <- queen(g)
-  ids <- paste0("c", seq_len(g * g))
-  # Data preparation (demeaning, the I_T (x) W listw) is outside the timed part.
-  dd <- d[order(d$time, match(d$id, ids)), ]
-  for (v in c("y", "x1", "x2")) dd[[v]] <- dd[[v]] - ave(dd[[v]], dd$id)
-  Tn <- length(unique(dd$time))
-  W <- as(lw, "CsparseMatrix")
-  lwNT <- mat2listw(kronecker(Matrix::Diagonal(Tn), W), style = "W")
-  function() {
-    fit <- lagsarlm(y ~ x1 + x2 - 1, data = dd, listw = lwNT, type = "Durbin", method = "LU")
-    trs <- trW(W, type = "mult")
-    impacts(fit, tr = trs, R = 1000)
-    rho[[as.character(g)]] <<- fit$rho
+# Set-up for the R side of npm run bench:spatial (sourced by bench/r-session.R). Reads, before any timing,
+# each dataset written by bench/spatial.ts into args[1]: DS.links (binary links, 1-based) and DS.csv (the
+# SDM panel, time-major in the weights' order), builds the N x N and NT x NT weights and demeans the
+# panel; Moran's cross-section from moran.csv. Jobs (each returns numbers for the agreement check):
+#   fit:DS:METHOD   lagsarlm type "Durbin" on the demeaned panel with I_T (x) W (the NT x NT listw built
+#                   from the symmetric binary matrix, so "Matrix"/"spam" can use the similar symmetric W);
+#   full:DS:METHOD  the same fit, then exact traces of the powers of W (trW type "mult", of the N x N W,
+#                   times T: the traces of I_T (x) W) and impacts with R = 1000 simulations;
+#   moran           moran.mc with 9,999 permutations.
+suppressPackageStartupMessages({ library(spdep); library(spatialreg); library(Matrix) })
+dir <- args[1]
+datasets <- readLines(file.path(dir, "datasets.txt"))
+sym_methods <- c("Matrix", "Matrix_J", "spam")
+asym_methods <- c("LU", "LU_prepermutate")
+prep <- list()
+for (ds in datasets) {
+  l <- read.table(file.path(dir, paste0(ds, ".links")), header = TRUE)
+  d <- read.csv(file.path(dir, paste0(ds, ".csv")))
+  n <- max(l$i)
+  B <- sparseMatrix(i = l$i, j = l$j, x = 1, dims = c(n, n))
+  Tn <- nrow(d) / n
+  symmetric <- isSymmetric(B)
+  W <- B / rowSums(B)
+  lwNT <- mat2listw(kronecker(Diagonal(Tn), B), style = "W")
+  for (v in c("y", "x1", "x2")) d[[v]] <- d[[v]] - ave(d[[v]], rep(seq_len(n), Tn))
+  prep[[ds]] <- list(d = d, W = W, lwNT = lwNT, Tn = Tn, symmetric = symmetric)
+  for (m in if (symmetric) sym_methods else asym_methods) {
+    local({
+      p <- prep[[ds]]
+      method <- m
+      fit_once <- function() lagsarlm(y ~ x1 + x2 - 1, data = p$d, listw = p$lwNT, type = "Durbin",
+                                      method = method)
+      jobs[[paste("fit", ds, method, sep = ":")]] <<- function() {
+        f <- fit_once()
+        list(rho = unname(f$rho), loglik = as.numeric(logLik(f)))
+      }
+      jobs[[paste("full", ds, method, sep = ":")]] <<- function() {
+        f <- fit_once()
+        trs <- trW(p$W, type = "mult") * p$Tn
+        im <- impacts(f, tr = trs, R = 1000)
+        list(rho = unname(f$rho), loglik = as.numeric(logLik(f)), direct = unname(im$res$direct))
+      }
+    })
   }
 }
-
-moran_job <- function(path) {
-  d <- read.csv(path)
-  lw <- queen(50)
-  function() moran_I <<- moran.mc(d$x, lw, nsim = 9999)$statistic
+if (file.exists(file.path(dir, "moran.csv"))) {
+  mx <- read.csv(file.path(dir, "moran.csv"))$x
+  mW <- prep[[readLines(file.path(dir, "moran.txt"))]]$W
+  mlw <- mat2listw(as(mW, "CsparseMatrix"), style = "W")
+  jobs$moran <- function() list(I = unname(moran.mc(mx, mlw, nsim = 9999)$statistic))
 }
-
-gmm_job <- function(path) {
-  d <- pdata.frame(read.csv(path), index = c("id", "time"))
-  function() gmm_ly <<- coef(pgmm(y ~ lag(y, 1) + x | lag(y, 2:99), data = d, effect = "twoways",
-                                  model = "twosteps", transformation = "ld"))[1]
-}
-
-rho <- list()
-moran_I <- NA
-gmm_ly <- NA
-out <- list(
-  sdm30_ms = elapsed_ms(sdm_job(args[1], 30)),
-  sdm50_ms = elapsed_ms(sdm_job(args[2], 50)),
-  moran_ms = elapsed_ms(moran_job(args[3])),
-  gmm_ms = elapsed_ms(gmm_job(args[4]))
-)
-out$rho30 <- rho[["30"]]
-out$rho50 <- rho[["50"]]
-out$moran_I <- unname(moran_I)
-out$gmm_ly <- unname(gmm_ly)
-cat(toJSON(out, auto_unbox = TRUE, digits = I(17)))
