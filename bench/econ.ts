@@ -57,7 +57,13 @@ writeFileSync(
 );
 const bigPanel = Panel.fromRows(rows, { entity: 'id', time: 'year' });
 // plm's convention (cluster factor with K = slopes), so the SEs are comparable with vcovHC type "sss".
-const feSpec = { estimator: 'fe', y: 'y', x: ['x1', 'x2', 'x3', 'x4', 'x5'], vce: 'cluster', convention: 'plm' };
+const feSpec = {
+  estimator: 'fe',
+  y: 'y',
+  x: ['x1', 'x2', 'x3', 'x4', 'x5'],
+  vce: 'cluster',
+  convention: 'plm',
+};
 
 const C = ['ED', 'ER', 'ECS', 'WF', 'OPEN'];
 const medSpec = {

@@ -25,11 +25,22 @@ const units = Number(arg('--units') ?? 1000);
 const which = arg('--pairing');
 
 if (!which) {
-  console.log(`bench:gmm — N = ${units} × 11, ${rounds} rounds per pairing; load at start ${loadAverage().toFixed(2)}`);
+  console.log(
+    `bench:gmm — N = ${units} × 11, ${rounds} rounds per pairing; load at start ${loadAverage().toFixed(2)}`,
+  );
   for (const p of ['pgmm', 'robust']) {
     const child = spawnSync(
       process.execPath,
-      [...process.execArgv, fileURLToPath(import.meta.url), '--pairing', p, '--rounds', String(rounds), '--units', String(units)],
+      [
+        ...process.execArgv,
+        fileURLToPath(import.meta.url),
+        '--pairing',
+        p,
+        '--rounds',
+        String(rounds),
+        '--units',
+        String(units),
+      ],
       { stdio: 'inherit' },
     );
     if (child.status) process.exitCode = child.status;

@@ -90,7 +90,9 @@ for (const d of datasets) {
       method = m;
     }
   }
-  console.log(`\n${d.name} (${d.w.label}, N = ${d.w.n}, T = ${T}): R's exact methods once each: ${calibration.join(', ')} → "${method}"`);
+  console.log(
+    `\n${d.name} (${d.w.label}, N = ${d.w.n}, T = ${T}): R's exact methods once each: ${calibration.join(', ')} → "${method}"`,
+  );
   const fit = await pair(
     `SDM fit, ${d.name}`,
     () => {
