@@ -105,6 +105,12 @@ export const specSchema = z.strictObject({
       alternative: z.enum(['greater', 'less', 'two.sided']).default('greater'),
       /** Moran: variance under randomisation (default) or normality. */
       randomisation: z.boolean().default(true),
+      /** Moran: also a row for the pooled panel (all periods stacked, I_T ⊗ W); off unless asked for. */
+      pooled: z.boolean().default(false),
+      /** sdm: also fit SAR and SEM for the LR tests against them (lr_sar, lr_sem); off unless asked for. */
+      lrTests: z.boolean().default(false),
+      /** sar, sem, sdm: LM tests of the non-spatial FE model (lm_lag, lm_error, robust forms). */
+      lmTests: z.boolean().default(false),
     })
     .optional(),
 });

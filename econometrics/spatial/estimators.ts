@@ -1,8 +1,10 @@
 /**
  * The spatial estimators as the dispatcher calls them: `sar`, `sem`, `sdm` and `moran`, with the weights
  * matrix from EstimateOptions (the CLI's --weights W.csv), validated and row-standardised here.
- * `effects` in the spec: 'entity' (default) or 'twoways'; sar/sem/sdm also report the LM tests of the
- * non-spatial FE model in `statistics`.
+ * `effects` in the spec: 'entity' (default) or 'twoways'. Work beyond the model is done only when the spec
+ * asks for it: `spatial.lmTests` adds the LM tests of the non-spatial FE model to `statistics` (sar, sem,
+ * sdm), `spatial.lrTests` the LR tests of the SDM against SAR and SEM (two more fits), `spatial.pooled`
+ * Moran's pooled row (all permutations again on the stacked panel).
  */
 import { InputError } from '../../common/errors';
 import type { Panel } from '../../panel';
@@ -38,16 +40,18 @@ function modelOptions(spec: Spec, options: EstimateOptions): SpatialModelOptions
     weights: weightsOf(options),
     effects: spec.effects,
     leeYu: spec.spatial?.leeYu,
+    lrTests: spec.spatial?.lrTests ?? false,
     simulations: spec.spatial?.simulations ?? 1000,
     seed: spec.spatial?.seed ?? 20240101,
   };
 }
 
+/** The model, plus the LM tests of the non-spatial FE model when the spec asks for them. */
 function withLm(fit: (p: Panel, o: SpatialModelOptions) => EstimationResult) {
   return (panel: Panel, spec: Spec, options: EstimateOptions): EstimationResult => {
     const o = modelOptions(spec, options);
     const res = fit(panel, o);
-    res.statistics = { ...res.statistics, ...spatialLmTests(panel, o) };
+    if (spec.spatial?.lmTests) res.statistics = { ...res.statistics, ...spatialLmTests(panel, o) };
     return res;
   };
 }
@@ -56,7 +60,7 @@ export const sarEstimator = withLm(spatialLag);
 export const semEstimator = withLm(spatialError);
 export const sdmEstimator = withLm(spatialDurbin);
 
-/** Moran's I of spec.y for each period and pooled (spec.x is ignored). */
+/** Moran's I of spec.y for each period, and pooled when spec.spatial.pooled (spec.x is ignored). */
 export function moranEstimator(panel: Panel, spec: Spec, options: EstimateOptions): EstimationResult {
   const w = weightsOf(options);
   const s = spec.spatial;
@@ -66,6 +70,7 @@ export function moranEstimator(panel: Panel, spec: Spec, options: EstimateOption
     seed: s?.seed ?? 20240101,
     alternative: s?.alternative ?? 'greater',
     randomisation: s?.randomisation ?? true,
+    pooled: s?.pooled ?? false,
   });
   return { estimator: 'moran', nobs: panel.nrows, ngroups: w.n, coefficients: [], statistics: {}, moran };
 }

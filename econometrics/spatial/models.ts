@@ -7,8 +7,8 @@
  * Results: `rho` (or `lambda`) as the first coefficient row, then the regressors, then `W*x` terms (SDM);
  * statistics loglik, sigma2 (ML, SSE/NT), sigma2_lee_yu (σ²·T/(T−1), Lee and Yu's bias correction
  * for entity effects; with `leeYu: true` it is also `sigma2`); effects for SAR and SDM; SDM adds the
- * LR tests against SAR (θ = 0) and SEM (θ = −ρβ) and the Wald tests of both (the latter by the delta
- * method).
+ * Wald tests against SAR (θ = 0) and SEM (θ = −ρβ, by the delta method) and, with `lrTests`, the LR
+ * tests of both (two more fits).
  * z statistics and normal p-values (ML asymptotics, as spatialreg).
  */
 import { Matrix, inverse } from 'ml-matrix';
@@ -32,7 +32,7 @@ export interface SpatialModelOptions extends ImpactOptions {
   leeYu?: boolean;
   /** Log-determinant method (default 'auto': eigenvalues up to N = 400, exact sparse factorisation above). */
   logdet?: LogDetMethod;
-  /** SDM: also fit SAR and SEM for the LR tests (default true). */
+  /** SDM: also fit SAR and SEM for the LR tests (default false: two more fits). */
   lrTests?: boolean;
 }
 
@@ -146,7 +146,7 @@ export function spatialDurbin(panel: Panel, options: SpatialModelOptions): Estim
   const fit = spatialLagFit(w, d.y, [...d.X, ...WX], 'sdm', options.logdet);
   const K = options.x.length;
   const statistics = baseStatistics(fit, d.T, options);
-  if (options.lrTests ?? true) {
+  if (options.lrTests ?? false) {
     const sar = spatialLagFit(w, d.y, d.X, 'sar', options.logdet);
     const sem = spatialErrorFit(w, d.y, d.X, options.logdet);
     statistics.lr_sar = 2 * (fit.loglik - sar.loglik);

@@ -182,7 +182,8 @@ function permutationP(
 }
 
 /**
- * Moran's I for each cross-section (rows grouped by `times`) and pooled. `values` and `times` are
+ * Moran's I for each cross-section (rows grouped by `times`) and, with `pooled`, for the stacked panel
+ * (I_T ⊗ W; not by default: it repeats every permutation on NT values). `values` and `times` are
  * aligned with `entities`; every cross-section must cover all N entities of `w` exactly once.
  */
 export function moranByTime(
@@ -199,7 +200,7 @@ export function moranByTime(
       seed: (options.seed ?? 1) + b,
     }),
   );
-  if (options.pooled ?? true) rows.push(moranI(w, stacked.values, 'pooled', options));
+  if (options.pooled ?? false) rows.push(moranI(w, stacked.values, 'pooled', options));
   return rows;
 }
 

@@ -23,10 +23,15 @@ function spec(body: Record<string, unknown>): string {
 }
 
 describe('aicarbon estimate with spatial estimators and --weights', () => {
-  it('sdm: rho row, W*x rows, loglik, effects, LM tests', () => {
+  it('sdm: rho row, W*x rows, loglik, effects, LM and LR tests when asked for', () => {
     const res = runEstimate({
       data,
-      spec: spec({ estimator: 'sdm', y: 'y', x: ['x1', 'x2'], spatial: { simulations: 200 } }),
+      spec: spec({
+        estimator: 'sdm',
+        y: 'y',
+        x: ['x1', 'x2'],
+        spatial: { simulations: 200, lmTests: true, lrTests: true },
+      }),
       weights: wPath,
     });
     expect(res.coefficients.map((c) => c.term)).toEqual(['rho', 'x1', 'x2', 'W*x1', 'W*x2']);
@@ -34,15 +39,36 @@ describe('aicarbon estimate with spatial estimators and --weights', () => {
     expectClose(res.statistics.loglik, golden.provinces_cont.sdm.loglik, 1e-6, 'loglik');
     expect(res.effects!.map((e) => e.term)).toEqual(['x1', 'x2']);
     expectClose(res.statistics.lm_lag, golden.provinces_cont.lm.LMlag.statistic, 1e-6, 'LMlag');
+    expectClose(res.statistics.lr_sar, golden.provinces_cont.lr_sdm_sar, 1e-6, 'LR sar');
   });
 
-  it('moran: one row per year and a pooled row', () => {
+  it('sdm, sar: no LM or LR tests unless the spec asks for them (no extra fits)', () => {
+    for (const estimator of ['sdm', 'sar']) {
+      const res = runEstimate({
+        data,
+        spec: spec({ estimator, y: 'y', x: ['x1', 'x2'], spatial: { simulations: 50 } }),
+        weights: wPath,
+      });
+      expect(Object.keys(res.statistics).filter((k) => /^(lm|rlm|lr)_/.test(k))).toEqual([]);
+      expect(res.statistics.loglik).toBeDefined();
+    }
+  });
+
+  it('moran: one row per year, and a pooled row only when asked for', () => {
     const res = runEstimate({
       data,
       spec: spec({ estimator: 'moran', y: 'y', spatial: { permutations: 99 } }),
       weights: wPath,
     });
-    expect(res.moran!.length).toBe(golden.years.length + 1);
+    expect(res.moran!.map((m) => m.time)).toEqual(golden.years);
+    const pooled = runEstimate({
+      data,
+      spec: spec({ estimator: 'moran', y: 'y', spatial: { permutations: 99, pooled: true } }),
+      weights: wPath,
+    });
+    expect(pooled.moran!.length).toBe(golden.years.length + 1);
+    expect(pooled.moran!.at(-1)!.time).toBe('pooled');
+    expectClose(pooled.moran!.at(-1)!.I, golden.moran_pooled.I, 1e-6, 'pooled I');
     expectClose(res.moran![0].I, golden.moran_cont[0].I, 1e-6, 'I');
     expect(res.moran![0].p_permutation).toBeGreaterThan(0);
   });

@@ -78,7 +78,7 @@ const rName = (t: string) => (t.startsWith('W*') ? `lag.${t.slice(2)}` : t);
 
 describe.each(cases)('spatial panel models against spatialreg: $name', ({ data, entity, time, w, ref }) => {
   const panel = Panel.fromRows(fixtureRows(data), { entity, time, source: `${data}.csv` });
-  const options = { y: 'y', x: ['x1', 'x2'], weights: w(), simulations: 2000, seed: 11 };
+  const options = { y: 'y', x: ['x1', 'x2'], weights: w(), simulations: 2000, seed: 11, lrTests: true };
 
   it('SDM: ρ, β, θ, SEs, log-likelihood; LR and Wald tests against SAR and SEM; impacts', () => {
     const res = spatialDurbin(panel, options);

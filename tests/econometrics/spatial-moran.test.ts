@@ -30,7 +30,7 @@ function expectMoran(
 
 describe("Moran's I against spdep", () => {
   it('per year and pooled under contiguity (randomisation), each year under normality', () => {
-    const out = moranByTime(wCont, entities, times, y);
+    const out = moranByTime(wCont, entities, times, y, { pooled: true });
     golden.years.forEach((t, b) => {
       expect(out[b].time).toBe(t);
       expectMoran(out[b], golden.moran_cont[b], `contiguity ${t}`);

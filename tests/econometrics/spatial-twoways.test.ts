@@ -65,6 +65,7 @@ describe.each(cases)(
       effects: 'twoways' as const,
       simulations: 2000,
       seed: 5,
+      lrTests: true,
     };
 
     it('SDM: estimates, SEs, log-likelihood, LR tests, impacts', () => {
