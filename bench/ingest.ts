@@ -1,64 +1,161 @@
 /**
- * npm run bench:ingest — a generated 1,000,000-record patent export (CSV, PatSnap-style headers)
- * parsed, classified, attributed, de-duplicated and counted by the patent-export layout.
- * Goal: under 60 s and under 1 GB peak resident memory. `--records N` to change the size.
+ * npm run bench:ingest — ingestion at size, against a bare csv-parse pass over the same file measured
+ * in the same run:
+ *
+ * - a generated 1 GB tidy CSV (a wide long panel: 30 provinces × ~9,000 "years" × 320 columns, of
+ *   which three are mapped and the study's years kept), read by the tidy-csv layout;
+ * - a generated 3,000,000-record patent export (CSV, PatSnap-style headers, ~3 % repeated application
+ *   numbers), parsed, classified, attributed, de-duplicated and counted by the patent-export layout.
+ *
+ * Each measurement runs in a fresh process, so its peak resident memory (getrusage maxrss) is its own.
+ * The bare pass streams the file through csv-parse and counts records, nothing else.
+ * Goals: peak RSS under 500 MiB whatever the file size; time within 2× the bare pass.
+ *
+ *   npm run bench:ingest [-- --tidy-mb 1000 --records 3000000]
  */
-import { createWriteStream } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse';
 import { ingestFile } from '../ingest';
 import { loadTaxonomy } from '../ingest/taxonomy';
 import { provinces } from '../regions/provinces';
 
-const arg = process.argv.indexOf('--records');
-const N = arg > 0 ? Number(process.argv[arg + 1]) : 1_000_000;
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
 
-const dir = await mkdtemp(join(tmpdir(), 'bench-ingest-'));
-const path = join(dir, 'export.csv');
-const techs = loadTaxonomy().layers.flatMap((l) => l.technologies);
-const ps = provinces();
-let seed = 12345;
-const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-
-let year = 2011;
-const t0 = performance.now();
-const out = createWriteStream(path);
-out.write('公开(公告)号,申请号,申请日,IPC主分类,IPC分类号,标题,摘要,申请人,申请人地址,申请人省份\n');
-for (let i = 0; i < N; i++) {
-  const t = techs[Math.floor(rand() * techs.length)];
-  const p = ps[Math.floor(rand() * ps.length)];
-  // ~3 % are second publications (B) of the previous application: same number and year.
-  const dup = i > 0 && rand() < 0.03;
-  if (!dup) year = 2011 + Math.floor(rand() * 11);
-  const app = dup ? i - 1 : i;
-  const line =
-    `CN${100000000 + i}A,CN${year}1${String(app).padStart(7, '0')}.1,${year}-06-15,${t.ipc[0]},${t.ipc.join('; ')},` +
-    `一种基于${t.keywords[0]}的方法,本发明公开了一种${t.name_zh}相关的方法、装置和存储介质。,` +
-    `${p.nameZh}某科技有限公司,${p.nameZh}某区某路1号,${rand() < 0.5 ? p.nameZh : ''}\n`;
-  if (!out.write(line)) await once(out, 'drain');
+interface Measured {
+  seconds: number;
+  peakMiB: number;
+  detail: string;
 }
-out.end();
-await once(out, 'finish');
-const generated = performance.now() - t0;
-const { size } = await stat(path);
 
-let peak = process.memoryUsage().rss;
-const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-const t1 = performance.now();
-const r = await ingestFile(path, 'patent-export', { options: { years: [2011, 2021] } });
-const seconds = (performance.now() - t1) / 1000;
-clearInterval(sampler);
-peak = Math.max(peak, process.memoryUsage().rss);
-const total = r.observations.filter((o) => o.variable === 'patents_ai').reduce((a, o) => a + o.value, 0);
-await rm(dir, { recursive: true });
+const TIDY_OPTIONS = {
+  province: 'province',
+  year: 'year',
+  columns: {
+    v1: { variable: 'gdp', unit: '亿元' },
+    v2: { variable: 'population', unit: '万人' },
+    v3: { variable: 'energy_total', unit: '万吨标准煤' },
+  },
+  years: [2011, 2021],
+};
 
-console.log(
-  [
-    `records          ${N.toLocaleString('en')} (${(size / 1e6).toFixed(0)} MB CSV, generated in ${(generated / 1000).toFixed(1)} s)`,
-    `AI patents counted ${total.toLocaleString('en')} (after de-duplication)`,
-    `parse+count time ${seconds.toFixed(1)} s   (goal < 60 s: ${seconds < 60 ? 'met' : 'MISSED'})`,
-    `peak RSS         ${(peak / 2 ** 20).toFixed(0)} MiB (goal < 1024 MiB: ${peak < 2 ** 30 ? 'met' : 'MISSED'})`,
-  ].join('\n'),
-);
+/** One measurement, in this (child) process: prints a JSON line. */
+async function measure(kind: string, path: string) {
+  const t0 = performance.now();
+  let detail: string;
+  if (kind === 'bare') {
+    let records = 0;
+    const parser = createReadStream(path).pipe(parse({ relax_column_count: true, comment: '#' }));
+    for await (const _ of parser) records += 1;
+    detail = `${records.toLocaleString('en')} records`;
+  } else if (kind === 'tidy') {
+    const r = await ingestFile(path, 'tidy-csv', { options: TIDY_OPTIONS });
+    detail = `${r.observations.length.toLocaleString('en')} observations`;
+  } else {
+    const r = await ingestFile(path, 'patent-export', { options: { years: [2011, 2021] } });
+    const total = r.observations.filter((o) => o.variable === 'patents_ai').reduce((a, o) => a + o.value, 0);
+    detail = `${total.toLocaleString('en')} AI patents counted; ${r.notes.join(' ')}`;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const peakMiB = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${JSON.stringify({ seconds, peakMiB, detail })}\n`);
+}
+
+function run(kind: string, path: string): Measured {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--measure', kind, path],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
+  );
+  if (r.status !== 0) throw new Error(`${kind} on ${path} failed (exit ${r.status})`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+async function writeLines(path: string, lines: Iterable<string>) {
+  const out = createWriteStream(path);
+  for (const line of lines) if (!out.write(line)) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
+}
+
+function* tidyLines(targetBytes: number) {
+  const columns = 320;
+  yield `province,year,${Array.from({ length: columns }, (_, i) => `v${i + 1}`).join(',')}\n`;
+  const ps = provinces();
+  let seed = 7;
+  const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const rowBytes = 10 + columns * 12;
+  const years = Math.min(8989, Math.ceil(targetBytes / rowBytes / ps.length));
+  // The study's years first (they are kept), then other four-digit years (read and skipped).
+  const study = Array.from({ length: 11 }, (_, i) => 2011 + i);
+  const others = Array.from({ length: 9000 }, (_, i) => 1000 + i).filter((y) => !study.includes(y));
+  for (const year of [...study, ...others].slice(0, years)) {
+    for (const p of ps) {
+      const values = Array.from({ length: columns }, () => (rand() * 1e5).toFixed(4));
+      yield `${p.nameZh},${year},${values.join(',')}\n`;
+    }
+  }
+}
+
+function* patentLines(records: number) {
+  const techs = loadTaxonomy().layers.flatMap((l) => l.technologies);
+  const ps = provinces();
+  let seed = 12345;
+  const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  yield '公开(公告)号,申请号,申请日,IPC主分类,IPC分类号,标题,摘要,申请人,申请人地址,申请人省份\n';
+  let year = 2011;
+  let province = ps[0];
+  for (let i = 0; i < records; i++) {
+    const t = techs[Math.floor(rand() * techs.length)];
+    // ~3 % are second publications (B) of the previous application: same number, year and applicant.
+    const dup = i > 0 && rand() < 0.03;
+    if (!dup) {
+      year = 2011 + Math.floor(rand() * 11);
+      province = ps[Math.floor(rand() * ps.length)];
+    }
+    const app = dup ? i - 1 : i;
+    yield (
+      `CN${100000000 + i}A,CN${year}1${String(app).padStart(7, '0')}.1,${year}-06-15,${t.ipc[0]},${t.ipc.join('; ')},` +
+      `一种基于${t.keywords[0]}的方法,本发明公开了一种${t.name_zh}相关的方法、装置和存储介质。,` +
+      `${province.nameZh}某科技有限公司,${province.nameZh}某区某路1号,${rand() < 0.5 ? province.nameZh : ''}\n`
+    );
+  }
+}
+
+function report(title: string, size: number, bare: Measured, ours: Measured) {
+  const ratio = ours.seconds / bare.seconds;
+  console.log(
+    [
+      `${title} (${(size / 1e6).toFixed(0)} MB)`,
+      `  bare csv-parse  ${bare.seconds.toFixed(1).padStart(7)} s  ${bare.peakMiB.toFixed(0).padStart(5)} MiB peak  (${bare.detail})`,
+      `  aicarbon ingest ${ours.seconds.toFixed(1).padStart(7)} s  ${ours.peakMiB.toFixed(0).padStart(5)} MiB peak  (${ours.detail})`,
+      `  time ratio ${ratio.toFixed(2)}× the bare pass (goal ≤ 2×: ${ratio <= 2 ? 'met' : 'MISSED'}); ` +
+        `peak RSS ${ours.peakMiB.toFixed(0)} MiB (goal < 500 MiB: ${ours.peakMiB < 500 ? 'met' : 'MISSED'})`,
+    ].join('\n'),
+  );
+}
+
+const measureAt = process.argv.indexOf('--measure');
+if (measureAt > 0) {
+  await measure(process.argv[measureAt + 1], process.argv[measureAt + 2]);
+} else {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-ingest-'));
+  try {
+    const tidy = join(dir, 'panel.csv');
+    await writeLines(tidy, tidyLines(arg('--tidy-mb', 1000) * 1e6));
+    const patents = join(dir, 'export.csv');
+    await writeLines(patents, patentLines(arg('--records', 3_000_000)));
+    report('tidy CSV', (await stat(tidy)).size, run('bare', tidy), run('tidy', tidy));
+    report('patent export', (await stat(patents)).size, run('bare', patents), run('patents', patents));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

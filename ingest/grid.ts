@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { InputError } from '../common/errors';
 import type { Layout, LayoutContext } from './layout';
 import type { ColumnRef, LayoutDeclaration } from './layout-declaration';
-import { valueNumber } from './layouts/ceads-provincial';
+import { valueNumber } from './number-cell';
 import { layoutOptions } from './layouts/options';
 import type { Observation } from './observation';
 import { isFootnote, provinceLabel } from './province-cell';

@@ -42,6 +42,8 @@ export interface IngestedFile {
   size: number;
   layout: string;
   observations: Observation[];
+  /** What the layout reported about the file (e.g. repeated records counted once). */
+  notes: string[];
 }
 
 export interface IngestOptions {
@@ -68,6 +70,7 @@ export async function ingestFile(
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   const sha256 = hash.digest('hex');
   if (size === 0) throw new InputError(`${name}: empty file`, name);
+  const notes: string[] = [];
   const observations = await layoutById(layout, name, options.declarations).parse({
     path,
     name,
@@ -76,10 +79,11 @@ export async function ingestFile(
     signal: options.signal,
     onProgress: options.onProgress,
     tools: options.tools,
+    note: (message) => notes.push(`${name}: ${message}`),
   });
   if (observations.length === 0)
     throw new InputError(`${name}: no observations for the study's provinces`, name);
-  return { name, sha256, size, layout, observations };
+  return { name, sha256, size, layout, observations, notes };
 }
 
 /**

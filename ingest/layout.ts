@@ -10,6 +10,8 @@ export interface LayoutContext {
   options: Record<string, unknown>;
   signal?: AbortSignal;
   onProgress?: (done: number, total?: number) => void;
+  /** Tells the person running the refresh something about the file that is not an error (reported). */
+  note?: (message: string) => void;
   /** External tools and where their scratch files go (an .xls is converted by LibreOffice). */
   tools?: IngestTools;
 }

@@ -9,6 +9,7 @@ import { InputError } from '../../common/errors';
 import type { Layout } from '../layout';
 import type { Observation } from '../observation';
 import { studyProvince } from '../province-cell';
+import { valueNumber } from '../number-cell';
 import { openWorkbook } from '../workbook';
 
 const norm = (v: unknown) =>
@@ -71,25 +72,7 @@ export const ceadsProvincial: Layout = {
   },
 };
 
-/** A numeric cell (plain or formula result); undefined when empty; an error naming the cell otherwise. */
+/** A numeric cell by the strict-value rule (ingest/number-cell.ts); undefined when empty. */
 export function cellNumber(cell: ExcelJS.Cell, address: string): number | undefined {
   return valueNumber(cell.value, address);
-}
-
-/** The number a cell's value (or a CSV field) holds, by the rules of cellNumber. */
-export function valueNumber(v: ExcelJS.CellValue, address: string): number | undefined {
-  if (v === null || v === undefined || v === '') return undefined;
-  if (typeof v === 'number') return v;
-  if (typeof v === 'object' && 'result' in v && typeof v.result === 'number') return v.result;
-  const text = String(
-    typeof v === 'object' && 'richText' in v ? v.richText.map((t) => t.text).join('') : v,
-  ).trim();
-  if (text === '' || text === '…' || text === '...' || text === '-' || text === '—') return undefined;
-  // Full-width digits and thousands separators are how yearbooks print numbers.
-  const n = Number(text.normalize('NFKC').replace(/[,\s]/g, ''));
-  if (Number.isFinite(n)) return n;
-  throw new InputError(
-    `${address}: "${text}" is not a number (expected a number, or … / - for missing)`,
-    address,
-  );
 }

@@ -4,19 +4,25 @@
  * (ingest/taxonomy.ts), attributed to a study province from the province field or else the
  * applicant's address, counted by application year and de-duplicated by application number.
  *
+ * Values are strict: the application date must be a real calendar date (ingest/date-cell.ts); a
+ * workbook formula without a stored result is refused naming the cell. Records that repeat an
+ * application number are other publications of one application (its A and B documents): the first
+ * record is counted and the repeats are reported (a note on the file); a repeat with another
+ * application year is refused naming both rows, since one application has one filing date.
+ *
  * Output: for every study province and year of the range, the counts `patents_ai` (any branch, once),
  * `patents_ai_foundation`, `patents_ai_technology`, `patents_ai_application` — zeros included, since
  * a province with no AI patent in a year is an observed zero. Records of applicants outside the study
  * provinces (abroad, Hong Kong, Tibet…) and records matching no branch are not counted.
  */
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
-import iconv from 'iconv-lite';
 import { z } from 'zod';
 import { InputError } from '../../common/errors';
 import { provinceCode, provinces } from '../../regions/provinces';
+import { ApplicationIndex } from '../application-index';
+import { csvRecords } from '../csv-file';
+import { calendarDate } from '../date-cell';
+import { cellScalar } from '../number-cell';
 import type { Layout, LayoutContext } from '../layout';
 import type { Observation } from '../observation';
 import { classifier, loadTaxonomy, splitIpc } from '../taxonomy';
@@ -114,23 +120,6 @@ function addressProvince(address: string): string | undefined {
   return ADDRESS_PREFIXES.find(([name]) => a.startsWith(name))?.[1];
 }
 
-const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
-
-function applicationYear(v: unknown, where: string): number {
-  if (v instanceof Date) return v.getUTCFullYear();
-  if (typeof v === 'number' && v > 1000 && v < 100000)
-    return new Date(EXCEL_EPOCH_MS + v * 86400000).getUTCFullYear();
-  const s = String(v ?? '')
-    .normalize('NFKC')
-    .trim();
-  const m = /^((?:19|20)\d{2})(?:[-./年]\d{1,2}|\d{4}$)/.exec(s);
-  if (m) return Number(m[1]);
-  throw new InputError(
-    `${where}: "${s}" is not a date (expected e.g. 2019-03-05, 2019.03.05 or 20190305)`,
-    where,
-  );
-}
-
 const cellText = (v: unknown): string => {
   if (v === null || v === undefined) return '';
   if (typeof v === 'object' && v !== null && 'richText' in v)
@@ -138,39 +127,25 @@ const cellText = (v: unknown): string => {
   if (typeof v === 'object' && v !== null && 'text' in v) return String((v as { text: unknown }).text);
   if (typeof v === 'object' && v !== null && 'result' in v)
     return String((v as { result: unknown }).result ?? '');
+  if (typeof v === 'object' && v !== null && 'formula' in v) return '';
   return String(v);
 };
 
-/** Rows of the export as arrays of cell values, with the row's position for messages. */
-async function* csvRows(
-  ctx: LayoutContext,
-  encoding: string,
-): AsyncGenerator<{ where: string; cells: unknown[] }> {
-  if (!iconv.encodingExists(encoding))
-    throw new InputError(`${ctx.name}: unknown encoding "${encoding}"`, ctx.name);
-  const handle = await open(ctx.path, 'r');
-  const head = Buffer.alloc(4096);
-  const { bytesRead } = await handle.read(head, 0, 4096, 0);
-  await handle.close();
-  if (head.subarray(0, bytesRead).includes(0))
-    throw new InputError(`${ctx.name}: binary data where a CSV export was expected`, ctx.name);
-  const parser = createReadStream(ctx.path)
-    .pipe(iconv.decodeStream(encoding))
-    .pipe(
-      parse({
-        bom: true,
-        relax_column_count: true,
-        skip_empty_lines: true,
-        comment: '#',
-        comment_no_infix: true,
-        info: true,
-      }),
-    );
-  for await (const r of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>)
-    yield { where: `${ctx.name} line ${r.info.lines}`, cells: r.record };
+/** A row of the export: its cells, and its place for messages (`prefix + position`, built on demand). */
+interface Row {
+  prefix: string;
+  position: number;
+  cells: unknown[];
 }
 
-async function* xlsxRows(ctx: LayoutContext): AsyncGenerator<{ where: string; cells: unknown[] }> {
+/** Rows of the export as arrays of cell values, with the row's position for messages (streamed). */
+async function* csvRows(ctx: LayoutContext, encoding: string): AsyncGenerator<Row> {
+  const prefix = `${ctx.name} line `;
+  for await (const r of csvRecords(ctx, { encoding, comment: '#', signal: ctx.signal }))
+    yield { prefix, position: r.line, cells: r.record };
+}
+
+async function* xlsxRows(ctx: LayoutContext): AsyncGenerator<Row> {
   // Streamed row by row, so the size limit is the streamed one; an .xls is converted first.
   const readable = await readableWorkbook(ctx, STREAMED_WORKBOOK_LIMITS);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(readable.path, {
@@ -184,7 +159,11 @@ async function* xlsxRows(ctx: LayoutContext): AsyncGenerator<{ where: string; ce
       const name = (ws as unknown as { name?: string }).name ?? 'sheet 1';
       for await (const row of ws) {
         // exceljs row.values is 1-based
-        yield { where: `${ctx.name}!${name}!row ${row.number}`, cells: (row.values as unknown[]).slice(1) };
+        yield {
+          prefix: `${ctx.name}!${name}!row `,
+          position: row.number,
+          cells: (row.values as unknown[]).slice(1),
+        };
       }
       return; // the export is the first sheet
     }
@@ -193,6 +172,15 @@ async function* xlsxRows(ctx: LayoutContext): AsyncGenerator<{ where: string; ce
     throw new InputError(`${ctx.name}: unreadable .xlsx export (${(e as Error).message})`, ctx.name);
   } finally {
     await readable.dispose();
+  }
+}
+
+/** The application date, read strictly; the cell's name is built only when it is refused. */
+function applicationDate(v: unknown, where: () => string) {
+  try {
+    return calendarDate(cellScalar(v, ''), '');
+  } catch {
+    return calendarDate(cellScalar(v, where()), where());
   }
 }
 
@@ -221,18 +209,47 @@ export async function countPatents(ctx: LayoutContext): Promise<PatentCounts> {
   const classify = classifier(loadTaxonomy(opts.taxonomy));
   const layerIndex = { foundation: 1, technology: 2, application: 3 } as const;
   const result: PatentCounts = { counts: new Map(), records: 0, duplicates: 0, outside: 0, notAi: 0 };
-  const seen = new Set<string>();
+  // Application number → where its first record was and what it was counted as (packed, see below).
+  const seen = new ApplicationIndex();
+  let otherProvince = 0;
   let cols: Partial<Record<Field, number>> | undefined;
   let header: string[] = [];
   const rows = format === 'csv' ? csvRows(ctx, opts.encoding) : xlsxRows(ctx);
-  for await (const { where, cells } of rows) {
+  const provinceIndex = new Map(provinces().map((p, i) => [p.code, i]));
+  const normalizedIpc = new Map<string, string[]>();
+  const ipcOf = (field: string) => {
+    let codes = normalizedIpc.get(field);
+    if (!codes) {
+      // Exports repeat the same IPC fields endlessly: normalise each distinct one once (bounded).
+      if (normalizedIpc.size > 100_000) normalizedIpc.clear();
+      normalizedIpc.set(field, (codes = splitIpc(field)));
+    }
+    return codes;
+  };
+  const provinceOfField = new Map<string, string | undefined>();
+  const fieldProvince = (field: string) => {
+    if (!provinceOfField.has(field)) {
+      if (provinceOfField.size > 10_000) provinceOfField.clear();
+      provinceOfField.set(field, provinceCode(field));
+    }
+    return provinceOfField.get(field);
+  };
+  for await (const { prefix, position, cells } of rows) {
+    const where = prefix + position;
     if (!cols) {
       header = cells.map(cellText);
       if (header.every((h) => !h.trim())) continue;
       cols = mapHeader(header, where);
       continue;
     }
-    const get = (f: Field) => (cols![f] === undefined ? '' : cellText(cells[cols![f]!]).trim());
+    const col = (f: Field) => `${where}, column "${header[cols![f]!]}"`;
+    const get = (f: Field) => {
+      const i = cols![f];
+      if (i === undefined) return '';
+      const v = cells[i];
+      // CSV fields are text; a workbook cell is unwrapped strictly (a formula needs its stored result).
+      return (typeof v === 'string' ? v : String(cellScalar(v, col(f)) ?? '')).trim();
+    };
     const appNo = get('applicationNumber')
       .normalize('NFKC')
       .toUpperCase()
@@ -244,24 +261,33 @@ export async function countPatents(ctx: LayoutContext): Promise<PatentCounts> {
       if (ctx.signal?.aborted) throw ctx.signal.reason ?? new Error('aborted');
       ctx.onProgress?.(result.records);
     }
-    const col = (f: Field) => `${where}, column "${header[cols![f]!]}"`;
     if (!appNo) throw new InputError(`${col('applicationNumber')}: empty application number`, where);
-    if (seen.has(appNo)) {
+    const { year } = applicationDate(cells[cols.applicationDate!], () => col('applicationDate'));
+    const provinceField = get('province');
+    const province = (provinceField && fieldProvince(provinceField)) || addressProvince(get('address'));
+    // Packed: first record's row, application year (offset from 1900) and province index (31: none).
+    const packed = position * 65536 + (year - 1900) * 256 + (province ? provinceIndex.get(province)! : 31);
+    const first = seen.getOrSet(appNo, packed);
+    if (first !== undefined) {
+      // Another publication of the same application (its A and B documents, a corrected reprint).
       result.duplicates += 1;
+      const firstYear = 1900 + (Math.floor(first / 256) % 256);
+      const firstProvince = first % 256;
+      if (firstYear !== year)
+        throw new InputError(
+          `${col('applicationDate')}: application ${appNo} again, with application year ${year}, but its ` +
+            `first record (${format === 'csv' ? 'line' : 'row'} ${Math.floor(first / 65536)}) gives ${firstYear}: ` +
+            `one application has one filing date`,
+          where,
+        );
+      if (firstProvince !== (province ? provinceIndex.get(province)! : 31)) otherProvince += 1;
       continue;
     }
-    seen.add(appNo);
-    const year = applicationYear(
-      cols.applicationDate === undefined ? '' : cells[cols.applicationDate],
-      col('applicationDate'),
-    );
-    const provinceField = get('province');
-    const province = (provinceField && provinceCode(provinceField)) || addressProvince(get('address'));
     if (!province) {
       result.outside += 1;
       continue;
     }
-    const ipc = [...splitIpc(get('ipcMain')), ...splitIpc(get('ipc'))];
+    const ipc = [...ipcOf(get('ipcMain')), ...ipcOf(get('ipc'))];
     const c = classify(ipc, `${get('title')} ${get('abstract')}`);
     if (c.technologies.length === 0) {
       result.notAi += 1;
@@ -275,6 +301,16 @@ export async function countPatents(ctx: LayoutContext): Promise<PatentCounts> {
   }
   if (!cols) throw new InputError(`${ctx.name}: no header row (empty export)`, ctx.name);
   if (result.records === 0) throw new InputError(`${ctx.name}: a header but no records`, ctx.name);
+  if (result.duplicates > 0)
+    ctx.note?.(
+      `${result.duplicates.toLocaleString('en')} of ${result.records.toLocaleString('en')} records repeat an ` +
+        `application number already read (another publication of the same application): each application ` +
+        `is counted once, by its first record` +
+        (otherProvince
+          ? `; ${otherProvince.toLocaleString('en')} of the repeats name another province than the first ` +
+            `record, which decides`
+          : ''),
+    );
   return result;
 }
 

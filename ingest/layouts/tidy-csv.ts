@@ -2,15 +2,16 @@
  * A long CSV: one row per province and year, one column per variable (the shape of most research
  * panels and of the synthetic sample files). Options name the province and year columns and map
  * value columns to study variables with their source unit; `years` keeps a range (e.g. to leave out
- * rows a source carried forward rather than observed).
+ * rows a source carried forward rather than observed). Streamed record by record (ingest/csv-file.ts);
+ * values are read by the strict-value rule (ingest/number-cell.ts).
  */
-import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { InputError } from '../../common/errors';
+import { csvRecords } from '../csv-file';
 import type { Layout } from '../layout';
+import { parseNumberText } from '../number-cell';
 import type { Observation } from '../observation';
 import { isFootnote, studyProvince } from '../province-cell';
-import { readText } from '../text-file';
 import { unitFactor } from '../units';
 import { layoutOptions } from './options';
 
@@ -22,67 +23,72 @@ const optionsSchema = z.strictObject({
   years: z.tuple([z.number().int(), z.number().int()]).optional(),
 });
 
-const MISSING = new Set(['', 'NA', '…', '...', '-', '—', '.']);
+/** A year field: four digits (full-width allowed), optionally followed by 年. */
+export function yearField(raw: string | undefined, where: string): number {
+  const m = /^(\d{4})年?$/.exec((raw ?? '').trim().normalize('NFKC'));
+  if (!m) throw new InputError(`${where}: "${raw ?? ''}" is not a year`, where);
+  return Number(m[1]);
+}
 
 export const tidyCsv: Layout = {
   id: 'tidy-csv',
   description: 'long CSV: a province column, a year column, value columns mapped to variables',
   async parse(ctx) {
     const opts = layoutOptions(optionsSchema, ctx);
-    // `#` lines are banners (the synthetic files say they are synthetic); line numbers stay true.
-    const parsed = parse(await readText(ctx.path, ctx.name, opts.encoding), {
-      relax_column_count: true,
-      skip_empty_lines: true,
-      comment: '#',
-      comment_no_infix: true,
-      info: true,
-    }) as unknown as { info: { lines: number }; record: string[] }[];
-    const records = parsed.map((r) => ({ line: r.info.lines, row: r.record }));
-    if (records.length < 2) throw new InputError(`${ctx.name}: no data rows`, ctx.name);
-    const header = records[0].row.map((h) => h.trim());
-    const col = (name: string) => {
-      const i = header.indexOf(name);
-      if (i < 0)
-        throw new InputError(
-          `${ctx.name} line ${records[0].line}: no column "${name}" (columns: ${header.join(', ')})`,
-          ctx.name,
-        );
-      return i;
-    };
-    const provinceCol = col(opts.province);
-    const yearCol = col(opts.year);
-    const valueCols = Object.entries(opts.columns).map(([name, spec]) => ({
-      index: col(name),
-      name,
-      variable: spec.variable,
-      ...unitFactor(spec.unit, spec.variable, `${ctx.name} column "${name}"`),
-    }));
     const out: Observation[] = [];
     const seen = new Set<string>();
-    for (let r = 1; r < records.length; r++) {
-      const { row, line } = records[r];
-      const where = `${ctx.name} line ${line}`;
-      if (isFootnote(row[provinceCol])) continue;
-      const province = studyProvince(row[provinceCol], `${where}, column "${opts.province}"`);
-      if (!province) continue;
-      const year = Number(row[yearCol]);
-      if (!Number.isInteger(year)) {
-        throw new InputError(`${where}, column "${opts.year}": "${row[yearCol]}" is not a year`, where);
+    let header: { line: number; columns: string[] } | undefined;
+    let cols:
+      | {
+          province: number;
+          year: number;
+          values: { index: number; name: string; variable: string; unit: string; factor: number }[];
+        }
+      | undefined;
+    let rows = 0;
+    // `#` lines are banners (the synthetic files say they are synthetic); line numbers stay true.
+    for await (const { line, record: row } of csvRecords(ctx, {
+      encoding: opts.encoding,
+      comment: '#',
+      signal: ctx.signal,
+      onProgress: ctx.onProgress,
+    })) {
+      if (!header || !cols) {
+        header = { line, columns: row.map((h) => h.trim()) };
+        const col = (name: string) => {
+          const i = header!.columns.indexOf(name);
+          if (i < 0)
+            throw new InputError(
+              `${ctx.name} line ${line}: no column "${name}" (columns: ${header!.columns.join(', ')})`,
+              ctx.name,
+            );
+          return i;
+        };
+        cols = {
+          province: col(opts.province),
+          year: col(opts.year),
+          values: Object.entries(opts.columns).map(([name, spec]) => ({
+            index: col(name),
+            name,
+            variable: spec.variable,
+            ...unitFactor(spec.unit, spec.variable, `${ctx.name} column "${name}"`),
+          })),
+        };
+        continue;
       }
+      rows += 1;
+      const where = `${ctx.name} line ${line}`;
+      if (isFootnote(row[cols.province])) continue;
+      const province = studyProvince(row[cols.province], `${where}, column "${opts.province}"`);
+      if (!province) continue;
+      const year = yearField(row[cols.year], `${where}, column "${opts.year}"`);
       if (opts.years && (year < opts.years[0] || year > opts.years[1])) continue;
       const key = `${province}/${year}`;
       if (seen.has(key)) throw new InputError(`${where}: ${province} ${year} appears twice`, where);
       seen.add(key);
-      for (const c of valueCols) {
-        const raw = (row[c.index] ?? '').trim();
-        if (MISSING.has(raw)) continue;
-        const value = Number(raw.replace(/,/g, ''));
-        if (!Number.isFinite(value)) {
-          throw new InputError(
-            `${where}, column "${c.name}": "${raw}" is not a number`,
-            `${where}:${c.name}`,
-          );
-        }
+      for (const c of cols.values) {
+        const value = parseNumberText(row[c.index] ?? '', `${where}, column "${c.name}"`);
+        if (value === undefined) continue;
         out.push({
           province,
           year,
@@ -94,6 +100,7 @@ export const tidyCsv: Layout = {
         });
       }
     }
+    if (rows === 0) throw new InputError(`${ctx.name}: no data rows`, ctx.name);
     return out;
   },
 };

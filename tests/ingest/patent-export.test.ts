@@ -269,7 +269,7 @@ describe('a patent export', () => {
     const bin = join(dir, 'bin.csv');
     await writeFile(bin, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 1]));
     await expect(ingestFile(bin, 'patent-export')).rejects.toThrow(
-      'bin.csv: binary data where a CSV export was expected',
+      'bin.csv: binary data where a utf8 text file was expected',
     );
     const fake = join(dir, 'fake.xlsx');
     await writeFile(fake, 'not a workbook');

@@ -74,7 +74,7 @@ describe('years-across yearbook tables', () => {
   it('refuses a text cell where a number belongs, naming file, sheet and cell', async () => {
     const path = await save('text.xlsx', (ws) => gdpTable(ws, [['北京', 1, 'n.a.', 3]]));
     await expect(ingestFile(path, 'csy-gdp')).rejects.toThrow(
-      'text.xlsx!2-15!C4: "n.a." is not a number (expected a number, or … / - for missing)',
+      'text.xlsx!2-15!C4: "n.a." is not a number (expected e.g. 1234.5 or 1,234.5; … or - for missing)',
     );
   });
 
