@@ -1,11 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { Context } from '@temporalio/activity';
-import { InputError } from '../common/errors';
+import { InputError, isDataError } from '../common/errors';
 import { estimate, type EstimateOptions } from '../econometrics/estimate';
 import { Panel } from '../panel';
 import type { Db } from '../store/db';
 import { saveEstimation, saveEstimationFailure } from '../store/estimations';
-import { toDense } from '../econometrics/spatial/weights';
 import { buildStudyWeights, type PanelRow, type Study } from '../study';
 import { cachedRows, cachedStudy } from './study-cache';
 
@@ -39,8 +38,9 @@ export function estimateActivities(db: Db) {
       try {
         result = estimate(panel, step.spec, weightsOption(study, step.weights, rows));
       } catch (e) {
-        // A step the data cannot support is reported and the study goes on; anything else is retried.
-        if (!(e instanceof InputError)) throw e;
+        // A step the data cannot support (DataError) is recorded and the study goes on, on the first
+        // attempt; a spec mistake (InputError) fails the run without retries; anything else is retried.
+        if (!isDataError(e)) throw e;
         await saveEstimationFailure(db, key, e.message);
         return { stepId: step.stepId, failed: e.message };
       }
@@ -51,9 +51,7 @@ export function estimateActivities(db: Db) {
   };
 }
 
-/** The estimator interface takes a step's weights as a dense matrix with its entity order (N is 30 here). */
+/** A step's weight matrix, built from the study's definition (spatial estimators only). */
 export function weightsOption(study: Study, name: string | undefined, rows: PanelRow[]): EstimateOptions {
-  if (!name) return {};
-  const w = buildStudyWeights(study, name, rows);
-  return { weights: toDense(w), weightsIds: [...w.ids] };
+  return name ? { weights: buildStudyWeights(study, name, rows) } : {};
 }

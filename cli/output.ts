@@ -1,5 +1,5 @@
 /** How the CLI talks: messages to stderr, machine-readable results to stdout, exit codes by cause. */
-import { isInputError } from '../common/errors';
+import { isDataError, isInputError } from '../common/errors';
 
 export const EXIT_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
@@ -10,14 +10,14 @@ export function say(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-/** Runs a command body; bad input exits 2, anything else 1, each with its message and no stack. */
+/** Runs a command body; bad input exits 2, data it cannot estimate 3, anything else 1; no stack. */
 export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
   return async (...args: A) => {
     try {
       await fn(...args);
     } catch (e) {
       say(`aicarbon: ${e instanceof Error ? e.message : String(e)}`);
-      process.exitCode = isInputError(e) ? EXIT_BAD_INPUT : EXIT_FAILED;
+      process.exitCode = isInputError(e) ? EXIT_BAD_INPUT : isDataError(e) ? EXIT_INCOMPLETE : EXIT_FAILED;
     }
   };
 }

@@ -29,15 +29,9 @@ import { twoWayClusterCovariance } from './inference/two-way-cluster';
 import type { Absorbed } from './inference/working-design';
 import type { Columns } from './linalg';
 
-export type VceName = 'conventional' | 'robust' | 'cluster' | 'cr2' | 'cr3' | 'driscoll-kraay';
-export const VCE_NAMES: readonly VceName[] = [
-  'conventional',
-  'robust',
-  'cluster',
-  'cr2',
-  'cr3',
-  'driscoll-kraay',
-];
+import { VCE_NAMES, type VceName } from './registry';
+
+export { VCE_NAMES, type VceName };
 
 export interface CovarianceInput {
   design: Columns;

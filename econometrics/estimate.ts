@@ -1,9 +1,10 @@
 /**
- * The dispatcher: a spec names an estimator, the registry maps the name to a function. Adding an
- * estimator is one line in ESTIMATORS. Sample preparation shared by all (subset, winsorize) happens
- * here, in that order: winsorizing uses the estimation subset's own percentiles.
+ * The dispatcher: a spec names an estimator, FITS maps the name to its fit. What each estimator
+ * accepts is its contract in registry.ts, checked when the spec is parsed (before any work); adding an
+ * estimator is a contract there and one line here (the Record over EstimatorName will not compile
+ * without both). Sample preparation shared by all (subset, winsorize) happens here, in that order:
+ * winsorizing uses the estimation subset's own percentiles.
  */
-import type { Matrix } from 'ml-matrix';
 import { InputError } from '../common/errors';
 import type { Panel } from '../panel';
 import { fixedEffects } from './fe';
@@ -13,15 +14,15 @@ import { moderation } from './moderation';
 import { diffGmmEstimator, sysGmmEstimator } from './gmm/estimators';
 import { pooledOls } from './ols';
 import { moranEstimator, sarEstimator, sdmEstimator, semEstimator } from './spatial/estimators';
+import type { EstimatorName } from './registry';
 import type { EstimationResult } from './result';
+import type { WeightsMatrix } from './spatial/weights';
 import { parseSpec, type Spec } from './spec';
 import { varianceInflation } from './vif';
-import { inferenceIssues } from './inference/support';
 
 export interface EstimateOptions {
-  /** Spatial weights (N×N, rows and columns in `weightsIds` order), for spatial estimators. */
-  weights?: Matrix | number[][];
-  weightsIds?: string[];
+  /** Spatial weights, for the estimators whose contract requires them (registry.ts). */
+  weights?: WeightsMatrix;
   /**
    * Wild bootstrap weights to use instead of drawing them (to reproduce a bootstrap run elsewhere): one
    * array of B·G weights, draw after draw, with the clusters in the order of `clusters`.
@@ -41,7 +42,7 @@ const base = (s: Spec) => ({
   wild: s.inference?.wild,
 });
 
-export const ESTIMATORS: Record<string, Estimator> = {
+export const FITS: Record<EstimatorName, Estimator> = {
   ols: (p, s, o) => pooledOls(p, { ...base(s), wildDraws: o.wildDraws }),
   fe: (p, s, o) => fixedEffects(p, { ...base(s), effects: s.effects, wildDraws: o.wildDraws }),
   iv: (p, s) =>
@@ -75,6 +76,7 @@ export const ESTIMATORS: Record<string, Estimator> = {
   moran: moranEstimator,
 };
 
+// The schema already requires these (registry.ts); this narrows the type.
 function required<T>(value: T | undefined, key: string): T {
   if (value === undefined) throw new InputError(`spec.${key}: required by this estimator`, `spec.${key}`);
   return value;
@@ -82,19 +84,7 @@ function required<T>(value: T | undefined, key: string): T {
 
 export function estimate(panel: Panel, spec: unknown, options: EstimateOptions = {}): EstimationResult {
   const s = parseSpec(spec);
-  const fn = Object.hasOwn(ESTIMATORS, s.estimator) ? ESTIMATORS[s.estimator] : undefined;
-  if (!fn) {
-    throw new InputError(
-      `spec.estimator: unknown estimator '${s.estimator}' (known: ${Object.keys(ESTIMATORS).join(', ')})`,
-      'spec.estimator',
-    );
-  }
-  const unsupported = inferenceIssues(s)[0];
-  if (unsupported) {
-    const key = `spec.${unsupported.path.join('.')}`;
-    throw new InputError(`${key}: ${unsupported.message}`, key);
-  }
-  return fn(prepareSample(panel, s), s, options);
+  return FITS[s.estimator](prepareSample(panel, s), s, options);
 }
 
 /** Applies the spec's subset and winsorize steps; checks that entity/time match the panel. */

@@ -12,7 +12,7 @@
  * r2_within = 1 − SSR/Σỹ², r2_between = corr(ȳ_g, x̄_g'b)², r2_overall = corr(y, x'b)²; f_stat the Wald F
  * of all slopes; f_u the F test that all group effects are zero (against pooled OLS).
  */
-import { InputError } from '../common/errors';
+import { DataError } from '../common/errors';
 import type { Panel } from '../panel';
 import { covarianceFor, type Covariance } from './covariance';
 import { fUpper } from './distributions';
@@ -114,7 +114,7 @@ export function fixedEffectsFit(
   });
   const K = keep.length;
   if (keep.filter((j) => !isDummy.has(names[j])).length === 0 && options.x.length > 0) {
-    throw new InputError(
+    throw new DataError(
       `fixed effects: no regressor varies within groups (${dropped.map((d) => `${d.term} ${d.reason}`).join('; ')})`,
       'x',
     );

@@ -2,7 +2,7 @@
  * The model frame: the spec's terms evaluated on a panel, restricted to complete rows (listwise
  * deletion), with entity and time codes re-numbered over the rows kept.
  */
-import { InputError } from '../common/errors';
+import { DataError, InputError } from '../common/errors';
 import type { Panel } from '../panel';
 
 export interface ModelFrame {
@@ -36,7 +36,7 @@ export function modelFrame(panel: Panel, terms: readonly string[], context = 'sp
   // A term with no value at all is a data gap, not a collinearity: say so before listwise deletion hides it.
   const empty = unique.filter((_, j) => !full[j].some((v) => Number.isFinite(v)));
   if (empty.length) {
-    throw new InputError(
+    throw new DataError(
       `${context}: no values for ${empty.map((t) => `'${t}'`).join(', ')} in any of the ${panel.nrows} rows of this sample`,
       empty[0],
     );
@@ -95,7 +95,7 @@ export function modelFrame(panel: Panel, terms: readonly string[], context = 'sp
 
 export function requireObservations(frame: ModelFrame, needed: number, what: string): void {
   if (frame.nobs < needed) {
-    throw new InputError(
+    throw new DataError(
       `${what}: too few observations: ${frame.nobs} complete rows (${frame.dropped} dropped for missing values), ` +
         `at least ${needed} needed`,
       'nobs',

@@ -12,7 +12,7 @@
  * regressors, with the F (Wald, same vce) of the excluded instruments, and their partial R² (both sides
  * residualised on the exogenous regressors).
  */
-import { InputError } from '../common/errors';
+import { DataError, InputError } from '../common/errors';
 import type { Panel } from '../panel';
 import { covarianceFor, type Covariance } from './covariance';
 import { absorption, fixedEffectsFit, type FixedEffectsOptions } from './fe';
@@ -95,7 +95,7 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
   const wk = findCollinear(wCols, wNames, { zeroMeaning, alwaysKeep: stata ? [wCols.length - 1] : [] });
   const lostInstrument = wk.dropped.find((d) => instruments.includes(d.term));
   if (lostInstrument) {
-    throw new InputError(
+    throw new DataError(
       `spec.instruments: instrument ${lostInstrument.term} ${lostInstrument.reason}`,
       'spec.instruments',
     );

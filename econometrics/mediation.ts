@@ -10,7 +10,7 @@
  */
 import mt19937 from '@stdlib/random-base-mt19937';
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
-import { InputError } from '../common/errors';
+import { DataError, InputError } from '../common/errors';
 import type { Panel } from '../panel';
 import { percentile } from '../panel/percentile';
 import { normalCdfStd, normalQuantileStd, normalTwoSided } from './distributions';
@@ -50,7 +50,7 @@ export function mediation(panel: Panel, options: MediationOptions): EstimationRe
   const pick = (f: typeof total, term: string): CoefficientRow => {
     const r = f.result.coefficients.find((c) => c.term === term);
     if (!r)
-      throw new InputError(`mediation: ${term} was omitted (${(f.result.warnings ?? []).join('; ')})`, term);
+      throw new DataError(`mediation: ${term} was omitted (${(f.result.warnings ?? []).join('; ')})`, term);
     return r;
   };
   const c = pick(total, core);

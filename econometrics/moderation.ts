@@ -4,7 +4,7 @@
  * ∂y/∂x = b_x + b_xM·(m − m̄), with its SE √(V_xx + (m − m̄)²V_MM' + 2(m − m̄)V_xM') and t p-value at
  * chosen percentiles of the moderator (Stata's percentile definition). Without centring m̄ is 0.
  */
-import { InputError } from '../common/errors';
+import { DataError, InputError } from '../common/errors';
 import type { Panel } from '../panel';
 import { percentile } from '../panel/percentile';
 import type { VceName } from './covariance';
@@ -67,7 +67,7 @@ export function moderation(panel: Panel, options: ModerationOptions): Estimation
   const ix = fit.names.indexOf(core);
   const ixm = fit.names.indexOf(product);
   if (ix < 0 || ixm < 0) {
-    throw new InputError(
+    throw new DataError(
       `moderation: ${core} or ${product} was omitted (${(fit.result.warnings ?? []).join('; ')})`,
       product,
     );

@@ -1,10 +1,13 @@
 /**
  * The estimation spec: the JSON object `aicarbon estimate --spec` reads and the study definition uses
  * for each table column. Documented in docs/estimate-spec.md. Unknown keys are errors (a typo must not
- * silently change a table); estimators that need more keys add them here.
+ * silently change a table), and so is a key or value the named estimator cannot honour: the registry
+ * (registry.ts) says what each estimator reads, and its defaults for `effects` and `vce` fill the
+ * parsed spec.
  */
 import { z } from 'zod';
-import { InputError } from '../common/errors';
+import { parseOrThrow } from '../common/errors';
+import { contractIssues, contractOf, EFFECTS_NAMES, ESTIMATOR_NAMES, VCE_NAMES } from './registry';
 
 const term = z.string().trim().min(1, 'expected a non-empty term');
 
@@ -17,14 +20,18 @@ export const winsorizeSchema = z.strictObject({
   definition: z.enum(['stata', 'type7']).default('stata'),
 });
 
-export const specSchema = z.strictObject({
-  estimator: z.string().min(1),
+const shape = z.strictObject({
+  estimator: z.enum(ESTIMATOR_NAMES, {
+    error: (issue) => `unknown estimator '${String(issue.input)}' (known: ${ESTIMATOR_NAMES.join(', ')})`,
+  }),
   y: term,
   x: z.array(term).default([]),
   entity: z.string().optional(),
   time: z.string().optional(),
-  effects: z.enum(['none', 'entity', 'time', 'twoways']).default('entity'),
-  vce: z.enum(['conventional', 'robust', 'cluster', 'cr2', 'cr3', 'driscoll-kraay']).default('conventional'),
+  /** Absorbed effects; default: the estimator's first (registry). */
+  effects: z.enum(EFFECTS_NAMES).optional(),
+  /** Covariance estimator; default: the estimator's first (registry). */
+  vce: z.enum(VCE_NAMES).optional(),
   /**
    * Cluster variable for vce cluster, cr2, cr3 and the wild bootstrap; default the entity. Two names
    * (`["province", "year"]`) cluster two ways (vce cluster only).
@@ -45,7 +52,8 @@ export const specSchema = z.strictObject({
       }),
     })
     .optional(),
-  convention: z.enum(['stata', 'plm']).default('stata'),
+  /** Where Stata and plm differ (linear estimators); default 'stata'. */
+  convention: z.enum(['stata', 'plm']).optional(),
   endogenous: z.array(term).optional(),
   instruments: z.array(term).optional(),
   winsorize: z.union([winsorizeSchema, z.array(winsorizeSchema)]).optional(),
@@ -58,9 +66,9 @@ export const specSchema = z.strictObject({
   /** Moderation: the moderator M (y ~ x + M + x·M + C); x[0] is the core regressor. */
   moderator: term.optional(),
   /** Moderation: centre x and M at their sample means before forming the product (default true). */
-  center: z.boolean().default(true),
-  /** Moderation: moderator percentiles at which marginal effects are reported. */
-  quantiles: z.array(z.number().min(0).max(100)).default([10, 25, 50, 75, 90]),
+  center: z.boolean().optional(),
+  /** Moderation: moderator percentiles at which marginal effects are reported (default 10 25 50 75 90). */
+  quantiles: z.array(z.number().min(0).max(100)).optional(),
   bootstrap: z
     .strictObject({
       reps: z.number().int().min(0).default(1000),
@@ -92,47 +100,46 @@ export const specSchema = z.strictObject({
       twoStep: z.boolean().default(true),
     })
     .optional(),
-  /** Spatial estimators (sar, sem, sdm, moran): simulation and permutation settings. */
+  /**
+   * Spatial estimators: sar/sem/sdm read simulations (draws for the simulated SEs of the impacts,
+   * default 1000), seed (default 20240101) and leeYu (report Lee and Yu's σ²·T/(T−1) as `sigma2`,
+   * default false); moran reads permutations (for p_permutation, 0: none; default 999), seed,
+   * alternative (default 'greater') and randomisation (variance under randomisation, default true).
+   * Work beyond the model only when asked (default false): lmTests (sar, sem, sdm: LM tests of the
+   * non-spatial FE model), lrTests (sdm: also fit SAR and SEM for the LR tests against them), pooled
+   * (moran: a row for the stacked panel, I_T ⊗ W).
+   */
   spatial: z
     .strictObject({
-      /** Draws for the simulated SEs of direct/indirect/total effects. */
-      simulations: z.number().int().min(2).default(1000),
-      seed: z.number().int().min(0).default(20240101),
-      /** Report Lee and Yu's bias-corrected σ² = σ²·T/(T−1) as `sigma2`. */
-      leeYu: z.boolean().default(false),
-      /** Moran: permutations for p_permutation (0: none) and the alternative hypothesis. */
-      permutations: z.number().int().min(0).default(999),
-      alternative: z.enum(['greater', 'less', 'two.sided']).default('greater'),
-      /** Moran: variance under randomisation (default) or normality. */
-      randomisation: z.boolean().default(true),
-      /** Moran: also a row for the pooled panel (all periods stacked, I_T ⊗ W); off unless asked for. */
-      pooled: z.boolean().default(false),
-      /** sdm: also fit SAR and SEM for the LR tests against them (lr_sar, lr_sem); off unless asked for. */
-      lrTests: z.boolean().default(false),
-      /** sar, sem, sdm: LM tests of the non-spatial FE model (lm_lag, lm_error, robust forms). */
-      lmTests: z.boolean().default(false),
+      simulations: z.number().int().min(2).optional(),
+      seed: z.number().int().min(0).optional(),
+      leeYu: z.boolean().optional(),
+      permutations: z.number().int().min(0).optional(),
+      alternative: z.enum(['greater', 'less', 'two.sided']).optional(),
+      randomisation: z.boolean().optional(),
+      pooled: z.boolean().optional(),
+      lrTests: z.boolean().optional(),
+      lmTests: z.boolean().optional(),
     })
     .optional(),
 });
 
-/** The parsed spec, with cross-key checks zod's object shape cannot express. */
-const checkedSpec = specSchema.superRefine((s, ctx) => {
-  for (const issue of specIssues(s)) ctx.addIssue({ code: 'custom', ...issue });
-});
+type ShapedSpec = z.output<typeof shape>;
 
-/** Cross-key checks of one spec (paths relative to the spec), shared with study validation. */
-export function specIssues(s: Spec): { path: (string | number)[]; message: string }[] {
+/** Cross-key checks of one spec that hold whatever its estimator (paths relative to the spec). */
+function specIssues(s: ShapedSpec): { path: (string | number)[]; message: string }[] {
   const out: { path: (string | number)[]; message: string }[] = [];
+  const vce = s.vce ?? contractOf(s.estimator).vce[0];
   s.x.forEach((t, i) => {
     if (t === s.y) out.push({ path: ['x', i], message: `'${t}' is also the dependent variable y` });
     else if (s.x.indexOf(t) !== i) out.push({ path: ['x', i], message: `'${t}' is listed twice` });
   });
-  if (Array.isArray(s.cluster) && s.vce !== 'cluster')
-    out.push({ path: ['cluster'], message: `two cluster variables need vce "cluster", not "${s.vce}"` });
+  if (Array.isArray(s.cluster) && vce !== 'cluster')
+    out.push({ path: ['cluster'], message: `two cluster variables need vce "cluster", not "${vce}"` });
   if (Array.isArray(s.cluster) && s.cluster[0] === s.cluster[1])
     out.push({ path: ['cluster', 1], message: `'${s.cluster[1]}' is listed twice` });
-  if (s.maxlag !== undefined && s.vce !== 'driscoll-kraay')
-    out.push({ path: ['maxlag'], message: `maxlag is used by vce "driscoll-kraay" only, not "${s.vce}"` });
+  if (s.maxlag !== undefined && vce !== 'driscoll-kraay')
+    out.push({ path: ['maxlag'], message: `maxlag is used by vce "driscoll-kraay" only, not "${vce}"` });
   const wild = s.inference?.wild;
   if (wild) {
     if (Array.isArray(s.cluster))
@@ -148,18 +155,29 @@ export function specIssues(s: Spec): { path: (string | number)[]; message: strin
   return out;
 }
 
-export type Spec = z.infer<typeof specSchema>;
+/**
+ * The spec schema: the shape, the cross-key checks zod's object shape cannot express, the estimator's
+ * contract (registry.ts: vce, inference, effects, options it reads), then the contract's defaults.
+ * Nested in the study schema, its issues carry the path in the study file
+ * (`tables[2].columns[1].spec.vce`), so a study fails validation before any work.
+ */
+export const specSchema = shape
+  .superRefine((s, ctx) => {
+    for (const issue of [...specIssues(s), ...contractIssues(s)]) ctx.addIssue({ code: 'custom', ...issue });
+  })
+  .transform((s) => {
+    const c = contractOf(s.estimator);
+    return {
+      ...s,
+      effects: s.effects ?? c.effects[0],
+      vce: s.vce ?? c.vce[0],
+    };
+  });
+
+export type Spec = z.output<typeof specSchema>;
 export type SpecInput = z.input<typeof specSchema>;
 
 /** Validates a spec; the error names the key (e.g. `spec.x[1]`) and says what was expected. */
 export function parseSpec(input: unknown, source = 'spec'): Spec {
-  const r = checkedSpec.safeParse(input);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const path = issue.path.reduce<string>(
-    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : `${acc}.${String(p)}`),
-    source,
-  );
-  const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
-  throw new InputError(`${path}: ${issue.message}${keys}`, path);
+  return parseOrThrow(specSchema, input, { prefix: source });
 }

@@ -2,7 +2,7 @@
  * Variance inflation factors of the regressors of y ~ x (pooled, with a constant, on the rows complete
  * for y and every x, as R's car::vif on lm): VIF_j = 1 / (1 − R²_j), R²_j from x_j on the other x.
  */
-import { InputError } from '../common/errors';
+import { DataError, InputError } from '../common/errors';
 import type { Panel } from '../panel';
 import { modelFrame, requireObservations } from './frame';
 import { findCollinear, mean, qrLeastSquares, sumSquares } from './linalg';
@@ -17,7 +17,7 @@ export function varianceInflation(panel: Panel, options: { y: string; x: string[
   const cols = options.x.map((t) => frame.columns.get(t)!);
   const { dropped } = findCollinear([ones, ...cols], ['_cons', ...options.x], { alwaysKeep: [0] });
   if (dropped.length) {
-    throw new InputError(
+    throw new DataError(
       `spec.x: VIF is undefined: ${dropped.map((d) => `${d.term} ${d.reason}`).join('; ')}`,
       'spec.x',
     );

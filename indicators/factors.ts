@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { InputError } from '../common/errors';
+import { InputError, parseOrThrow } from '../common/errors';
 import { FUELS } from '../ingest/variables';
 
 const fuelFactorSchema = z.strictObject({
@@ -54,13 +54,7 @@ function loadTable<T>(file: string, schema: z.ZodType<T>): T {
   } catch (e) {
     throw new InputError(`${path}: cannot read the factor table (${(e as Error).message})`, path);
   }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue.path.join('.');
-    throw new InputError(`${path}: ${key || '(top level)'}: ${issue.message}`, `${path}#${key}`);
-  }
-  return parsed.data;
+  return parseOrThrow(schema, raw, { source: path });
 }
 
 /** The tables a definition names (file names in data/factors/, or paths). */

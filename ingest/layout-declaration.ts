@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { InputError } from '../common/errors';
+import { InputError, issuePath, parseOrThrow } from '../common/errors';
 import { inputFilePath } from './input-files';
 import { canonicalUnit, unitFactor } from './units';
 
@@ -149,9 +149,6 @@ export const layoutDeclarationSchema = z
 export type LayoutDeclaration = z.infer<typeof layoutDeclarationSchema>;
 export type ColumnRef = z.infer<typeof columnRef>;
 
-const pathText = (path: PropertyKey[]) =>
-  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
-
 /**
  * Validates the JSON of a declaration file: one declaration or an array of them. `where` names the
  * file in errors, with the path inside it.
@@ -160,18 +157,16 @@ export function parseLayoutDeclarations(json: unknown, where: string): LayoutDec
   const list = Array.isArray(json) ? json : [json];
   const out: LayoutDeclaration[] = [];
   list.forEach((item, i) => {
-    const r = layoutDeclarationSchema.safeParse(item);
-    if (!r.success) {
-      const issue = r.error.issues[0];
-      const at = pathText([...(Array.isArray(json) ? [i] : []), ...issue.path]) || '(root)';
-      throw new InputError(`${where}: ${at}: ${issue.message}`, `${where}#${at}`);
-    }
-    const seen = out.findIndex((d) => d.id === r.data.id);
+    const declaration = parseOrThrow(layoutDeclarationSchema, item, {
+      source: where,
+      prefix: Array.isArray(json) ? `[${i}]` : '',
+    });
+    const seen = out.findIndex((d) => d.id === declaration.id);
     if (seen >= 0) {
-      const at = pathText([i, 'id']);
-      throw new InputError(`${where}: ${at}: duplicate layout id "${r.data.id}"`, `${where}#${at}`);
+      const at = issuePath([i, 'id']);
+      throw new InputError(`${where}: ${at}: duplicate layout id "${declaration.id}"`, `${where}#${at}`);
     }
-    out.push(r.data);
+    out.push(declaration);
   });
   return out;
 }

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { z } from 'zod';
-import { InputError } from '../common/errors';
+import { InputError, parseOrThrow } from '../common/errors';
 import { SAFE_NAME, SAFE_NAME_RULE } from '../common/safe-names';
 import { inputFilePath, unsafeEntryPath } from './input-files';
 
@@ -70,16 +70,11 @@ export async function readManifest(dir: string): Promise<Manifest> {
   } catch (e) {
     throw new InputError(`${path}: not valid JSON (${(e as Error).message})`, path);
   }
-  const parsed = manifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const at = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-    throw new InputError(`${path}: ${at.replace(/^\./, '') || '(root)'}: ${issue.message}`, `${path}#${at}`);
-  }
+  const manifest = parseOrThrow(manifestSchema, json, { source: path });
   const notes: string[] = [];
   const files: ManifestEntry[] = [];
   const seen = new Map<string, ManifestEntry>();
-  for (const [index, file] of parsed.data.files.entries()) {
+  for (const [index, file] of manifest.files.entries()) {
     const entry = { ...file, index };
     const key = `${posix.normalize(file.path.replace(/\\/g, '/'))}|${file.layout}|${stable(file.options ?? {})}`;
     const first = seen.get(key);
@@ -97,5 +92,5 @@ export async function readManifest(dir: string): Promise<Manifest> {
     seen.set(key, entry);
     files.push(entry);
   }
-  return { ...parsed.data, files, notes };
+  return { ...manifest, files, notes };
 }

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { InputError } from '../common/errors';
+import { InputError, parseOrThrow } from '../common/errors';
 import { provinces } from '../regions/provinces';
 import { buildQueries, DEFAULT_PORTAL, type PortalConfig, type PortalQuery } from './portal';
 import { loadTaxonomy } from './taxonomy';
@@ -43,12 +43,7 @@ export async function readPortalSource(
   } catch (e) {
     throw new InputError(`${name}: not a readable JSON portal definition (${(e as Error).message})`, name);
   }
-  const r = sourceSchema.safeParse(json);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new InputError(`${name}: ${issue.path.join('.') || '(root)'}: ${issue.message}`, name);
-  }
-  const { years, provinces: codes, taxonomy, ...config } = r.data;
+  const { years, provinces: codes, taxonomy, ...config } = parseOrThrow(sourceSchema, json, { source: name });
   const known = provinces();
   const chosen = codes ? known.filter((p) => codes.includes(p.code)) : known;
   const unknown = (codes ?? []).filter((c) => !known.some((p) => p.code === c));

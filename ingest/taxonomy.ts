@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { InputError } from '../common/errors';
+import { InputError, parseOrThrow } from '../common/errors';
 
 const technologySchema = z.strictObject({
   id: z.string(),
@@ -65,12 +65,7 @@ export function loadTaxonomy(version = 'ai-patents-v1'): Taxonomy {
       version,
     );
   }
-  const r = taxonomySchema.safeParse(json);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new InputError(`taxonomy ${version}: ${issue.path.join('.')}: ${issue.message}`, version);
-  }
-  return r.data;
+  return parseOrThrow(taxonomySchema, json, { source: `taxonomy ${version}` });
 }
 
 /** A classifier closed over a taxonomy, with prefixes and keywords prepared once (the bench classifies 1M records). */

@@ -6,6 +6,7 @@
  * Stars at 10 / 5 / 1 %.
  */
 import { normalTwoSided } from '../econometrics/distributions';
+import { absorbedEffects, contractOf } from '../econometrics/registry';
 import type { EstimationResult } from '../econometrics/result';
 import type { Study, StudyTable } from '../study';
 
@@ -110,8 +111,6 @@ export function isControlTerm(term: string, controls: string[]): boolean {
   return controls.includes(bare);
 }
 
-const FE_ESTIMATORS_WITHOUT_EFFECTS = new Set(['ols', 'vif', 'moran', 'sysgmm', 'lisa']);
-
 /** The paper-style layout of one study table from whatever results exist for it. */
 export function tableLayout(
   table: StudyTable,
@@ -124,6 +123,11 @@ export function tableLayout(
   const results = columns.map((c) => byColumn.get(c.id));
   const missing = columns.filter((_, i) => !results[i]).map((c) => c.id);
   const notes = [STAR_NOTE, ...(table.notes ? [table.notes] : [])];
+  // Estimator notes from the registry (e.g. how GMM treats individual effects), once per table.
+  for (const c of columns) {
+    const note = contractOf(c.spec.estimator).note;
+    if (note && !notes.includes(note)) notes.push(note);
+  }
   const reasons = new Map(failures.map((f) => [f.stepId, f.message]));
   const failed = missing.filter((c) => reasons.has(`${table.id}/${c}`));
   const pending = missing.filter((c) => !reasons.has(`${table.id}/${c}`));
@@ -200,13 +204,11 @@ export function tableLayout(
   if (terms.length > 0) {
     if (!table.showControls)
       rows.push(indicator('Controls', (i) => columns[i].spec.x.some((t) => isControlTerm(t, controls))));
-    const hasEffects = (i: number, kinds: string[]) =>
-      !FE_ESTIMATORS_WITHOUT_EFFECTS.has(columns[i].spec.estimator) &&
-      kinds.includes(columns[i].spec.effects);
-    const entityFe = columns.map((_, i) => hasEffects(i, ['entity', 'twoways']));
-    const timeFe = columns.map(
-      (_, i) =>
-        hasEffects(i, ['time', 'twoways']) || !!results[i]?.coefficients.some((c) => isTimeDummy(c.term)),
+    // Which effects a column absorbs is its estimator's contract (econometrics/registry.ts).
+    const absorbed = columns.map((c) => absorbedEffects(c.spec));
+    const entityFe = absorbed.map((a) => a.entity);
+    const timeFe = absorbed.map(
+      (a, i) => a.time || !!results[i]?.coefficients.some((c) => isTimeDummy(c.term)),
     );
     if (entityFe.some(Boolean)) rows.push(indicator('Province FE', (i) => entityFe[i]));
     if (timeFe.some(Boolean)) rows.push(indicator('Year FE', (i) => timeFe[i]));

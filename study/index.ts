@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { InputError } from '../common/errors';
+import { InputError, parseOrThrow } from '../common/errors';
 import type { Spec } from '../econometrics/spec';
 import { studySchema, type Study } from './schema';
 
 export {
   studySchema,
-  SPATIAL_ESTIMATORS,
   type Study,
   type StudyInput,
   type StudyTable,
@@ -26,19 +25,9 @@ export interface EstimationStep {
   spec: Spec;
 }
 
-const pathText = (path: PropertyKey[]) =>
-  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
-
 /** Validates a parsed study file; the error names the path in the file and what was expected. */
 export function parseStudy(json: unknown, source = 'study'): Study {
-  const r = studySchema.safeParse(json);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const at = pathText(issue.path) || '(root)';
-    const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problems)` : '';
-    throw new InputError(`${source}: ${at}: ${issue.message}${more}`, `${source}#${at}`);
-  }
-  return r.data;
+  return parseOrThrow(studySchema, json, { source });
 }
 
 export function loadStudy(path: string): Study {

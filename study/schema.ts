@@ -5,15 +5,12 @@
  */
 import { z } from 'zod';
 import { SAFE_NAME, SAFE_NAME_RULE } from '../common/safe-names';
-import { inferenceIssues } from '../econometrics/inference/support';
-import { specIssues, specSchema } from '../econometrics/spec';
+import { needsWeights } from '../econometrics/registry';
+import { specSchema } from '../econometrics/spec';
 import { indicatorDefinitionSchema } from '../indicators/definition';
 import { provinceCodes } from '../regions/provinces';
 
 const id = z.string().regex(/^[A-Za-z0-9_()-]+$/, 'letters, digits, "_", "-", "(" or ")" only');
-
-/** Estimators that need a spatial weight matrix: their columns must name one of `weights`. */
-export const SPATIAL_ESTIMATORS = ['moran', 'lisa', 'sdm', 'sar', 'sem'];
 
 export const sampleSchema = z
   .strictObject({
@@ -189,17 +186,22 @@ export const studySchema = z
             message: `unknown weight matrix "${column.weights}" (weights: ${weightNames})`,
           });
         }
-        if (column.weights === undefined && SPATIAL_ESTIMATORS.includes(column.spec.estimator)) {
+        // Whether a column needs weights is its estimator's contract (econometrics/registry.ts); the
+        // spec's own checks against that contract ran in specSchema, with paths under `spec`.
+        const spatial = needsWeights(column.spec.estimator);
+        if (column.weights === undefined && spatial) {
           ctx.addIssue({
             code: 'custom',
             path: [...at, 'weights'],
             message: `estimator "${column.spec.estimator}" needs a weight matrix (weights: ${weightNames})`,
           });
+        } else if (column.weights !== undefined && !spatial) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...at, 'weights'],
+            message: `estimator "${column.spec.estimator}" uses no weight matrix`,
+          });
         }
-        // The spec's own cross-key checks (econometrics/spec.ts) and the vce / inference its estimator
-        // cannot honour, so the study fails before any work.
-        for (const issue of [...specIssues(column.spec), ...inferenceIssues(column.spec)])
-          ctx.addIssue({ code: 'custom', path: [...at, 'spec', ...issue.path], message: issue.message });
         if (column.spec.subset) {
           ctx.addIssue({
             code: 'custom',

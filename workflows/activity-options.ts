@@ -1,6 +1,7 @@
 /**
  * The durability contract of every activity, in one place. Transient faults (network, database,
- * a killed worker) are retried with backoff; bad input (`InputError`) fails at once, naming the input.
+ * a killed worker) are retried with backoff; bad input (`InputError`) and data the step cannot support
+ * (`DataError`) fail at once, naming the input (common/errors.ts).
  */
 import type { ActivityOptions } from '@temporalio/workflow';
 import { COMPUTE_QUEUE, IO_QUEUE } from '../temporal/task-queues';
@@ -10,7 +11,7 @@ const retry = {
   backoffCoefficient: 2,
   maximumInterval: '30s',
   maximumAttempts: 8,
-  nonRetryableErrorTypes: ['InputError'],
+  nonRetryableErrorTypes: ['InputError', 'DataError'],
 };
 
 export const ioOptions: ActivityOptions = {

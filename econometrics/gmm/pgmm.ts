@@ -19,10 +19,11 @@
  *   df = instruments − parameters. plm's one-step Sargan uses A1 without σ², unlike Stata's xtabond2.
  * Hand-written because no TypeScript library implements dynamic panel GMM.
  */
-import { CholeskyDecomposition, EigenvalueDecomposition, Matrix, inverse, pseudoInverse } from 'ml-matrix';
-import { InputError } from '../../common/errors';
+import { CholeskyDecomposition, EigenvalueDecomposition, Matrix, pseudoInverse } from 'ml-matrix';
+import { DataError, InputError } from '../../common/errors';
 import type { Panel } from '../../panel';
 import { chiSquareUpper, normalTwoSided } from '../distributions';
+import { inverseOf } from '../linalg';
 import type { CoefficientRow, EstimationResult } from '../result';
 
 export interface LaggedTerm {
@@ -140,7 +141,7 @@ function pgmm(panel: Panel, options: GmmOptions, transformation: 'd' | 'ld'): Es
   const times = [...new Set(Array.from(panel.times))].sort((a, b) => a - b);
   for (let k = 1; k < times.length; k++) {
     if (times[k] - times[k - 1] !== times[1] - times[0]) {
-      throw new InputError(
+      throw new DataError(
         `gmm: time values must be equally spaced; found ${times[k - 1]} then ${times[k]}`,
         panel.index.time,
       );
@@ -161,7 +162,7 @@ function pgmm(panel: Panel, options: GmmOptions, transformation: 'd' | 'ld'): Es
   const nd = T - TL1; // difference rows per unit
   const nl = transformation === 'ld' ? T - TL2 : 0; // level rows per unit
   if (nd < 1)
-    throw new InputError(
+    throw new DataError(
       `gmm: ${T} periods leave no difference equations after ${TL1} lost periods`,
       'spec.gmm',
     );
@@ -376,7 +377,7 @@ function estimateGmm(units: Unit[], d: Design): EstimationResult {
   const A1 = invertOrPseudo(S1, 'first-step', warnings).mul(N);
   const fitWith = (A: Matrix) => {
     const WXtA = WX.transpose().mmul(A);
-    const B = inverse(WXtA.mmul(WX));
+    const B = inverseOf(WXtA.mmul(WX), "GMM's X'Z·A·Z'X");
     return { B, b: B.mmul(WXtA.mmul(Wy)) };
   };
   const one = fitWith(A1);

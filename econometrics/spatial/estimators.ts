@@ -13,27 +13,22 @@ import type { EstimationResult } from '../result';
 import type { Spec } from '../spec';
 import { moranByTime } from './moran';
 import { spatialDurbin, spatialError, spatialLag, spatialLmTests, type SpatialModelOptions } from './models';
-import { weightsFromDense, type WeightsMatrix } from './weights';
+import type { WeightsMatrix } from './weights';
 
 function weightsOf(options: EstimateOptions): WeightsMatrix {
-  if (!options.weights || !options.weightsIds) {
+  if (!options.weights) {
     throw new InputError(
       'weights: this estimator needs a spatial weights matrix (--weights W.csv)',
       'weights',
     );
   }
-  const rows = Array.isArray(options.weights) ? options.weights : options.weights.to2DArray();
-  return weightsFromDense(options.weightsIds, rows, 'weights');
+  return options.weights;
 }
 
 function modelOptions(spec: Spec, options: EstimateOptions): SpatialModelOptions {
-  if (spec.effects !== 'entity' && spec.effects !== 'twoways') {
-    throw new InputError(
-      `spec.effects: spatial models take 'entity' or 'twoways', found '${spec.effects}'`,
-      'spec.effects',
-    );
-  }
-  if (spec.x.length === 0) throw new InputError('spec.x: at least one regressor is required', 'spec.x');
+  // effects is 'entity' or 'twoways' and x is non-empty: the contract (registry.ts) checked the spec.
+  if (spec.effects !== 'entity' && spec.effects !== 'twoways')
+    throw new InputError(`spec.effects: '${spec.effects}' is not a spatial panel effect`, 'spec.effects');
   return {
     y: spec.y,
     x: spec.x,

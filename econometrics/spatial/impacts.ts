@@ -17,8 +17,9 @@
  * 1e-10·(|β_k ρ| + |θ_k|) of the exact one; draws are computed exactly if no degree ≤ 64 achieves it.
  */
 import mt19937 from '@stdlib/random-base-mt19937';
-import { CholeskyDecomposition, type Matrix } from 'ml-matrix';
+import type { Matrix } from 'ml-matrix';
 import { InputError } from '../../common/errors';
+import { choleskyOf } from '../linalg';
 import type { EffectRow } from '../result';
 import type { Jacobian } from './ml';
 import { eigenvalues, type WeightsMatrix } from './weights';
@@ -103,9 +104,10 @@ export function impacts(
 export function normalDraws(params: ArrayLike<number>, vcov: Matrix, R: number, seed: number): Float64Array {
   const p = params.length;
   // Symmetrise: an inverted information matrix carries rounding asymmetry.
-  const chol = new CholeskyDecomposition(vcov.clone().add(vcov.transpose()).div(2));
-  if (!chol.isPositiveDefinite())
-    throw new Error('impacts: the covariance of the parameters is not positive definite');
+  const chol = choleskyOf(
+    vcov.clone().add(vcov.transpose()).div(2),
+    'impacts: the covariance of the parameters',
+  );
   const L = chol.lowerTriangularMatrix;
   const rng = mt19937.factory({ seed });
   const uniform = () => (rng() + 0.5) / (mt19937.MAX + 1);

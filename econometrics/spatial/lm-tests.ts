@@ -5,9 +5,8 @@
  *   RLM_error = (e'We/σ² − T_W/J · e'Wy/σ²)² / (T_W − T_W²/J),   RLM_lag = (e'Wy/σ² − e'We/σ²)²/(J − T_W),
  * each χ²(1) — spdep's lm.LMtests on the same regression.
  */
-import { Matrix, inverse } from 'ml-matrix';
 import { chiSquareUpper } from '../distributions';
-import type { Columns } from './ml';
+import { fullRankQr, type Columns } from '../linalg';
 import { panelSpatialLag, type WeightsMatrix } from './weights';
 
 export interface LmTest {
@@ -31,20 +30,8 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export function lmTests(w: WeightsMatrix, y: Float64Array, X: Columns): LmTests {
   const n = y.length;
   const T = n / w.n;
-  const k = X.length;
-  const XtX = new Matrix(k, k);
-  for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) XtX.set(a, c, dot(X[a], X[c]));
-  const XtXinv = inverse(XtX);
-  const residualOf = (v: Float64Array) => {
-    const Xtv = X.map((c) => dot(c, v));
-    const out = Float64Array.from(v);
-    for (let a = 0; a < k; a++) {
-      let b = 0;
-      for (let c = 0; c < k; c++) b += XtXinv.get(a, c) * Xtv[c];
-      for (let i = 0; i < n; i++) out[i] -= b * X[a][i];
-    }
-    return out;
-  };
+  const qr = fullRankQr(X, 'LM tests (the non-spatial FE model)');
+  const residualOf = (v: Float64Array) => qr.residuals(v, qr.coefficients(v));
   const e = residualOf(y);
   const fitted = y.map((v, i) => v - e[i]);
   const sigma2 = dot(e, e) / n;

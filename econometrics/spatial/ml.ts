@@ -13,8 +13,9 @@
  *   error: I_σσ = n/(2σ⁴), I_σλ = tr(G)/σ², I_λλ = tr(G²) + tr(G'G), I_ββ = X̃'X̃/σ² (X̃ = X − λWX), G at λ.
  * Hand-written because no TypeScript library fits these models.
  */
-import { Matrix, inverse } from 'ml-matrix';
-import { InputError } from '../../common/errors';
+import { Matrix } from 'ml-matrix';
+import { DataError } from '../../common/errors';
+import { fullRankQr, inverseOf, type Columns, type HouseholderQr } from '../linalg';
 import { sparseLogDet } from './logdet';
 import {
   eigenvalues,
@@ -25,7 +26,7 @@ import {
   type WeightsMatrix,
 } from './weights';
 
-export type Columns = Float64Array[];
+export type { Columns };
 
 export interface SpatialFit {
   model: 'sar' | 'sdm' | 'sem';
@@ -49,28 +50,10 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return s;
 }
 
-function crossProduct(X: Columns): Matrix {
-  const k = X.length;
-  const m = new Matrix(k, k);
-  for (let a = 0; a < k; a++) {
-    for (let b = a; b < k; b++) {
-      const v = dot(X[a], X[b]);
-      m.set(a, b, v);
-      m.set(b, a, v);
-    }
-  }
-  return m;
-}
-
-/** OLS coefficients and residuals of y on X (no constant: the data are demeaned). */
-function ols(X: Columns, XtXinv: Matrix, y: Float64Array): { b: Float64Array; e: Float64Array } {
-  const k = X.length;
-  const Xty = X.map((c) => dot(c, y));
-  const b = new Float64Array(k);
-  for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) b[a] += XtXinv.get(a, c) * Xty[c];
-  const e = Float64Array.from(y);
-  for (let a = 0; a < k; a++) for (let i = 0; i < e.length; i++) e[i] -= b[a] * X[a][i];
-  return { b, e };
+/** OLS coefficients and residuals of y on X by QR (no constant: the data are demeaned). */
+function ols(qr: HouseholderQr, y: Float64Array): { b: Float64Array; e: Float64Array } {
+  const b = qr.coefficients(y);
+  return { b, e: qr.residuals(y, b) };
 }
 
 /**
@@ -147,9 +130,9 @@ function checkData(w: WeightsMatrix, y: Float64Array, X: Columns): number {
   const n = y.length;
   const T = n / w.n;
   if (!Number.isInteger(T) || T < 1)
-    throw new InputError(`spatial model: ${n} observations is not T × N (N = ${w.n})`);
+    throw new DataError(`spatial model: ${n} observations is not T × N (N = ${w.n})`, 'nobs');
   if (n <= X.length + 1)
-    throw new InputError(`spatial model: ${n} observations for ${X.length + 1} parameters`);
+    throw new DataError(`spatial model: ${n} observations for ${X.length + 1} parameters`, 'nobs');
   for (const c of X) if (c.length !== n) throw new Error('spatial model: columns of unequal length');
   return T;
 }
@@ -217,7 +200,7 @@ export function jacobian(w: WeightsMatrix, method: LogDetMethod = 'auto'): Jacob
 function gMatrix(w: WeightsMatrix, rho: number): Matrix {
   const W = new Matrix(toDense(w));
   const A = Matrix.eye(w.n).sub(W.clone().mul(rho));
-  return W.mmul(inverse(A));
+  return W.mmul(inverseOf(A, `I − ρW at ρ = ${rho}`));
 }
 
 function traces(G: Matrix): { tr: number; trGG: number; trGtG: number } {
@@ -261,10 +244,10 @@ export function spatialLagFit(
   const n = y.length;
   const J = jacobian(w, method);
   const interval = J.interval;
-  const XtXinv = inverse(crossProduct(X));
+  const qr = fullRankQr(X, `spatial ${model} model`);
   const Wy = panelSpatialLag(w, y);
-  const f0 = ols(X, XtXinv, y);
-  const f1 = ols(X, XtXinv, Wy);
+  const f0 = ols(qr, y);
+  const f1 = ols(qr, Wy);
   const e00 = dot(f0.e, f0.e);
   const e01 = dot(f0.e, f1.e);
   const e11 = dot(f1.e, f1.e);
@@ -295,7 +278,7 @@ export function spatialLagFit(
     info.set(a + 2, 1, v);
     for (let c = 0; c < k; c++) info.set(a + 2, c + 2, dot(X[a], X[c]) / sigma2);
   }
-  const full = inverse(info);
+  const full = inverseOf(info, 'the information matrix of the spatial lag model');
   return { ...base, vcov: full.subMatrix(1, k + 1, 1, k + 1) };
 }
 
@@ -331,7 +314,7 @@ function lagObservedCovariance(
     for (let c = 0; c < k; c++) I.set(a + 1, c + 1, dot(X[a], X[c]) / sigma2);
   }
   I.set(last, last, dot(e, e) / (s4 * sigma2) - n / (2 * s4));
-  return inverse(I).subMatrix(0, k, 0, k);
+  return inverseOf(I, 'the observed information of the spatial lag model').subMatrix(0, k, 0, k);
 }
 
 /** SEM by ML: y − λWy = (X − λWX)β + ε. */
@@ -350,8 +333,8 @@ export function spatialErrorFit(
   const filtered = (lambda: number) => {
     const ys = y.map((v, i) => v - lambda * Wy[i]);
     const Xs = X.map((c, a) => c.map((v, i) => v - lambda * WX[a][i]));
-    const XtXinv = inverse(crossProduct(Xs));
-    return { Xs, XtXinv, ...ols(Xs, XtXinv, ys) };
+    const qr = fullRankQr(Xs, 'spatial error model (filtered X)');
+    return { Xs, qr, ...ols(qr, ys) };
   };
   const ll = (lambda: number) => {
     const { e } = filtered(lambda);
@@ -393,7 +376,8 @@ export function spatialErrorFit(
       return -(n / 2) * Math.log(2 * Math.PI * s2) + T * logdetAt(lam) - ee / (2 * s2);
     };
     const H = numericalHessian(full, [lambda, ...fit.b, sigma2]);
-    return { ...base, vcov: inverse(H.mul(-1)).subMatrix(0, k, 0, k) };
+    const vcov = inverseOf(H.mul(-1), 'the observed information of the spatial error model');
+    return { ...base, vcov: vcov.subMatrix(0, k, 0, k) };
   }
   const tr = traces(gMatrix(w, lambda));
   const info2 = new Matrix([
@@ -401,8 +385,8 @@ export function spatialErrorFit(
     [(T * tr.tr) / sigma2, T * (tr.trGG + tr.trGtG)],
   ]);
   const vcov = new Matrix(k + 1, k + 1);
-  vcov.set(0, 0, inverse(info2).get(1, 1));
-  const vb = fit.XtXinv.clone().mul(sigma2);
+  vcov.set(0, 0, inverseOf(info2, 'the information matrix of (σ², λ)').get(1, 1));
+  const vb = fit.qr.bread().mul(sigma2);
   for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) vcov.set(a + 1, c + 1, vb.get(a, c));
   return { ...base, vcov };
 }

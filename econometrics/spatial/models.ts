@@ -11,10 +11,11 @@
  * tests of both (two more fits).
  * z statistics and normal p-values (ML asymptotics, as spatialreg).
  */
-import { Matrix, inverse } from 'ml-matrix';
-import { InputError } from '../../common/errors';
+import { Matrix } from 'ml-matrix';
+import { DataError, InputError } from '../../common/errors';
 import type { Panel } from '../../panel';
 import { chiSquareUpper, normalTwoSided } from '../distributions';
+import { quadraticFormInverse } from '../linalg';
 import type { CoefficientRow, EstimationResult } from '../result';
 import { impacts, type ImpactOptions } from './impacts';
 import { lmTests } from './lm-tests';
@@ -53,7 +54,7 @@ export function spatialPanelData(panel: Panel, options: SpatialModelOptions): Sp
   };
   const ys = stackedOf(options.y);
   const T = ys.times.length;
-  if (T < 2) throw new InputError(`spatial model: ${T} period; fixed effects need at least 2`);
+  if (T < 2) throw new DataError(`spatial model: ${T} period; fixed effects need at least 2`, 'nobs');
   const effects = options.effects ?? 'entity';
   const demean = (v: Float64Array) => {
     const N = w.n;
@@ -157,9 +158,7 @@ export function spatialDurbin(panel: Panel, options: SpatialModelOptions): Estim
   // Wald θ = 0: θ' V_θθ⁻¹ θ.
   const Vtt = fit.vcov.subMatrix(1 + K, 2 * K, 1 + K, 2 * K);
   const theta = Array.from(fit.beta.subarray(K));
-  const Vi = inverse(Vtt);
-  let wald = 0;
-  for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) wald += theta[a] * Vi.get(a, b) * theta[b];
+  const wald = quadraticFormInverse(Vtt, theta);
   statistics.wald_sar = wald;
   statistics.wald_sar_p = chiSquareUpper(wald, K);
   // Common factor θ = −ρβ (SDM reduces to SEM): g = θ + ρβ, Wald by the delta method with
@@ -173,11 +172,7 @@ export function spatialDurbin(panel: Panel, options: SpatialModelOptions): Estim
     J.set(a, 1 + a, fit.rho);
     J.set(a, 1 + K + a, 1);
   }
-  const waldSem = g
-    .transpose()
-    .mmul(inverse(J.mmul(fit.vcov).mmul(J.transpose())))
-    .mmul(g)
-    .get(0, 0);
+  const waldSem = quadraticFormInverse(J.mmul(fit.vcov).mmul(J.transpose()), g.getColumn(0));
   statistics.wald_sem = waldSem;
   statistics.wald_sem_p = chiSquareUpper(waldSem, K);
   const names = ['rho', ...options.x, ...options.x.map((x) => `W*${x}`)];

@@ -10,7 +10,7 @@
  * Hand-written because no maintained TypeScript library computes these moments.
  */
 import mt19937 from '@stdlib/random-base-mt19937';
-import { InputError } from '../../common/errors';
+import { DataError } from '../../common/errors';
 import { normalCdfStd } from '../distributions';
 import type { MoranRow } from '../result';
 import { stackByTime } from './stack';
@@ -96,13 +96,13 @@ export function moranI(
 ): MoranRow {
   const blocks = x.length / w.n;
   if (!Number.isInteger(blocks) || blocks < 1)
-    throw new InputError(`moran: ${x.length} values for N = ${w.n} entities`);
+    throw new DataError(`moran: ${x.length} values for N = ${w.n} entities`);
   const n = x.length;
-  if (n < 4) throw new InputError(`moran: ${n} observations; at least 4 are needed`);
+  if (n < 4) throw new DataError(`moran: ${n} observations; at least 4 are needed`);
   let m = 0;
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(x[i]))
-      throw new InputError(`moran: value ${i + 1} (time ${time}) is missing or not finite`);
+      throw new DataError(`moran: value ${i + 1} (time ${time}) is missing or not finite`);
     m += x[i];
   }
   m /= n;
@@ -114,7 +114,7 @@ export function moranI(
     zz += z[i] * z[i];
     z4 += z[i] ** 4;
   }
-  if (zz === 0) throw new InputError(`moran: the variable is constant (time ${time})`);
+  if (zz === 0) throw new DataError(`moran: the variable is constant (time ${time})`);
   const one = weightSums(w);
   const s0 = one.s0 * blocks;
   const s1 = one.s1 * blocks;
@@ -234,11 +234,11 @@ export function localMoran(
   options: { alpha?: number; conditional?: boolean } = {},
 ): LisaRow[] {
   const n = w.n;
-  if (x.length !== n) throw new InputError(`localMoran: ${x.length} values for N = ${n} entities`);
+  if (x.length !== n) throw new DataError(`localMoran: ${x.length} values for N = ${n} entities`);
   let m = 0;
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(x[i]))
-      throw new InputError(`localMoran: value for ${w.ids[i]} is missing or not finite`);
+      throw new DataError(`localMoran: value for ${w.ids[i]} is missing or not finite`);
     m += x[i];
   }
   m /= n;

@@ -2,7 +2,7 @@
  * Spatial models and Moran's I work on a balanced panel stacked time-major: T blocks of N values, each
  * block in the weights matrix's entity order (the layout of I_T ⊗ W).
  */
-import { InputError } from '../../common/errors';
+import { DataError, InputError } from '../../common/errors';
 import type { WeightsMatrix } from './weights';
 
 /** Time-major stacking in `w.ids` order; errors name the entity, time and variable. */
@@ -29,8 +29,9 @@ export function stackByTime(
   for (let b = 0; b < distinct.length; b++) {
     for (let i = 0; i < w.n; i++) {
       if (!Number.isFinite(out[b * w.n + i])) {
-        throw new InputError(
+        throw new DataError(
           `${variable}: missing for entity ${w.ids[i]}, time ${distinct[b]} (spatial models need a balanced panel)`,
+          variable,
         );
       }
     }

@@ -230,7 +230,12 @@ export function weightsFromMatrixCsv(
   source: string,
   options: BuildOptions = {},
 ): WeightsMatrix {
-  const rows = parse(text, { bom: true, skip_empty_lines: true, trim: true }) as string[][];
+  let rows: string[][];
+  try {
+    rows = parse(text, { bom: true, skip_empty_lines: true, trim: true }) as string[][];
+  } catch (e) {
+    throw new InputError(`${source}: not a valid CSV (${(e as Error).message})`, source);
+  }
   if (rows.length < 2)
     throw new InputError(`${source}: expected a header row and one row per entity`, source);
   const ids = rows[0].slice(1);
@@ -257,7 +262,7 @@ export function weightsFromMatrixCsv(
       const v = Number(cell);
       if (cell === '' || !Number.isFinite(v)) {
         throw new InputError(
-          `${source}: row ${k + 2}, column ${c + 2}: expected a number, found '${cell}'`,
+          `${source}: row ${k + 2} (${ids[k]}), column ${ids[c]}: expected a number, found '${cell}'`,
           `${source}:${k + 2}`,
         );
       }

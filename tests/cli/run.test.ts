@@ -34,6 +34,30 @@ describe('aicarbon run: bad configuration fails fast and names it', () => {
     expect(r.stderr).not.toContain('Cannot reach Temporal');
   });
 
+  it('an estimator typo and an option its estimator cannot honour, before any work starts', async () => {
+    const study = JSON.parse(await readFile(join(PROJECT_ROOT, 'study', 'default-study.json'), 'utf8'));
+    const dir = await mkdtemp(join(tmpdir(), 'typo-'));
+    const typo = structuredClone(study);
+    typo.tables[1].columns[2].spec.estimator = 'fee';
+    const unsupported = structuredClone(study);
+    unsupported.tables[9].columns[0].spec.vce = 'cluster';
+    for (const [name, s, message] of [
+      ['typo.json', typo, "tables[1].columns[2].spec.estimator: unknown estimator 'fee'"],
+      [
+        'vce.json',
+        unsupported,
+        'tables[9].columns[0].spec.vce: estimator "sdm" does not support vce "cluster" (supported: conventional)',
+      ],
+    ] as const) {
+      const path = join(dir, name);
+      await writeFile(path, JSON.stringify(s));
+      const r = await runCli(['run', '--study', path], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`${path}: ${message}`);
+      expect(r.stderr).not.toContain('Cannot reach Temporal');
+    }
+  });
+
   it('an unreachable TEMPORAL_ADDRESS', async () => {
     const r = await runCli(['run'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(r.code).not.toBe(0);

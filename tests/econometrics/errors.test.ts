@@ -1,6 +1,6 @@
 /** Bad specs and degenerate designs fail (or warn) naming the key, column or term. */
 import { describe, expect, it } from 'vitest';
-import { isInputError } from '../../common/errors';
+import { isDataError, isInputError } from '../../common/errors';
 import { estimate } from '../../econometrics/estimate';
 import { findCollinear } from '../../econometrics/linalg';
 import { fixturePanel } from './golden';
@@ -16,6 +16,16 @@ function inputError(fn: () => unknown): string {
     return (e as Error).message;
   }
   throw new Error('expected an InputError');
+}
+
+function dataError(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(isDataError(e)).toBe(true);
+    return (e as Error).message;
+  }
+  throw new Error('expected a DataError');
 }
 
 describe('spec validation', () => {
@@ -89,7 +99,7 @@ describe('spec validation', () => {
   it('refuses too few observations, naming the counts', () => {
     // One firm, three years: G + K + 1 = 4 rows are needed.
     const tiny = grunfeld.filter((i) => grunfeld.entityKeys[i] === '1' && grunfeld.times[i] <= 1937);
-    expect(inputError(() => estimate(tiny, base))).toBe(
+    expect(dataError(() => estimate(tiny, base))).toBe(
       'fixed effects: too few observations: 3 complete rows (0 dropped for missing values), at least 4 needed',
     );
   });
@@ -143,7 +153,7 @@ describe('collinear and constant regressors are detected and named', () => {
   });
 
   it('FE with no regressor varying within entities is an error', () => {
-    expect(inputError(() => estimate(panel, { ...base, x: ['firmconst'] }))).toContain(
+    expect(dataError(() => estimate(panel, { ...base, x: ['firmconst'] }))).toContain(
       'no regressor varies within groups',
     );
   });

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readWeightsCsv, runEstimate } from '../../cli/commands/estimate';
+import { runEstimate } from '../../cli/commands/estimate';
 import { isInputError } from '../../common/errors';
 import { runCli } from '../helpers/cli';
 import { goldenCases } from './golden';
@@ -89,20 +89,45 @@ describe('aicarbon estimate', () => {
     );
   });
 
-  it('reads a weights matrix and names a bad cell', () => {
-    const ok = readWeightsCsv(write('w.csv', 'id,A,B\nA,0,1\nB,1,0\n'));
-    expect(ok).toEqual({
-      ids: ['A', 'B'],
-      matrix: [
-        [0, 1],
-        [1, 0],
-      ],
-    });
-    expect(() => readWeightsCsv(write('w2.csv', 'id,A,B\nA,0,x\nB,1,0\n'))).toThrow(
-      "w2.csv: row 2 (A), column B: expected a number, found 'x'",
+  it('checks the spec against its estimator before reading any data (exit 2 naming the key)', async () => {
+    const missing = join(dir, 'no-such-data.csv');
+    // The data file does not exist: the spec error must come first.
+    const typo = await cli([
+      '--data',
+      missing,
+      '--spec',
+      write('typo.json', JSON.stringify({ ...feSpec, estimator: 'fee' })),
+    ]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("spec.estimator: unknown estimator 'fee' (known: ols, fe, iv");
+    const option = await cli([
+      '--data',
+      missing,
+      '--spec',
+      write('sar-cluster.json', JSON.stringify({ estimator: 'sar', y: 'inv', x: ['value'], vce: 'cluster' })),
+    ]);
+    expect(option.code).toBe(2);
+    expect(option.stderr).toContain(
+      'spec.vce: estimator "sar" does not support vce "cluster" (supported: conventional)',
     );
-    expect(() => readWeightsCsv(write('w3.csv', 'id,A,B\nB,0,1\nA,1,0\n'))).toThrow(
-      "row 2 is 'B', expected 'A'",
+    expect(() =>
+      runEstimate({
+        data: missing,
+        spec: write('sar.json', JSON.stringify({ estimator: 'sar', y: 'inv', x: ['value'] })),
+      }),
+    ).toThrow("--weights: estimator 'sar' needs a spatial weights matrix");
+  });
+
+  it('reads --weights through the weights reader, naming a bad cell', () => {
+    const sar = write(
+      'sar2.json',
+      JSON.stringify({ estimator: 'sar', y: 'inv', x: ['value'], entity: 'firm' }),
     );
+    expect(() =>
+      runEstimate({ data: grunfeld, spec: sar, weights: write('w2.csv', 'id,A,B\nA,0,x\nB,1,0\n') }),
+    ).toThrow("w2.csv: row 2 (A), column B: expected a number, found 'x'");
+    expect(() =>
+      runEstimate({ data: grunfeld, spec: sar, weights: write('w3.csv', 'id,A,B\nB,0,1\nA,1,0\n') }),
+    ).toThrow("row 2 starts with 'B', expected 'A'");
   });
 });

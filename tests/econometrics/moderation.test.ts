@@ -38,7 +38,9 @@ describe('moderation', () => {
   });
 
   it('requires a moderator distinct from x', () => {
-    expect(() => estimate(panel, { ...spec, moderator: 'ED' })).toThrow("spec.moderator: 'ED' is also in x");
+    expect(() => estimate(panel, { ...spec, moderator: 'ED' })).toThrow(
+      "spec.moderator: 'ED' must differ from y and from every x",
+    );
     expect(() => estimate(panel, { ...spec, moderator: undefined })).toThrow('spec.moderator: required');
   });
 });

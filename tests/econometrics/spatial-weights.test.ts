@@ -106,7 +106,7 @@ describe('validation', () => {
       ),
     ).toThrow(/self-link at a/);
     expect(() => weightsFromMatrixCsv('id,a,b\na,0,x\nb,1,0\n', 'W.csv')).toThrow(
-      /W\.csv: row 2, column 3: expected a number, found 'x'/,
+      /W\.csv: row 2 \(a\), column b: expected a number, found 'x'/,
     );
     expect(() => weightsFromMatrixCsv('id,a,b\nb,0,1\na,1,0\n', 'W.csv')).toThrow(
       /row 2 starts with 'b', expected 'a'/,

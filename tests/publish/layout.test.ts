@@ -197,7 +197,16 @@ describe('paper layout', () => {
           id: 'x',
           title: 'X',
           columns: [
-            { id: 'G', label: 'G', spec: { estimator: 'sysgmm', y: 'CI', x: ['AIT'], effects: 'none' } },
+            {
+              id: 'G',
+              label: 'G',
+              spec: {
+                estimator: 'sysgmm',
+                y: 'CI',
+                x: ['AIT'],
+                gmm: { instruments: [{ variable: 'CI', lags: [2, 4] }] },
+              },
+            },
             { id: 'M', label: 'M', spec: { estimator: 'mediation', y: 'CI', x: ['AIT'], mediator: 'EE' } },
           ],
         },

@@ -159,6 +159,30 @@ describe('errors name the path in the file', () => {
     fails(s3, 'my-study.json: tables[8].columns[0].weights: estimator "moran" needs a weight matrix');
   });
 
+  it('an estimator typo and options the estimator cannot honour (its registry contract)', () => {
+    const typo = editable();
+    typo.tables[1].columns[2].spec.estimator = 'fee';
+    fails(
+      typo,
+      "my-study.json: tables[1].columns[2].spec.estimator: unknown estimator 'fee' (known: ols, fe, iv, vif",
+    );
+    const spatialCluster = editable();
+    spatialCluster.tables[9].columns[0].spec.vce = 'cluster';
+    fails(
+      spatialCluster,
+      'my-study.json: tables[9].columns[0].spec.vce: estimator "sdm" does not support vce "cluster" (supported: conventional)',
+    );
+    const gmmEffects = editable();
+    gmmEffects.tables[2].columns[2].spec.effects = 'entity';
+    fails(
+      gmmEffects,
+      'my-study.json: tables[2].columns[2].spec.effects: estimator "sysgmm" does not support effects "entity" (supported: none)',
+    );
+    const weightsOnFe = editable();
+    weightsOnFe.tables[1].columns[2].weights = 'W1';
+    fails(weightsOnFe, 'my-study.json: tables[1].columns[2].weights: estimator "fe" uses no weight matrix');
+  });
+
   it('duplicate ids, a bad weights kind, an unknown province, a spec subset', () => {
     const dup = editable();
     dup.tables[1].columns[1].id = dup.tables[1].columns[0].id;

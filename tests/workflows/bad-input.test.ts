@@ -48,7 +48,7 @@ describe('a refresh with bad input', () => {
     expect(stored[0].n).toBe(0);
   });
 
-  it('reports an estimation the data cannot support and completes the others', async () => {
+  it('records a singular design as a failed column on its first attempt and completes the others', async () => {
     const { env, f } = ctx;
     const dir = await mkdtemp(join(tmpdir(), 'study-'));
     const studyPath = join(dir, 'study.json');
@@ -65,7 +65,8 @@ describe('a refresh with bad input', () => {
             title: 'T',
             columns: [
               { id: '(1)', spec: { estimator: 'fe', y: 'CI', x: ['AIT'], vce: 'cluster' } },
-              { id: '(2)', spec: { estimator: 'fe', y: 'CI', x: ['NOPE'], vce: 'cluster' } },
+              // D.AIT = AIT − L.AIT: the design is singular, which only the data can show.
+              { id: '(2)', spec: { estimator: 'vif', y: 'CI', x: ['AIT', 'L.AIT', 'D.AIT'] } },
             ],
           },
         ],
@@ -76,7 +77,15 @@ describe('a refresh with bad input', () => {
     const result = await handle.result();
     expect(result.failedSteps).toHaveLength(1);
     expect(result.failedSteps[0].stepId).toBe('t/(2)');
-    expect(result.failedSteps[0].error).toMatch(/NOPE/);
+    expect(result.failedSteps[0].error).toMatch(/D\.AIT is collinear with AIT, L\.AIT/);
+    // Recorded where it arose: no activity of the estimate stage failed or was retried.
+    const stage = await env.client.workflow.getHandle(`${input.runId}/estimate`).fetchHistory();
+    const events = stage.events ?? [];
+    expect(events.filter((e) => e.activityTaskFailedEventAttributes)).toHaveLength(0);
+    const attempts = events.flatMap((e) =>
+      e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt] : [],
+    );
+    expect(attempts).toEqual([1, 1]);
     expect((await loadEstimations(f.db, input.runId)).map((s) => s.stepId)).toEqual(['t/(1)']);
     expect((await loadEstimationFailures(f.db, input.runId)).map((s) => s.stepId)).toEqual(['t/(2)']);
     expect(await handle.query(progressQuery)).toMatchObject({ stage: 'done', failedSteps: 1 });
