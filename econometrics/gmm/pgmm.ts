@@ -17,6 +17,8 @@
  * - Arellano–Bond AR(1), AR(2) tests on the difference residuals with the robust covariance (plm's
  *   mtest with vcovHC); Hansen J = z'A2 z and plm's Sargan z'A1 z (z = Σ Z_i'e_i, final residuals),
  *   df = instruments − parameters. plm's one-step Sargan uses A1 without σ², unlike Stata's xtabond2.
+ * The sums over units run on stacked Float64Arrays (moments.ts): one allocation per quantity, none per
+ * unit, so GMM on thousands of units is bound by arithmetic, not by the garbage collector.
  * Hand-written because no TypeScript library implements dynamic panel GMM.
  */
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix, pseudoInverse } from 'ml-matrix';
@@ -25,6 +27,18 @@ import type { Panel } from '../../panel';
 import { chiSquareUpper, normalTwoSided } from '../distributions';
 import { inverseOf } from '../linalg';
 import type { CoefficientRow, EstimationResult } from '../result';
+import {
+  arAccumulators,
+  instrumentCrossRegressors,
+  momentCross,
+  residuals,
+  sumMoments,
+  unitMoments,
+  weightedInstrumentCross,
+  windmeijerSums,
+  type SparseBlock,
+  type StackedUnits,
+} from './moments';
 
 export interface LaggedTerm {
   variable: string;
@@ -62,22 +76,6 @@ interface Unit {
   /** W row-major (rows × instruments), for the accumulation kernels. */
   flat: Float64Array;
   rows: number;
-}
-
-/** W_i'v. */
-function wtv(u: Unit, v: ArrayLike<number>, L: number): Float64Array {
-  const out = new Float64Array(L);
-  for (let r = 0; r < u.rows; r++) {
-    const vr = v[r];
-    if (vr === 0) continue;
-    const off = r * L;
-    for (let l = 0; l < L; l++) out[l] += u.flat[off + l] * vr;
-  }
-  return out;
-}
-
-function column(v: Float64Array): Matrix {
-  return Matrix.columnVector(Array.from(v));
 }
 
 const EPS = 1e-9;
@@ -293,28 +291,37 @@ function zeroIfNaN(v: number): number {
   return Number.isNaN(v) ? 0 : v;
 }
 
-/** plm's one-step weighting block for the difference (G) and system ("full") equations. */
-function hMatrix(nd: number, nl: number): Matrix {
-  const n = nd + nl;
-  const H = new Matrix(n, n);
+/**
+ * plm's one-step weighting block for the difference (G) and system ("full") equations, as triplets:
+ * G tridiagonal (2, −1); with level rows FD(t) ((t−1) × t, row r: −1 at r, +1 at r+1) off the diagonal
+ * and the identity for the level block.
+ */
+function hBlock(nd: number, nl: number): SparseBlock {
+  const row: number[] = [];
+  const col: number[] = [];
+  const value: number[] = [];
+  const put = (r: number, c: number, v: number) => {
+    row.push(r);
+    col.push(c);
+    value.push(v);
+  };
   for (let r = 0; r < nd; r++) {
-    H.set(r, r, 2);
+    put(r, r, 2);
     if (r + 1 < nd) {
-      H.set(r, r + 1, -1);
-      H.set(r + 1, r, -1);
+      put(r, r + 1, -1);
+      put(r + 1, r, -1);
     }
   }
   if (nl > 0) {
-    // FD(t): (t−1)×t, row r: −1 at r, +1 at r+1; the level block is the identity.
     for (let r = 0; r < nd; r++) {
-      H.set(r, nd + r, -1);
-      H.set(nd + r, r, -1);
-      H.set(r, nd + r + 1, 1);
-      H.set(nd + r + 1, r, 1);
+      put(r, nd + r, -1);
+      put(nd + r, r, -1);
+      put(r, nd + r + 1, 1);
+      put(nd + r + 1, r, 1);
     }
-    for (let q = 0; q < nl; q++) H.set(nd + q, nd + q, 1);
+    for (let q = 0; q < nl; q++) put(nd + q, nd + q, 1);
   }
-  return H;
+  return { row: Int32Array.from(row), col: Int32Array.from(col), value: Float64Array.from(value) };
 }
 
 interface Design {
@@ -328,94 +335,63 @@ interface Design {
   robust: boolean;
 }
 
-function xMatrix(u: Unit): Matrix {
-  const M = new Matrix(u.rows, u.X.length);
-  u.X.forEach((c, k) => c.forEach((v, r) => M.set(r, k, v)));
-  return M;
+/** The units' blocks laid end to end (Z, X row-major, y) for the kernels of moments.ts. */
+function stack(units: Unit[], d: Design): StackedUnits {
+  const N = units.length;
+  const R = d.nd + d.nl;
+  const { L, K } = d;
+  const Z = new Float64Array(N * R * L);
+  const X = new Float64Array(N * R * K);
+  const y = new Float64Array(N * R);
+  units.forEach((u, i) => {
+    Z.set(u.flat, i * R * L);
+    y.set(u.y, i * R);
+    for (let k = 0; k < K; k++) {
+      const xk = u.X[k];
+      for (let r = 0; r < R; r++) X[(i * R + r) * K + k] = xk[r];
+    }
+  });
+  return { N, R, L, K, Z, X, y };
 }
+
+const asMatrix = (rows: number, cols: number, a: Float64Array) => Matrix.from1DArray(rows, cols, a);
 
 function estimateGmm(units: Unit[], d: Design): EstimationResult {
   const warnings: string[] = [];
   const N = units.length;
-  const H = hMatrix(d.nd, d.nl);
-  const Xs = units.map(xMatrix);
-  const ys = units.map((u) => Matrix.columnVector(Array.from(u.y)));
-  // Σ W_i'HW_i, Σ W_i'X_i, Σ W_i'y_i by kernels that skip the many zero instruments.
-  const L = d.L;
-  const s1 = new Float64Array(L * L);
-  const wx = new Float64Array(L * d.K);
-  const wy = new Float64Array(L);
-  const Hd = H.to2DArray();
-  units.forEach((u) => {
-    const R = u.rows;
-    const hw = new Float64Array(R * L);
-    for (let r = 0; r < R; r++) {
-      for (let q = 0; q < R; q++) {
-        const h = Hd[r][q];
-        if (h === 0) continue;
-        for (let l = 0; l < L; l++) hw[r * L + l] += h * u.flat[q * L + l];
-      }
-    }
-    for (let r = 0; r < R; r++) {
-      for (let l1 = 0; l1 < L; l1++) {
-        const w = u.flat[r * L + l1];
-        if (w === 0) continue;
-        const o = l1 * L;
-        for (let l2 = 0; l2 < L; l2++) s1[o + l2] += w * hw[r * L + l2];
-      }
-    }
-    u.X.forEach((xk, k) => {
-      const a = wtv(u, xk, L);
-      for (let l = 0; l < L; l++) wx[l * d.K + k] += a[l];
-    });
-    const b = wtv(u, u.y, L);
-    for (let l = 0; l < L; l++) wy[l] += b[l];
-  });
-  const S1 = Matrix.from1DArray(L, L, s1);
-  const WX = Matrix.from1DArray(L, d.K, wx);
-  const Wy = Matrix.from1DArray(L, 1, wy);
+  const { L, K } = d;
+  const s = stack(units, d);
+  const S1 = asMatrix(L, L, weightedInstrumentCross(s, hBlock(d.nd, d.nl)));
+  const cross = instrumentCrossRegressors(s);
+  const WX = asMatrix(L, K, cross.ZX);
+  const Wy = asMatrix(L, 1, cross.Zy);
   const A1 = invertOrPseudo(S1, 'first-step', warnings).mul(N);
   const fitWith = (A: Matrix) => {
     const WXtA = WX.transpose().mmul(A);
     const B = inverseOf(WXtA.mmul(WX), "GMM's X'Z·A·Z'X");
-    return { B, b: B.mmul(WXtA.mmul(Wy)) };
+    return { B, b: B.mmul(WXtA.mmul(Wy)).getColumn(0) };
   };
   const one = fitWith(A1);
-  const resid = (b: Matrix) => units.map((_, i) => ys[i].clone().sub(Xs[i].mmul(b)));
-  const e1 = resid(one.b);
-  const moments = (e: Matrix[]) => units.map((u, i) => column(wtv(u, e[i].getColumn(0), d.L)));
-  const g1 = moments(e1);
-  let SA2 = new Matrix(d.L, d.L);
-  for (const g of g1) SA2 = SA2.add(g.mmul(g.transpose()));
+  const e1 = residuals(s, one.b);
+  const g1 = unitMoments(s, e1);
+  const SA2 = asMatrix(L, L, momentCross(g1, N, L));
   const A2 = invertOrPseudo(SA2, 'second-step', warnings);
-  let b: Matrix;
+  let b: number[];
   let B: Matrix;
-  let e: Matrix[];
+  let e: Float64Array;
   let Vrobust: Matrix;
   if (d.twoStep) {
     const two = fitWith(A2);
     b = two.b;
     B = two.B;
-    e = resid(b);
-    // Windmeijer (2005), as plm's vcovHC.pgmm.
-    const We = moments(e).reduce((a, g) => a.add(g), new Matrix(d.L, 1));
+    e = residuals(s, b);
+    // Windmeijer (2005), as plm's vcovHC.pgmm: column k of D is
+    // B WX'A2 Σ_i (a_ik c_i'v + c_i a_ik'v), a_ik = W_i'x_ik, c_i = W_i'e1_i, v = A2 Σ_i W_i'e2_i.
+    const We = asMatrix(L, 1, sumMoments(unitMoments(s, e), N, L));
     const vcov1s = one.B.mmul(WX.transpose().mmul(A1).mmul(SA2).mmul(A1).mmul(WX)).mmul(one.B);
-    const A2We = A2.mmul(We);
+    const A2We = A2.mmul(We).getColumn(0);
     const left = B.mmul(WX.transpose()).mmul(A2);
-    const D = new Matrix(d.K, d.K);
-    for (let k = 0; k < d.K; k++) {
-      // wexkw·v = −Σ (a c'v + c a'v), a = W_i'x_ik, c = W_i'e1_i.
-      const acc = new Matrix(d.L, 1);
-      units.forEach((u, i) => {
-        const a = column(wtv(u, u.X[k], d.L));
-        const c = g1[i];
-        const cv = c.dot(A2We);
-        const av = a.dot(A2We);
-        acc.sub(a.clone().mul(cv)).sub(c.clone().mul(av));
-      });
-      const Dk = left.mmul(acc).mul(-1);
-      D.setColumn(k, Dk.getColumn(0));
-    }
+    const D = left.mmul(asMatrix(L, K, windmeijerSums(cross.perUnit, g1, A2We, N, L, K)));
     const DB = D.mmul(B);
     Vrobust = B.clone().add(DB).add(DB.transpose()).add(D.mmul(vcov1s).mmul(D.transpose()));
   } else {
@@ -426,10 +402,10 @@ function estimateGmm(units: Unit[], d: Design): EstimationResult {
     Vrobust = B.mmul(XW.mmul(A1).mmul(SA2).mmul(A1).mmul(WX)).mmul(B);
   }
   const A = d.twoStep ? A2 : A1;
-  const ar = (order: number) => abTest(units, Xs, e, B, Vrobust, WX, A, order, d);
+  const ar = (order: number) => abTest(s, e, B, Vrobust, WX, A, order, d);
   const ar1 = ar(1);
   const ar2 = ar(2);
-  const z = moments(e).reduce((a, g) => a.add(g), new Matrix(d.L, 1));
+  const z = asMatrix(L, 1, sumMoments(unitMoments(s, e), N, L));
   const hansen = z.transpose().mmul(A2).mmul(z).get(0, 0);
   const sargan = z.transpose().mmul(A1).mmul(z).get(0, 0);
   const df = d.L - d.K;
@@ -438,7 +414,7 @@ function estimateGmm(units: Unit[], d: Design): EstimationResult {
   const V = d.robust ? Vrobust : B;
   const coefficients: CoefficientRow[] = d.names.map((term, k) => {
     const se = Math.sqrt(V.get(k, k));
-    const est = b.get(k, 0);
+    const est = b[k];
     return { term, estimate: est, std_error: se, statistic: est / se, p_value: normalTwoSided(est / se) };
   });
   let nobs = 0;
@@ -468,11 +444,14 @@ function estimateGmm(units: Unit[], d: Design): EstimationResult {
   };
 }
 
-/** Arellano–Bond test of order `order` on the difference residuals (plm's mtest). NaN if the variance is negative. */
+/**
+ * Arellano–Bond test of order `order` on the difference residuals (plm's mtest with the robust
+ * covariance vv): num / √(EVE − 2 EX B WX'A ZVE + EX vv EX'), accumulators from moments.ts.
+ * NaN if the variance is negative.
+ */
 function abTest(
-  units: Unit[],
-  Xs: Matrix[],
-  e: Matrix[],
+  s: StackedUnits,
+  e: Float64Array,
   B: Matrix,
   vv: Matrix,
   WX: Matrix,
@@ -480,27 +459,17 @@ function abTest(
   order: number,
   d: Design,
 ): number {
-  let EVE = 0;
-  let num = 0;
-  let EX = new Matrix(1, d.K);
-  let ZVE = new Matrix(d.L, 1);
-  units.forEach((u, i) => {
-    const R = u.rows;
-    const res = new Matrix(R, 1);
-    const resl = new Matrix(R, 1);
-    for (let r = 0; r < d.nd; r++) {
-      res.set(r, 0, e[i].get(r, 0));
-      if (r >= order) resl.set(r, 0, e[i].get(r - order, 0));
-    }
-    const rr = res.dot(resl);
-    EVE += rr * rr;
-    num += rr;
-    EX = EX.add(resl.transpose().mmul(Xs[i]));
-    ZVE = ZVE.add(column(wtv(u, res.getColumn(0), d.L)).mul(rr));
-  });
+  const { num, EVE, EX, ZVE } = arAccumulators(s, e, d.nd, order);
+  const ex = asMatrix(1, d.K, EX);
   const denom =
     EVE -
-    2 * EX.mmul(B).mmul(WX.transpose()).mmul(A).mmul(ZVE).get(0, 0) +
-    EX.mmul(vv).mmul(EX.transpose()).get(0, 0);
+    2 *
+      ex
+        .mmul(B)
+        .mmul(WX.transpose())
+        .mmul(A)
+        .mmul(asMatrix(d.L, 1, ZVE))
+        .get(0, 0) +
+    ex.mmul(vv).mmul(ex.transpose()).get(0, 0);
   return num / Math.sqrt(denom);
 }
