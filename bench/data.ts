@@ -161,3 +161,49 @@ export function writeColumns(path: string, cols: Record<string, ArrayLike<number
 export function freshCopy(w: WeightsMatrix): WeightsMatrix {
   return { ...w };
 }
+
+/** A deterministic panel: y = u_i + Σ 0.1·k·x_k + e, regressors correlated with u_i (Park–Miller LCG). */
+export function fePanelRows(units: number, years: number, k: number): Record<string, number | string>[] {
+  let seed = 12345;
+  const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+  const rows: Record<string, number | string>[] = [];
+  for (let i = 0; i < units; i++) {
+    const u = rnd();
+    for (let t = 0; t < years; t++) {
+      const row: Record<string, number | string> = { id: `u${i}`, year: 2011 + t };
+      let y = u;
+      for (let j = 1; j <= k; j++) {
+        const x = rnd() + u;
+        row[`x${j}`] = x;
+        y += 0.1 * j * x;
+      }
+      row.y = y + rnd();
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+/** y = 0.5 y₋₁ + 0.3 x + μ + ε, x = 0.5 x₋₁ + 0.3 μ + ε: a dynamic panel for system GMM, as columns. */
+export function gmmColumns(units: number, T: number, seed = 2024) {
+  const rng = new Random(seed);
+  const cols = { id: [] as string[], time: [] as number[], y: [] as number[], x: [] as number[] };
+  for (let i = 0; i < units; i++) {
+    const mu = rng.normal();
+    let y = mu + rng.normal();
+    let x = 0.5 * mu + rng.normal();
+    for (let t = 0; t < T; t++) {
+      x = 0.5 * x + 0.3 * mu + rng.normal();
+      y = 0.5 * y + 0.3 * x + mu + rng.normal();
+      cols.id.push(`u${i + 1}`);
+      cols.time.push(2010 + t);
+      cols.y.push(y);
+      cols.x.push(x);
+    }
+  }
+  const panel = Panel.fromRows(
+    cols.id.map((id, r) => ({ id, time: cols.time[r], y: cols.y[r], x: cols.x[r] })),
+    { entity: 'id', time: 'time' },
+  );
+  return { cols, panel };
+}

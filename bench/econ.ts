@@ -18,7 +18,7 @@ import { parse } from 'csv-parse/sync';
 import { estimate } from '../econometrics/estimate';
 import { modelFrame } from '../econometrics/frame';
 import { Panel } from '../panel';
-import { writeColumns } from './data';
+import { fePanelRows, writeColumns } from './data';
 import { agreement, loadAverage, pair, report, roundsArg, RSession } from './harness';
 
 const rounds = roundsArg(5);
@@ -27,29 +27,7 @@ const SEED = 1;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'aicarbon-bench-econ-'));
 
-/** A deterministic panel: y = u_i + Σ 0.1·k·x_k + e, regressors correlated with u_i (Park–Miller LCG). */
-function generatePanel(units: number, years: number, k: number): Record<string, number | string>[] {
-  let seed = 12345;
-  const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
-  const rows: Record<string, number | string>[] = [];
-  for (let i = 0; i < units; i++) {
-    const u = rnd();
-    for (let t = 0; t < years; t++) {
-      const row: Record<string, number | string> = { id: `u${i}`, year: 2011 + t };
-      let y = u;
-      for (let j = 1; j <= k; j++) {
-        const x = rnd() + u;
-        row[`x${j}`] = x;
-        y += 0.1 * j * x;
-      }
-      row.y = y + rnd();
-      rows.push(row);
-    }
-  }
-  return rows;
-}
-
-const rows = generatePanel(3000, 11, 5);
+const rows = fePanelRows(3000, 11, 5);
 const cols = Object.keys(rows[0]);
 writeFileSync(
   join(dir, 'panel.csv'),

@@ -14,8 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemGmm, type GmmOptions } from '../econometrics/gmm/pgmm';
-import { Panel } from '../panel';
-import { Random, writeColumns } from './data';
+import { gmmColumns, writeColumns } from './data';
 import { agreement, loadAverage, pair, report, roundsArg, RSession } from './harness';
 
 const rounds = roundsArg(5);
@@ -46,29 +45,9 @@ if (!which) {
     if (child.status) process.exitCode = child.status;
   }
 } else {
-  /** y = 0.5 y₋₁ + 0.3 x + μ + ε, x = 0.5 x₋₁ + 0.3 μ + ε (synthetic). */
-  const rng = new Random(2024);
-  const T = 11;
-  const cols = { id: [] as string[], time: [] as number[], y: [] as number[], x: [] as number[] };
-  for (let i = 0; i < units; i++) {
-    const mu = rng.normal();
-    let y = mu + rng.normal();
-    let x = 0.5 * mu + rng.normal();
-    for (let t = 0; t < T; t++) {
-      x = 0.5 * x + 0.3 * mu + rng.normal();
-      y = 0.5 * y + 0.3 * x + mu + rng.normal();
-      cols.id.push(`u${i + 1}`);
-      cols.time.push(2010 + t);
-      cols.y.push(y);
-      cols.x.push(x);
-    }
-  }
+  const { cols, panel } = gmmColumns(units, 11);
   const dir = mkdtempSync(join(tmpdir(), 'aicarbon-bench-gmm-'));
   writeColumns(join(dir, 'gmm.csv'), cols);
-  const panel = Panel.fromRows(
-    cols.id.map((id, r) => ({ id, time: cols.time[r], y: cols.y[r], x: cols.x[r] })),
-    { entity: 'id', time: 'time' },
-  );
   const options: GmmOptions = {
     y: 'y',
     regressors: [
