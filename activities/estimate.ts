@@ -32,6 +32,7 @@ export function estimateActivities(db: Db) {
         columnId: step.columnId,
         sample: step.sample,
         spec: step.spec,
+        starsFrom: study.tables.find((t) => t.id === step.tableId)?.stars,
       };
       const started = performance.now();
       let result;

@@ -40,6 +40,7 @@ const base = (s: Spec) => ({
   convention: s.convention,
   maxlag: s.maxlag,
   wild: s.inference?.wild,
+  alternatives: s.inference?.vce,
 });
 
 export const FITS: Record<EstimatorName, Estimator> = {

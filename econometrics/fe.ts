@@ -39,7 +39,7 @@ import {
   type LinearOptions,
 } from './ols';
 import type { EstimationResult } from './result';
-import { coefficientRows, waldF } from './table';
+import { attachAlternatives, coefficientRows, waldF } from './table';
 
 export type Effects = 'none' | 'entity' | 'time' | 'twoways';
 
@@ -135,28 +135,29 @@ export function fixedEffectsFit(
   const clusters = frameClusters(panel, frame, options.cluster);
   // reghdfe's rule for two-way clustering: absorbed effects nested in either dimension are not counted.
   const nested =
-    vce === 'cluster' &&
-    (nestedIn(abs.codes, clusters.codes) || (!!clusters.second && nestedIn(abs.codes, clusters.second)));
+    nestedIn(abs.codes, clusters.codes) || (!!clusters.second && nestedIn(abs.codes, clusters.second));
   const slopesOnly = zNames.filter((s) => s !== CONS && !isDummy.has(s)).length;
   const absorbedFe = { codes: abs.codes, ngroups: abs.ngroups };
-  const cov = covarianceFor(
-    vce,
-    { design: Z, residuals: fit.residuals, bread: fit.bread },
-    {
-      ...sharedCovarianceParams(
-        frame,
-        clusters,
-        options,
-        zNames.flatMap((s, j) => (isDummy.has(s) ? [] : [j])),
-      ),
-      absorbed: absorbedFe,
-      dfResid,
-      hc1Factor: stata ? n / dfResid : n / (n - slopesOnly),
-      // Stata counts the absorbed effects in K only when they are not nested in the clusters (areg).
-      clusterK: stata ? Z.length + (nested ? 0 : abs.ngroups - 1) : slopesOnly,
-      clusterDfT: stata ? undefined : dfResid,
-    },
-  );
+  const covFit = { design: Z, residuals: fit.residuals, bread: fit.bread };
+  const covParams = {
+    ...sharedCovarianceParams(
+      frame,
+      clusters,
+      options,
+      zNames.flatMap((s, j) => (isDummy.has(s) ? [] : [j])),
+    ),
+    absorbed: absorbedFe,
+    dfResid,
+    hc1Factor: stata ? n / dfResid : n / (n - slopesOnly),
+    // Stata counts the absorbed effects in K only when they are not nested in the clusters (areg).
+    clusterK: stata ? Z.length + (nested ? 0 : abs.ngroups - 1) : slopesOnly,
+    clusterDfT: stata ? undefined : dfResid,
+  };
+  const cov = covarianceFor(vce, covFit, covParams);
+  const alternatives = (options.alternatives ?? []).map((v) => ({
+    vce: v,
+    cov: covarianceFor(v, covFit, covParams),
+  }));
 
   const ssr = sumSquares(fit.residuals);
   const tssWithin = sumSquares(yW);
@@ -211,6 +212,7 @@ export function fixedEffectsFit(
     statistics,
     warnings: warningsFor(frame, extra),
   };
+  attachAlternatives(result.coefficients, zNames, fit.coef, alternatives);
   attachSmallClusterInference(result, {
     design: Z,
     y: yZ,

@@ -21,7 +21,7 @@ import { demean, findCollinear, mean, qrLeastSquares, sumSquares, type Columns }
 import { ivDiagnostics, type IvVce } from './inference/iv-diagnostics';
 import { CONS, covarianceStatistics, frameClusters, sharedCovarianceParams, warningsFor } from './ols';
 import type { EstimationResult } from './result';
-import { coefficientRows, waldF } from './table';
+import { attachAlternatives, coefficientRows, waldF } from './table';
 
 export interface IvOptions extends FixedEffectsOptions {
   /** Regressors (among x) treated as endogenous. */
@@ -124,23 +124,25 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
   const isDummy = new Set(abs.dummyNames);
   const slopesOnly = names.filter((s) => s !== CONS && !isDummy.has(s)).length;
   const clusters = frameClusters(panel, frame, options.cluster);
-  const cov: Covariance = covarianceFor(
-    vce,
-    { design: Xhat, residuals: e, bread: second.bread },
-    {
-      ...sharedCovarianceParams(
-        frame,
-        clusters,
-        options,
-        names.flatMap((s, j) => (isDummy.has(s) ? [] : [j])),
-      ),
-      absorbed: { codes: abs.codes, ngroups: abs.ngroups },
-      dfResid,
-      hc1Factor: stata ? n / dfResid : n / (n - slopesOnly),
-      clusterK: stata ? X.length + (effects === 'time' ? abs.ngroups - 1 : 0) : slopesOnly,
-      clusterDfT: stata ? undefined : dfResid,
-    },
-  );
+  const covFit = { design: Xhat, residuals: e, bread: second.bread };
+  const covParams = {
+    ...sharedCovarianceParams(
+      frame,
+      clusters,
+      options,
+      names.flatMap((s, j) => (isDummy.has(s) ? [] : [j])),
+    ),
+    absorbed: { codes: abs.codes, ngroups: abs.ngroups },
+    dfResid,
+    hc1Factor: stata ? n / dfResid : n / (n - slopesOnly),
+    clusterK: stata ? X.length + (effects === 'time' ? abs.ngroups - 1 : 0) : slopesOnly,
+    clusterDfT: stata ? undefined : dfResid,
+  };
+  const cov: Covariance = covarianceFor(vce, covFit, covParams);
+  const alternatives = (options.alternatives ?? []).map((v) => ({
+    vce: v,
+    cov: covarianceFor(v, covFit, covParams),
+  }));
   const ssr = sumSquares(e);
   const statistics: Record<string, number> = {
     nobs: n,
@@ -215,11 +217,13 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
       ],
     );
   }
+  const coefficients = coefficientRows(names, b, cov, (s) => !isDummy.has(s));
+  attachAlternatives(coefficients, names, b, alternatives);
   return {
     estimator: 'iv',
     nobs: n,
     ngroups: abs.ngroups,
-    coefficients: coefficientRows(names, b, cov, (s) => !isDummy.has(s)),
+    coefficients,
     statistics,
     warnings: warningsFor(frame, extra),
   };

@@ -10,7 +10,7 @@ import { attachSmallClusterInference, type SuppliedDraws, type WildSpec } from '
 import { modelFrame, requireObservations, type ModelFrame } from './frame';
 import { findCollinear, mean, qrLeastSquares, sumSquares, type Columns } from './linalg';
 import type { EstimationResult } from './result';
-import { coefficientRows, waldF } from './table';
+import { attachAlternatives, coefficientRows, waldF } from './table';
 
 export interface LinearOptions {
   y: string;
@@ -24,6 +24,8 @@ export interface LinearOptions {
   maxlag?: number;
   /** The wild cluster restricted bootstrap (spec.inference.wild). */
   wild?: WildSpec;
+  /** Further covariance estimators whose SEs and p-values the rows carry (spec.inference.vce). */
+  alternatives?: readonly VceName[];
   /** Supplied bootstrap weights (EstimateOptions.wildDraws). */
   wildDraws?: SuppliedDraws;
 }
@@ -127,22 +129,24 @@ export function olsOnFrame(panel: Panel, frame: ModelFrame, options: LinearOptio
   const fit = qrLeastSquares(Z, y);
   const dfResid = n - Z.length;
   const clusters = frameClusters(panel, frame, options.cluster);
-  const cov = covarianceFor(
-    vce,
-    { design: Z, residuals: fit.residuals, bread: fit.bread },
-    {
-      ...sharedCovarianceParams(
-        frame,
-        clusters,
-        options,
-        zNames.map((_, j) => j),
-      ),
-      dfResid,
-      hc1Factor: n / dfResid,
-      clusterK: Z.length,
-      clusterDfT: convention === 'plm' ? dfResid : undefined,
-    },
-  );
+  const covFit = { design: Z, residuals: fit.residuals, bread: fit.bread };
+  const covParams = {
+    ...sharedCovarianceParams(
+      frame,
+      clusters,
+      options,
+      zNames.map((_, j) => j),
+    ),
+    dfResid,
+    hc1Factor: n / dfResid,
+    clusterK: Z.length,
+    clusterDfT: convention === 'plm' ? dfResid : undefined,
+  };
+  const cov = covarianceFor(vce, covFit, covParams);
+  const alternatives = (options.alternatives ?? []).map((v) => ({
+    vce: v,
+    cov: covarianceFor(v, covFit, covParams),
+  }));
   const ssr = sumSquares(fit.residuals);
   const tss = sumSquares(y, mean(y));
   const r2 = 1 - ssr / tss;
@@ -178,6 +182,7 @@ export function olsOnFrame(panel: Panel, frame: ModelFrame, options: LinearOptio
     statistics,
     warnings: warningsFor(frame, extra),
   };
+  attachAlternatives(result.coefficients, zNames, fit.coef, alternatives);
   attachSmallClusterInference(result, {
     design: Z,
     y,

@@ -358,7 +358,7 @@ export interface ContractedSpec {
   vce?: VceName;
   effects?: EffectsName;
   cluster?: string | readonly string[];
-  inference?: { wild?: unknown };
+  inference?: { wild?: unknown; vce?: readonly VceName[] };
   spatial?: Record<string, unknown>;
   [key: string]: unknown;
 }
@@ -383,7 +383,20 @@ export function contractIssues(spec: ContractedSpec): ContractIssue[] {
       message: `${est} does not support vce "${spec.vce}" (supported: ${c.vce.join(', ')})${why}`,
     });
   const vce = spec.vce ?? c.vce[0];
-  if (typeof spec.cluster === 'string' && !CLUSTERED.includes(vce) && !spec.inference?.wild)
+  (spec.inference?.vce ?? []).forEach((v, i) => {
+    if (!c.vce.includes(v))
+      issues.push({
+        path: ['inference', 'vce', i],
+        message: `${est} does not support vce "${v}" (supported: ${c.vce.join(', ')})${why}`,
+      });
+  });
+  const clusteredAlternative = (spec.inference?.vce ?? []).some((v) => CLUSTERED.includes(v));
+  if (
+    typeof spec.cluster === 'string' &&
+    !CLUSTERED.includes(vce) &&
+    !spec.inference?.wild &&
+    !clusteredAlternative
+  )
     issues.push({
       path: ['cluster'],
       message: `is read only with vce ${CLUSTERED.join(', ')}, not "${vce}"`,

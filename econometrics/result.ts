@@ -15,6 +15,11 @@ export interface CoefficientRow {
   p_value_wild?: number;
   ci_wild_lower?: number;
   ci_wild_upper?: number;
+  /**
+   * Alternative covariance estimators (spec.inference.vce): `std_error_cr2`, `p_value_cr2`, `df_cr2`, …
+   * (the vce name with `-` written `_`, e.g. `p_value_driscoll_kraay`).
+   */
+  [alternative: `${'std_error' | 'p_value' | 'df'}_${string}`]: number | undefined;
 }
 
 /** One cluster of a clustered fit, as summclust reports it, for the core coefficient (x[0]). */

@@ -39,17 +39,21 @@ const shape = z.strictObject({
   cluster: z.union([z.string().min(1), z.tuple([z.string().min(1), z.string().min(1)])]).optional(),
   /** Driscoll–Kraay: Bartlett lag length; default ⌊T^{1/4}⌋ (plm's vcovSCC). */
   maxlag: z.number().int().min(0).optional(),
-  /** Inference beyond the vce: the wild cluster restricted bootstrap of single coefficients. */
+  /** Inference beyond the vce: alternative covariance estimators, the wild cluster restricted bootstrap. */
   inference: z
     .strictObject({
-      wild: z.strictObject({
-        reps: z.number().int().min(99).default(9999),
-        weights: z.enum(['webb', 'rademacher']).default('webb'),
-        seed: z.number().int().min(0).default(1),
-        /** Coefficients to test (default: the core regressor x[0]). */
-        terms: z.array(term).min(1).optional(),
-        level: z.number().gt(0).lt(1).default(0.95),
-      }),
+      /** Further covariance estimators whose SEs and p-values the rows carry (`std_error_cr2`, …). */
+      vce: z.array(z.enum(VCE_NAMES)).min(1).optional(),
+      wild: z
+        .strictObject({
+          reps: z.number().int().min(99).default(9999),
+          weights: z.enum(['webb', 'rademacher']).default('webb'),
+          seed: z.number().int().min(0).default(1),
+          /** Coefficients to test (default: the core regressor x[0]). */
+          terms: z.array(term).min(1).optional(),
+          level: z.number().gt(0).lt(1).default(0.95),
+        })
+        .optional(),
     })
     .optional(),
   /** Where Stata and plm differ (linear estimators); default 'stata'. */
@@ -140,6 +144,12 @@ function specIssues(s: ShapedSpec): { path: (string | number)[]; message: string
     out.push({ path: ['cluster', 1], message: `'${s.cluster[1]}' is listed twice` });
   if (s.maxlag !== undefined && vce !== 'driscoll-kraay')
     out.push({ path: ['maxlag'], message: `maxlag is used by vce "driscoll-kraay" only, not "${vce}"` });
+  (s.inference?.vce ?? []).forEach((v, i) => {
+    if (Array.isArray(s.cluster) && v !== 'cluster')
+      out.push({ path: ['inference', 'vce', i], message: `'${v}' cannot use the two cluster variables` });
+    else if (v === vce)
+      out.push({ path: ['inference', 'vce', i], message: `'${v}' is already the spec's vce` });
+  });
   const wild = s.inference?.wild;
   if (wild) {
     if (Array.isArray(s.cluster))

@@ -47,3 +47,30 @@ export function waldF(coef: ArrayLike<number>, vcov: Matrix, indices: number[], 
   const f = quadraticFormInverse(V, b) / q;
   return { f, df1: q, df2, p: fUpper(f, q, df2) };
 }
+
+/** The field suffix of an alternative vce: `driscoll-kraay` → `driscoll_kraay`. */
+export const vceField = (vce: string) => vce.replace(/-/g, '_');
+
+/**
+ * Adds each alternative covariance's SE, p-value (and df where it varies) to the rows, as
+ * `std_error_<vce>`, `p_value_<vce>`, `df_<vce>`.
+ */
+export function attachAlternatives(
+  rows: CoefficientRow[],
+  names: readonly string[],
+  coef: ArrayLike<number>,
+  alternatives: readonly { vce: string; cov: Covariance }[],
+): void {
+  for (const { vce, cov } of alternatives) {
+    const f = vceField(vce);
+    for (const row of rows) {
+      const j = names.indexOf(row.term);
+      if (j < 0) continue;
+      const se = Math.sqrt(cov.vcov.get(j, j));
+      const df = cov.dfByCoef ? cov.dfByCoef[j] : cov.dfT;
+      row[`std_error_${f}`] = se;
+      row[`p_value_${f}`] = tTwoSided(coef[j] / se, df);
+      if (cov.dfByCoef) row[`df_${f}`] = df;
+    }
+  }
+}

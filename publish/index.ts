@@ -32,6 +32,7 @@ export {
   type TableLayout,
 } from './layout';
 export { writeCsvTables, tidyCoefficientsCsv } from './csv';
+export { chosenPValue, inferenceNotes, ivNotes, vceLabel, FEW_CLUSTERS } from './inference';
 export { latexTable, writeLatexTables, latexEscape } from './latex';
 export { writeWorkbook, numberFormat } from './workbook';
 export { renderReport, writeReport, type ReportInput, type LisaMap, type EffectsMap } from './report';
@@ -92,7 +93,7 @@ async function writeRunFiles(scratch: string, input: PublishInput): Promise<stri
   );
   written.push(results);
   const estimates = join(scratch, 'estimates.csv');
-  await writeFile(estimates, tidyCoefficientsCsv(input.steps));
+  await writeFile(estimates, tidyCoefficientsCsv(input.steps, input.study));
   written.push(estimates);
   const panel = join(scratch, 'panel.csv');
   const columns = Object.keys(input.panelRows[0] ?? {});

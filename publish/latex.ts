@@ -15,10 +15,16 @@ const SYMBOLS: Record<string, string> = {
   '≤': '$\\le$',
   '≥': '$\\ge$',
   Σ: '$\\Sigma$',
+  β: '$\\beta$',
+  χ: '$\\chi$',
+  '−': '$-$',
+  '∪': '$\\cup$',
+  '∞': '$\\infty$',
+  '≈': '$\\approx$',
 };
 
 export function latexEscape(text: string): string {
-  return text.replace(/[\\&%$#_{}~^]|[²ρλ·×–—’≤≥Σ]/g, (ch) => {
+  return text.replace(/[\\&%$#_{}~^]|[²ρλ·×–—’≤≥Σβχ−∪∞≈]/g, (ch) => {
     if (Object.hasOwn(SYMBOLS, ch)) return SYMBOLS[ch];
     if (ch === '\\') return '\\textbackslash{}';
     if (ch === '~') return '\\textasciitilde{}';

@@ -9,6 +9,7 @@ import { normalTwoSided } from '../econometrics/distributions';
 import { absorbedEffects, contractOf } from '../econometrics/registry';
 import type { EstimationResult } from '../econometrics/result';
 import type { Study, StudyTable } from '../study';
+import { chosenPValue, inferenceNotes, ivNotes } from './inference';
 
 export interface PublishedStep {
   stepId: string;
@@ -31,6 +32,8 @@ export type LayoutCell =
   | { kind: 'coef'; value: number | null; stars?: string }
   /** A standard error, printed in parentheses. */
   | { kind: 'se'; value: number | null }
+  /** The conventional and the chosen p-value side by side (tables with a `stars` choice). */
+  | { kind: 'pvalues'; conventional: number | null; chosen: number | null }
   /** A statistic: N and counts print as integers. */
   | { kind: 'stat'; value: number | null }
   /** Yes / No rows, and blanks of columns without a result. */
@@ -39,7 +42,7 @@ export type LayoutCell =
 export interface LayoutRow {
   label: string;
   /** What the row is, for styling and for the tidy CSV: a term, its SE, a statistic, an indicator. */
-  role: 'coef' | 'se' | 'stat' | 'indicator';
+  role: 'coef' | 'se' | 'pvalues' | 'stat' | 'indicator';
   cells: LayoutCell[];
 }
 
@@ -74,6 +77,16 @@ const STAT_LABELS: Record<string, string> = {
   lambda: 'λ',
   loglik: 'Log likelihood',
   n_instruments: 'Instruments',
+  n_clusters: 'Clusters',
+  effective_clusters: 'Effective clusters G*',
+  kp_rk_lm_p: 'KP rk LM p-value',
+  kp_rk_wald_f: 'KP rk Wald F',
+  cragg_donald_f: 'Cragg–Donald F',
+  ar_p: 'Anderson–Rubin p-value',
+  endog_c_p: 'Endogeneity C p-value',
+  instruments: 'Instruments',
+  groups: 'Groups',
+  diff_hansen_levels_p: 'Diff-in-Hansen (levels) p-value',
 };
 
 export function statLabel(key: string): string {
@@ -157,11 +170,17 @@ export function tableLayout(
   terms.sort((a, b) => Number(a === '_cons') - Number(b === '_cons'));
   for (const term of terms.filter(shown)) {
     const found = results.map((r) => r?.coefficients.find((c) => c.term === term));
+    const chosen = found.map((c, i) => (c ? chosenPValue(table, columns[i], c) : undefined));
     rows.push({
       label: termLabel(term),
       role: 'coef',
       cells: found.map(
-        (c, i) => blank(i) ?? { kind: 'coef', value: c?.estimate ?? null, stars: c ? stars(c.p_value) : '' },
+        (c, i) =>
+          blank(i) ?? {
+            kind: 'coef',
+            value: c?.estimate ?? null,
+            stars: c ? stars(chosen[i] ?? c.p_value) : '',
+          },
       ),
     });
     rows.push({
@@ -169,6 +188,19 @@ export function tableLayout(
       role: 'se',
       cells: found.map((c, i) => blank(i) ?? { kind: 'se', value: c?.std_error ?? null }),
     });
+    if (chosen.some((p) => p !== undefined)) {
+      rows.push({
+        label: '',
+        role: 'pvalues',
+        cells: found.map(
+          (c, i) =>
+            blank(i) ??
+            (c && chosen[i] !== undefined
+              ? { kind: 'pvalues', conventional: c.p_value, chosen: chosen[i]! }
+              : { kind: 'text', text: '' }),
+        ),
+      });
+    }
   }
 
   // LeSage–Pace impacts: z-tests on the simulated SEs, as spatialreg's summary(impacts) reports.
@@ -237,6 +269,7 @@ export function tableLayout(
     statRow('N', (r) => r.nobs);
   }
   for (const key of table.statistics) statRow(statLabel(key), (r) => r.statistics[key]);
+  base.notes.push(...inferenceNotes(table, results), ...ivNotes(table, results));
 
   const labels = columns.map((c) => c.label ?? '');
   const ids = columns.map((c) => c.id);
@@ -282,8 +315,16 @@ export function studyLayouts(
 /** How a cell prints in text renderings (CSV, LaTeX, HTML); `-` marks a term not in the model. */
 export function cellText(cell: LayoutCell, digits = 3): string {
   if (cell.kind === 'text') return cell.text;
+  if (cell.kind === 'pvalues') return `[${pText(cell.conventional, digits)}; ${pText(cell.chosen, digits)}]`;
   if (cell.value === null) return '-';
   if (cell.kind === 'coef') return `${cell.value.toFixed(digits)}${cell.stars ?? ''}`;
   if (cell.kind === 'se') return `(${cell.value.toFixed(digits)})`;
   return Number.isInteger(cell.value) ? String(cell.value) : cell.value.toFixed(digits);
 }
+
+const pText = (p: number | null, digits: number) =>
+  p === null || !Number.isFinite(p)
+    ? '-'
+    : p < 10 ** -digits
+      ? `<${(10 ** -digits).toFixed(digits)}`
+      : p.toFixed(digits);

@@ -56,7 +56,7 @@ table{border-collapse:collapse;margin:8px 0 4px}th,td{padding:2px 10px;text-alig
 td:first-child,th:first-child{text-align:left}
 table.paper thead tr:first-child th{border-top:2px solid #000}table.paper thead tr:last-child th{border-bottom:1px solid #000}
 table.paper tbody tr:last-child td{border-bottom:2px solid #000}tr.se td{color:#555;font-size:12px}
-tr.indicator td,tr.stat td{font-size:13px}p.notes{font-size:12px;color:#444;margin-top:2px}
+tr.indicator td,tr.stat td{font-size:13px}tr.pvalues td{color:#666;font-size:11px}p.notes{font-size:12px;color:#444;margin-top:2px}
 table.plain td,table.plain th{border:1px solid #ddd;text-align:left}.empty{color:#888;font-style:italic}
 nav ul{columns:3}code{font-size:12px}figure{margin:12px 0}figcaption{font-size:13px;color:#444}
 `;

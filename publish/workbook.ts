@@ -4,12 +4,12 @@
  * come from the formats), so they can be re-used in formulas.
  */
 import ExcelJS from 'exceljs';
-import type { LayoutCell, TableLayout } from './layout';
+import { cellText, type LayoutCell, type TableLayout } from './layout';
 import { provenanceRows, type CoverageLine, type RunMetadata } from './run';
 
 const DECIMALS = '0.000';
 export const numberFormat = (cell: LayoutCell): string | undefined => {
-  if (cell.kind === 'text' || cell.value === null) return undefined;
+  if (cell.kind === 'text' || cell.kind === 'pvalues' || cell.value === null) return undefined;
   if (cell.kind === 'coef')
     return cell.stars ? `${DECIMALS}"${cell.stars}";-${DECIMALS}"${cell.stars}"` : DECIMALS;
   if (cell.kind === 'se') return `(${DECIMALS})`;
@@ -17,7 +17,13 @@ export const numberFormat = (cell: LayoutCell): string | undefined => {
 };
 
 const cellValue = (cell: LayoutCell): string | number =>
-  cell.kind === 'text' ? cell.text : cell.value === null ? '-' : cell.value;
+  cell.kind === 'text'
+    ? cell.text
+    : cell.kind === 'pvalues'
+      ? cellText(cell)
+      : cell.value === null
+        ? '-'
+        : cell.value;
 
 /** Sheet names: at most 31 characters, none of : \ / ? * [ ]. */
 const sheetName = (id: string) => id.replace(/[:\\/?*[\]]/g, '_').slice(0, 31);

@@ -8,7 +8,12 @@ export interface EstimationKey {
   columnId: string;
   sample: string;
   spec: unknown;
+  /** The table's `stars` choice (`wild` or a vce); absent: the column's own vce. */
+  starsFrom?: string;
 }
+
+/** The five tidy columns of a coefficient row; every other number of the row is inference detail. */
+const TIDY = new Set(['term', 'estimate', 'std_error', 'statistic', 'p_value']);
 
 /** JSON has no NaN or Infinity; the store keeps them as NULL. */
 const num = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : x);
@@ -31,8 +36,8 @@ export async function saveEstimation(
     ]);
     await tx.query(
       `INSERT INTO estimations (run_id, step_id, table_id, column_id, estimator, sample, spec, nobs, ngroups,
-         warnings, duration_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+         warnings, duration_ms, stars_from)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
         key.runId,
         key.stepId,
@@ -45,6 +50,7 @@ export async function saveEstimation(
         result.ngroups ?? null,
         JSON.stringify(result.warnings ?? []),
         durationMs,
+        key.starsFrom ?? null,
       ],
     );
     for (const [i, c] of result.coefficients.entries()) {
@@ -60,6 +66,29 @@ export async function saveEstimation(
           num(c.std_error),
           num(c.statistic),
           num(c.p_value),
+        ],
+      );
+      for (const [name, value] of Object.entries(c)) {
+        if (TIDY.has(name) || typeof value !== 'number') continue;
+        await tx.query(
+          `INSERT INTO coefficient_inference (run_id, step_id, term, name, value) VALUES ($1, $2, $3, $4, $5)`,
+          [key.runId, key.stepId, c.term, name, num(value)],
+        );
+      }
+    }
+    for (const [i, d] of (result.clusters ?? []).entries()) {
+      await tx.query(
+        `INSERT INTO cluster_diagnostics (run_id, step_id, position, cluster, nobs, leverage, partial_leverage,
+           beta_jackknife) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [
+          key.runId,
+          key.stepId,
+          i,
+          d.cluster,
+          d.nobs,
+          num(d.leverage),
+          num(d.partial_leverage),
+          num(d.beta_jackknife),
         ],
       );
     }
@@ -154,9 +183,27 @@ export async function loadEstimations(db: Queryable, runId: string): Promise<Sto
     `SELECT * FROM moran WHERE run_id = $1 ORDER BY step_id, time`,
     [runId],
   );
+  const inference = await db.query<{ step_id: string; term: string; name: string; value: number | null }>(
+    `SELECT * FROM coefficient_inference WHERE run_id = $1 ORDER BY step_id, term, name`,
+    [runId],
+  );
+  const detail = new Map<string, Record<string, number>>();
+  for (const i of inference) {
+    const k = `${i.step_id}\u0000${i.term}`;
+    detail.set(k, { ...detail.get(k), [i.name]: orNaN(i.value) });
+  }
+  const diagnostics = await db.query<{
+    step_id: string;
+    cluster: string;
+    nobs: number;
+    leverage: number | null;
+    partial_leverage: number | null;
+    beta_jackknife: number | null;
+  }>(`SELECT * FROM cluster_diagnostics WHERE run_id = $1 ORDER BY step_id, position`, [runId]);
   return steps.map((s) => {
     const effectRows = effects.filter((e) => e.step_id === s.step_id);
     const moranRows = morans.filter((m) => m.step_id === s.step_id);
+    const clusterRows = diagnostics.filter((d) => d.step_id === s.step_id);
     const result: EstimationResult = {
       estimator: s.estimator,
       nobs: s.nobs,
@@ -169,6 +216,7 @@ export async function loadEstimations(db: Queryable, runId: string): Promise<Sto
           std_error: orNaN(c.std_error),
           statistic: orNaN(c.statistic),
           p_value: orNaN(c.p_value),
+          ...detail.get(`${s.step_id}\u0000${c.term}`),
         })),
       statistics: Object.fromEntries(
         stats.filter((x) => x.step_id === s.step_id).map((x) => [x.name, orNaN(x.value)]),
@@ -196,6 +244,17 @@ export async function loadEstimations(db: Queryable, runId: string): Promise<Sto
               z: orNaN(m.z),
               p_value: orNaN(m.p_value),
               ...(m.p_permutation !== null ? { p_permutation: m.p_permutation } : {}),
+            })),
+          }
+        : {}),
+      ...(clusterRows.length
+        ? {
+            clusters: clusterRows.map((d) => ({
+              cluster: d.cluster,
+              nobs: d.nobs,
+              leverage: orNaN(d.leverage),
+              partial_leverage: orNaN(d.partial_leverage),
+              beta_jackknife: orNaN(d.beta_jackknife),
             })),
           }
         : {}),

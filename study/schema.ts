@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { SAFE_NAME, SAFE_NAME_RULE } from '../common/safe-names';
-import { needsWeights } from '../econometrics/registry';
+import { needsWeights, VCE_NAMES } from '../econometrics/registry';
 import { specSchema } from '../econometrics/spec';
 import { indicatorDefinitionSchema } from '../indicators/definition';
 import { provinceCodes } from '../regions/provinces';
@@ -99,6 +99,12 @@ export const tableSchema = z.strictObject({
   showControls: z.boolean().default(true),
   /** Extra named statistics to print under N and R² (e.g. `ar2_p`, `first_stage_f:AIT`). */
   statistics: z.array(z.string()).default([]),
+  /**
+   * Which p-value makes the stars: `wild` (every column's spec.inference.wild) or a vce (each column's
+   * spec.vce or one of its spec.inference.vce). Absent: each column's own vce. With a choice, the
+   * conventional and the chosen p-value are printed side by side under each standard error.
+   */
+  stars: z.enum(['wild', ...VCE_NAMES]).optional(),
   columns: z.array(columnSchema).min(1),
 });
 
@@ -163,6 +169,13 @@ export const studySchema = z
       seen.add(table.id);
       const columns = new Set<string>();
       table.columns.forEach((column, c) => {
+        const starsIssue = starsIssueOf(table.stars, column.spec);
+        if (starsIssue)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tables', t, 'stars'],
+            message: `column ${column.id}: ${starsIssue}`,
+          });
         const at = ['tables', t, 'columns', c];
         if (columns.has(column.id)) {
           ctx.addIssue({
@@ -224,6 +237,17 @@ export const studySchema = z
         });
     });
   });
+
+/** Why a column cannot give the p-value its table's `stars` asks for (undefined if it can). */
+function starsIssueOf(stars: string | undefined, spec: z.infer<typeof specSchema>): string | undefined {
+  if (!stars || !['ols', 'fe', 'iv'].includes(spec.estimator)) return undefined;
+  if (stars === 'wild')
+    return spec.inference?.wild
+      ? undefined
+      : 'stars "wild" needs spec.inference.wild (the wild cluster bootstrap) in every column';
+  if (spec.vce === stars || spec.inference?.vce?.includes(stars as never)) return undefined;
+  return `stars "${stars}" needs spec.vce "${stars}" or "${stars}" in spec.inference.vce`;
+}
 
 export type Study = z.infer<typeof studySchema>;
 export type StudyInput = z.input<typeof studySchema>;

@@ -94,6 +94,29 @@ describe('small-cluster and IV inference agree with R to 1e-6', () => {
   }
 });
 
+describe('alternative covariance estimators next to the vce (spec.inference.vce)', () => {
+  it('carry the same SEs, df and p-values as the vce itself', () => {
+    const panel = fixturePanel('provinces30');
+    const spec = { estimator: 'fe', y: 'CI', x: ['AIT', 'ED', 'ER', 'ECS', 'WF', 'OPEN'] };
+    const both = estimate(panel, { ...spec, vce: 'cluster', inference: { vce: ['cr2', 'driscoll-kraay'] } });
+    const cr2 = cases.find((c) => c.name === 'provinces fe cr2')!;
+    const dk = cases.find((c) => c.name === 'provinces fe driscoll-kraay stata')!;
+    for (const want of cr2.coefficients) {
+      const row = both.coefficients.find((r) => r.term === want.term)!;
+      expect(relClose(row.std_error_cr2!, want.std_error!)).toBe(true);
+      expect(relClose(row.p_value_cr2!, want.p_value!)).toBe(true);
+      expect(relClose(row.df_cr2!, want.df!)).toBe(true);
+    }
+    for (const want of dk.coefficients) {
+      const row = both.coefficients.find((r) => r.term === want.term)!;
+      expect(relClose(row.p_value_driscoll_kraay!, want.p_value!)).toBe(true);
+    }
+    // The vce itself is unchanged: the one-way cluster SEs.
+    const one = estimate(panel, { ...spec, vce: 'cluster' });
+    expect(both.coefficients.map((r) => r.std_error)).toEqual(one.coefficients.map((r) => r.std_error));
+  });
+});
+
 interface DrawsCase {
   name: string;
   data: string;

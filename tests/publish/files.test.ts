@@ -105,8 +105,11 @@ describe('published files', async () => {
       ',(0.040),(0.040),(0.040),(0.040),-,-,-',
     ]);
     const tidy = (await readFile(join(dir, 'estimates.csv'), 'utf8')).split('\n');
-    expect(tidy[0]).toBe('step,table,column,estimator,term,estimate,std_error,statistic,p_value,nobs');
-    expect(tidy[1]).toBe('table3/(1),table3,(1),ols,AIT,-0.101,0.04,-2.525,0.001,330');
+    expect(tidy[0]).toBe(
+      'step,table,column,estimator,term,estimate,std_error,statistic,p_value,df,p_value_wild,ci_wild_lower,ci_wild_upper,stars_from,p_value_stars,nobs',
+    );
+    // No bootstrap and no stars choice in table 3: the empty cells, and the stars' p-value is the column's own.
+    expect(tidy[1]).toBe('table3/(1),table3,(1),ols,AIT,-0.101,0.04,-2.525,0.001,,,,,,0.001,330');
   });
 
   it('LaTeX tables: booktabs, merged model labels, stars as superscripts, escaped text', () => {

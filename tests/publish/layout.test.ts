@@ -256,3 +256,134 @@ describe('paper layout', () => {
     );
   });
 });
+
+describe('stars from a chosen inference', () => {
+  const wildSpec = (x: string[]) => ({
+    estimator: 'fe',
+    y: 'CI',
+    x,
+    vce: 'cluster',
+    inference: { wild: { reps: 9999, terms: ['AIT'] } },
+  });
+  const chosen = parseStudy({
+    id: 't',
+    title: 'T',
+    years: [2011, 2021],
+    samples: { all: {} },
+    tables: [
+      {
+        id: 'w',
+        title: 'Wild',
+        stars: 'wild',
+        columns: [
+          { id: '(1)', spec: wildSpec(['AIT', 'ED']) },
+          { id: '(2)', spec: wildSpec(['AIT', 'ED']) },
+        ],
+      },
+      {
+        id: 'c',
+        title: 'CR2',
+        stars: 'cr2',
+        columns: [
+          {
+            id: '(1)',
+            spec: { estimator: 'fe', y: 'CI', x: ['AIT'], vce: 'cluster', inference: { vce: ['cr2'] } },
+          },
+        ],
+      },
+    ],
+  });
+  // AIT: conventional p 0.03 (**), wild p 0.07 (*); ED is not bootstrapped (p 0.004, ***). 8 and 30 clusters.
+  const fit = (G: number, gStar: number) => ({
+    estimator: 'fe',
+    nobs: 11 * G,
+    coefficients: [
+      {
+        term: 'AIT',
+        estimate: -0.08,
+        std_error: 0.03,
+        statistic: -2.7,
+        p_value: 0.03,
+        p_value_wild: 0.07,
+        ci_wild_lower: -0.17,
+        ci_wild_upper: 0.01,
+        std_error_cr2: 0.04,
+        p_value_cr2: 0.12,
+        df_cr2: 5.5,
+      },
+      { term: 'ED', estimate: 0.3, std_error: 0.08, statistic: 3.8, p_value: 0.004 },
+    ],
+    statistics: {
+      n_clusters: G,
+      effective_clusters: gStar,
+      wild_reps: 9999,
+      wild_enumerated: 0,
+      wild_webb: 1,
+      r2_within: 0.5,
+    },
+  });
+  const at = (tableId: string, columnId: string, G: number, gStar: number) => ({
+    stepId: `${tableId}/${columnId}`,
+    tableId,
+    columnId,
+    result: fit(G, gStar),
+  });
+
+  it('takes the stars from the wild bootstrap where the row has it and prints both p-values under the SE', () => {
+    const t = tableLayout(chosen.tables[0], [at('w', '(1)', 8, 6.12), at('w', '(2)', 30, 21.4)], chosen);
+    const text = t.rows.map((r) => [r.label, ...r.cells.map((c) => cellText(c))]);
+    expect(text.slice(0, 5)).toEqual([
+      ['AIT', '-0.080*', '-0.080*'],
+      ['', '(0.030)', '(0.030)'],
+      ['', '[0.030; 0.070]', '[0.030; 0.070]'],
+      // Not bootstrapped: the row keeps its own stars and has no p-value row.
+      ['ED', '0.300***', '0.300***'],
+      ['', '(0.080)', '(0.080)'],
+    ]);
+    expect(t.rows[2].role).toBe('pvalues');
+    expect(t.notes).toContain(
+      'Stars from wild cluster restricted bootstrap p-values (WCR, H0: β = 0, Webb weights, 9,999 replications); ' +
+        'coefficients not bootstrapped keep the cluster-robust t(G − 1) stars. Under each standard error: ' +
+        '[cluster-robust t(G − 1) p-value; wild bootstrap p-value].',
+    );
+    // Few clusters: only column (1), with its effective number of clusters.
+    expect(t.notes).toContain(
+      'Column (1) has only 8 clusters, an effective number G* of 6.1 (Carter, Schnepel & Steigerwald): ' +
+        'cluster-robust t-tests over-reject with fewer than 20 clusters.',
+    );
+    expect(t.notes.filter((n) => n.includes('over-reject'))).toHaveLength(1);
+  });
+
+  it('takes the stars from an alternative vce the column also computed', () => {
+    const t = tableLayout(chosen.tables[1], [at('c', '(1)', 30, 21)], chosen);
+    const text = t.rows.map((r) => [r.label, ...r.cells.map((c) => cellText(c))]);
+    expect(text[0]).toEqual(['AIT', '-0.080']); // p_value_cr2 = 0.12: no star
+    expect(text[2]).toEqual(['', '[0.030; 0.120]']);
+    expect(t.notes).toContain(
+      'Stars from CR2 (Bell–McCaffrey) t with Satterthwaite df p-values. Under each standard error: ' +
+        '[cluster-robust t(G − 1) p-value; CR2 (Bell–McCaffrey) t with Satterthwaite df p-value].',
+    );
+  });
+
+  it('a table whose stars its columns cannot give fails validation naming the table', () => {
+    expect(() =>
+      parseStudy(
+        {
+          id: 't',
+          title: 'T',
+          years: [2011, 2021],
+          samples: { all: {} },
+          tables: [
+            {
+              id: 'w',
+              title: 'W',
+              stars: 'wild',
+              columns: [{ id: '(1)', spec: { estimator: 'fe', y: 'CI', x: ['AIT'] } }],
+            },
+          ],
+        },
+        's.json',
+      ),
+    ).toThrow('s.json: tables[0].stars: column (1): stars "wild" needs spec.inference.wild');
+  });
+});

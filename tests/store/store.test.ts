@@ -99,6 +99,102 @@ function storeContract(name: string, open: () => Promise<Db>) {
       await finishRun(db, 'r1', { status: 'completed', summary: { steps: 1 } });
       expect((await getRun(db, 'r1'))?.status).toBe('completed');
     });
+
+    it('keeps the inference detail of each coefficient and the cluster diagnostics', async () => {
+      await startRun(db, { runId: 'r2', studyId: 'default', vintage: 'v1', inputsHash: 'h' });
+      const wild: EstimationResult = {
+        estimator: 'fe',
+        nobs: 88,
+        coefficients: [
+          {
+            term: 'AIT',
+            estimate: -0.08,
+            std_error: 0.03,
+            statistic: -2.7,
+            p_value: 0.03,
+            p_value_wild: 0.07,
+            ci_wild_lower: -0.15,
+            ci_wild_upper: 0.01,
+            std_error_cr2: 0.031,
+            p_value_cr2: 0.04,
+            df_cr2: 5.2,
+          },
+          { term: 'ED', estimate: 0.3, std_error: 0.1, statistic: 3, p_value: 0.02 },
+        ],
+        statistics: { n_clusters: 8, effective_clusters: 6.1 },
+        clusters: [
+          { cluster: 'AH', nobs: 11, leverage: 0.8, partial_leverage: 0.1, beta_jackknife: -0.07 },
+          { cluster: 'HA', nobs: 11, leverage: 0.9, partial_leverage: 0.2, beta_jackknife: -0.09 },
+        ],
+      };
+      const key = {
+        runId: 'r2',
+        stepId: 't/(1)',
+        tableId: 't',
+        columnId: '(1)',
+        sample: 'Central',
+        spec: {},
+      };
+      await saveEstimation(db, { ...key, starsFrom: 'wild' }, wild, 5);
+      await saveEstimation(db, { ...key, stepId: 't/(2)', columnId: '(2)', starsFrom: 'cr2' }, wild, 5);
+      const [back] = await loadEstimations(db, 'r2');
+      expect(back.result).toEqual(wild);
+      // The analyst view puts the conventional, wild and chosen p-values side by side; stars follow the choice.
+      const view = await db.query<Record<string, unknown>>(
+        `SELECT column_id, term, p_value, p_value_wild, ci_wild_lower, stars_from, p_value_stars, stars
+           FROM analyst_coefficients WHERE run_id = 'r2' ORDER BY column_id, position`,
+      );
+      expect(view).toEqual([
+        {
+          column_id: '(1)',
+          term: 'AIT',
+          p_value: 0.03,
+          p_value_wild: 0.07,
+          ci_wild_lower: -0.15,
+          stars_from: 'wild',
+          p_value_stars: 0.07,
+          stars: '*',
+        },
+        // Not bootstrapped: the stars fall back to the column's own p-value.
+        {
+          column_id: '(1)',
+          term: 'ED',
+          p_value: 0.02,
+          p_value_wild: null,
+          ci_wild_lower: null,
+          stars_from: 'wild',
+          p_value_stars: 0.02,
+          stars: '**',
+        },
+        {
+          column_id: '(2)',
+          term: 'AIT',
+          p_value: 0.03,
+          p_value_wild: 0.07,
+          ci_wild_lower: -0.15,
+          stars_from: 'cr2',
+          p_value_stars: 0.04,
+          stars: '**',
+        },
+        {
+          column_id: '(2)',
+          term: 'ED',
+          p_value: 0.02,
+          p_value_wild: null,
+          ci_wild_lower: null,
+          stars_from: 'cr2',
+          p_value_stars: 0.02,
+          stars: '**',
+        },
+      ]);
+      const diag = await db.query<{ cluster: string; leverage: number }>(
+        `SELECT cluster, leverage FROM analyst_cluster_diagnostics WHERE run_id = 'r2' AND column_id = '(1)' ORDER BY position`,
+      );
+      expect(diag).toEqual([
+        { cluster: 'AH', leverage: 0.8 },
+        { cluster: 'HA', leverage: 0.9 },
+      ]);
+    });
   });
 }
 
