@@ -58,6 +58,20 @@ describe('spec validation', () => {
       inputError(() =>
         estimate(grunfeld, {
           ...base,
+          estimator: 'mediation',
+          mediator: 'capital',
+          x: ['value'],
+          inference: { vce: ['cr2'] },
+        }),
+      ),
+    ).toMatch(/^spec\.inference\.vce\[0\]: estimator "mediation" does not support vce "cr2"/);
+    expect(inputError(() => estimate(grunfeld, { ...base, vce: 'cr2', inference: { vce: ['cr2'] } }))).toBe(
+      "spec.inference.vce[0]: 'cr2' is already the spec's vce",
+    );
+    expect(
+      inputError(() =>
+        estimate(grunfeld, {
+          ...base,
           estimator: 'iv',
           endogenous: ['value'],
           instruments: ['L.value'],
