@@ -7,6 +7,7 @@
  * Instances are immutable in spirit: every transformation returns a new Panel sharing unchanged columns.
  */
 import { InputError } from '../common/errors';
+import { evaluateTerm } from './terms';
 import { percentile, type PercentileDefinition } from './percentile';
 
 export type Cell = number | string | null | undefined;
@@ -421,53 +422,8 @@ export class Panel {
     );
   }
 
-  /**
-   * Evaluates a term of the spec language: `x`, `L.x` / `L2.x` (lags), `F.x` (lead), `D.x` / `D2.x`
-   * (differences), `ln(x)`, `ln1p(x)`, and `a:b` (product of two terms, e.g. `AIT:IS`).
-   */
+  /** Evaluates a term of the spec language (panel/terms.ts): `L.x`, `ln(x)`, `x*z`, … */
   term(expr: string): Float64Array {
-    const t = expr.trim();
-    const colon = splitTopLevel(t, ':');
-    if (colon.length > 1) {
-      const parts = colon.map((p) => this.term(p));
-      return parts.reduce((acc, p) => acc.map((v, i) => v * p[i]));
-    }
-    const fn = /^(ln|ln1p)\((.+)\)$/.exec(t);
-    if (fn) {
-      const inner = this.term(fn[2]);
-      return fn[1] === 'ln'
-        ? inner.map((v) => (v > 0 ? Math.log(v) : NaN))
-        : inner.map((v) => (v > -1 ? Math.log1p(v) : NaN));
-    }
-    const op = /^([LFD])(\d*)\.(.+)$/.exec(t);
-    if (op) {
-      const k = op[2] === '' ? 1 : Number(op[2]);
-      const inner = op[3];
-      const base = this.has(inner) ? this : this.withColumn(`__term`, this.term(inner));
-      const name = this.has(inner) ? inner : '__term';
-      if (op[1] === 'L') return base.lag(name, k);
-      if (op[1] === 'F') return base.lag(name, -k);
-      // Stata's D2.x is the second difference D.(D.x), not x − L2.x.
-      let d = base.diff(name, 1);
-      for (let j = 1; j < k; j++) d = base.withColumn('__diff', d).diff('__diff', 1);
-      return d;
-    }
-    return this.column(t);
+    return evaluateTerm(this, expr);
   }
-}
-
-function splitTopLevel(s: string, sep: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === '(') depth++;
-    else if (s[i] === ')') depth--;
-    else if (s[i] === sep && depth === 0) {
-      parts.push(s.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(s.slice(start));
-  return parts;
 }

@@ -1,6 +1,10 @@
-/** The GMM estimators as the dispatcher calls them: `diffgmm` and `sysgmm`, from spec.gmm. */
+/**
+ * The GMM estimators as the dispatcher calls them: `diffgmm` and `sysgmm`, from spec.gmm. Every variable
+ * may be a term of the spec language (`y: "ln(emp)"`): terms become columns of the panel first
+ * (panel/terms.ts), so GMM's lags of `ln(emp)` are the logs of the lagged values, as plm's lag(log(emp)).
+ */
 import { InputError } from '../../common/errors';
-import type { Panel } from '../../panel';
+import { withTerms, type Panel } from '../../panel';
 import type { EstimationResult } from '../result';
 import type { Spec } from '../spec';
 import { differenceGmm, systemGmm, type GmmOptions } from './pgmm';
@@ -28,7 +32,22 @@ function gmmOptions(spec: Spec): GmmOptions {
   };
 }
 
-export const diffGmmEstimator = (panel: Panel, spec: Spec): EstimationResult =>
-  differenceGmm(panel, gmmOptions(spec));
-export const sysGmmEstimator = (panel: Panel, spec: Spec): EstimationResult =>
-  systemGmm(panel, gmmOptions(spec));
+/** The panel with every term the GMM options read evaluated as a column. */
+function withGmmTerms(panel: Panel, o: GmmOptions): Panel {
+  return withTerms(panel, [
+    o.y,
+    ...o.regressors.map((r) => r.variable),
+    ...o.gmmInstruments.map((g) => g.variable),
+    ...(o.ivInstruments ?? []).map((r) => r.variable),
+  ]);
+}
+
+export function diffGmmEstimator(panel: Panel, spec: Spec): EstimationResult {
+  const o = gmmOptions(spec);
+  return differenceGmm(withGmmTerms(panel, o), o);
+}
+
+export function sysGmmEstimator(panel: Panel, spec: Spec): EstimationResult {
+  const o = gmmOptions(spec);
+  return systemGmm(withGmmTerms(panel, o), o);
+}

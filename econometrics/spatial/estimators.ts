@@ -7,7 +7,7 @@
  * Moran's pooled row (all permutations again on the stacked panel).
  */
 import { InputError } from '../../common/errors';
-import type { Panel } from '../../panel';
+import { withTerms, type Panel } from '../../panel';
 import type { EstimateOptions } from '../estimate';
 import type { EstimationResult } from '../result';
 import type { Spec } from '../spec';
@@ -45,6 +45,8 @@ function modelOptions(spec: Spec, options: EstimateOptions): SpatialModelOptions
 function withLm(fit: (p: Panel, o: SpatialModelOptions) => EstimationResult) {
   return (panel: Panel, spec: Spec, options: EstimateOptions): EstimationResult => {
     const o = modelOptions(spec, options);
+    // Terms of the spec language (`ln(x)`, `L.x`) become columns before stacking (panel/terms.ts).
+    panel = withTerms(panel, [spec.y, ...spec.x]);
     const res = fit(panel, o);
     if (spec.spatial?.lmTests) res.statistics = { ...res.statistics, ...spatialLmTests(panel, o) };
     return res;
@@ -59,7 +61,7 @@ export const sdmEstimator = withLm(spatialDurbin);
 export function moranEstimator(panel: Panel, spec: Spec, options: EstimateOptions): EstimationResult {
   const w = weightsOf(options);
   const s = spec.spatial;
-  const moran = moranByTime(w, panel.entityKeys, panel.times, panel.column(spec.y), {
+  const moran = moranByTime(w, panel.entityKeys, panel.times, panel.term(spec.y), {
     variable: spec.y,
     permutations: s?.permutations ?? 999,
     seed: s?.seed ?? 20240101,

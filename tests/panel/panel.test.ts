@@ -56,6 +56,7 @@ describe('Panel', () => {
     // mean of x = 35/6
     expect(panel.center('x')[0]).toBeCloseTo(1 - 35 / 6, 14);
     expect(arr(p.term('x:z'))).toEqual([0, -4, 32, 3, 4, 9]);
+    expect(arr(p.term('x*z'))).toEqual([0, -4, 32, 3, 4, 9]);
     expect(arr(p.interact('x', 'z'))).toEqual([0, -4, 32, 3, 4, 9]);
     expect(p.term('L.ln(x)')[1]).toBe(0);
   });

@@ -236,6 +236,62 @@ describe('paper layout', () => {
     expect(yearFe.cells.map((c) => cellText(c))).toEqual(['Yes', 'No']);
   });
 
+  it('a diffgmm column has no Province FE row (the registry: GMM absorbs no effects), and says why in a note', () => {
+    const table = parseStudy({
+      id: 't',
+      title: 'T',
+      years: [2011, 2021],
+      samples: { all: {} },
+      tables: [
+        {
+          id: 'g',
+          title: 'G',
+          columns: [
+            {
+              id: 'D',
+              spec: {
+                estimator: 'diffgmm',
+                y: 'CI',
+                x: ['AIT'],
+                gmm: { instruments: [{ variable: 'CI', lags: [2, 4] }], timeDummies: false },
+              },
+            },
+          ],
+        },
+      ],
+    }).tables[0];
+    expect(table.columns[0].spec.effects).toBe('none');
+    const t = tableLayout(table, [
+      { stepId: 'g/D', tableId: 'g', columnId: 'D', result: handMadeResult('diffgmm', 'CI', ['AIT'], 0) },
+    ]);
+    const labels = t.rows.map((r) => r.label);
+    expect(labels).not.toContain('Province FE');
+    expect(labels).not.toContain('Year FE');
+    expect(
+      t.notes.some((n) => n.startsWith('GMM columns: individual effects are removed by first differences')),
+    ).toBe(true);
+    // An FE column beside it still prints its row.
+    const both = parseStudy({
+      id: 't',
+      title: 'T',
+      years: [2011, 2021],
+      samples: { all: {} },
+      tables: [
+        {
+          id: 'g',
+          title: 'G',
+          columns: [table.columns[0], { id: 'F', spec: { estimator: 'fe', y: 'CI', x: ['AIT'] } }],
+        },
+      ],
+    }).tables[0];
+    const t2 = tableLayout(both, [
+      { stepId: 'g/D', tableId: 'g', columnId: 'D', result: handMadeResult('diffgmm', 'CI', ['AIT'], 0) },
+      { stepId: 'g/F', tableId: 'g', columnId: 'F', result: handMadeResult('fe', 'CI', ['AIT'], 0) },
+    ]);
+    const fe = t2.rows.find((r) => r.label === 'Province FE')!;
+    expect(fe.cells.map((c) => cellText(c))).toEqual(['No', 'Yes']);
+  });
+
   it('the default study with a result for every step has every cell of every table filled', () => {
     const full = loadStudy(join(PROJECT_ROOT, 'study', 'default-study.json'));
     const layouts = studyLayouts(full, handMadeRun(full));
