@@ -94,7 +94,13 @@ const shape = z.strictObject({
         .array(
           z.strictObject({
             variable: term,
-            lags: z.tuple([z.number().int().min(1), z.number().int().min(1)]),
+            /**
+             * How the variable relates to the errors: `endogenous` (its levels from lag 2 are valid
+             * instruments, the default) or `predetermined` (from lag 1). Sets the default lags.
+             */
+            type: z.enum(['endogenous', 'predetermined']).default('endogenous'),
+            /** Lag range of the levels used; default [2, 99] endogenous, [1, 99] predetermined. */
+            lags: z.tuple([z.number().int().min(1), z.number().int().min(1)]).optional(),
             collapse: z.boolean().default(false),
           }),
         )
@@ -102,6 +108,11 @@ const shape = z.strictObject({
       iv: z.array(term).optional(),
       timeDummies: z.boolean().default(true),
       twoStep: z.boolean().default(true),
+      /**
+       * Difference-in-Hansen tests (xtabond2's): of the levels-equation GMM instruments (system GMM)
+       * and of each instrument group, by re-estimating without them. Default false.
+       */
+      diffHansen: z.boolean().default(false),
     })
     .optional(),
   /**
@@ -149,6 +160,15 @@ function specIssues(s: ShapedSpec): { path: (string | number)[]; message: string
       out.push({ path: ['inference', 'vce', i], message: `'${v}' cannot use the two cluster variables` });
     else if (v === vce)
       out.push({ path: ['inference', 'vce', i], message: `'${v}' is already the spec's vce` });
+  });
+  s.gmm?.instruments.forEach((g, i) => {
+    if (g.type === 'endogenous' && g.lags && g.lags[0] < 2)
+      out.push({
+        path: ['gmm', 'instruments', i, 'lags'],
+        message: `an endogenous variable's levels are valid instruments from lag 2, not ${g.lags[0]} (declare it "predetermined" for lag 1)`,
+      });
+    if (g.lags && g.lags[1] < g.lags[0])
+      out.push({ path: ['gmm', 'instruments', i, 'lags'], message: `expected [min, max] with min ≤ max` });
   });
   const wild = s.inference?.wild;
   if (wild) {

@@ -139,3 +139,28 @@ export function ivNotes(table: StudyTable, results: (EstimationResult | undefine
 }
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** One note per GMM column: Hansen's J and the difference-in-Hansen tests it computed. */
+export function gmmNotes(table: StudyTable, results: (EstimationResult | undefined)[]): string[] {
+  const notes: string[] = [];
+  table.columns.forEach((c, i) => {
+    const s = results[i]?.statistics;
+    if (!['sysgmm', 'diffgmm'].includes(c.spec.estimator) || !s) return;
+    const tests: string[] = [];
+    const test = (label: string, key: string) => {
+      if (s[key] === undefined) return;
+      const df = s[key.replace(/^diff_hansen(_levels)?/, 'diff_hansen$1_df')];
+      const p = s[key.replace(/^diff_hansen(_levels)?/, 'diff_hansen$1_p')];
+      tests.push(`${label} χ²(${df}) = ${fmt(s[key], 2)} (${fmtP(p)})`);
+    };
+    test('levels-equation GMM instruments', 'diff_hansen_levels');
+    for (const key of Object.keys(s).filter((k) => k.startsWith('diff_hansen:')))
+      test(key === 'diff_hansen:iv' ? 'IV-style instruments' : `GMM instruments of ${key.slice(12)}`, key);
+    if (!tests.length) return;
+    notes.push(
+      `Column ${c.id} (${c.spec.estimator === 'sysgmm' ? 'system' : 'difference'} GMM, ${s.instruments} instruments, ${s.groups} groups): ` +
+        `Hansen J χ²(${s.hansen_df}) = ${fmt(s.hansen, 2)} (${fmtP(s.hansen_p)}); difference-in-Hansen tests of exogeneity: ${tests.join('; ')}.`,
+    );
+  });
+  return notes;
+}

@@ -9,7 +9,7 @@ import { normalTwoSided } from '../econometrics/distributions';
 import { absorbedEffects, contractOf } from '../econometrics/registry';
 import type { EstimationResult } from '../econometrics/result';
 import type { Study, StudyTable } from '../study';
-import { chosenPValue, inferenceNotes, ivNotes } from './inference';
+import { chosenPValue, gmmNotes, inferenceNotes, ivNotes } from './inference';
 
 export interface PublishedStep {
   stepId: string;
@@ -269,7 +269,7 @@ export function tableLayout(
     statRow('N', (r) => r.nobs);
   }
   for (const key of table.statistics) statRow(statLabel(key), (r) => r.statistics[key]);
-  base.notes.push(...inferenceNotes(table, results), ...ivNotes(table, results));
+  base.notes.push(...inferenceNotes(table, results), ...ivNotes(table, results), ...gmmNotes(table, results));
 
   const labels = columns.map((c) => c.label ?? '');
   const ids = columns.map((c) => c.id);

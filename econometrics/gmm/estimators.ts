@@ -24,11 +24,17 @@ function gmmOptions(spec: Spec): GmmOptions {
       { variable: spec.y, lags: g.ylags },
       ...spec.x.map((variable) => ({ variable, lags: g.xlags[variable] ?? [0] })),
     ],
-    gmmInstruments: g.instruments.map((i) => ({ variable: i.variable, lags: i.lags, collapse: i.collapse })),
+    gmmInstruments: g.instruments.map((i) => ({
+      variable: i.variable,
+      lags: i.lags ?? (i.type === 'predetermined' ? [1, 99] : [2, 99]),
+      collapse: i.collapse,
+      type: i.type,
+    })),
     ivInstruments: g.iv?.map((variable) => ({ variable, lags: g.xlags[variable] ?? [0] })),
     timeDummies: g.timeDummies,
     twoStep: g.twoStep,
     robust: spec.vce !== 'conventional',
+    diffHansen: g.diffHansen,
   };
 }
 

@@ -51,6 +51,8 @@ export interface GmmInstrument {
   /** Lag range [min, max] of the levels used as instruments (max is clamped to the sample). */
   lags: [number, number];
   collapse?: boolean;
+  /** The variable's relation to the errors (spec.gmm.instruments[].type); for the table note. */
+  type?: 'endogenous' | 'predetermined';
 }
 
 export interface GmmOptions {
@@ -64,6 +66,8 @@ export interface GmmOptions {
   twoStep?: boolean;
   /** Robust (Windmeijer for two-step) SEs in the coefficient table (default true). */
   robust?: boolean;
+  /** Difference-in-Hansen tests of the levels instruments and of each instrument group (default false). */
+  diffHansen?: boolean;
 }
 
 export function termName(variable: string, lag: number): string {
@@ -206,6 +210,26 @@ function pgmm(panel: Panel, options: GmmOptions, transformation: 'd' | 'ld'): Es
   const L = w1Cols + w2Cols + zCols;
   const R = nd + nl;
 
+  // Instrument groups for the difference-in-Hansen tests: each GMM-style variable's columns (difference
+  // and level equations), the IV-style columns, and the levels equations' GMM-style columns together.
+  const groups: InstrumentGroup[] = [];
+  const levelColumns: number[] = [];
+  let diffAt = 0;
+  let levelAt = w1Cols;
+  options.gmmInstruments.forEach((g, gi) => {
+    const columns = range(diffAt, gmmCols1[gi]);
+    diffAt += gmmCols1[gi];
+    if (transformation === 'ld') {
+      const n = g.collapse ? 1 : T - 2;
+      columns.push(...range(levelAt, n));
+      levelColumns.push(...range(levelAt, n));
+      levelAt += n;
+    }
+    const same = options.gmmInstruments.filter((h) => h.variable === g.variable).length > 1;
+    groups.push({ name: same ? `${g.variable}(${g.lags.join('-')})` : g.variable, columns });
+  });
+  if (zCols > 0) groups.push({ name: 'iv', columns: range(w1Cols + w2Cols, zCols) });
+
   const units: Unit[] = [];
   for (let i = 0; i < G; i++) {
     const flat = new Float64Array(R * L);
@@ -284,8 +308,18 @@ function pgmm(panel: Panel, options: GmmOptions, transformation: 'd' | 'ld'): Es
     transformation,
     twoStep: options.twoStep ?? true,
     robust: options.robust ?? true,
+    ...(options.diffHansen
+      ? { groups, levelColumns: transformation === 'ld' ? levelColumns : undefined }
+      : {}),
   });
 }
+
+interface InstrumentGroup {
+  name: string;
+  columns: number[];
+}
+
+const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 
 function zeroIfNaN(v: number): number {
   return Number.isNaN(v) ? 0 : v;
@@ -333,6 +367,9 @@ interface Design {
   transformation: 'd' | 'ld';
   twoStep: boolean;
   robust: boolean;
+  /** Difference-in-Hansen subsets: instrument groups and (system GMM) the levels equations' GMM columns. */
+  groups?: InstrumentGroup[];
+  levelColumns?: number[];
 }
 
 /** The units' blocks laid end to end (Z, X row-major, y) for the kernels of moments.ts. */
@@ -411,6 +448,7 @@ function estimateGmm(units: Unit[], d: Design): EstimationResult {
   const df = d.L - d.K;
   if (d.L > N)
     warnings.push(`${d.L} instruments outnumber the ${N} groups; Hansen's J is weak (Roodman 2009)`);
+  const diffHansen = d.groups ? differenceInHansen(s, d, hansen, warnings) : {};
   const V = d.robust ? Vrobust : B;
   const coefficients: CoefficientRow[] = d.names.map((term, k) => {
     const se = Math.sqrt(V.get(k, k));
@@ -439,6 +477,7 @@ function estimateGmm(units: Unit[], d: Design): EstimationResult {
       sargan_p: chiSquareUpper(sargan, df),
       instruments: d.L,
       groups: N,
+      ...diffHansen,
     },
     warnings: warnings.length ? warnings : undefined,
   };
@@ -472,4 +511,74 @@ function abTest(
         .get(0, 0) +
     ex.mmul(vv).mmul(ex.transpose()).get(0, 0);
   return num / Math.sqrt(denom);
+}
+
+/**
+ * Hansen's J of the same equations with the instrument columns `keep` only, estimated as the full model
+ * is (one-step weights from the H block, two-step weights from the one-step residuals, two-step
+ * estimate if the model is two-step): J = z'A2 z with z the final residuals' moments.
+ */
+function hansenOnColumns(s: StackedUnits, d: Design, keep: number[], warnings: string[]): number {
+  const { N, R, L, K } = s;
+  const Ls = keep.length;
+  const Z = new Float64Array(N * R * Ls);
+  for (let ir = 0; ir < N * R; ir++) for (let c = 0; c < Ls; c++) Z[ir * Ls + c] = s.Z[ir * L + keep[c]];
+  const sub: StackedUnits = { ...s, L: Ls, Z };
+  const S1 = asMatrix(Ls, Ls, weightedInstrumentCross(sub, hBlock(d.nd, d.nl)));
+  const cross = instrumentCrossRegressors(sub);
+  const WX = asMatrix(Ls, K, cross.ZX);
+  const Wy = asMatrix(Ls, 1, cross.Zy);
+  const fitWith = (A: Matrix) => {
+    const WXtA = WX.transpose().mmul(A);
+    return inverseOf(WXtA.mmul(WX), "GMM's X'Z·A·Z'X").mmul(WXtA.mmul(Wy)).getColumn(0);
+  };
+  const A1 = invertOrPseudo(S1, 'first-step', warnings).mul(N);
+  const e1 = residuals(sub, fitWith(A1));
+  const A2 = invertOrPseudo(
+    asMatrix(Ls, Ls, momentCross(unitMoments(sub, e1), N, Ls)),
+    'second-step',
+    warnings,
+  );
+  const e = d.twoStep ? residuals(sub, fitWith(A2)) : e1;
+  const z = asMatrix(Ls, 1, sumMoments(unitMoments(sub, e), N, Ls));
+  return z.transpose().mmul(A2).mmul(z).get(0, 0);
+}
+
+/**
+ * xtabond2's difference-in-Hansen tests: for the levels equations' GMM-style instruments (system GMM;
+ * `diff_hansen_levels`) and for each instrument group (`diff_hansen:<group>`: a GMM-style variable's
+ * columns in both equations, or `iv` for the IV-style ones), J of the full model minus J of the model
+ * re-estimated without the subset ("Hansen test excluding group", `hansen_excluding_…`), χ² with as
+ * many degrees of freedom as columns dropped. Not computed when the rest no longer identifies the K
+ * parameters.
+ */
+function differenceInHansen(
+  s: StackedUnits,
+  d: Design,
+  hansen: number,
+  warnings: string[],
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  const test = (name: (stat: string) => string, drop: number[], label: string) => {
+    const dropped = new Set(drop);
+    const keep = range(0, d.L).filter((c) => !dropped.has(c));
+    if (keep.length < d.K) {
+      warnings.push(
+        `difference-in-Hansen for ${label}: without its ${drop.length} instruments ${keep.length} remain for ${d.K} parameters; not computed`,
+      );
+      return;
+    }
+    const excl = hansenOnColumns(s, d, keep, warnings);
+    const diff = hansen - excl;
+    out[name('hansen_excluding')] = excl;
+    out[name('hansen_excluding_df')] = keep.length - d.K;
+    out[name('diff_hansen')] = diff;
+    out[name('diff_hansen_df')] = drop.length;
+    out[name('diff_hansen_p')] = chiSquareUpper(diff, drop.length);
+  };
+  // diff_hansen_levels, diff_hansen_levels_df, …; diff_hansen:CI, diff_hansen_df:CI, …
+  const levels = (stat: string) => stat.replace(/^(diff_hansen|hansen_excluding)/, '$1_levels');
+  if (d.levelColumns?.length) test(levels, d.levelColumns, 'the levels instruments');
+  for (const g of d.groups ?? []) test((stat) => `${stat}:${g.name}`, g.columns, `group ${g.name}`);
+  return out;
 }

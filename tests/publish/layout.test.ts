@@ -443,3 +443,108 @@ describe('stars from a chosen inference', () => {
     ).toThrow('s.json: tables[0].stars: column (1): stars "wild" needs spec.inference.wild');
   });
 });
+
+describe('FE-2SLS and GMM notes', () => {
+  const s = parseStudy({
+    id: 't',
+    title: 'T',
+    years: [2011, 2021],
+    samples: { all: {} },
+    tables: [
+      {
+        id: 't4',
+        title: 'T4',
+        statistics: ['instruments', 'groups'],
+        columns: [
+          {
+            id: '(1)',
+            spec: {
+              estimator: 'iv',
+              y: 'CI',
+              x: ['AIT'],
+              endogenous: ['AIT'],
+              instruments: ['L.AIT'],
+              vce: 'cluster',
+            },
+          },
+          {
+            id: '(3)',
+            spec: {
+              estimator: 'sysgmm',
+              y: 'CI',
+              x: ['AIT'],
+              gmm: { instruments: [{ variable: 'CI', lags: [2, 4], collapse: true }], diffHansen: true },
+            },
+          },
+        ],
+      },
+    ],
+  });
+  const iv = {
+    estimator: 'iv',
+    nobs: 300,
+    coefficients: [{ term: 'AIT', estimate: -0.3, std_error: 0.03, statistic: -10, p_value: 1e-10 }],
+    statistics: {
+      kp_rk_lm: 25.731,
+      kp_rk_lm_df: 1,
+      kp_rk_lm_p: 3.9e-7,
+      kp_rk_wald_f: 1228.27,
+      cragg_donald_f: 664.04,
+      ar_stat: 126.04,
+      ar_df1: 1,
+      ar_df2: 29,
+      ar_p: 4.2e-12,
+      ar_ci_lower: -0.36,
+      ar_ci_upper: -0.239,
+      ar_ci_bounded: 1,
+      endog_c: 10.42,
+      endog_c_df: 1,
+      endog_c_p: 0.00125,
+    },
+  };
+  const gmm = {
+    estimator: 'sysgmm',
+    nobs: 270,
+    coefficients: [{ term: 'AIT', estimate: -0.07, std_error: 0.03, statistic: -2.3, p_value: 0.02 }],
+    statistics: {
+      hansen: 10.05,
+      hansen_df: 9,
+      hansen_p: 0.346,
+      instruments: 26,
+      groups: 30,
+      diff_hansen_levels: 0.086,
+      diff_hansen_levels_df: 1,
+      diff_hansen_levels_p: 0.769,
+      'diff_hansen:CI': 0.966,
+      'diff_hansen_df:CI': 4,
+      'diff_hansen_p:CI': 0.915,
+    },
+  };
+  const t = tableLayout(
+    s.tables[0],
+    [
+      { stepId: 't4/(1)', tableId: 't4', columnId: '(1)', result: iv },
+      { stepId: 't4/(3)', tableId: 't4', columnId: '(3)', result: gmm },
+    ],
+    s,
+  );
+
+  it('FE-2SLS: Kleibergen–Paap, Cragg–Donald, Anderson–Rubin with its set, C', () => {
+    expect(t.notes).toContain(
+      'Column (1) (FE-2SLS): Kleibergen–Paap rk LM χ²(1) = 25.73 (p < 0.001); KP rk Wald F = 1228.27; ' +
+        'Cragg–Donald F = 664.04; Anderson–Rubin F(1, 29) = 126.04 (p < 0.001), 95% AR set [-0.360, -0.239]; ' +
+        'endogeneity C χ²(1) = 10.42 (p = 0.001).',
+    );
+  });
+
+  it('GMM: instrument and group counts, Hansen J and the difference-in-Hansen tests', () => {
+    expect(t.notes).toContain(
+      'Column (3) (system GMM, 26 instruments, 30 groups): Hansen J χ²(9) = 10.05 (p = 0.346); ' +
+        'difference-in-Hansen tests of exogeneity: levels-equation GMM instruments χ²(1) = 0.09 (p = 0.769); ' +
+        'GMM instruments of CI χ²(4) = 0.97 (p = 0.915).',
+    );
+    const rows = t.rows.map((r) => [r.label, ...r.cells.map((c) => cellText(c))]);
+    expect(rows).toContainEqual(['Instruments', '-', '26']);
+    expect(rows).toContainEqual(['Groups', '-', '30']);
+  });
+});
