@@ -37,7 +37,7 @@ export const DURBIN_KEYS = [...SPATIAL_MODEL_KEYS, 'lrTests'] as const;
 export const MORAN_KEYS = ['permutations', 'seed', 'alternative', 'randomisation', 'pooled'] as const;
 
 /** What a result carries besides N and the named statistics (docs; the layout picks its body). */
-export type ResultSection = 'coefficients' | 'effects' | 'moran';
+export type ResultSection = 'coefficients' | 'effects' | 'entityEffects' | 'moran' | 'lisa';
 
 export interface EstimatorContract {
   /** One line for the docs table. */
@@ -307,7 +307,7 @@ export const ESTIMATORS = {
     required: [],
     spatialKeys: DURBIN_KEYS,
     absorbs: 'effects',
-    sections: ['coefficients', 'effects'],
+    sections: ['coefficients', 'effects', 'entityEffects'],
   },
   moran: {
     summary: "global Moran's I of y per period and pooled (spdep `moran.test`)",
@@ -320,7 +320,7 @@ export const ESTIMATORS = {
     required: [],
     spatialKeys: MORAN_KEYS,
     absorbs: 'none',
-    sections: ['moran'],
+    sections: ['moran', 'lisa'],
   },
 } as const satisfies Record<string, EstimatorContract>;
 

@@ -60,6 +60,37 @@ export interface MoranRow {
   p_permutation?: number;
 }
 
+/**
+ * Local Moran's I of one entity in one period (spdep's localmoran, conditional moments) with its LISA
+ * cluster at 5 %: what the report's LISA maps draw, stored with the Moran estimation.
+ */
+export interface LocalMoranRow {
+  time: number;
+  /** The entity (province code). */
+  id: string;
+  /** Standardised value and its spatial lag: the Moran scatter-plot coordinates. */
+  z: number;
+  lag: number;
+  Ii: number;
+  expected: number;
+  variance: number;
+  zScore: number;
+  p_value: number;
+  cluster: 'High-High' | 'Low-Low' | 'High-Low' | 'Low-High' | 'Not significant';
+}
+
+/**
+ * One entity's impacts of a unit rise of regressor `term` under a spatial Durbin model,
+ * S = (I − ρW)⁻¹(βI + θW): direct S_ii, received Σ_{j≠i} S_ij, emitted Σ_{i≠j} S_ij (its x on the others).
+ */
+export interface EntityEffectRow {
+  term: string;
+  id: string;
+  direct: number;
+  received: number;
+  emitted: number;
+}
+
 export interface EstimationResult {
   estimator: string;
   nobs: number;
@@ -69,6 +100,10 @@ export interface EstimationResult {
   statistics: Record<string, number>;
   effects?: EffectRow[];
   moran?: MoranRow[];
+  /** Moran: local Moran's I per entity and complete period (LISA). */
+  lisa?: LocalMoranRow[];
+  /** SDM: each entity's direct, received and emitted impacts of each regressor. */
+  entityEffects?: EntityEffectRow[];
   /** Cluster diagnostics of a clustered fit (leverage and influence on the core coefficient). */
   clusters?: ClusterDiagnosticRow[];
   /** Human-readable warnings (e.g. instruments outnumber groups), never silently dropped. */

@@ -35,9 +35,15 @@ export { writeCsvTables, tidyCoefficientsCsv } from './csv';
 export { chosenPValue, inferenceNotes, ivNotes, vceLabel, FEW_CLUSTERS } from './inference';
 export { latexTable, writeLatexTables, latexEscape } from './latex';
 export { writeWorkbook, numberFormat } from './workbook';
-export { renderReport, writeReport, type ReportInput, type LisaMap, type EffectsMap } from './report';
+export {
+  renderReport,
+  writeReport,
+  type ReportInput,
+  type LisaMap,
+  type EffectsMap,
+  type ProvinceValue,
+} from './report';
 export { spatialMaps, type SpatialMaps } from './maps';
-export { lisaForYear, provinceImpacts, sdmParameters, type LisaRow, type ProvinceValue } from './local';
 export { diffRuns, formatDiff, type RunDiff, type EstimateChange } from './diff';
 export { provenanceRows, type RunMetadata, type CoverageLine } from './run';
 
@@ -72,7 +78,7 @@ async function writeRunFiles(scratch: string, input: PublishInput): Promise<stri
   const workbook = join(scratch, 'results.xlsx');
   await writeWorkbook(workbook, layouts, run, input.coverage);
   written.push(workbook);
-  const maps = spatialMaps(input.study, input.steps, input.panelRows);
+  const maps = spatialMaps(input.study, input.steps);
   const report = join(scratch, 'report.html');
   await writeReport(report, {
     run,

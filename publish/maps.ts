@@ -1,13 +1,11 @@
 /**
- * The report's maps from what a run has: LISA clusters of the figure's variables in the last year
- * with complete data under the study's first contiguity matrix, and each SDM column's province-level
- * spillover of its core regressor. A map that cannot be drawn (a province without data, a matrix
- * that cannot be built) is left out with the reason, never fatal to publishing.
+ * The report's maps, rendered from stored estimations only (publishing computes nothing): the LISA
+ * clusters that each figure variable's Moran step stored, in its last complete year, under a contiguity
+ * matrix; and each SDM column's stored province-level spillover of its core regressor (the emitted
+ * impact Σ_{i≠j} S_ij). A map whose estimation is missing is left out with the reason.
  */
-import { isInputError } from '../common/errors';
-import { buildStudyWeights, type Study } from '../study';
+import type { Study } from '../study';
 import type { PublishedStep } from './layout';
-import { lisaForYear, provinceImpacts, sdmParameters, type PanelRow } from './local';
 import type { EffectsMap, LisaMap } from './report';
 
 export interface SpatialMaps {
@@ -16,52 +14,51 @@ export interface SpatialMaps {
   notes: string[];
 }
 
-export function spatialMaps(study: Study, steps: PublishedStep[], rows: PanelRow[]): SpatialMaps {
+export function spatialMaps(study: Study, steps: PublishedStep[]): SpatialMaps {
   const out: SpatialMaps = { lisa: [], effects: [], notes: [] };
-  const attempt = (what: string, fn: () => void) => {
-    try {
-      fn();
-    } catch (e) {
-      if (!isInputError(e)) throw e;
-      out.notes.push(`${what}: ${(e as Error).message}`);
-    }
-  };
-  const contiguity = Object.entries(study.weights).find(([, d]) => d.kind === 'contiguity')?.[0];
+  const stepOf = (tableId: string, columnId: string) =>
+    steps.find((s) => s.tableId === tableId && s.columnId === columnId);
+  const columns = study.tables.flatMap((t) => t.columns.map((c) => ({ table: t, column: c })));
+  const contiguity = new Set(
+    Object.entries(study.weights)
+      .filter(([, d]) => d.kind === 'contiguity')
+      .map(([name]) => name),
+  );
   const variables = [...new Set(study.figures.flatMap((f) => [f.y, f.x]))];
-  if (contiguity) {
-    attempt(`LISA under ${contiguity}`, () => {
-      const w = buildStudyWeights(study, contiguity, rows);
-      for (const variable of variables) {
-        let done = false;
-        for (let year = study.years[1]; year >= study.years[0] && !done; year--) {
-          const lisa = lisaForYear(w, rows, variable, year);
-          if (!lisa) continue;
-          out.lisa.push({
-            title: `LISA clusters of ${variable}, ${year} (${contiguity}, p < 0.05)`,
-            rows: lisa,
-          });
-          done = true;
-        }
-        if (!done) out.notes.push(`LISA of ${variable}: no year in which every province has a value.`);
-      }
+  for (const variable of variables) {
+    const found = columns
+      .filter(
+        ({ column }) =>
+          column.spec.estimator === 'moran' &&
+          column.spec.y === variable &&
+          column.weights !== undefined &&
+          contiguity.has(column.weights),
+      )
+      .map(({ table, column }) => ({ column, step: stepOf(table.id, column.id) }))
+      .find(({ step }) => step?.result.lisa?.length);
+    if (!found) {
+      if (contiguity.size)
+        out.notes.push(
+          `LISA of ${variable}: no stored Moran estimation of ${variable} under a contiguity matrix.`,
+        );
+      continue;
+    }
+    const lisa = found.step!.result.lisa!;
+    const year = Math.max(...lisa.map((l) => l.time));
+    out.lisa.push({
+      title: `LISA clusters of ${variable}, ${year} (${found.column.weights}, p < 0.05)`,
+      rows: lisa.filter((l) => l.time === year),
     });
   }
-  for (const table of study.tables) {
-    for (const column of table.columns) {
-      if (column.spec.estimator !== 'sdm' || !column.weights) continue;
-      const step = steps.find((s) => s.tableId === table.id && s.columnId === column.id);
-      const term = column.spec.x[0];
-      const params = step && term ? sdmParameters(step, term) : undefined;
-      if (!params) continue;
-      attempt(`SDM effects ${table.id}/${column.id}`, () => {
-        const w = buildStudyWeights(study, column.weights!, rows);
-        const impacts = provinceImpacts(w, params.rho, params.beta, params.theta);
-        out.effects.push({
-          title: `Spillover of each province's ${term} on the other provinces' ${column.spec.y} (Σ_{i≠j} S_ij), SDM under ${column.weights} (${table.id} ${column.id})`,
-          values: impacts.map((r) => ({ province: r.province, value: r.emitted })),
-        });
-      });
-    }
+  for (const { table, column } of columns) {
+    if (column.spec.estimator !== 'sdm' || !column.weights) continue;
+    const term = column.spec.x[0];
+    const rows = stepOf(table.id, column.id)?.result.entityEffects?.filter((e) => e.term === term);
+    if (!rows?.length) continue;
+    out.effects.push({
+      title: `Spillover of each province's ${term} on the other provinces' ${column.spec.y} (Σ_{i≠j} S_ij), SDM under ${column.weights} (${table.id} ${column.id})`,
+      values: rows.map((r) => ({ province: r.id, value: r.emitted })),
+    });
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Study, StudyFigure } from '../study';
 import { sampleSubset } from '../study';
 import { cellText, studyLayouts, type FailedStep, type PublishedStep, type TableLayout } from './layout';
-import type { LisaRow, ProvinceValue } from './local';
+import type { LocalMoranRow } from '../econometrics/result';
 import { provenanceRows, type CoverageLine, type RunMetadata } from './run';
 import {
   escapeHtml as esc,
@@ -24,7 +24,12 @@ export type IndicatorRow = Record<string, number | string | null>;
 
 export interface LisaMap {
   title: string;
-  rows: LisaRow[];
+  rows: LocalMoranRow[];
+}
+
+export interface ProvinceValue {
+  province: string;
+  value: number;
 }
 
 export interface EffectsMap {
@@ -124,7 +129,7 @@ function moranHtml(study: Study, steps: PublishedStep[]): string {
   return `<figure id="moran-by-year">${lineChartSvg(series, { x: 'Year', y: "Global Moran's I" })}<figcaption>Global Moran's I by year; filled markers are significant at 5 %.</figcaption></figure>`;
 }
 
-const CLUSTERS: Record<LisaRow['cluster'], { fill: string; short: string }> = {
+const CLUSTERS: Record<LocalMoranRow['cluster'], { fill: string; short: string }> = {
   'High-High': { fill: '#d7191c', short: 'HH' },
   'Low-Low': { fill: '#2c7bb6', short: 'LL' },
   'High-Low': { fill: '#fdae61', short: 'HL' },

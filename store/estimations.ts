@@ -1,4 +1,4 @@
-import type { EstimationResult } from '../econometrics/result';
+import type { EstimationResult, LocalMoranRow } from '../econometrics/result';
 import type { Db, Queryable } from './db';
 
 export interface EstimationKey {
@@ -117,6 +117,33 @@ export async function saveEstimation(
         ],
       );
     }
+    for (const l of result.lisa ?? []) {
+      await tx.query(
+        `INSERT INTO local_moran (run_id, step_id, time, entity, z, lag, ii, expected, variance, z_score, p_value,
+           cluster) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [
+          key.runId,
+          key.stepId,
+          l.time,
+          l.id,
+          num(l.z),
+          num(l.lag),
+          num(l.Ii),
+          num(l.expected),
+          num(l.variance),
+          num(l.zScore),
+          num(l.p_value),
+          l.cluster,
+        ],
+      );
+    }
+    for (const x of result.entityEffects ?? []) {
+      await tx.query(
+        `INSERT INTO entity_effects (run_id, step_id, term, entity, direct, received, emitted)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [key.runId, key.stepId, x.term, x.id, num(x.direct), num(x.received), num(x.emitted)],
+      );
+    }
     for (const m of result.moran ?? []) {
       await tx.query(
         `INSERT INTO moran (run_id, step_id, time, i, expected, variance, z, p_value, p_permutation)
@@ -183,6 +210,12 @@ export async function loadEstimations(db: Queryable, runId: string): Promise<Sto
     `SELECT * FROM moran WHERE run_id = $1 ORDER BY step_id, time`,
     [runId],
   );
+  const lisas = await db.query<
+    Record<string, number | null> & { step_id: string; time: number; entity: string; cluster: string }
+  >(`SELECT * FROM local_moran WHERE run_id = $1 ORDER BY step_id, time, entity`, [runId]);
+  const entityEffects = await db.query<
+    Record<string, number | null> & { step_id: string; term: string; entity: string }
+  >(`SELECT * FROM entity_effects WHERE run_id = $1 ORDER BY step_id, term, entity`, [runId]);
   const inference = await db.query<{ step_id: string; term: string; name: string; value: number | null }>(
     `SELECT * FROM coefficient_inference WHERE run_id = $1 ORDER BY step_id, term, name`,
     [runId],
@@ -204,6 +237,8 @@ export async function loadEstimations(db: Queryable, runId: string): Promise<Sto
     const effectRows = effects.filter((e) => e.step_id === s.step_id);
     const moranRows = morans.filter((m) => m.step_id === s.step_id);
     const clusterRows = diagnostics.filter((d) => d.step_id === s.step_id);
+    const lisaRows = lisas.filter((l) => l.step_id === s.step_id);
+    const entityRows = entityEffects.filter((x) => x.step_id === s.step_id);
     const result: EstimationResult = {
       estimator: s.estimator,
       nobs: s.nobs,
@@ -244,6 +279,33 @@ export async function loadEstimations(db: Queryable, runId: string): Promise<Sto
               z: orNaN(m.z),
               p_value: orNaN(m.p_value),
               ...(m.p_permutation !== null ? { p_permutation: m.p_permutation } : {}),
+            })),
+          }
+        : {}),
+      ...(lisaRows.length
+        ? {
+            lisa: lisaRows.map((l) => ({
+              time: Number(l.time),
+              id: l.entity,
+              z: orNaN(l.z),
+              lag: orNaN(l.lag),
+              Ii: orNaN(l.ii),
+              expected: orNaN(l.expected),
+              variance: orNaN(l.variance),
+              zScore: orNaN(l.z_score),
+              p_value: orNaN(l.p_value),
+              cluster: l.cluster as LocalMoranRow['cluster'],
+            })),
+          }
+        : {}),
+      ...(entityRows.length
+        ? {
+            entityEffects: entityRows.map((x) => ({
+              term: x.term,
+              id: x.entity,
+              direct: orNaN(x.direct),
+              received: orNaN(x.received),
+              emitted: orNaN(x.emitted),
             })),
           }
         : {}),

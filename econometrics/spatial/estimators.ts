@@ -9,9 +9,10 @@
 import { InputError } from '../../common/errors';
 import { withTerms, type Panel } from '../../panel';
 import type { EstimateOptions } from '../estimate';
-import type { EstimationResult } from '../result';
+import type { EstimationResult, LocalMoranRow } from '../result';
 import type { Spec } from '../spec';
-import { moranByTime } from './moran';
+import { sdmEntityImpacts } from './entity-impacts';
+import { localMoran, moranByTime } from './moran';
 import { spatialDurbin, spatialError, spatialLag, spatialLmTests, type SpatialModelOptions } from './models';
 import type { WeightsMatrix } from './weights';
 
@@ -55,7 +56,12 @@ function withLm(fit: (p: Panel, o: SpatialModelOptions) => EstimationResult) {
 
 export const sarEstimator = withLm(spatialLag);
 export const semEstimator = withLm(spatialError);
-export const sdmEstimator = withLm(spatialDurbin);
+/** SDM, plus each entity's direct, received and emitted impacts of every regressor (stored for the maps). */
+export function sdmEstimator(panel: Panel, spec: Spec, options: EstimateOptions): EstimationResult {
+  const res = withLm(spatialDurbin)(panel, spec, options);
+  const entityEffects = sdmEntityImpacts(weightsOf(options), spec.x, res.coefficients);
+  return entityEffects.length ? { ...res, entityEffects } : res;
+}
 
 /** Moran's I of spec.y for each period, and pooled when spec.spatial.pooled (spec.x is ignored). */
 export function moranEstimator(panel: Panel, spec: Spec, options: EstimateOptions): EstimationResult {
@@ -69,5 +75,37 @@ export function moranEstimator(panel: Panel, spec: Spec, options: EstimateOption
     randomisation: s?.randomisation ?? true,
     pooled: s?.pooled ?? false,
   });
-  return { estimator: 'moran', nobs: panel.nrows, ngroups: w.n, coefficients: [], statistics: {}, moran };
+  const lisa = lisaByTime(w, panel.entityKeys, panel.times, panel.term(spec.y));
+  return {
+    estimator: 'moran',
+    nobs: panel.nrows,
+    ngroups: w.n,
+    coefficients: [],
+    statistics: {},
+    moran,
+    lisa,
+  };
+}
+
+/** Local Moran's I (LISA, 5 %) of every period in which every entity of W has a value. */
+function lisaByTime(
+  w: WeightsMatrix,
+  entities: readonly string[],
+  times: ArrayLike<number>,
+  values: ArrayLike<number>,
+): LocalMoranRow[] {
+  const byTime = new Map<number, Map<string, number>>();
+  for (let r = 0; r < entities.length; r++) {
+    let m = byTime.get(times[r]);
+    if (!m) byTime.set(times[r], (m = new Map()));
+    m.set(entities[r], values[r]);
+  }
+  return [...byTime.keys()]
+    .sort((a, b) => a - b)
+    .flatMap((time) => {
+      const m = byTime.get(time)!;
+      const x = w.ids.map((id) => m.get(id) ?? NaN);
+      if (!x.every(Number.isFinite)) return [];
+      return localMoran(w, x).map((row) => ({ time, ...row }));
+    });
 }

@@ -4,7 +4,9 @@
  */
 import type { EstimationResult } from '../../econometrics/result';
 import type { PublishedStep } from '../../publish';
-import { listEstimations, type Study } from '../../study';
+import { sdmEntityImpacts } from '../../econometrics/spatial/entity-impacts';
+import { localMoran } from '../../econometrics/spatial/moran';
+import { buildStudyWeights, listEstimations, type Study } from '../../study';
 import { provinces } from '../../regions/provinces';
 
 const coef = (term: string, estimate: number, std_error: number, p_value: number) => ({
@@ -100,14 +102,34 @@ export function handMadeResult(estimator: string, y: string, x: string[], k: num
   }
 }
 
-/** A hand-made result for every estimation step of the study. */
-export function handMadeRun(study: Study): PublishedStep[] {
-  return listEstimations(study).map((s, k) => ({
-    stepId: s.stepId,
-    tableId: s.tableId,
-    columnId: s.columnId,
-    result: handMadeResult(s.spec.estimator, s.spec.y, s.spec.x, k),
-  }));
+/**
+ * A hand-made result for every estimation step of the study. With `rows`, Moran steps also carry the
+ * LISA and SDM steps the entity impacts their estimators store, computed by the econometrics code on
+ * those rows under the study's weights (what the report's maps read from the store).
+ */
+export function handMadeRun(study: Study, rows?: Record<string, number | string | null>[]): PublishedStep[] {
+  return listEstimations(study).map((s, k) => {
+    const result = handMadeResult(s.spec.estimator, s.spec.y, s.spec.x, k);
+    if (rows && s.weights && s.spec.estimator === 'moran') {
+      const w = buildStudyWeights(study, s.weights, rows);
+      result.lisa = [...new Set(rows.map((r) => Number(r.year)))].flatMap((time) => {
+        const byProvince = new Map(
+          rows.filter((r) => Number(r.year) === time).map((r) => [r.province, r[s.spec.y]]),
+        );
+        const x = w.ids.map((id) => Number(byProvince.get(id)));
+        return x.every(Number.isFinite) ? localMoran(w, x).map((l) => ({ time, ...l })) : [];
+      });
+    }
+    if (rows && s.weights && s.spec.estimator === 'sdm') {
+      const entityEffects = sdmEntityImpacts(
+        buildStudyWeights(study, s.weights, rows),
+        s.spec.x,
+        result.coefficients,
+      );
+      if (entityEffects.length) result.entityEffects = entityEffects;
+    }
+    return { stepId: s.stepId, tableId: s.tableId, columnId: s.columnId, result };
+  });
 }
 
 /**

@@ -1,13 +1,24 @@
-import { describe, expect, it } from 'vitest';
-import { weightsFromDense } from '../../econometrics/spatial/weights';
-import { provinceImpacts, sdmParameters, spatialMaps } from '../../publish';
+/**
+ * Province-level spatial results are stored estimations: the SDM estimator computes each province's
+ * impacts and the Moran estimator its LISA; the store keeps them as rows (in the analyst views); the
+ * report's maps are rendered from what the store gives back, computing nothing.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../common/config';
-import { loadStudy } from '../../study';
-import { handMadeResult, handMadeRun, syntheticRows } from './fixtures';
+import { entityImpacts } from '../../econometrics/spatial/entity-impacts';
+import { weightsFromDense } from '../../econometrics/spatial/weights';
+import { renderReport, spatialMaps } from '../../publish';
+import { openDb, type Db } from '../../store/db';
+import { loadEstimations, saveEstimation } from '../../store/estimations';
+import { startRun } from '../../store/runs';
+import { listEstimations, loadStudy } from '../../study';
+import { handMadeRun, syntheticRows } from './fixtures';
 
-describe('province-level spatial results', () => {
-  it('SDM impacts of two mutual neighbours, by hand', () => {
+describe('province impacts of the SDM (econometrics/spatial/entity-impacts.ts)', () => {
+  it('two mutual neighbours, by hand', () => {
     // W = [[0,1],[1,0]], ρ = 0.5, β = 2, θ = 1:
     // (I − ρW)⁻¹ = 1/(1 − ρ²)·[[1, ρ], [ρ, 1]] = (4/3)·[[1, 0.5], [0.5, 1]];  βI + θW = [[2, 1], [1, 2]];
     // S = (4/3)·[[2.5, 2], [2, 2.5]] → direct 10/3, spillovers 8/3 each way; row total 6 = (β + θ)/(1 − ρ).
@@ -19,14 +30,14 @@ describe('province-level spatial results', () => {
       ],
       'test',
     );
-    const r = provinceImpacts(w, 0.5, 2, 1);
+    const r = entityImpacts(w, 'x', 0.5, 2, 1);
     for (const row of r) {
       expect(row.direct).toBeCloseTo(10 / 3, 12);
       expect(row.received).toBeCloseTo(8 / 3, 12);
       expect(row.emitted).toBeCloseTo(8 / 3, 12);
       expect(row.direct + row.received).toBeCloseTo(6, 12);
     }
-    expect(r.map((x) => x.province)).toEqual(['A', 'B']);
+    expect(r.map((x) => x.id)).toEqual(['A', 'B']);
   });
 
   it('a hub emits more spillover than the provinces around it', () => {
@@ -38,28 +49,83 @@ describe('province-level spatial results', () => {
       [0, 0, 1],
       [1, 1, 0],
     ];
-    const r = provinceImpacts(weightsFromDense(['A', 'B', 'C'], star, 'star'), 0, 0, 1);
+    const r = entityImpacts(weightsFromDense(['A', 'B', 'C'], star, 'star'), 'x', 0, 0, 1);
     expect(r.map((x) => x.emitted)).toEqual([0.5, 0.5, 2]);
     expect(r.map((x) => x.received)).toEqual([1, 1, 1]);
   });
+});
 
-  it('reads ρ, β and θ from an SDM result whatever the W·x spelling', () => {
-    const step = {
-      stepId: 's',
-      tableId: 't',
-      columnId: 'c',
-      result: handMadeResult('sdm', 'CI', ['AIT'], 0),
-    };
-    expect(sdmParameters(step, 'AIT')).toEqual({ rho: 0.3, beta: -0.5, theta: -0.9 });
-    step.result.coefficients[2].term = 'W.AIT'; // rho, AIT, W*AIT
-    expect(sdmParameters(step, 'AIT')?.theta).toBe(-0.9);
-    expect(sdmParameters(step, 'ED')).toBeUndefined();
+describe('LISA and province effects: stored, read back, rendered from the store', () => {
+  let dir: string;
+  let db: Db;
+  const study = loadStudy(join(PROJECT_ROOT, 'study', 'default-study.json'));
+  const rows = syntheticRows();
+  const run = handMadeRun(study, rows);
+  const runId = 'refresh-local-test';
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'local-store-'));
+    db = await openDb({ dataDir: dir });
+    await startRun(db, { runId, studyId: study.id, vintage: 'test', inputsHash: 'h' });
+    const specs = new Map(listEstimations(study).map((s) => [s.stepId, s]));
+    for (const s of run) {
+      const step = specs.get(s.stepId)!;
+      await saveEstimation(
+        db,
+        {
+          runId,
+          stepId: s.stepId,
+          tableId: s.tableId,
+          columnId: s.columnId,
+          sample: step.sample,
+          spec: step.spec,
+        },
+        s.result,
+        1,
+      );
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await db?.close();
+    await rm(dir, { recursive: true, force: true });
   });
 
-  it('the default study gives LISA maps of CI and AIT under W1 and an effects map per SDM column', () => {
-    const study = loadStudy(join(PROJECT_ROOT, 'study', 'default-study.json'));
-    const rows = syntheticRows();
-    const maps = spatialMaps(study, handMadeRun(study), rows);
+  it('the store keeps them as rows in the analyst views', async () => {
+    const lisa = await db.query<{ variable: string; time: number; province: string; cluster: string }>(
+      `SELECT variable, time, province, cluster FROM analyst_lisa WHERE run_id = $1 AND time = 2021 ORDER BY variable, province`,
+      [runId],
+    );
+    expect(lisa.map((r) => r.variable)).toEqual([...Array(30).fill('AIT'), ...Array(30).fill('CI')]);
+    const effects = await db.query<{ table_id: string; column_id: string; term: string; n: number }>(
+      `SELECT table_id, column_id, term, count(*)::int AS n FROM analyst_province_effects WHERE run_id = $1
+       GROUP BY table_id, column_id, term ORDER BY column_id, term`,
+      [runId],
+    );
+    expect(effects.filter((e) => e.term === 'AIT').map((e) => [e.column_id, e.n])).toEqual([
+      ['W1', 30],
+      ['W2', 30],
+      ['W3', 30],
+    ]);
+  });
+
+  it('reads them back unchanged and the maps and report render them from there', async () => {
+    const stored = await loadEstimations(db, runId);
+    const byStep = new Map(stored.map((s) => [s.stepId, s.result]));
+    const moran = run.find((s) => s.result.lisa?.length)!;
+    const back = byStep.get(moran.stepId)!.lisa!;
+    const key = (l: { time: number; id: string }) => `${l.time}/${l.id}`;
+    const sorted = [...moran.result.lisa!].sort((a, b) => key(a).localeCompare(key(b)));
+    expect([...back].sort((a, b) => key(a).localeCompare(key(b)))).toEqual(sorted);
+    const sdm = run.find((s) => s.result.entityEffects?.length)!;
+    expect(byStep.get(sdm.stepId)!.entityEffects!.length).toBe(sdm.result.entityEffects!.length);
+
+    const steps = stored.map((s) => ({
+      stepId: s.stepId,
+      tableId: s.tableId,
+      columnId: s.columnId,
+      result: s.result,
+    }));
+    const maps = spatialMaps(study, steps);
     expect(maps.lisa.map((m) => m.title)).toEqual([
       'LISA clusters of CI, 2021 (W1, p < 0.05)',
       'LISA clusters of AIT, 2021 (W1, p < 0.05)',
@@ -68,17 +134,27 @@ describe('province-level spatial results', () => {
     expect(maps.effects.map((m) => m.title.match(/under (W\d)/)![1])).toEqual(['W1', 'W2', 'W3']);
     expect(maps.effects[0].values).toHaveLength(30);
     expect(maps.notes).toEqual([]);
+    // The rendered values are the stored ones (BJ's emitted spillover under W1).
+    const bj = byStep.get('table11/W1')!.entityEffects!.find((e) => e.id === 'BJ' && e.term === 'AIT')!;
+    expect(maps.effects[0].values.find((v) => v.province === 'BJ')!.value).toBe(bj.emitted);
+    const html = renderReport({
+      run: { runId, studyId: study.id, studyTitle: study.title, vintage: 'test', inputs: [] },
+      study,
+      steps,
+      rows,
+      coverage: [],
+      lisa: maps.lisa,
+      effects: maps.effects,
+      mapNotes: maps.notes,
+    });
+    expect(html).toContain('LISA clusters of CI, 2021 (W1, p &lt; 0.05)');
+    expect(html).toContain(`BJ: ${bj.emitted}`);
   });
 
-  it('a map that cannot be drawn is left out with the reason, not fatal', () => {
-    const study = loadStudy(join(PROJECT_ROOT, 'study', 'default-study.json'));
-    const rows = syntheticRows().map(({ ED: _, ...r }) => r);
-    const maps = spatialMaps(study, handMadeRun(study), rows);
-    expect(maps.effects.map((m) => m.title.match(/under (W\d)/)![1])).toEqual(['W1', 'W3']);
-    expect(maps.notes).toEqual([
-      expect.stringMatching(
-        /^SDM effects table11\/W2: weights\.W2: economic distance needs "ED" in the panel/,
-      ),
-    ]);
+  it('a map whose estimation is missing is left out with the reason', () => {
+    const withoutCi = run.filter((s) => s.stepId !== 'table10/CI');
+    const maps = spatialMaps(study, withoutCi);
+    expect(maps.lisa.map((m) => m.title)).toEqual(['LISA clusters of AIT, 2021 (W1, p < 0.05)']);
+    expect(maps.notes).toEqual(['LISA of CI: no stored Moran estimation of CI under a contiguity matrix.']);
   });
 });

@@ -25,9 +25,9 @@ describe('the HTML report in headless Chromium', () => {
 
   it('renders every table, Figure 1, Moran by year and the maps, offline and without console errors', async () => {
     const study = loadStudy(join(PROJECT_ROOT, 'study', 'default-study.json'));
-    const steps = handMadeRun(study);
     const rows = syntheticRows();
-    const maps = spatialMaps(study, steps, rows);
+    const steps = handMadeRun(study, rows);
+    const maps = spatialMaps(study, steps);
     const path = join(await mkdtemp(join(tmpdir(), 'report-')), 'report.html');
     await writeReport(path, {
       run: {
