@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import {
   compareContiguity,
   contiguityFromList,
-  economicDistanceFromPanel,
   economicDistanceWeights,
   eigenvalues,
   greatCircleKm,
@@ -157,19 +156,5 @@ describe('distance weights', () => {
     // means 0, 1, 3: raw row a = [0, 1, 1/3] → standardised [0, 3/4, 1/4].
     const w = economicDistanceWeights(['a', 'b', 'c'], [0, 1, 3]);
     expect(toDense(w)[0]).toEqual([0, 0.75, 0.25]);
-  });
-});
-
-describe('economic distance from a panel column', () => {
-  it('uses each entity mean over the available years (hand calculation)', () => {
-    // a: mean(1, 3) = 2; b: mean(4) = 4 (missing year skipped); c: mean(8, 8) = 8.
-    // Row a raw = [0, 1/2, 1/6] → standardised [0, 3/4, 1/4].
-    const panel = {
-      entityKeys: ['a', 'a', 'b', 'b', 'c', 'c'],
-      column: () => Float64Array.from([1, 3, 4, NaN, 8, 8]),
-    };
-    const w = economicDistanceFromPanel(panel, 'gdp', ['a', 'b', 'c']);
-    expect(toDense(w)[0].map((v) => Number(v.toFixed(12)))).toEqual([0, 0.75, 0.25]);
-    expect(() => economicDistanceFromPanel(panel, 'gdp', ['a', 'z'])).toThrow(/gdp has no value for z/);
   });
 });
