@@ -32,7 +32,7 @@ describe('a refresh with bad input', () => {
     );
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     expect((failure as WorkflowFailedError).cause?.message).toBe(
-      'Refresh failed in stage ingest: synthetic/pollution_investment.csv line 3, column "pollution_investment": "about 70k" is not a number',
+      'Refresh failed in stage ingest: synthetic/pollution_investment.csv line 3, column "pollution_investment": "about 70k" is not a number (expected e.g. 1234.5 or 1,234.5; … or - for missing)',
     );
     // Retrying would take at least the first backoff (1 s) per attempt; one attempt is much faster.
     const history = await handle.fetchHistory();
