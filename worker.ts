@@ -26,7 +26,7 @@ const IO_ACTIVITIES: (keyof Activities)[] = [
   'assemblePanel',
   'publishRun',
 ];
-const COMPUTE_ACTIVITIES: (keyof Activities)[] = ['computeIndicators', 'estimateStep'];
+const COMPUTE_ACTIVITIES: (keyof Activities)[] = ['computeIndicators', 'estimateStep', 'estimateSteps'];
 
 let bundle: Promise<LoadableBundle> | undefined;
 
