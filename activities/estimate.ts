@@ -5,6 +5,7 @@ import { estimate, type EstimateOptions } from '../econometrics/estimate';
 import { Panel } from '../panel';
 import type { Db } from '../store/db';
 import { saveEstimation, saveEstimationFailure } from '../store/estimations';
+import { setRunStage } from '../store/runs';
 import { buildStudyWeights, type PanelRow, type Study } from '../study';
 import { cachedRows, cachedStudy } from './study-cache';
 
@@ -38,6 +39,7 @@ export function estimateActivities(db: Db) {
   };
 
   async function estimateOne(args: StepArgs, stepId: string): Promise<StepOutcome> {
+    await setRunStage(db, args.runId, 'estimate');
     const { study, steps } = cachedStudy(args.studyPath);
     const step = steps.get(stepId);
     if (!step) throw new InputError(`${args.studyPath}: no estimation step ${stepId}`, stepId);

@@ -64,21 +64,19 @@ export function ingestActivities(db: Db, config: Config) {
           : fileHash;
       const result = { name: args.file.path, sha256, real: args.file.real };
       const known = await getSourceFile(db, sha256);
-      if (known) return { ...result, observations: known.observations, cached: true };
+      if (known) return { ...result, observations: known.observations, notes: known.notes, cached: true };
       const ctx = Context.current();
-      const observations = portal
-        ? await queryPortal(config, path, args.file.path)
-        : (
-            await ingestFile(path, args.file.layout, {
-              name: args.file.path,
-              options: args.file.options,
-              declarations,
-              signal: ctx.cancellationSignal,
-              onProgress: (done, total) => ctx.heartbeat({ file: args.file.path, done, total }),
-              // Scratch files (LibreOffice conversions) stay under .data/, removed when read.
-              tools: { soffice: config.sofficePath, scratchDir: join(config.dataDir, 'tmp') },
-            })
-          ).observations;
+      const { observations, notes } = portal
+        ? { observations: await queryPortal(config, path, args.file.path), notes: [] }
+        : await ingestFile(path, args.file.layout, {
+            name: args.file.path,
+            options: args.file.options,
+            declarations,
+            signal: ctx.cancellationSignal,
+            onProgress: (done, total) => ctx.heartbeat({ file: args.file.path, done, total }),
+            // Scratch files (LibreOffice conversions) stay under .data/, removed when read.
+            tools: { soffice: config.sofficePath, scratchDir: join(config.dataDir, 'tmp') },
+          });
       const { size } = await stat(path);
       await saveSourceFile(
         db,
@@ -88,10 +86,11 @@ export function ingestActivities(db: Db, config: Config) {
           size,
           layout: args.file.layout,
           ...(sha256 !== fileHash && !portal ? { fileSha256: fileHash } : {}),
+          notes,
         },
         observations,
       );
-      return { ...result, observations: observations.length, cached: false };
+      return { ...result, observations: observations.length, notes, cached: false };
     },
   };
 }

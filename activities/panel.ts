@@ -1,43 +1,85 @@
-import { assemble, checkQuality } from '../assembly';
+import { assemble, checkQuality, ImpossibleValuesError, type Conflict } from '../assembly';
 import { fromCellRows, toCellRows, type CellRow, type PanelFrame } from '../assembly/cells';
 import { computeIndicators } from '../indicators';
+import type { Observation } from '../ingest/observation';
+import { saveConflicts } from '../store/conflicts';
 import type { Db } from '../store/db';
+import { setRunStage } from '../store/runs';
 import { getSnapshot, linkRunSnapshot, saveSnapshot } from '../store/snapshots';
-import { loadObservations } from '../store/source-files';
+import { loadObservations, rejectRunFiles, runFileNames } from '../store/source-files';
 import { sha256Json } from './hashing';
 import { cachedStudy } from './study-cache';
 
 /** Bump when assembly or indicator code changes what it computes, so old snapshots are not reused. */
-const PANEL_CODE_VERSION = 4;
+const PANEL_CODE_VERSION = 5;
 
 export function panelActivities(db: Db) {
   return {
-    /** Observations of the run's files → the province × year panel, stored by content hash. */
-    async assemblePanel(args: { runId: string; studyPath: string; fileHashes: string[] }) {
+    /**
+     * Observations of the run's files → the province × year panel, stored by content hash. Files come
+     * in the manifest's order, named as the manifest names them: with `assembly.priority` that order
+     * decides between disagreeing sources (never a content hash or the run id). The panel's conflicts
+     * are stored with the run. A file with impossible values is unlinked from the run and recorded as
+     * rejected before the run fails on it.
+     */
+    async assemblePanel(args: {
+      runId: string;
+      studyPath: string;
+      /** The run's files in manifest order (refreshes started before this field pass `fileHashes`). */
+      files?: { name: string; sha256: string }[];
+      fileHashes?: string[];
+    }) {
+      await setRunStage(db, args.runId, 'assemble');
       const { study } = cachedStudy(args.studyPath);
-      const options = { years: study.years, ...study.assembly };
-      const hash = sha256Json({ v: PANEL_CODE_VERSION, kind: 'assembled', files: args.fileHashes, options });
+      const names = args.files ? undefined : await runFileNames(db, args.runId);
+      const files =
+        args.files ??
+        (args.fileHashes ?? []).map((sha256) => ({ sha256, name: names!.get(sha256) ?? sha256 }));
+      const options = { years: study.years, ...study.assembly, order: files.map((f) => f.name) };
+      const hash = sha256Json({ v: PANEL_CODE_VERSION, kind: 'assembled', files, options });
       const existing = await getSnapshot(db, hash);
+      let conflicts = (existing?.report as { conflicts?: Conflict[] } | undefined)?.conflicts ?? [];
       if (!existing) {
-        const panel = assemble(await loadObservations(db, args.fileHashes), options);
+        const observations: Observation[] = [];
+        for (const f of files)
+          for (const o of await loadObservations(db, [f.sha256]))
+            observations.push({ ...o, source: { ...o.source, file: f.name } });
+        const panel = assemble(observations, options);
         // Impossible values stop the run here (InputError naming province, year, source cell);
         // outliers and jumps are kept with the snapshot's report.
-        const quality = checkQuality(panel);
+        let quality;
+        try {
+          quality = checkQuality(panel);
+        } catch (e) {
+          if (e instanceof ImpossibleValuesError) {
+            const bad = new Set(e.sources.map((s) => s.file));
+            await rejectRunFiles(
+              db,
+              args.runId,
+              files.filter((f) => bad.has(f.name)),
+              e.message,
+            );
+          }
+          throw e;
+        }
         const { rows, frame } = toCellRows(panel);
         await saveSnapshot(db, {
           snapshot_hash: hash,
           kind: 'assembled',
-          built_from: { files: args.fileHashes, options },
+          built_from: { files, options },
           rows,
           report: { ...frame, quality } as unknown as Record<string, unknown>,
         });
+        conflicts = panel.conflicts;
       }
       await linkRunSnapshot(db, args.runId, 'assembled', hash);
-      return { snapshotHash: hash, reused: Boolean(existing) };
+      await saveConflicts(db, args.runId, conflicts);
+      return { snapshotHash: hash, reused: Boolean(existing), conflicts: conflicts.length };
     },
 
     /** The assembled panel → the study's variables with lineage, stored by content hash. */
     async computeIndicators(args: { runId: string; studyPath: string; assembledHash: string }) {
+      await setRunStage(db, args.runId, 'indicators');
       const { study } = cachedStudy(args.studyPath);
       const hash = sha256Json({
         v: PANEL_CODE_VERSION,

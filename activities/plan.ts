@@ -3,6 +3,7 @@
  * and from those the run id. Used by the CLI before starting a refresh and by the scheduled workflow
  * (through an activity), so both name the same refresh the same way.
  */
+import { InputError } from '../common/errors';
 import { assertSafeName } from '../common/safe-names';
 import { LAYOUTS, readLayoutDeclarations, readManifest } from '../ingest';
 import { inputFilePath } from '../ingest/input-files';
@@ -18,6 +19,15 @@ export async function planRefresh(options: {
 }): Promise<RefreshInput> {
   const study = loadStudy(options.studyPath);
   const manifest = await readManifest(options.inputsDir);
+  // assembly.priority names inputs by their manifest path (portals included): a typo would silently
+  // leave the choice to the manifest order, so it stops the run here.
+  for (const [i, name] of study.assembly.priority.entries())
+    if (!manifest.files.some((f) => f.path === name))
+      throw new InputError(
+        `${options.studyPath}: assembly.priority[${i}]: "${name}" is not a file of the manifest ` +
+          `(files: ${manifest.files.map((f) => f.path).join(', ')})`,
+        `${options.studyPath}#assembly.priority[${i}]`,
+      );
   // Every entry is resolved inside the inputs folder before a byte of it is read (exit 2 otherwise).
   const fileHashes = await Promise.all(
     manifest.files.map(async (f) => ({

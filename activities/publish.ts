@@ -2,7 +2,10 @@ import type { Config } from '../common/config';
 import { publishResults } from '../publish';
 import type { Db } from '../store/db';
 import { loadEstimationFailures, loadEstimations } from '../store/estimations';
-import { getRun } from '../store/runs';
+import { loadConflicts } from '../store/conflicts';
+import { recordPublishedFiles } from '../store/published-files';
+import { getRun, setRunStage } from '../store/runs';
+import { loadRunInputs } from '../store/source-files';
 import { loadRunPanels } from './run-panels';
 import { cachedStudy } from './study-cache';
 import { sha256File } from './hashing';
@@ -11,17 +14,14 @@ export function publishActivities(db: Db, config: Config) {
   return {
     /** The run's stored results → files in out/<run id>/, recorded in the store with their hashes. */
     async publishRun(args: { runId: string; studyPath: string }) {
+      await setRunStage(db, args.runId, 'publish');
       const { study } = cachedStudy(args.studyPath);
       const stored = await loadEstimations(db, args.runId);
       const failures = await loadEstimationFailures(db, args.runId);
       const panels = await loadRunPanels(db, args.runId);
       const run = await getRun(db, args.runId);
-      const inputs = await db.query<{ name: string; sha256: string; real: boolean }>(
-        `SELECT rf.name, COALESCE(sf.file_sha256, rf.sha256) AS sha256, rf.real
-         FROM run_files rf JOIN source_files sf ON sf.sha256 = rf.sha256
-         WHERE rf.run_id = $1 ORDER BY rf.name`,
-        [args.runId],
-      );
+      const inputs = await loadRunInputs(db, args.runId);
+      const conflicts = await loadConflicts(db, args.runId);
       const files = await publishResults({
         outDir: config.outDir,
         runId: args.runId,
@@ -34,6 +34,7 @@ export function publishActivities(db: Db, config: Config) {
         })),
         panelRows: panels?.indicators.rows ?? [],
         coverage: panels?.assembled.coverage ?? [],
+        conflicts,
         failures: failures.map((f) => ({ stepId: f.stepId, message: f.error })),
         run: {
           ...(run ? { vintage: run.vintage, startedAt: run.started_at.toISOString() } : {}),
@@ -48,17 +49,10 @@ export function publishActivities(db: Db, config: Config) {
           },
         },
       });
-      await db.transaction(async (tx) => {
-        await tx.query('DELETE FROM published_files WHERE run_id = $1', [args.runId]);
-        for (const path of files) {
-          await tx.query('INSERT INTO published_files (run_id, path, kind, sha256) VALUES ($1, $2, $3, $4)', [
-            args.runId,
-            path,
-            path.split('.').pop() ?? '',
-            await sha256File(path),
-          ]);
-        }
-      });
+      const recorded = [];
+      for (const path of files)
+        recorded.push({ path, kind: path.split('.').pop() ?? '', sha256: await sha256File(path) });
+      await recordPublishedFiles(db, args.runId, recorded);
       return { files };
     },
   };

@@ -27,7 +27,7 @@ export {
   type InterpolationMethod,
 } from './interpolate';
 export { conversionFactor, declaredUnit, harmoniseUnit } from './units';
-export { checkQuality, type QualityOptions, type QualityReport } from './quality';
+export { checkQuality, ImpossibleValuesError, type QualityOptions, type QualityReport } from './quality';
 export { applyFillRules, type FillRule } from './fill';
 
 export interface AssemblyOptions {
@@ -38,10 +38,16 @@ export interface AssemblyOptions {
   /** Filling before the first / after the last observation: never, unless the study asks for it. */
   extrapolation?: ExtrapolationMethod;
   /**
-   * File order that wins when two sources give different values for one cell; files not listed come
-   * after, in the order the observations arrive.
+   * Files (manifest entry paths, portals included) that win when two sources give different values
+   * for one cell, first wins; files not listed come after, in `order`.
    */
   priority?: string[];
+  /**
+   * The manifest's files in order: after `priority`, an earlier file wins over a later one. Files in
+   * neither come last, in the order their observations arrive. The winner never depends on content
+   * hashes or run ids, so the same inputs give the same panel in every run.
+   */
+  order?: string[];
   /** Relative difference below which two sources agree (not a conflict). */
   tolerance?: number;
   /** The study's rules for cells the sources leave empty (assembly/fill.ts), applied in order. */
@@ -54,10 +60,18 @@ export function assemble(observations: Observation[], options: AssemblyOptions):
   const tolerance = options.tolerance ?? 1e-9;
   const arrival = new Map<string, number>();
   for (const o of observations) if (!arrival.has(o.source.file)) arrival.set(o.source.file, arrival.size);
+  const priority = options.priority ?? [];
+  const order = options.order ?? [];
   const rank = (file: string) => {
-    const i = options.priority?.indexOf(file) ?? -1;
-    return i >= 0 ? i : (options.priority?.length ?? 0) + (arrival.get(file) ?? 0);
+    const p = priority.indexOf(file);
+    if (p >= 0) return p;
+    const m = order.indexOf(file);
+    return priority.length + (m >= 0 ? m : order.length + (arrival.get(file) ?? 0));
   };
+  const why = (kept: string, discarded: string[]) =>
+    priority.includes(kept)
+      ? `assembly.priority ranks ${kept} ${priority.indexOf(kept) === 0 ? 'first' : `#${priority.indexOf(kept) + 1}`}`
+      : `${kept} comes before ${discarded.join(', ')} in the manifest (assembly.priority names neither)`;
 
   const grouped = new Map<string, { o: Observation; raw: Observation }[]>();
   const units = new Map<string, { unit: string; at: string }>();
@@ -104,6 +118,7 @@ export function assemble(observations: Observation[], options: AssemblyOptions):
         year: kept.o.year,
         kept: asConflictValue(kept),
         discarded: disagree.map(asConflictValue),
+        reason: why(kept.o.source.file, [...new Set(disagree.map(({ o }) => o.source.file))]),
       });
     }
     variables[variable] ??= { unit: kept.o.unit, cells: {} };

@@ -31,6 +31,8 @@ export interface Conflict {
   /** The value kept and the file it came from, then the ones set aside. */
   kept: ConflictValue;
   discarded: ConflictValue[];
+  /** Why the kept value won: `assembly.priority`, or the manifest's order. */
+  reason?: string;
 }
 
 /** One source's value for a cell (in canonical units) and where it was read. */

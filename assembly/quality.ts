@@ -5,6 +5,7 @@
  * never dropped.
  */
 import { InputError } from '../common/errors';
+import type { Lineage } from '../ingest/observation';
 import type { AssembledPanel, PanelCell } from './panel';
 
 export interface QualityOptions {
@@ -72,10 +73,22 @@ function median(xs: number[]) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Throws an InputError listing every impossible value; returns the outliers and jumps found. */
+/** Bad input found in the assembled panel; `sources` are the cells the impossible values came from. */
+export class ImpossibleValuesError extends InputError {
+  constructor(
+    message: string,
+    location: string | undefined,
+    readonly sources: Lineage[],
+  ) {
+    super(message, location);
+  }
+}
+
+/** Throws an ImpossibleValuesError (an InputError) listing every impossible value; returns the outliers and jumps found. */
 export function checkQuality(panel: AssembledPanel, options: Partial<QualityOptions> = {}): QualityReport {
   const o = { ...DEFAULT_QUALITY, ...options };
   const impossible: string[] = [];
+  const impossibleSources: Lineage[] = [];
   let firstAt: string | undefined;
   const report: QualityReport = { outliers: [], jumps: [] };
 
@@ -95,6 +108,7 @@ export function checkQuality(panel: AssembledPanel, options: Partial<QualityOpti
       const year = Number(y);
       if (rule && !rule.ok(cell.value)) {
         firstAt ??= at(cell);
+        impossibleSources.push(...cell.sources);
         impossible.push(
           `${variable} = ${cell.value} for ${province} ${year} at ${at(cell)}: expected ${rule.expected}`,
         );
@@ -145,9 +159,10 @@ export function checkQuality(panel: AssembledPanel, options: Partial<QualityOpti
   if (impossible.length) {
     const shown = impossible.slice(0, 20);
     const more = impossible.length > shown.length ? `\n… and ${impossible.length - shown.length} more` : '';
-    throw new InputError(
+    throw new ImpossibleValuesError(
       `${impossible.length} impossible value${impossible.length > 1 ? 's' : ''} in the assembled panel:\n${shown.join('\n')}${more}`,
       firstAt,
+      impossibleSources,
     );
   }
   const order = (a: Flagged, b: Flagged) =>

@@ -14,7 +14,7 @@ import { studyLayouts, type FailedStep, type PublishedStep } from './layout';
 import { writeLatexTables } from './latex';
 import { spatialMaps } from './maps';
 import { writeReport } from './report';
-import type { CoverageLine, RunMetadata } from './run';
+import type { ConflictLine, CoverageLine, RunMetadata } from './run';
 import { writeWorkbook } from './workbook';
 
 export {
@@ -45,7 +45,7 @@ export {
 } from './report';
 export { spatialMaps, type SpatialMaps } from './maps';
 export { diffRuns, formatDiff, type RunDiff, type EstimateChange } from './diff';
-export { provenanceRows, type RunMetadata, type CoverageLine } from './run';
+export { provenanceRows, type RunMetadata, type CoverageLine, type ConflictLine } from './run';
 
 export interface PublishInput {
   outDir: string;
@@ -56,6 +56,8 @@ export interface PublishInput {
   failures?: FailedStep[];
   panelRows: Record<string, number | string | null>[];
   coverage: CoverageLine[];
+  /** Cells the sources disagreed on (shown in the report's coverage section). */
+  conflicts?: ConflictLine[];
   /** Provenance beyond the run id (vintage, times, input hashes). */
   run?: Partial<RunMetadata>;
 }
@@ -87,6 +89,7 @@ async function writeRunFiles(scratch: string, input: PublishInput): Promise<stri
     failures: input.failures,
     rows: input.panelRows,
     coverage: input.coverage,
+    conflicts: input.conflicts,
     lisa: maps.lisa,
     effects: maps.effects,
     mapNotes: maps.notes,

@@ -8,7 +8,7 @@ import type { Study, StudyFigure } from '../study';
 import { sampleSubset } from '../study';
 import { cellText, studyLayouts, type FailedStep, type PublishedStep, type TableLayout } from './layout';
 import type { LocalMoranRow } from '../econometrics/result';
-import { provenanceRows, type CoverageLine, type RunMetadata } from './run';
+import { provenanceRows, type ConflictLine, type CoverageLine, type RunMetadata } from './run';
 import {
   escapeHtml as esc,
   fittedLine,
@@ -46,6 +46,8 @@ export interface ReportInput {
   /** The estimation panel: `province`, `year`, `region` and the study variables. */
   rows: IndicatorRow[];
   coverage: CoverageLine[];
+  /** Cells the sources disagreed on, with the value kept and why (shown under the coverage). */
+  conflicts?: ConflictLine[];
   /** LISA cluster maps (e.g. CI and AIT in the last year under W1). */
   lisa?: LisaMap[];
   /** Province-level spatial effects (e.g. the SDM total effect of AIT on each province). */
@@ -193,6 +195,20 @@ function coverageHtml(coverage: CoverageLine[]): string {
   return `<table class="plain" id="coverage-table"><thead><tr><th>Variable</th><th>Observed</th><th>Interpolated</th><th>Extrapolated</th><th>Missing</th><th>Missing cells</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+function conflictsHtml(conflicts: ConflictLine[] | undefined): string {
+  if (!conflicts?.length) return '<p class="empty">No two sources disagreed on a cell.</p>';
+  const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(8).replace(/\.?0+$/, ''));
+  const rows = conflicts
+    .map(
+      (c) =>
+        `<tr><td>${esc(c.variable)}</td><td>${esc(c.province)}</td><td>${c.year}</td><td>${fmt(c.kept.value)}<br><code>${esc(c.kept.at)}</code></td><td>${c.discarded
+          .map((d) => `${fmt(d.value)}<br><code>${esc(d.at)}</code>`)
+          .join('<br>')}</td><td>${esc(c.reason ?? '')}</td></tr>`,
+    )
+    .join('');
+  return `<h3>Conflicts between sources</h3><p class="notes">${conflicts.length} cell${conflicts.length > 1 ? 's' : ''} where sources disagree; the first value is kept (assembly.priority, else the manifest's order).</p><table class="plain" id="conflicts-table"><thead><tr><th>Variable</th><th>Province</th><th>Year</th><th>Kept</th><th>Set aside</th><th>Why</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
 function provenanceHtml(run: RunMetadata): string {
   const meta = provenanceRows(run)
     .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`)
@@ -232,7 +248,7 @@ export function renderReport(input: ReportInput): string {
 <h2 id="spatial">Spatial patterns</h2>
 <h3>Moran's I by year</h3>${moranHtml(study, input.steps)}
 <h3>Maps</h3>${maps.length ? maps.join('') : '<p class="empty">No LISA or province-level spatial effects in this run.</p>'}${(input.mapNotes ?? []).map((n) => `<p class="notes">${esc(n)}</p>`).join('')}${regionsMap(study, input.rows)}
-<h2 id="coverage">Data coverage</h2>${coverageHtml(input.coverage)}
+<h2 id="coverage">Data coverage</h2>${coverageHtml(input.coverage)}${conflictsHtml(input.conflicts)}
 <h2 id="provenance">Provenance</h2>${provenanceHtml(run)}
 </body></html>
 `;

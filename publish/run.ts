@@ -36,3 +36,13 @@ export interface CoverageLine {
   /** `PROVINCE/YEAR` keys still missing within the study years. */
   missingCells: string[];
 }
+
+/** A cell two sources disagreed on (the assembly's Conflict): the value kept, those set aside, and why. */
+export interface ConflictLine {
+  variable: string;
+  province: string;
+  year: number;
+  kept: { value: number; file: string; at: string };
+  discarded: { value: number; file: string; at: string }[];
+  reason?: string;
+}

@@ -59,7 +59,8 @@ export async function openDb(options: OpenOptions): Promise<Db> {
 async function openPostgres(url: string, connectTimeoutMs: number): Promise<Db> {
   const describe = redactUrl(url);
   const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs, max: 4 });
-  // An idle client's network error must not crash the process; the next query reports it.
+  // An idle client's network error must not crash the process; the pool drops that client and the
+  // next query opens a new connection (or reports why it cannot).
   pool.on('error', () => {});
   try {
     await pool.query('SELECT 1');
@@ -77,20 +78,39 @@ async function openPostgres(url: string, connectTimeoutMs: number): Promise<Db> 
     ...wrap(pool),
     async transaction(fn) {
       const client = await pool.connect();
+      // A checked-out client has no pool listener: a dropped connection (pg_terminate_backend, a server
+      // restart) would be an unhandled 'error' event and end the process. Here it fails the transaction
+      // (PostgreSQL rolls it back), the broken client is discarded, and the activity is retried.
+      let broken: Error | undefined;
+      const onError = (e: Error) => (broken = e);
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
         await client.query('COMMIT');
         return result;
       } catch (e) {
-        await client.query('ROLLBACK').catch(() => {});
+        if (!broken && isConnectionLoss(e)) broken = e as Error;
+        if (!broken) await client.query('ROLLBACK').catch(() => {});
         throw e;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken ?? false);
       }
     },
     close: () => pool.end(),
   };
+}
+
+/**
+ * An error that means the connection is gone (the server ended it, restarted, or the network broke):
+ * SQLSTATE classes 08 and 57P, or pg's own "Connection terminated". Such a client is not reused.
+ */
+export function isConnectionLoss(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P'))) return true;
+  const message = e instanceof Error ? e.message : '';
+  return /Connection terminated|connection error|ECONNRESET|ECONNREFUSED|EPIPE/i.test(message);
 }
 
 /** PGlite is single-process: a lock file turns a second opener into a clear error, not a corrupt store. */

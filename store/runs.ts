@@ -1,4 +1,4 @@
-import type { Queryable } from './db';
+import type { Db, Queryable } from './db';
 
 export interface RunRecord {
   run_id: string;
@@ -15,21 +15,28 @@ export interface RunRecord {
 
 /** Starting a run again (a retried activity, a forced rerun) resets it instead of adding a row. */
 export async function startRun(
-  db: Queryable,
+  db: Db,
   run: { runId: string; studyId: string; vintage: string; inputsHash: string },
 ): Promise<void> {
-  await db.query(
-    `INSERT INTO runs (run_id, study_id, vintage, inputs_hash, status, stage)
+  await db.transaction(async (tx) => {
+    await tx.query(`DELETE FROM rejected_files WHERE run_id = $1`, [run.runId]);
+    await tx.query(
+      `INSERT INTO runs (run_id, study_id, vintage, inputs_hash, status, stage)
      VALUES ($1, $2, $3, $4, 'running', 'ingest')
      ON CONFLICT (run_id) DO UPDATE SET study_id = EXCLUDED.study_id, vintage = EXCLUDED.vintage,
        inputs_hash = EXCLUDED.inputs_hash, status = 'running', stage = 'ingest', started_at = now(),
        finished_at = NULL, error = NULL`,
-    [run.runId, run.studyId, run.vintage, run.inputsHash],
-  );
+      [run.runId, run.studyId, run.vintage, run.inputsHash],
+    );
+  });
 }
 
+/** The stage a run is in, as each stage's first activity starts (a no-op when it is already there). */
 export async function setRunStage(db: Queryable, runId: string, stage: string): Promise<void> {
-  await db.query(`UPDATE runs SET stage = $2 WHERE run_id = $1`, [runId, stage]);
+  await db.query(`UPDATE runs SET stage = $2 WHERE run_id = $1 AND stage IS DISTINCT FROM $2`, [
+    runId,
+    stage,
+  ]);
 }
 
 export async function finishRun(
@@ -38,7 +45,8 @@ export async function finishRun(
   outcome: { status: 'completed' | 'failed'; error?: string; summary?: Record<string, unknown> },
 ): Promise<void> {
   await db.query(
-    `UPDATE runs SET status = $2, error = $3, summary = COALESCE($4::jsonb, summary), finished_at = now()
+    `UPDATE runs SET status = $2, error = $3, summary = COALESCE($4::jsonb, summary), finished_at = now(),
+       stage = CASE WHEN $2 = 'completed' THEN 'done' ELSE stage END
      WHERE run_id = $1`,
     [runId, outcome.status, outcome.error ?? null, outcome.summary ? JSON.stringify(outcome.summary) : null],
   );

@@ -7,11 +7,13 @@ export interface SourceFileRecord {
   size: number;
   layout: string;
   observations: number;
+  /** What the layout reported about the file (repeated records counted once, …). */
+  notes: string[];
 }
 
 export async function getSourceFile(db: Queryable, sha256: string): Promise<SourceFileRecord | undefined> {
   const rows = await db.query<SourceFileRecord>(
-    `SELECT sha256, name, size::float8 AS size, layout, observations FROM source_files WHERE sha256 = $1`,
+    `SELECT sha256, name, size::float8 AS size, layout, observations, notes FROM source_files WHERE sha256 = $1`,
     [sha256],
   );
   return rows[0];
@@ -26,15 +28,30 @@ const BATCH = 500;
 export async function saveSourceFile(
   db: Db,
   /** `sha256`: the key (bytes and reading); `fileSha256`: the bytes' own hash when it differs. */
-  file: { sha256: string; name: string; size: number; layout: string; fileSha256?: string },
+  file: {
+    sha256: string;
+    name: string;
+    size: number;
+    layout: string;
+    fileSha256?: string;
+    notes?: string[];
+  },
   observations: Observation[],
 ): Promise<void> {
   await db.transaction(async (tx) => {
     const inserted = await tx.query(
-      `INSERT INTO source_files (sha256, name, size, layout, observations, file_sha256)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO source_files (sha256, name, size, layout, observations, file_sha256, notes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (sha256) DO NOTHING RETURNING sha256`,
-      [file.sha256, file.name, file.size, file.layout, observations.length, file.fileSha256 ?? null],
+      [
+        file.sha256,
+        file.name,
+        file.size,
+        file.layout,
+        observations.length,
+        file.fileSha256 ?? null,
+        JSON.stringify(file.notes ?? []),
+      ],
     );
     if (inserted.length === 0) return;
     for (let start = 0; start < observations.length; start += BATCH) {
@@ -52,12 +69,13 @@ export async function saveSourceFile(
           o.source.sheet ?? '',
           o.source.cell ?? '',
           o.method,
+          o.source.url ?? '',
         );
-        const b = i * 10;
-        return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6},$${b + 7},$${b + 8},$${b + 9},$${b + 10})`;
+        const b = i * 11;
+        return `(${Array.from({ length: 11 }, (_, k) => `$${b + k + 1}`).join(',')})`;
       });
       await tx.query(
-        `INSERT INTO observations (sha256, province, year, variable, value, unit, source_file, sheet, cell, method)
+        `INSERT INTO observations (sha256, province, year, variable, value, unit, source_file, sheet, cell, method, url)
          VALUES ${tuples.join(',')}`,
         params,
       );
@@ -78,9 +96,10 @@ export async function loadObservations(db: Queryable, sha256s: string[]): Promis
     sheet: string;
     cell: string;
     method: Observation['method'];
+    url: string;
   }>(
     `SELECT o.sha256, COALESCE(f.file_sha256, o.sha256) AS file_sha256, o.province, o.year, o.variable, o.value,
-            o.unit, o.source_file, o.sheet, o.cell, o.method
+            o.unit, o.source_file, o.sheet, o.cell, o.method, o.url
      FROM observations o JOIN source_files f ON f.sha256 = o.sha256
      WHERE o.sha256 = ANY($1::text[]) ORDER BY o.sha256, o.variable, o.province, o.year, o.sheet, o.cell`,
     [sha256s],
@@ -97,8 +116,61 @@ export async function loadObservations(db: Queryable, sha256s: string[]): Promis
       sha256: r.file_sha256,
       ...(r.sheet ? { sheet: r.sheet } : {}),
       ...(r.cell ? { cell: r.cell } : {}),
+      ...(r.url ? { url: r.url } : {}),
     },
   }));
+}
+
+/** A run's input files (name, the bytes' hash, real or synthetic), by name. */
+export async function loadRunInputs(
+  db: Queryable,
+  runId: string,
+): Promise<{ name: string; sha256: string; real: boolean }[]> {
+  return db.query(
+    `SELECT rf.name, COALESCE(sf.file_sha256, rf.sha256) AS sha256, rf.real
+     FROM run_files rf JOIN source_files sf ON sf.sha256 = rf.sha256
+     WHERE rf.run_id = $1 ORDER BY rf.name`,
+    [runId],
+  );
+}
+
+/** A run's input file names by store key (for refreshes whose assemble step was given only keys). */
+export async function runFileNames(db: Queryable, runId: string): Promise<Map<string, string>> {
+  const rows = await db.query<{ name: string; sha256: string }>(
+    `SELECT name, sha256 FROM run_files WHERE run_id = $1`,
+    [runId],
+  );
+  return new Map(rows.map((r) => [r.sha256, r.name]));
+}
+
+/**
+ * Files the run refused after ingesting them (impossible values at assembly): unlinked from the run's
+ * files and recorded with the reason, in one transaction.
+ */
+export async function rejectRunFiles(
+  db: Db,
+  runId: string,
+  files: { name: string; sha256: string }[],
+  reason: string,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const f of files) {
+      await tx.query(`DELETE FROM run_files WHERE run_id = $1 AND name = $2`, [runId, f.name]);
+      await tx.query(
+        `INSERT INTO rejected_files (run_id, name, sha256, reason) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (run_id, name) DO UPDATE SET sha256 = EXCLUDED.sha256, reason = EXCLUDED.reason,
+           rejected_at = now()`,
+        [runId, f.name, f.sha256, reason],
+      );
+    }
+  });
+}
+
+export async function loadRejectedFiles(
+  db: Queryable,
+  runId: string,
+): Promise<{ name: string; sha256: string; reason: string }[]> {
+  return db.query(`SELECT name, sha256, reason FROM rejected_files WHERE run_id = $1 ORDER BY name`, [runId]);
 }
 
 export async function linkRunFiles(

@@ -72,7 +72,12 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
 
     enter('assemble');
     const assembled = await io.assemblePanel.executeWithOptions({ ...ioOptions, summary: 'assemble panel' }, [
-      { runId: input.runId, studyPath: input.studyPath, fileHashes: ingested.map((f) => f.sha256) },
+      {
+        runId: input.runId,
+        studyPath: input.studyPath,
+        // In manifest order, by name: with assembly.priority, that order decides between sources.
+        files: ingested.map((f) => ({ name: f.name, sha256: f.sha256 })),
+      },
     ]);
     stepDone('assemble');
 
@@ -115,6 +120,8 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
       estimations: plan.steps.length,
       failedSteps: estimated.failed,
       published: published.files,
+      conflicts: assembled.conflicts ?? 0,
+      notes: [...(manifest.notes ?? []), ...ingested.flatMap((f) => f.notes ?? [])],
     };
     await io.finishRun(input.runId, { status: 'completed', summary: { ...result } });
     enter('done');

@@ -21,6 +21,10 @@ export interface RefreshResult {
   /** Steps that could not be estimated from the data, with the reason. */
   failedSteps: { stepId: string; error: string }[];
   published: string[];
+  /** Cells two sources disagreed on (listed in the store's `conflicts` table and the report). */
+  conflicts?: number;
+  /** What the inputs did that a person should know: repeated manifest entries, repeated records. */
+  notes?: string[];
 }
 
 export interface PlannedStep {

@@ -68,8 +68,32 @@ describe('assemble', () => {
         year: 2011,
         kept: { value: 101, file: 'b.csv', at: 'b.csv!A11' },
         discarded: [{ value: 100, file: 'a.csv', at: 'a.csv!A11' }],
+        reason: 'assembly.priority ranks b.csv first',
       },
     ]);
+  });
+
+  it('without priority, the manifest order decides, whatever order the observations arrive in', () => {
+    const reversed = [...observations].reverse();
+    for (const arriving of [observations, reversed]) {
+      const panel = assemble(arriving, {
+        years: [2011, 2013],
+        interpolation: 'none',
+        order: ['b.csv', 'a.csv'],
+      });
+      expect(panel.variables.gdp.cells['BJ/2011'].value).toBe(101);
+      expect(panel.conflicts[0].reason).toBe(
+        'b.csv comes before a.csv in the manifest (assembly.priority names neither)',
+      );
+    }
+    // The priority list comes before the manifest order.
+    const ranked = assemble(reversed, {
+      years: [2011, 2013],
+      interpolation: 'none',
+      order: ['b.csv', 'a.csv'],
+      priority: ['a.csv'],
+    });
+    expect(ranked.variables.gdp.cells['BJ/2011'].value).toBe(100);
   });
 
   it('converts a declared unit to the canonical one and records the conversion', () => {

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../store/db';
 import { migrate } from '../../store/migrate';
@@ -9,7 +10,7 @@ import { getSourceFile, loadObservations, saveSourceFile } from '../../store/sou
 import { loadEstimations, saveEstimation } from '../../store/estimations';
 import type { Observation } from '../../ingest/observation';
 import type { EstimationResult } from '../../econometrics/result';
-import { createTempDatabase } from '../helpers/postgres';
+import { createTempDatabase, TEST_SERVER_URL } from '../helpers/postgres';
 
 const obs = (province: string, year: number, value: number, cell: string): Observation => ({
   province,
@@ -59,7 +60,7 @@ function storeContract(name: string, open: () => Promise<Db>) {
       const observations = [obs('BJ', 2011, 16251.9, 'C5'), obs('TJ', 2011, 11307.3, 'C6')];
       await saveSourceFile(db, file, observations);
       await saveSourceFile(db, file, observations);
-      expect(await getSourceFile(db, 'abc')).toEqual({ ...file, observations: 2 });
+      expect(await getSourceFile(db, 'abc')).toEqual({ ...file, observations: 2, notes: [] });
       const back = await loadObservations(db, ['abc']);
       expect(back).toHaveLength(2);
       expect(back[0]).toEqual(observations[0]);
@@ -209,6 +210,41 @@ storeContract('store on PostgreSQL', async () => {
   const temp = await createTempDatabase();
   dropPg = temp.drop;
   return openDb({ databaseUrl: temp.url, dataDir: '/nonexistent' });
+});
+
+describe('the PostgreSQL pool under dropped connections', () => {
+  it('a connection dropped mid-transaction fails that transaction (no unhandled error); the pool goes on', async () => {
+    const temp = await createTempDatabase();
+    const db = await openDb({ databaseUrl: temp.url, dataDir: '/nonexistent' });
+    const admin = new pg.Client({ connectionString: TEST_SERVER_URL });
+    await admin.connect();
+    const name = new URL(temp.url).pathname.slice(1);
+    const drop = () =>
+      admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+        [name],
+      );
+    try {
+      // While a statement runs, and while the transaction waits between statements.
+      const busy = db.transaction((tx) => tx.query('SELECT pg_sleep(5)'));
+      const waiting = db.transaction(async (tx) => {
+        await tx.query('SELECT 1');
+        await new Promise((r) => setTimeout(r, 1500));
+        await tx.query('SELECT 2');
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      await drop();
+      await expect(busy).rejects.toThrow(/terminating connection|Connection terminated/);
+      await expect(waiting).rejects.toThrow(/connection/i);
+      // Idle connections dropped too: the next query opens a new one.
+      await drop();
+      expect(await db.query<{ x: number }>('SELECT 1 AS x')).toEqual([{ x: 1 }]);
+    } finally {
+      await db.close();
+      await admin.end();
+      await temp.drop();
+    }
+  });
 });
 
 describe('store configuration errors', () => {
