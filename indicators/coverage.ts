@@ -2,7 +2,7 @@
  * How each study variable was obtained over the panel: computed, extrapolated, computed from a filled
  * (interpolated or extrapolated) cell, or missing — with each missing cell's reason, for the report.
  */
-import type { IndicatorCell } from './index';
+import { parseCellRef, type IndicatorCell } from './cells';
 
 export interface IndicatorCoverage {
   variable: string;
@@ -22,7 +22,7 @@ export function indicatorCoverage(table: { variables: string[]; cells: Record<st
     ]),
   );
   for (const [key, c] of Object.entries(table.cells)) {
-    const [variable, cell] = key.split('|');
+    const { variable, cell } = parseCellRef(key);
     const row = rows.get(variable);
     if (!row) continue;
     if (c.value === null || !Number.isFinite(c.value)) {

@@ -5,7 +5,7 @@
 import { InputError } from '../common/errors';
 import { cellKey, type AssembledPanel } from '../assembly/panel';
 import type { Lineage } from '../ingest/observation';
-import type { IndicatorCell } from './index';
+import { cellRef, parseCellRef, type IndicatorCell } from './cells';
 
 export interface ExplainNode {
   /** `VARIABLE|PROVINCE/YEAR`. */
@@ -28,15 +28,15 @@ export function explain(
   panel: AssembledPanel,
   query: { variable: string; province: string; year: number },
 ): ExplainNode {
-  const root = `${query.variable}|${cellKey(query.province, query.year)}`;
+  const root = cellRef(query.variable, query.province, query.year);
   if (!table.cells[root] && !panel.variables[query.variable]?.cells[cellKey(query.province, query.year)]) {
     throw new InputError(
-      `no value ${root} in this run (indicators: ${[...new Set(Object.keys(table.cells).map((k) => k.split('|')[0]))].join(', ')})`,
+      `no value ${root} in this run (indicators: ${[...new Set(Object.keys(table.cells).map((k) => parseCellRef(k).variable))].join(', ')})`,
       root,
     );
   }
   const resolve = (ref: string, seen: Set<string>): ExplainNode => {
-    const [variable, cell] = ref.split('|');
+    const { variable, cell } = parseCellRef(ref);
     const ic = table.cells[ref];
     if (ic) {
       const next = new Set(seen).add(ref);

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { assemble, declaredUnit } from '../../assembly';
 import type { Observation } from '../../ingest/observation';
 import {
+  CATALOGUE,
+  cellRef,
   computeIndicators,
   DEFAULT_INDICATORS,
   explain,
@@ -13,6 +15,8 @@ import {
   indicatorCoverage,
   indicatorDefinitionSchema,
   loadFactors,
+  parseCellRef,
+  STUDY_VARIABLES,
 } from '../../indicators';
 import { FACTORS_DIR } from '../../indicators/factors';
 
@@ -306,5 +310,23 @@ describe('ECS from raw-coal consumption and the indicator coverage', () => {
     expect(ecs.missingCells.find((m) => m.cell === 'BJ/2019')!.reason).toBe(
       'coal_total / energy_total: missing coal_total, energy_total; fuel_raw_coal × 0.7143 kgce/kg / energy_total: missing fuel_raw_coal, energy_total; coal_share_final (proxy): missing coal_share_final (BJ 2019)',
     );
+  });
+});
+
+describe('the catalogue', () => {
+  it('declares each study variable once, in the order of the table’s columns, saying what it measures', () => {
+    expect(new Set(STUDY_VARIABLES).size).toBe(CATALOGUE.length);
+    expect(CATALOGUE.map((d) => d.name)).toEqual(STUDY_VARIABLES);
+    for (const d of CATALOGUE) expect(d.about.length, d.name).toBeGreaterThan(10);
+  });
+
+  it('a cell reference is one format, read back by parseCellRef', () => {
+    expect(cellRef('CI', 'BJ', 2012)).toBe('CI|BJ/2012');
+    expect(parseCellRef('co2_inventory|CN/2019')).toEqual({
+      variable: 'co2_inventory',
+      cell: 'CN/2019',
+      province: 'CN',
+      year: 2019,
+    });
   });
 });

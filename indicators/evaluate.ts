@@ -1,0 +1,155 @@
+/**
+ * The one evaluator of the indicator catalogue: the assembled raw variables → the study's variables
+ * per province and year, each value with the cells it was computed from (lineage: assembled cells or
+ * other indicators) or the reason it is missing. A cell is evaluated when first needed (the catalogue's
+ * order of columns is not an order of computation); indicators exist for the study years only.
+ */
+import { cellKey, type AssembledPanel } from '../assembly/panel';
+import { provinceByCode } from '../regions/provinces';
+import {
+  CATALOGUE,
+  STUDY_VARIABLES,
+  tableParameters,
+  type EvaluationContext,
+  type Failure,
+  type Need,
+} from './catalogue';
+import { cellRef, parseCellRef, type CellRef, type IndicatorCell, type IndicatorTable } from './cells';
+import type { IndicatorDefinition } from './definition';
+import { loadFactors, type FactorTables } from './factors';
+
+export function computeIndicators(
+  panel: AssembledPanel,
+  def: IndicatorDefinition,
+  factors: FactorTables = loadFactors(def.factors),
+): IndicatorTable {
+  const [from, to] = panel.years;
+  const years = Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  const provinces = new Set(panel.provinces);
+  const declarations = new Map(CATALOGUE.map((d) => [d.name, d]));
+  const evaluated = new Map<CellRef, IndicatorCell>();
+  const evaluating = new Set<CellRef>();
+  const once = new Map<string, unknown>();
+
+  const cell = (variable: string, province: string, year: number): IndicatorCell | undefined => {
+    if (year < from || year > to || !provinces.has(province)) return undefined;
+    const ref = cellRef(variable, province, year);
+    const known = evaluated.get(ref);
+    if (known) return known;
+    const declaration = declarations.get(variable);
+    if (!declaration) throw new Error(`the indicator catalogue needs ${variable}, which it does not declare`);
+    if (evaluating.has(ref)) throw new Error(`the indicator catalogue is circular at ${ref}`);
+    evaluating.add(ref);
+    const c = evaluateCell(declaration, { province, year });
+    evaluating.delete(ref);
+    evaluated.set(ref, c);
+    return c;
+  };
+
+  const value = (need: Need): number | undefined => {
+    let v: number | null | undefined;
+    if (need.source === 'assembled')
+      v = panel.variables[need.variable]?.cells[cellKey(need.province, need.year)]?.value;
+    else {
+      v = cell(need.variable, need.province, need.year)?.value;
+      if (v !== undefined && v !== null && !Number.isFinite(v)) v = undefined;
+    }
+    if (v === null || v === undefined || (need.positive && !(v > 0))) return undefined;
+    return v;
+  };
+
+  const ctx: EvaluationContext = {
+    def,
+    factors,
+    panel,
+    years,
+    value,
+    has: (need) => value(need) !== undefined,
+    cell,
+    once: <T>(key: string, make: () => T): T => {
+      if (!once.has(key)) once.set(key, make());
+      return once.get(key) as T;
+    },
+  };
+
+  /** The first way whose inputs all resolve gives the value; otherwise the declaration says why not. */
+  function evaluateCell(declaration: (typeof CATALOGUE)[number], at: { province: string; year: number }) {
+    const failures: Failure[] = [];
+    for (const way of declaration.ways(at, ctx)) {
+      if ('unavailable' in way) {
+        failures.push({ way, absent: [], reason: way.unavailable });
+        continue;
+      }
+      const got = way.needs.map(value);
+      const absent = way.needs.filter((_, i) => got[i] === undefined);
+      if (absent.length) {
+        failures.push({ way, absent });
+        continue;
+      }
+      const v = way.value(got as number[]);
+      if (typeof v !== 'number') {
+        failures.push({ way, absent: [], reason: v.reason });
+        continue;
+      }
+      return {
+        value: v,
+        method: way.method ?? 'computed',
+        inputs: way.needs.map((n) => cellRef(n.variable, n.province, n.year)),
+        formula: way.formula,
+      } satisfies IndicatorCell;
+    }
+    return {
+      value: null,
+      method: 'computed',
+      inputs: [],
+      reason: declaration.missing(failures, at, ctx),
+    } satisfies IndicatorCell;
+  }
+
+  const cells: Record<CellRef, IndicatorCell> = {};
+  for (const { name } of CATALOGUE)
+    for (const province of panel.provinces)
+      for (const year of years) cells[cellRef(name, province, year)] = cell(name, province, year)!;
+  markFilledInputs(cells, panel);
+
+  const rows: IndicatorTable['rows'] = [];
+  for (const province of panel.provinces) {
+    for (const year of years) {
+      const row: Record<string, number | string | null> = {
+        province,
+        year,
+        region: provinceByCode(province)?.region ?? null,
+      };
+      for (const v of STUDY_VARIABLES) {
+        const c = cells[cellRef(v, province, year)];
+        row[v] = c && c.value !== null && Number.isFinite(c.value) ? c.value : null;
+      }
+      rows.push(row);
+    }
+  }
+  return { variables: [...STUDY_VARIABLES], rows, cells, parameters: tableParameters(ctx) };
+}
+
+/** Propagates "computed from a filled cell" up the chains, so no filled input goes unflagged. */
+function markFilledInputs(cells: Record<CellRef, IndicatorCell>, panel: AssembledPanel) {
+  const memo = new Map<CellRef, CellRef[]>();
+  const filledOf = (ref: CellRef): CellRef[] => {
+    const known = memo.get(ref);
+    if (known) return known;
+    memo.set(ref, []); // guards a cycle, which the evaluator never builds
+    const ic = cells[ref];
+    let out: CellRef[];
+    if (ic) out = [...new Set(ic.inputs.flatMap(filledOf))];
+    else {
+      const { variable, cell } = parseCellRef(ref);
+      const pc = panel.variables[variable]?.cells[cell];
+      out = pc && pc.method !== 'observed' ? [ref] : [];
+    }
+    memo.set(ref, out);
+    return out;
+  };
+  for (const [ref, c] of Object.entries(cells)) {
+    const filled = filledOf(ref);
+    if (filled.length) c.filledInputs = filled;
+  }
+}
