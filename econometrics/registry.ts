@@ -34,7 +34,17 @@ export type OptionKey = (typeof OPTION_KEYS)[number];
 /** The keys of `spec.spatial` and who reads them. */
 export const SPATIAL_MODEL_KEYS = ['simulations', 'seed', 'leeYu', 'lmTests'] as const;
 export const DURBIN_KEYS = [...SPATIAL_MODEL_KEYS, 'lrTests'] as const;
-export const MORAN_KEYS = ['permutations', 'seed', 'alternative', 'randomisation', 'pooled'] as const;
+export const MORAN_KEYS = [
+  'permutations',
+  'permutationP',
+  'seed',
+  'alternative',
+  'randomisation',
+  'pooled',
+  'lisaPermutations',
+  'lisaLabels',
+  'lisaAlpha',
+] as const;
 
 /** What a result carries besides N and the named statistics (docs; the layout picks its body). */
 export type ResultSection = 'coefficients' | 'effects' | 'entityEffects' | 'moran' | 'lisa';

@@ -76,6 +76,11 @@ export interface LocalMoranRow {
   variance: number;
   zScore: number;
   p_value: number;
+  /** Conditional-permutation pseudo p-value (spec.spatial.lisaPermutations > 0). */
+  p_permutation?: number;
+  /** Benjamini–Hochberg adjusted p-value over the entities (of p_permutation, else of p_value). */
+  p_bh: number;
+  /** From the p-value spec.spatial.lisaLabels chooses, at spec.spatial.lisaAlpha. */
   cluster: 'High-High' | 'Low-Low' | 'High-Low' | 'Low-High' | 'Not significant';
 }
 

@@ -130,6 +130,14 @@ const shape = z.strictObject({
       seed: z.number().int().min(0).optional(),
       leeYu: z.boolean().optional(),
       permutations: z.number().int().min(0).optional(),
+      /** moran: the permutation p-value's rule, spdep's moran.mc (default) or Phipson & Smyth's. */
+      permutationP: z.enum(['spdep', 'phipson-smyth']).optional(),
+      /** moran's LISA: conditional permutations per entity (default 999; 0: analytical p only). */
+      lisaPermutations: z.number().int().min(0).optional(),
+      /** moran's LISA: the p-value behind the cluster labels (default permutation-bh, analytical without permutations). */
+      lisaLabels: z.enum(['permutation-bh', 'permutation', 'analytical']).optional(),
+      /** moran's LISA: the labels' significance level (default 0.05). */
+      lisaAlpha: z.number().gt(0).lt(1).optional(),
       alternative: z.enum(['greater', 'less', 'two.sided']).optional(),
       randomisation: z.boolean().optional(),
       pooled: z.boolean().optional(),

@@ -164,3 +164,20 @@ export function gmmNotes(table: StudyTable, results: (EstimationResult | undefin
   });
   return notes;
 }
+
+/** How a Moran table's permutation p-values were computed (the rule is a choice: spec.spatial.permutationP). */
+export function moranNotes(table: StudyTable, results: (EstimationResult | undefined)[]): string[] {
+  const used = table.columns.filter((c, i) => results[i]?.moran?.some((m) => m.p_permutation !== undefined));
+  if (!used.length) return [];
+  const describe = (c: StudyColumn) => {
+    const sp = c.spec.spatial ?? {};
+    const nsim = sp.permutations ?? 999;
+    const rule =
+      (sp.permutationP ?? 'spdep') === 'spdep'
+        ? "spdep's moran.mc rule, max(#{I* > I}, 1)/(nsim + 1)"
+        : "Phipson & Smyth's (#{I* ≥ I} + 1)/(nsim + 1)";
+    return `${fmtInt(nsim)} random permutations, ${rule}, alternative ${sp.alternative ?? 'greater'}`;
+  };
+  const kinds = [...new Set(used.map(describe))];
+  return [`Stars from the analytical p-values; perm. p: permutation p-values (${kinds.join('; ')}).`];
+}

@@ -9,7 +9,7 @@ import { normalTwoSided } from '../econometrics/distributions';
 import { absorbedEffects, contractOf } from '../econometrics/registry';
 import type { EstimationResult } from '../econometrics/result';
 import type { Study, StudyTable } from '../study';
-import { chosenPValue, gmmNotes, inferenceNotes, ivNotes } from './inference';
+import { chosenPValue, gmmNotes, inferenceNotes, ivNotes, moranNotes } from './inference';
 
 export interface PublishedStep {
   stepId: string;
@@ -152,6 +152,7 @@ export function tableLayout(
   if (present.length > 0 && present.every((r) => r.moran?.length && r.coefficients.length === 0))
     return {
       ...base,
+      notes: [...base.notes, ...moranNotes(table, results)],
       ...moranBody(
         columns.map((c) => c.label ?? c.id),
         results,
@@ -278,6 +279,8 @@ export function tableLayout(
 }
 
 function moranBody(labels: string[], results: (EstimationResult | undefined)[]) {
+  // A permutation p-value column when the results carry one.
+  const perm = results.some((r) => r?.moran?.some((m) => m.p_permutation !== undefined));
   const times: (number | 'pooled')[] = [];
   for (const r of results) for (const m of r?.moran ?? []) if (!times.includes(m.time)) times.push(m.time);
   times.sort((a, b) => (a === 'pooled' ? 1 : b === 'pooled' ? -1 : a - b));
@@ -285,20 +288,18 @@ function moranBody(labels: string[], results: (EstimationResult | undefined)[]) 
     label: String(time === 'pooled' ? 'Pooled' : time),
     role: 'stat',
     cells: results.flatMap((r): LayoutCell[] => {
-      if (!r)
-        return [
-          { kind: 'text', text: '' },
-          { kind: 'text', text: '' },
-        ];
+      if (!r) return Array.from({ length: perm ? 3 : 2 }, (): LayoutCell => ({ kind: 'text', text: '' }));
       const m = r.moran?.find((x) => x.time === time);
       return [
         { kind: 'coef', value: m?.I ?? null, stars: m ? stars(m.p_value) : '' },
         { kind: 'stat', value: m?.p_value ?? null },
+        ...(perm ? [{ kind: 'stat' as const, value: m?.p_permutation ?? null }] : []),
       ];
     }),
   }));
+  const per = perm ? ["Moran's I", 'p-value', 'perm. p'] : ["Moran's I", 'p-value'];
   return {
-    headers: [labels.flatMap((l) => [l, l]), labels.flatMap(() => ["Moran's I", 'p-value'])],
+    headers: [labels.flatMap((l) => per.map(() => l)), labels.flatMap(() => per)],
     rows,
   };
 }

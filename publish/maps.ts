@@ -14,6 +14,17 @@ export interface SpatialMaps {
   notes: string[];
 }
 
+/** Which p-value labelled the clusters, as the Moran spec chose it (spec.spatial.lisa*). */
+function lisaLabelText(
+  sp: { lisaPermutations?: number; lisaLabels?: string; lisaAlpha?: number } = {},
+): string {
+  const nsim = sp.lisaPermutations ?? 999;
+  const from = sp.lisaLabels ?? (nsim > 0 ? 'permutation-bh' : 'analytical');
+  const alpha = sp.lisaAlpha ?? 0.05;
+  if (from === 'analytical') return `p < ${alpha}, normal approximation`;
+  return `${from === 'permutation-bh' ? 'Benjamini–Hochberg adjusted ' : ''}conditional-permutation p < ${alpha}, ${nsim} permutations`;
+}
+
 export function spatialMaps(study: Study, steps: PublishedStep[]): SpatialMaps {
   const out: SpatialMaps = { lisa: [], effects: [], notes: [] };
   const stepOf = (tableId: string, columnId: string) =>
@@ -46,7 +57,7 @@ export function spatialMaps(study: Study, steps: PublishedStep[]): SpatialMaps {
     const lisa = found.step!.result.lisa!;
     const year = Math.max(...lisa.map((l) => l.time));
     out.lisa.push({
-      title: `LISA clusters of ${variable}, ${year} (${found.column.weights}, p < 0.05)`,
+      title: `LISA clusters of ${variable}, ${year} (${found.column.weights}; ${lisaLabelText(found.column.spec.spatial)})`,
       rows: lisa.filter((l) => l.time === year),
     });
   }

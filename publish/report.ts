@@ -144,7 +144,9 @@ function lisaHtml(map: LisaMap): string {
     province: r.id,
     fill: CLUSTERS[r.cluster].fill,
     text: CLUSTERS[r.cluster].short,
-    title: `${r.id}: local I ${r.Ii.toFixed(3)}, p ${r.p_value.toFixed(3)} (${r.cluster})`,
+    title: `${r.id}: local I ${r.Ii.toFixed(3)}, p ${r.p_value.toFixed(3)}${
+      r.p_permutation !== undefined ? `, permutation p ${r.p_permutation.toFixed(3)}` : ''
+    }, BH-adjusted ${r.p_bh.toFixed(3)} (${r.cluster})`,
   }));
   const legend = Object.entries(CLUSTERS).map(([text, c]) => ({ text, fill: c.fill }));
   return `<figure class="map lisa">${tileMapSvg(tiles, map.title, legend)}<figcaption>${esc(map.title)}</figcaption></figure>`;

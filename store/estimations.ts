@@ -113,7 +113,7 @@ export async function saveEstimation(
     );
     await insertRows(
       tx,
-      'local_moran (run_id, step_id, time, entity, z, lag, ii, expected, variance, z_score, p_value, cluster)',
+      'local_moran (run_id, step_id, time, entity, z, lag, ii, expected, variance, z_score, p_value, cluster, p_permutation, p_bh)',
       (result.lisa ?? []).map((l) => [
         key.runId,
         key.stepId,
@@ -127,6 +127,8 @@ export async function saveEstimation(
         num(l.zScore),
         num(l.p_value),
         l.cluster,
+        num(l.p_permutation),
+        num(l.p_bh),
       ]),
     );
     await insertRows(
@@ -300,6 +302,8 @@ export async function loadEstimations(db: Queryable, runId: string): Promise<Sto
               variance: orNaN(l.variance),
               zScore: orNaN(l.z_score),
               p_value: orNaN(l.p_value),
+              ...(l.p_permutation !== null ? { p_permutation: l.p_permutation } : {}),
+              p_bh: orNaN(l.p_bh),
               cluster: l.cluster as LocalMoranRow['cluster'],
             })),
           }

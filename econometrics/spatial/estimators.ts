@@ -12,7 +12,7 @@ import type { EstimateOptions } from '../estimate';
 import type { EstimationResult, LocalMoranRow } from '../result';
 import type { Spec } from '../spec';
 import { sdmEntityImpacts } from './entity-impacts';
-import { localMoran, moranByTime } from './moran';
+import { localMoran, moranByTime, type LocalMoranOptions } from './moran';
 import { spatialDurbin, spatialError, spatialLag, spatialLmTests, type SpatialModelOptions } from './models';
 import type { WeightsMatrix } from './weights';
 
@@ -70,12 +70,19 @@ export function moranEstimator(panel: Panel, spec: Spec, options: EstimateOption
   const moran = moranByTime(w, panel.entityKeys, panel.times, panel.term(spec.y), {
     variable: spec.y,
     permutations: s?.permutations ?? 999,
+    permutationP: s?.permutationP ?? 'spdep',
     seed: s?.seed ?? 20240101,
     alternative: s?.alternative ?? 'greater',
     randomisation: s?.randomisation ?? true,
     pooled: s?.pooled ?? false,
   });
-  const lisa = lisaByTime(w, panel.entityKeys, panel.times, panel.term(spec.y));
+  const nsimLisa = s?.lisaPermutations ?? 999;
+  const lisa = lisaByTime(w, panel.entityKeys, panel.times, panel.term(spec.y), {
+    permutations: nsimLisa,
+    seed: s?.seed ?? 20240101,
+    labelsFrom: s?.lisaLabels ?? (nsimLisa > 0 ? 'permutation-bh' : 'analytical'),
+    alpha: s?.lisaAlpha ?? 0.05,
+  });
   return {
     estimator: 'moran',
     nobs: panel.nrows,
@@ -87,12 +94,13 @@ export function moranEstimator(panel: Panel, spec: Spec, options: EstimateOption
   };
 }
 
-/** Local Moran's I (LISA, 5 %) of every period in which every entity of W has a value. */
+/** Local Moran's I (LISA) of every period in which every entity of W has a value (options: the spec's lisa* keys). */
 function lisaByTime(
   w: WeightsMatrix,
   entities: readonly string[],
   times: ArrayLike<number>,
   values: ArrayLike<number>,
+  options: LocalMoranOptions,
 ): LocalMoranRow[] {
   const byTime = new Map<number, Map<string, number>>();
   for (let r = 0; r < entities.length; r++) {
@@ -106,6 +114,8 @@ function lisaByTime(
       const m = byTime.get(time)!;
       const x = w.ids.map((id) => m.get(id) ?? NaN);
       if (!x.every(Number.isFinite)) return [];
-      return localMoran(w, x).map((row) => ({ time, ...row }));
+      // One permutation stream per period, as the global test's.
+      const seed = (options.seed ?? 1) + time;
+      return localMoran(w, x, { ...options, seed }).map((row) => ({ time, ...row }));
     });
 }

@@ -27,7 +27,13 @@ export interface MoranOptions {
   permutations?: number;
   /** Seed of the Mersenne Twister used for permutations. */
   seed?: number;
+  /** The permutation p-value's rule (default `spdep`); see `permutationP`. */
+  permutationP?: PermutationRule;
+  /** Permutations to use instead of drawing them (each a permutation of 0…n−1), to reproduce R's. */
+  savedPermutations?: readonly ArrayLike<number>[];
 }
+
+export type PermutationRule = 'spdep' | 'phipson-smyth';
 
 interface WeightSums {
   s0: number;
@@ -136,49 +142,83 @@ export function moranI(
   const zScore = (I - expected) / Math.sqrt(variance);
   const alternative = options.alternative ?? 'greater';
   const row: MoranRow = { time, I, expected, variance, z: zScore, p_value: pValue(zScore, alternative) };
-  const nsim = options.permutations ?? 0;
-  if (nsim > 0)
-    row.p_permutation = permutationP(w, z, blocks, s0, zz, I, nsim, options.seed ?? 1, alternative);
+  const nsim = options.savedPermutations?.length ?? options.permutations ?? 0;
+  if (nsim > 0) {
+    const sims = permutedMoran(w, z, blocks, s0, zz, nsim, options.seed ?? 1, options.savedPermutations);
+    row.p_permutation = permutationP(sims, I, alternative, options.permutationP ?? 'spdep');
+  }
   return row;
 }
 
-/**
- * spdep's moran.mc: values permuted across all n positions; p = (#{I_sim ≥ I} + 1)/(nsim + 1) for
- * 'greater' (≤ for 'less'; two-sided doubles the smaller tail, capped at 1).
- */
-function permutationP(
+/** Moran's I of `nsim` random permutations of z across all n positions (MT19937 Fisher–Yates). */
+function permutedMoran(
   w: WeightsMatrix,
   z: Float64Array,
   blocks: number,
   s0: number,
   zz: number,
-  observed: number,
   nsim: number,
   seed: number,
-  alternative: Alternative,
-): number {
+  saved?: readonly ArrayLike<number>[],
+): Float64Array {
   const rng = mt19937.factory({ seed });
   const maxU = mt19937.MAX + 1;
   const perm = Float64Array.from(z);
   const lag = new Float64Array(z.length);
+  const out = new Float64Array(nsim);
+  for (let s = 0; s < nsim; s++) {
+    if (saved) {
+      const idx = saved[s];
+      for (let i = 0; i < perm.length; i++) perm[i] = z[idx[i]];
+    } else {
+      for (let i = perm.length - 1; i > 0; i--) {
+        const j = Math.floor((rng() / maxU) * (i + 1));
+        const t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
+      }
+    }
+    out[s] = moranStatistic(w, perm, blocks, s0, zz, lag);
+  }
+  return out;
+}
+
+/**
+ * The permutation p-value of the observed I among the simulated ones.
+ *   spdep (moran.mc): with r the rank of I among all nsim + 1 values (ties averaged) and
+ *     d = max(nsim − r, 0): greater (d + 1)/(nsim + 1) — i.e. max(#{I* > I}, 1)/(nsim + 1) without ties —,
+ *     less 1 − (d + 1)/(nsim + 1), two-sided 1 − 2|r − (nsim + 1)/2|/(nsim + 1).
+ *   phipson-smyth (Phipson & Smyth 2010, exact): greater (#{I* ≥ I} + 1)/(nsim + 1), less with ≤,
+ *     two-sided twice the smaller, at most 1.
+ */
+export function permutationP(
+  sims: ArrayLike<number>,
+  observed: number,
+  alternative: Alternative,
+  rule: PermutationRule,
+): number {
+  const nsim = sims.length;
   let above = 0;
   let below = 0;
+  let ties = 0;
   for (let s = 0; s < nsim; s++) {
-    for (let i = perm.length - 1; i > 0; i--) {
-      const j = Math.floor((rng() / maxU) * (i + 1));
-      const t = perm[i];
-      perm[i] = perm[j];
-      perm[j] = t;
-    }
-    const I = moranStatistic(w, perm, blocks, s0, zz, lag);
-    if (I >= observed) above++;
-    if (I <= observed) below++;
+    if (sims[s] > observed) above++;
+    else if (sims[s] < observed) below++;
+    else ties++;
   }
-  const pg = (above + 1) / (nsim + 1);
-  const pl = (below + 1) / (nsim + 1);
-  if (alternative === 'greater') return pg;
-  if (alternative === 'less') return pl;
-  return Math.min(1, 2 * Math.min(pg, pl));
+  if (rule === 'phipson-smyth') {
+    const pg = (above + ties + 1) / (nsim + 1);
+    const pl = (below + ties + 1) / (nsim + 1);
+    if (alternative === 'greater') return pg;
+    if (alternative === 'less') return pl;
+    return Math.min(1, 2 * Math.min(pg, pl));
+  }
+  // R's rank(): the observed value shares the average rank of its tie group.
+  const rank = below + 1 + ties / 2;
+  const d = Math.max(nsim - rank, 0);
+  if (alternative === 'greater') return (d + 1) / (nsim + 1);
+  if (alternative === 'less') return 1 - (d + 1) / (nsim + 1);
+  return 1 - (2 * Math.abs(rank - (nsim + 1) / 2)) / (nsim + 1);
 }
 
 /**
@@ -216,7 +256,42 @@ export interface LisaRow {
   variance: number;
   zScore: number;
   p_value: number;
+  /** Conditional-permutation pseudo p-value (folded, two-sided), when permutations were drawn. */
+  p_permutation?: number;
+  /** Benjamini–Hochberg adjusted p-value over the n locations (of p_permutation, else of p_value). */
+  p_bh: number;
   cluster: LisaCluster;
+}
+
+/** Which p-value decides a LISA cluster label. */
+export type LisaLabelP = 'analytical' | 'permutation' | 'permutation-bh';
+
+export interface LocalMoranOptions {
+  /** Cluster labels where the chosen p-value is below alpha (default 0.05). */
+  alpha?: number;
+  /** Moments under conditional randomisation (spdep's default) or total randomisation. */
+  conditional?: boolean;
+  /** Conditional permutations per location for p_permutation (default 0: none). */
+  permutations?: number;
+  seed?: number;
+  /** Default: `permutation-bh` with permutations, `analytical` without. */
+  labelsFrom?: LisaLabelP;
+  /** Draws to use instead of drawing them: for each location, each draw's neighbour indices. */
+  savedDraws?: readonly (readonly ArrayLike<number>[])[];
+}
+
+/** Benjamini–Hochberg step-up adjusted p-values (R's p.adjust(p, "BH")). */
+export function benjaminiHochberg(p: ArrayLike<number>): Float64Array {
+  const n = p.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => p[b] - p[a]);
+  const out = new Float64Array(n);
+  let running = 1;
+  order.forEach((i, k) => {
+    const rank = n - k;
+    running = Math.min(running, (n / rank) * p[i]);
+    out[i] = running;
+  });
+  return out;
 }
 
 /**
@@ -225,13 +300,20 @@ export interface LisaRow {
  *   E = −z_i² w_i/((n−1)m2), Var = (z_i/m2)² · n/(n−2) · (w_i(2) − w_i²/(n−1)) · (m2 − z_i²/(n−1));
  * total randomisation (conditional = false):
  *   E = −w_i/(n−1), Var = w_i(2)(n−b2)/(n−1) + (w_i² − w_i(2))(2b2−n)/((n−1)(n−2)) − E².
- * p two-sided (spdep's default). Clusters by the signs of z_i and its lag (spdep's "pysal" quadrants)
- * where p < alpha (default 0.05).
+ * p two-sided (spdep's default).
+ *
+ * Conditional permutation (Anselin 1995; PySAL's esda.Moran_Local, GeoDa): z_i stays, and |N_i| of the
+ * other n − 1 values, drawn without replacement (MT19937, location after location), take its
+ * neighbours' places: I_i* = (z_i/m2) Σ_k w_ik z_(k). p_permutation = (min(b, nsim − b) + 1)/(nsim + 1),
+ * b = #{I_i* ≥ I_i} (folded, two-sided: spdep's "Pr(folded) Sim"; spdep 1.2's localmoran_perm draws with
+ * replacement, hence this explicit reference). p_bh: Benjamini–Hochberg over the n locations.
+ * Clusters by the signs of z_i and its lag (spdep's "pysal" quadrants) where the `labelsFrom` p-value is
+ * below alpha (default 0.05).
  */
 export function localMoran(
   w: WeightsMatrix,
   x: ArrayLike<number>,
-  options: { alpha?: number; conditional?: boolean } = {},
+  options: LocalMoranOptions = {},
 ): LisaRow[] {
   const n = w.n;
   if (x.length !== n) throw new DataError(`localMoran: ${x.length} values for N = ${n} entities`);
@@ -257,7 +339,7 @@ export function localMoran(
   const sd = Math.sqrt(m2);
   const alpha = options.alpha ?? 0.05;
   const conditional = options.conditional ?? true;
-  return w.ids.map((id, i) => {
+  const rows = w.ids.map((id, i) => {
     let wi = 0;
     let wi2 = 0;
     for (let k = w.rowPtr[i]; k < w.rowPtr[i + 1]; k++) {
@@ -271,7 +353,26 @@ export function localMoran(
       ? (z[i] / m2) ** 2 * (n / (n - 2)) * (wi2 - (wi * wi) / (n - 1)) * (m2 - zi2 / (n - 1))
       : (wi2 * (n - b2)) / (n - 1) + ((wi * wi - wi2) * (2 * b2 - n)) / ((n - 1) * (n - 2)) - expected ** 2;
     const zScore = (Ii - expected) / Math.sqrt(variance);
-    const p = 2 * normalCdfStd(-Math.abs(zScore));
+    return { id, Ii, expected, variance, zScore, p_value: 2 * normalCdfStd(-Math.abs(zScore)) };
+  });
+  const nsim = options.savedDraws?.[0]?.length ?? options.permutations ?? 0;
+  const pPerm =
+    nsim > 0
+      ? conditionalPermutationP(
+          w,
+          z,
+          m2,
+          rows.map((r) => r.Ii),
+          nsim,
+          options,
+        )
+      : undefined;
+  const pBh = benjaminiHochberg(pPerm ?? rows.map((r) => r.p_value));
+  const from = options.labelsFrom ?? (pPerm ? 'permutation-bh' : 'analytical');
+  if (from !== 'analytical' && !pPerm)
+    throw new DataError(`localMoran: labels from "${from}" need permutations`, 'permutations');
+  return rows.map((r, i) => {
+    const p = from === 'analytical' ? r.p_value : from === 'permutation' ? pPerm![i] : pBh[i];
     const cluster: LisaCluster = !(p < alpha)
       ? 'Not significant'
       : z[i] > 0
@@ -281,6 +382,60 @@ export function localMoran(
         : lag[i] > 0
           ? 'Low-High'
           : 'Low-Low';
-    return { id, z: z[i] / sd, lag: lag[i] / sd, Ii, expected, variance, zScore, p_value: p, cluster };
+    return {
+      ...r,
+      z: z[i] / sd,
+      lag: lag[i] / sd,
+      ...(pPerm ? { p_permutation: pPerm[i] } : {}),
+      p_bh: pBh[i],
+      cluster,
+    };
   });
+}
+
+/** Folded conditional-permutation p-values of the local I_i (see localMoran). */
+function conditionalPermutationP(
+  w: WeightsMatrix,
+  z: Float64Array,
+  m2: number,
+  observed: number[],
+  nsim: number,
+  options: LocalMoranOptions,
+): Float64Array {
+  const n = w.n;
+  const rng = mt19937.factory({ seed: options.seed ?? 1 });
+  const scale = 1 / (mt19937.MAX + 1);
+  const out = new Float64Array(n);
+  const others = new Int32Array(n - 1);
+  for (let i = 0; i < n; i++) {
+    const from = w.rowPtr[i];
+    const crd = w.rowPtr[i + 1] - from;
+    if (crd === 0) {
+      out[i] = NaN;
+      continue;
+    }
+    for (let j = 0, k = 0; j < n; j++) if (j !== i) others[k++] = j;
+    const saved = options.savedDraws?.[i];
+    // A draw of the actual neighbours reproduces I_i: count it as ≥ whatever the rounding of the sum.
+    const cut = observed[i] - 1e-12 * Math.abs(observed[i]);
+    let b = 0;
+    for (let s = 0; s < nsim; s++) {
+      let lagSim = 0;
+      if (saved) {
+        const idx = saved[s];
+        for (let k = 0; k < crd; k++) lagSim += w.values[from + k] * z[idx[k]];
+      } else {
+        for (let k = 0; k < crd; k++) {
+          const j = k + Math.floor(rng() * scale * (n - 1 - k));
+          const t = others[k];
+          others[k] = others[j];
+          others[j] = t;
+          lagSim += w.values[from + k] * z[others[k]];
+        }
+      }
+      if ((z[i] / m2) * lagSim >= cut) b++;
+    }
+    out[i] = (Math.min(b, nsim - b) + 1) / (nsim + 1);
+  }
+  return out;
 }

@@ -117,7 +117,10 @@ export function handMadeRun(study: Study, rows?: Record<string, number | string 
           rows.filter((r) => Number(r.year) === time).map((r) => [r.province, r[s.spec.y]]),
         );
         const x = w.ids.map((id) => Number(byProvince.get(id)));
-        return x.every(Number.isFinite) ? localMoran(w, x).map((l) => ({ time, ...l })) : [];
+        // As the Moran estimator's defaults: 999 conditional permutations, labels from the BH-adjusted p.
+        return x.every(Number.isFinite)
+          ? localMoran(w, x, { permutations: 999, seed: 20240101 + time }).map((l) => ({ time, ...l }))
+          : [];
       });
     }
     if (rows && s.weights && s.spec.estimator === 'sdm') {

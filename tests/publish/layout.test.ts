@@ -548,3 +548,33 @@ describe('FE-2SLS and GMM notes', () => {
     expect(rows).toContainEqual(['Groups', '-', '30']);
   });
 });
+
+describe('Moran tables with permutation p-values', () => {
+  const s = parseStudy({
+    id: 't',
+    title: 'T',
+    years: [2011, 2021],
+    samples: { all: {} },
+    weights: { W1: { kind: 'contiguity' } },
+    tables: [
+      {
+        id: 'm',
+        title: 'Moran',
+        columns: [
+          { id: 'CI', weights: 'W1', spec: { estimator: 'moran', y: 'CI', spatial: { permutations: 199 } } },
+        ],
+      },
+    ],
+  });
+  const result = handMadeResult('moran', 'CI', [], 0);
+  result.moran = result.moran!.map((m) => ({ ...m, p_permutation: 0.005 }));
+  const t = tableLayout(s.tables[0], [{ stepId: 'm/CI', tableId: 'm', columnId: 'CI', result }], s);
+
+  it('prints a perm. p column and names the rule', () => {
+    expect(t.headers[1]).toEqual(["Moran's I", 'p-value', 'perm. p']);
+    expect(t.rows[0].cells.map((c) => cellText(c))).toEqual(['0.200***', '0.004', '0.005']);
+    expect(t.notes).toContain(
+      "Stars from the analytical p-values; perm. p: permutation p-values (199 random permutations, spdep's moran.mc rule, max(#{I* > I}, 1)/(nsim + 1), alternative greater).",
+    );
+  });
+});

@@ -127,10 +127,15 @@ describe('LISA and province effects: stored, read back, rendered from the store'
     }));
     const maps = spatialMaps(study, steps);
     expect(maps.lisa.map((m) => m.title)).toEqual([
-      'LISA clusters of CI, 2021 (W1, p < 0.05)',
-      'LISA clusters of AIT, 2021 (W1, p < 0.05)',
+      'LISA clusters of CI, 2021 (W1; Benjamini–Hochberg adjusted conditional-permutation p < 0.05, 999 permutations)',
+      'LISA clusters of AIT, 2021 (W1; Benjamini–Hochberg adjusted conditional-permutation p < 0.05, 999 permutations)',
     ]);
     expect(maps.lisa[0].rows).toHaveLength(30);
+    // Labels follow the Moran spec's choice: a cluster only where the adjusted permutation p is below 0.05.
+    for (const r of maps.lisa[0].rows) {
+      expect(r.p_permutation).toBeDefined();
+      expect(r.cluster === 'Not significant').toBe(!(r.p_bh < 0.05));
+    }
     expect(maps.effects.map((m) => m.title.match(/under (W\d)/)![1])).toEqual(['W1', 'W2', 'W3']);
     expect(maps.effects[0].values).toHaveLength(30);
     expect(maps.notes).toEqual([]);
@@ -147,14 +152,18 @@ describe('LISA and province effects: stored, read back, rendered from the store'
       effects: maps.effects,
       mapNotes: maps.notes,
     });
-    expect(html).toContain('LISA clusters of CI, 2021 (W1, p &lt; 0.05)');
+    expect(html).toContain(
+      'LISA clusters of CI, 2021 (W1; Benjamini–Hochberg adjusted conditional-permutation p &lt; 0.05, 999 permutations)',
+    );
     expect(html).toContain(`BJ: ${bj.emitted}`);
   });
 
   it('a map whose estimation is missing is left out with the reason', () => {
     const withoutCi = run.filter((s) => s.stepId !== 'table10/CI');
     const maps = spatialMaps(study, withoutCi);
-    expect(maps.lisa.map((m) => m.title)).toEqual(['LISA clusters of AIT, 2021 (W1, p < 0.05)']);
+    expect(maps.lisa.map((m) => m.title)).toEqual([
+      'LISA clusters of AIT, 2021 (W1; Benjamini–Hochberg adjusted conditional-permutation p < 0.05, 999 permutations)',
+    ]);
     expect(maps.notes).toEqual(['LISA of CI: no stored Moran estimation of CI under a contiguity matrix.']);
   });
 });
