@@ -3,17 +3,53 @@
  * W1 contiguity from data/reference/adjacency.csv, W2 economic distance from each province's mean of a
  * panel variable over the study years, W3 inverse distance between capitals. All row-standardised.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
 import { InputError } from '../common/errors';
 import {
+  contiguityFromList,
   economicDistanceWeights,
   inverseDistanceWeights,
-  provinceContiguity,
   type WeightsMatrix,
 } from '../econometrics/spatial/weights';
 import { provinces } from '../regions/provinces';
 import type { Study } from './schema';
 
 export type PanelRow = Record<string, number | string | null>;
+
+const reference = (file: string) => ({
+  path: fileURLToPath(new URL(`../data/reference/${file}`, import.meta.url)),
+  source: `data/reference/${file}`,
+});
+const ADJACENCY = reference('adjacency.csv');
+const ISLAND_LINKS = reference('island-links.csv');
+
+/** The links of the adjacency file that join an island to the mainland by convention, with why. */
+export function islandLinks(): { island: string; linkedTo: string; why: string }[] {
+  const rows = parse(readFileSync(ISLAND_LINKS.path), { columns: true, bom: true, trim: true }) as Record<
+    string,
+    string
+  >[];
+  return rows.map((r) => ({ island: r.island, linkedTo: r.linked_to, why: r.why }));
+}
+
+/**
+ * Queen contiguity of the 30 provinces (data/reference/adjacency.csv). The file links Hainan, an island,
+ * to Guangdong (data/reference/island-links.csv says why); `hainanGuangdong: false` drops the island
+ * links and leaves Hainan without neighbours (a zero row, as spdep's zero.policy = TRUE).
+ */
+export function provinceContiguity(
+  options: { hainanGuangdong?: boolean; rowStandardise?: boolean } = {},
+): WeightsMatrix {
+  const keep = options.hainanGuangdong ?? true;
+  return contiguityFromList(readFileSync(ADJACENCY.path, 'utf8'), ADJACENCY.source, {
+    rowStandardise: options.rowStandardise,
+    removeLinks: keep ? [] : islandLinks().map((l) => [l.island, l.linkedTo] as const),
+    allowIslands: !keep,
+    label: keep ? 'contiguity (Hainan–Guangdong linked)' : 'contiguity (Hainan isolated)',
+  });
+}
 
 /**
  * The matrix named `name`. Economic distance needs the panel `rows` (province, year and the

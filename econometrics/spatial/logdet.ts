@@ -13,7 +13,7 @@
  * costs one numeric factorisation (and one selected inversion for the trace), Σ_j |L_j|² flops.
  */
 import { InputError } from '../../common/errors';
-import { approximateMinimumDegree, symmetrisedPattern } from './ordering';
+import { approximateMinimumDegree, symmetrisedPattern } from './weights';
 import { LduFactor, patternPosition, symbolicLdu } from './sparse-ldu';
 import type { WeightsMatrix } from './weights';
 

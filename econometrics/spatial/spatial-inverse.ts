@@ -11,10 +11,10 @@
  *     elimination preserves, so every pivot is non-zero.
  * Hand-written because no maintained TypeScript sparse LU exists.
  */
-import { Matrix, inverse } from 'ml-matrix';
-import { InputError } from '../../common/errors';
-import { symmetrisedPattern, type SymmetricPattern } from './ordering';
-import { toDense, type WeightsMatrix } from './weights';
+import { Matrix } from 'ml-matrix';
+import { DataError, InputError } from '../../common/errors';
+import { inverseOf } from '../linalg';
+import { bandOrder, toDense, type WeightsMatrix } from './weights';
 
 export type InverseMethod = 'dense' | 'banded';
 
@@ -27,51 +27,10 @@ function denseInverse(w: WeightsMatrix, a: number, b: number): Float64Array {
   const W = toDense(w);
   const M = new Matrix(n, n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) M.set(i, j, (i === j ? a : 0) - b * W[i][j]);
-  const inv = inverse(M);
+  const inv = inverseOf(M, `${a}·I − ${b}·W`);
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = inv.get(i, j);
   return out;
-}
-
-/** Reverse Cuthill–McKee order, component by component, from a vertex of lowest degree. */
-function reverseCuthillMcKee(g: SymmetricPattern): Int32Array {
-  const n = g.n;
-  const degree = (v: number) => g.ptr[v + 1] - g.ptr[v];
-  const seen = new Uint8Array(n);
-  const order: number[] = [];
-  const byDegree = Array.from({ length: n }, (_, i) => i).sort((a, b) => degree(a) - degree(b) || a - b);
-  for (const start of byDegree) {
-    if (seen[start]) continue;
-    seen[start] = 1;
-    const queue = [start];
-    for (let h = 0; h < queue.length; h++) {
-      const v = queue[h];
-      order.push(v);
-      const next: number[] = [];
-      for (let k = g.ptr[v]; k < g.ptr[v + 1]; k++) if (!seen[g.idx[k]]) next.push(g.idx[k]);
-      next.sort((a, b) => degree(a) - degree(b) || a - b);
-      for (const u of next) seen[u] = 1;
-      queue.push(...next);
-    }
-  }
-  return Int32Array.from(order.reverse());
-}
-
-/** The narrower of the input order and RCM: position of each entity in the band, and the bandwidth. */
-function bandOrder(w: WeightsMatrix): { pos: Int32Array; bw: number } {
-  const n = w.n;
-  const g = symmetrisedPattern(n, w.rowPtr, w.colIdx);
-  const bandwidthOf = (pos: Int32Array) => {
-    let bw = 0;
-    for (let i = 0; i < n; i++)
-      for (let k = g.ptr[i]; k < g.ptr[i + 1]; k++) bw = Math.max(bw, Math.abs(pos[i] - pos[g.idx[k]]));
-    return bw;
-  };
-  const identity = Int32Array.from({ length: n }, (_, i) => i);
-  const rcm = new Int32Array(n);
-  reverseCuthillMcKee(g).forEach((v, i) => (rcm[v] = i));
-  const pos = bandwidthOf(identity) <= bandwidthOf(rcm) ? identity : rcm;
-  return { pos, bw: bandwidthOf(pos) };
 }
 
 const orders = new WeakMap<WeightsMatrix, { pos: Int32Array; bw: number }>();
@@ -99,7 +58,11 @@ function bandedInverse(w: WeightsMatrix, a: number, b: number): Float64Array {
   }
   for (let k = 0; k < n; k++) {
     const pivot = A[k * width + bw];
-    if (!(Math.abs(pivot) > 0)) throw new Error(`banded inverse: zero pivot at ${k}`);
+    if (!(Math.abs(pivot) > 0))
+      throw new DataError(
+        `${w.label}: the banded inverse of ${a}·I − ${b}·W has a zero pivot at ${k}`,
+        'weights',
+      );
     const last = Math.min(n - 1, k + bw);
     const rowK = k * width - k + bw;
     for (let i = k + 1; i <= last; i++) {

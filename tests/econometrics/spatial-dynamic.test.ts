@@ -12,7 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { dynamicPanelData, dynamicSpatialFit, stability } from '../../econometrics/spatial/dynamic';
 import { dynamicSpatialModel, type DynamicSpatialOptions } from '../../econometrics/spatial/dynamic-model';
 import { jacobian } from '../../econometrics/spatial/ml';
-import { provinceContiguity, weightsFromDense, type WeightsMatrix } from '../../econometrics/spatial/weights';
+import { weightsFromDense, type WeightsMatrix } from '../../econometrics/spatial/weights';
+import { provinceContiguity } from '../../study/weights';
 import { Panel } from '../../panel';
 import { expectClose, fixtureRows, spatialGolden } from './spatial-golden';
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runEstimate } from '../../cli/commands/estimate';
-import { provinceContiguity, toDense } from '../../econometrics/spatial/weights';
+import { toDense } from '../../econometrics/spatial/weights';
+import { provinceContiguity } from '../../study/weights';
 import { expectClose, spatialGolden } from './spatial-golden';
 
 const golden = spatialGolden();

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { localMoran } from '../../econometrics/spatial/moran';
-import { provinceContiguity, weightsFromDense, type WeightsMatrix } from '../../econometrics/spatial/weights';
+import { weightsFromDense, type WeightsMatrix } from '../../econometrics/spatial/weights';
+import { provinceContiguity } from '../../study/weights';
 import { Panel } from '../../panel';
 import { expectClose, fixtureRows } from './spatial-golden';
 

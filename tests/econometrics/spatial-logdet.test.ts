@@ -11,9 +11,9 @@ import {
   eigenvalues,
   logDetEigen,
   nearestNeighbourWeights,
-  provinceContiguity,
   weightsFromDense,
 } from '../../econometrics/spatial/weights';
+import { provinceContiguity } from '../../study/weights';
 import { Panel } from '../../panel';
 import { provinces } from '../../regions/provinces';
 import { expectClose, fixtureRows, spatialGolden } from './spatial-golden';

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { spatialDurbin, spatialError, spatialLag, spatialLmTests } from '../../econometrics/spatial/models';
 import {
   inverseDistanceWeights,
-  provinceContiguity,
   weightsFromDense,
   type WeightsMatrix,
 } from '../../econometrics/spatial/weights';
+import { provinceContiguity } from '../../study/weights';
 import type { EstimationResult } from '../../econometrics/result';
 import { Panel } from '../../panel';
 import { provinces } from '../../regions/provinces';

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { localMoran, moranByTime, moranI } from '../../econometrics/spatial/moran';
-import {
-  inverseDistanceWeights,
-  provinceContiguity,
-  weightsFromDense,
-} from '../../econometrics/spatial/weights';
+import { inverseDistanceWeights, weightsFromDense } from '../../econometrics/spatial/weights';
+import { provinceContiguity } from '../../study/weights';
 import { provinces } from '../../regions/provinces';
 import { expectClose, fixtureRows, spatialGolden } from './spatial-golden';
 

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { benjaminiHochberg, localMoran, moranI, type Alternative } from '../../econometrics/spatial/moran';
-import { provinceContiguity } from '../../econometrics/spatial/weights';
+import { provinceContiguity } from '../../study/weights';
 import { expectClose, fixtureRows } from './spatial-golden';
 
 interface Golden {

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { EstimationResult } from '../../econometrics/result';
 import { spatialDurbin, spatialError, spatialLag, spatialLmTests } from '../../econometrics/spatial/models';
-import { provinceContiguity, weightsFromDense, type WeightsMatrix } from '../../econometrics/spatial/weights';
+import { weightsFromDense, type WeightsMatrix } from '../../econometrics/spatial/weights';
+import { provinceContiguity } from '../../study/weights';
 import { Panel } from '../../panel';
 import { expectClose, fixtureRows, type FitGolden, type ModelGolden } from './spatial-golden';
 

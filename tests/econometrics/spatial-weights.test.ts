@@ -10,12 +10,12 @@ import {
   inverseDistanceWeights,
   logDetEigen,
   nearestNeighbourWeights,
-  provinceContiguity,
   rhoInterval,
   toDense,
   weightsFromDense,
   weightsFromMatrixCsv,
 } from '../../econometrics/spatial/weights';
+import { provinceContiguity } from '../../study/weights';
 import { provinces } from '../../regions/provinces';
 import { spatialGolden } from './spatial-golden';
 

@@ -1,7 +1,7 @@
 /**
- * A fill-reducing elimination order for sparse factorisation of I − ρW: approximate minimum degree
- * (Amestoy, Davis & Duff 1996, the ordering CHOLMOD and CSparse use, and so R's Matrix package under
- * spatialreg's sparse methods) on the quotient graph of the symmetrised pattern of W.
+ * Orderings of W's entities for factorising I − ρW. The fill-reducing elimination order: approximate
+ * minimum degree (Amestoy, Davis & Duff 1996, the ordering CHOLMOD and CSparse use, and so R's Matrix
+ * package under spatialreg's sparse methods) on the quotient graph of the symmetrised pattern of W.
  *
  * Each step eliminates a variable p of least approximate external degree; p becomes an element whose
  * variable list L_p is p's variable neighbours plus the variables of the elements it touched, which are
@@ -10,8 +10,12 @@
  * A_i the variables and E_i the elements adjacent to i. Elements with L_e ⊂ L_p are absorbed (aggressive
  * absorption). Supervariable detection, AMD's other speed-up, is omitted: spatial weights have few
  * indistinguishable nodes, and the order is computed once per matrix.
+ *
+ * A banding order (`bandOrder`): reverse Cuthill–McKee of the same pattern, kept when it narrows the
+ * band, for the banded inverse of aI − bW (spatial-inverse.ts), where a band sweep beats fill-reduction.
  * Hand-written because no maintained TypeScript package offers a fill-reducing ordering.
  */
+import type { WeightsMatrix } from './matrix';
 
 /** A symmetric sparsity pattern without diagonal, as CSR (neighbours of i at idx[ptr[i] .. ptr[i+1])). */
 export interface SymmetricPattern {
@@ -164,4 +168,45 @@ export function approximateMinimumDegree(pattern: SymmetricPattern): Int32Array 
     }
   }
   return order;
+}
+
+/** Reverse Cuthill–McKee order, component by component, from a vertex of lowest degree. */
+export function reverseCuthillMcKee(g: SymmetricPattern): Int32Array {
+  const n = g.n;
+  const degree = (v: number) => g.ptr[v + 1] - g.ptr[v];
+  const seen = new Uint8Array(n);
+  const order: number[] = [];
+  const byDegree = Array.from({ length: n }, (_, i) => i).sort((a, b) => degree(a) - degree(b) || a - b);
+  for (const start of byDegree) {
+    if (seen[start]) continue;
+    seen[start] = 1;
+    const queue = [start];
+    for (let h = 0; h < queue.length; h++) {
+      const v = queue[h];
+      order.push(v);
+      const next: number[] = [];
+      for (let k = g.ptr[v]; k < g.ptr[v + 1]; k++) if (!seen[g.idx[k]]) next.push(g.idx[k]);
+      next.sort((a, b) => degree(a) - degree(b) || a - b);
+      for (const u of next) seen[u] = 1;
+      queue.push(...next);
+    }
+  }
+  return Int32Array.from(order.reverse());
+}
+
+/** The narrower of the input order and RCM: position of each entity in the band, and the bandwidth. */
+export function bandOrder(w: WeightsMatrix): { pos: Int32Array; bw: number } {
+  const n = w.n;
+  const g = symmetrisedPattern(n, w.rowPtr, w.colIdx);
+  const bandwidthOf = (pos: Int32Array) => {
+    let bw = 0;
+    for (let i = 0; i < n; i++)
+      for (let k = g.ptr[i]; k < g.ptr[i + 1]; k++) bw = Math.max(bw, Math.abs(pos[i] - pos[g.idx[k]]));
+    return bw;
+  };
+  const identity = Int32Array.from({ length: n }, (_, i) => i);
+  const rcm = new Int32Array(n);
+  reverseCuthillMcKee(g).forEach((v, i) => (rcm[v] = i));
+  const pos = bandwidthOf(identity) <= bandwidthOf(rcm) ? identity : rcm;
+  return { pos, bw: bandwidthOf(pos) };
 }
