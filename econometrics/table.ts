@@ -1,4 +1,8 @@
-/** Coefficient rows and Wald tests from an estimate and its covariance. */
+/**
+ * Coefficient rows and Wald tests from an estimate and its covariance: every estimator's rows are made
+ * here, t statistics referred to t(dfT) (per coefficient when the covariance says so), or to the normal
+ * when dfT is Infinity (ML and GMM asymptotics: z statistics).
+ */
 import { Matrix } from 'ml-matrix';
 import type { Covariance } from './covariance';
 import { fUpper, tTwoSided } from './distributions';
@@ -8,7 +12,7 @@ import type { CoefficientRow } from './result';
 export function coefficientRows(
   names: readonly string[],
   coef: ArrayLike<number>,
-  cov: Covariance,
+  cov: Pick<Covariance, 'vcov' | 'dfT' | 'dfByCoef'>,
   include: (name: string) => boolean = () => true,
 ): CoefficientRow[] {
   const rows: CoefficientRow[] = [];

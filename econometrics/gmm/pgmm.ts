@@ -1,106 +1,30 @@
 /**
  * Dynamic panel GMM — Arellano–Bond difference GMM (`differenceGmm`) and Blundell–Bond system GMM
- * (`systemGmm`) — following R's plm::pgmm construction exactly, so its numbers are reproduced:
- *
- * - The panel is laid on the full time grid (unbalanced gaps are missing rows). With m = the largest
- *   regressor lag and g = the smallest GMM-instrument lag, TL1 = max(m + 1, g), TL2 = max(m, g − 1):
- *   difference equations for periods TL1+1…T, level equations (system) for TL2+1…T.
- * - GMM instruments for the difference equation at t: the levels x_{t−g_max} … x_{t−g_min}, one column
- *   per (t, lag) or, collapsed, one per lag; for the level equation at t: Δx_{t−1} (one per t, or one
- *   column when collapsed). IV-style instruments: their own differences (and levels, system).
- *   Time dummies (optional): differenced dummies in difference GMM; an intercept and dummies in the
- *   level equations of system GMM. Rows with a missing value are zero rows.
- * - One-step weights A1 = N·(Σ Z_i'H Z_i)⁻¹, H tridiagonal (2, −1) for differences, plm's "full" block
- *   matrix [[G, FD], [FD', I]] for the system; two-step A2 = (Σ Z_i'e_i e_i'Z_i)⁻¹ from one-step residuals.
- * - Covariances: one-step (WX'A1 WX)⁻¹ as plm (no σ²) and its robust sandwich; two-step (WX'A2 WX)⁻¹ and
- *   the Windmeijer (2005) corrected one (plm's vcovHC.pgmm).
- * - Arellano–Bond AR(1), AR(2) tests on the difference residuals with the robust covariance (plm's
- *   mtest with vcovHC); Hansen J = z'A2 z and plm's Sargan z'A1 z (z = Σ Z_i'e_i, final residuals),
- *   df = instruments − parameters. plm's one-step Sargan uses A1 without σ², unlike Stata's xtabond2.
- * The sums over units run on stacked Float64Arrays (moments.ts): one allocation per quantity, none per
- * unit, so GMM on thousands of units is bound by arithmetic, not by the garbage collector.
- * Hand-written because no TypeScript library implements dynamic panel GMM.
+ * (`systemGmm`) — following R's plm::pgmm construction exactly, so its numbers are reproduced. The
+ * estimation reads as plm's does, one room a step:
+ * - design.ts: the panel on its full time grid, the difference (and level) equations and their
+ *   instruments, the one-step weighting block H;
+ * - fit.ts: one-step weights A1 = N·(Σ Z_i'H Z_i)⁻¹, two-step A2 = (Σ Z_i'e_i e_i'Z_i)⁻¹ from the
+ *   one-step residuals, b = (X'Z A Z'X)⁻¹ X'Z A Z'y;
+ * - windmeijer.ts: the covariances: one-step (X'Z A1 Z'X)⁻¹ as plm (no σ²) and its robust sandwich,
+ *   two-step (X'Z A2 Z'X)⁻¹ and the Windmeijer (2005) corrected one (plm's vcovHC.pgmm);
+ * - specification-tests.ts: Arellano–Bond AR(1), AR(2), Hansen's J and plm's Sargan
+ *   (df = instruments − parameters), the difference-in-Hansen tests;
+ * - moments.ts: the sums over units on stacked Float64Arrays (one allocation per quantity, none per
+ *   unit), so GMM on thousands of units is bound by arithmetic, not by the garbage collector.
+ * Coefficients are referred to the normal (z statistics), as plm. Hand-written because no TypeScript
+ * library implements dynamic panel GMM.
  */
-import { CholeskyDecomposition, EigenvalueDecomposition, Matrix, pseudoInverse } from 'ml-matrix';
-import { DataError, InputError } from '../../common/errors';
 import type { Panel } from '../../panel';
 import { chiSquareUpper, normalTwoSided } from '../distributions';
-import { inverseOf } from '../linalg';
-import type { CoefficientRow, EstimationResult } from '../result';
-import {
-  arAccumulators,
-  instrumentCrossRegressors,
-  momentCross,
-  residuals,
-  sumMoments,
-  unitMoments,
-  weightedInstrumentCross,
-  windmeijerSums,
-  type SparseBlock,
-  type StackedUnits,
-} from './moments';
+import type { EstimationResult } from '../result';
+import { coefficientRows } from '../table';
+import { gmmDesign, type GmmOptions } from './design';
+import { gmmFit } from './fit';
+import { arellanoBondTest, differenceInHansen, hansenJ } from './specification-tests';
+import { robustGmmCovariance } from './windmeijer';
 
-export interface LaggedTerm {
-  variable: string;
-  /** Lags included as regressors, e.g. [1, 2] for L.y and L2.y, [0, 1] for x and L.x. */
-  lags: number[];
-}
-
-export interface GmmInstrument {
-  variable: string;
-  /** Lag range [min, max] of the levels used as instruments (max is clamped to the sample). */
-  lags: [number, number];
-  collapse?: boolean;
-  /** The variable's relation to the errors (spec.gmm.instruments[].type); for the table note. */
-  type?: 'endogenous' | 'predetermined';
-}
-
-export interface GmmOptions {
-  y: string;
-  /** Regressors with their lags; the lagged dependent variable is one of them (e.g. y with [1]). */
-  regressors: LaggedTerm[];
-  gmmInstruments: GmmInstrument[];
-  /** IV-style instruments; default: the regressors whose variable has no GMM instruments. */
-  ivInstruments?: LaggedTerm[];
-  timeDummies?: boolean;
-  twoStep?: boolean;
-  /** Robust (Windmeijer for two-step) SEs in the coefficient table (default true). */
-  robust?: boolean;
-  /** Difference-in-Hansen tests of the levels instruments and of each instrument group (default false). */
-  diffHansen?: boolean;
-}
-
-export function termName(variable: string, lag: number): string {
-  return lag === 0 ? variable : lag === 1 ? `L.${variable}` : `L${lag}.${variable}`;
-}
-
-interface Unit {
-  y: Float64Array;
-  X: Float64Array[]; // columns
-  /** W row-major (rows × instruments), for the accumulation kernels. */
-  flat: Float64Array;
-  rows: number;
-}
-
-const EPS = 1e-9;
-
-function invertOrPseudo(A: Matrix, what: string, warnings: string[]): Matrix {
-  // plm switches to a generalised inverse when the smallest eigenvalue is below 1e-9; a failed or
-  // nearly singular Cholesky factor (pivot² < 1e-9) is the same test without the eigen-decomposition.
-  const sym = A.clone().add(A.transpose()).div(2);
-  const chol = new CholeskyDecomposition(sym);
-  const Lc = chol.lowerTriangularMatrix;
-  let ok = chol.isPositiveDefinite();
-  for (let i = 0; ok && i < Lc.rows; i++) if (Lc.get(i, i) ** 2 < EPS) ok = false;
-  if (!ok) {
-    const ev = new EigenvalueDecomposition(sym, { assumeSymmetric: true }).realEigenvalues;
-    if (Math.min(...ev) < EPS) {
-      warnings.push(`the ${what} matrix is singular; a generalised inverse is used (as plm)`);
-      return pseudoInverse(A);
-    }
-  }
-  return chol.solve(Matrix.eye(A.rows));
-}
+export { termName, type GmmInstrument, type GmmOptions, type LaggedTerm } from './design';
 
 export function differenceGmm(panel: Panel, options: GmmOptions): EstimationResult {
   return pgmm(panel, options, 'd');
@@ -111,359 +35,26 @@ export function systemGmm(panel: Panel, options: GmmOptions): EstimationResult {
 }
 
 function pgmm(panel: Panel, options: GmmOptions, transformation: 'd' | 'ld'): EstimationResult {
-  if (options.regressors.length === 0)
-    throw new InputError('gmm: at least one regressor is required', 'spec.x');
-  if (options.gmmInstruments.length === 0) {
-    throw new InputError('gmm: at least one GMM-style instrument is required', 'spec.gmm.instruments');
-  }
-  for (const t of [...options.regressors, ...(options.ivInstruments ?? [])]) {
-    if (t.lags.length === 0 || t.lags.some((l) => !Number.isInteger(l) || l < 0)) {
-      throw new InputError(`gmm: ${t.variable}: lags must be integers ≥ 0`, 'spec.gmm');
-    }
-  }
-  for (const g of options.gmmInstruments) {
-    const [lo, hi] = g.lags;
-    if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 1 || hi < lo) {
-      throw new InputError(
-        `gmm: instrument ${g.variable}: lags [${lo}, ${hi}] must satisfy 1 ≤ min ≤ max`,
-        'spec.gmm.instruments',
-      );
-    }
-  }
-  const need = new Set([
-    options.y,
-    ...options.regressors.map((r) => r.variable),
-    ...options.gmmInstruments.map((g) => g.variable),
-  ]);
-  const gmmVars = new Set(options.gmmInstruments.map((g) => g.variable));
-  const iv = options.ivInstruments ?? options.regressors.filter((r) => !gmmVars.has(r.variable));
-  for (const t of iv) need.add(t.variable);
-  for (const v of need) if (!panel.has(v)) throw new InputError(`gmm: column '${v}' is not in the data`, v);
-
-  const times = [...new Set(Array.from(panel.times))].sort((a, b) => a - b);
-  for (let k = 1; k < times.length; k++) {
-    if (times[k] - times[k - 1] !== times[1] - times[0]) {
-      throw new DataError(
-        `gmm: time values must be equally spaced; found ${times[k - 1]} then ${times[k]}`,
-        panel.index.time,
-      );
-    }
-  }
-  const T = times.length;
-  const tpos = new Map(times.map((t, i) => [t, i]));
-  const mainMax = Math.max(...options.regressors.flatMap((r) => r.lags));
-  const gmmMin = Math.min(...options.gmmInstruments.map((g) => g.lags[0]));
-  const TL1 = Math.max(mainMax + 1, gmmMin);
-  const TL2 = Math.max(mainMax, gmmMin - 1);
-  if (transformation === 'ld' && !(TL2 === 1 || TL2 === 2)) {
-    throw new InputError(
-      `gmm: system GMM supports a largest regressor lag of 1 or 2 with GMM lags from ≤ 3 (plm's level-instrument layout); found TL2 = ${TL2}`,
-      'spec.gmm',
-    );
-  }
-  const nd = T - TL1; // difference rows per unit
-  const nl = transformation === 'ld' ? T - TL2 : 0; // level rows per unit
-  if (nd < 1)
-    throw new DataError(
-      `gmm: ${T} periods leave no difference equations after ${TL1} lost periods`,
-      'spec.gmm',
-    );
-
-  // Full-grid series per entity.
-  const levels = panel.entityLevels;
-  const G = levels.length;
-  const series = new Map<string, Float64Array[]>();
-  for (const v of need) {
-    const col = panel.column(v);
-    const grid = levels.map(() => new Float64Array(T).fill(NaN));
-    for (let r = 0; r < panel.nrows; r++) grid[panel.entityCodes[r]][tpos.get(panel.times[r])!] = col[r];
-    series.set(v, grid);
-  }
-  const lagged = (v: string, i: number, l: number, t: number) =>
-    t - l >= 0 ? series.get(v)![i][t - l] : NaN;
-
-  const regNames = options.regressors.flatMap((r) => r.lags.map((l) => termName(r.variable, l)));
-  const timeDummies = options.timeDummies ?? true;
-  const timeName = panel.index.time;
-  const dummyNames = !timeDummies
-    ? []
-    : transformation === 'd'
-      ? times.slice(TL1).map((t) => `${timeName}_${t}`)
-      : ['_cons', ...times.slice(TL2 + 1).map((t) => `${timeName}_${t}`)];
-  const names = [...regNames, ...dummyNames];
-  const K = names.length;
-
-  // Instrument column counts.
-  const gmmCols1 = options.gmmInstruments.map((g) => {
-    if (g.collapse) return Math.min(T - g.lags[0], g.lags[1] + 1 - g.lags[0]);
-    let c = 0;
-    for (let t1 = TL1 + 1; t1 <= T; t1++) c += t1 - g.lags[0] - Math.max(1, t1 - g.lags[1]) + 1;
-    return c;
-  });
-  const w1Cols = gmmCols1.reduce((a, b) => a + b, 0) + (timeDummies && transformation === 'd' ? nd : 0);
-  const w2Cols =
-    transformation === 'ld'
-      ? options.gmmInstruments.reduce((a, g) => a + (g.collapse ? 1 : T - 2), 0) + (timeDummies ? nl : 0)
-      : 0;
-  const ivCount = iv.reduce((a, t) => a + t.lags.length, 0);
-  const zCols = transformation === 'ld' ? 2 * ivCount : ivCount;
-  const L = w1Cols + w2Cols + zCols;
-  const R = nd + nl;
-
-  // Instrument groups for the difference-in-Hansen tests: each GMM-style variable's columns (difference
-  // and level equations), the IV-style columns, and the levels equations' GMM-style columns together.
-  const groups: InstrumentGroup[] = [];
-  const levelColumns: number[] = [];
-  let diffAt = 0;
-  let levelAt = w1Cols;
-  options.gmmInstruments.forEach((g, gi) => {
-    const columns = range(diffAt, gmmCols1[gi]);
-    diffAt += gmmCols1[gi];
-    if (transformation === 'ld') {
-      const n = g.collapse ? 1 : T - 2;
-      columns.push(...range(levelAt, n));
-      levelColumns.push(...range(levelAt, n));
-      levelAt += n;
-    }
-    const same = options.gmmInstruments.filter((h) => h.variable === g.variable).length > 1;
-    groups.push({ name: same ? `${g.variable}(${g.lags.join('-')})` : g.variable, columns });
-  });
-  if (zCols > 0) groups.push({ name: 'iv', columns: range(w1Cols + w2Cols, zCols) });
-
-  const units: Unit[] = [];
-  for (let i = 0; i < G; i++) {
-    const flat = new Float64Array(R * L);
-    const W = { set: (r: number, c: number, v: number) => (flat[r * L + c] = v) };
-    const y = new Float64Array(R);
-    const X = Array.from({ length: K }, () => new Float64Array(R));
-    // Difference rows: t = TL1 … T−1 (0-based).
-    for (let r = 0; r < nd; r++) {
-      const t = TL1 + r;
-      const dy = lagged(options.y, i, 0, t) - lagged(options.y, i, 0, t - 1);
-      const row = [dy];
-      for (const reg of options.regressors)
-        for (const l of reg.lags) row.push(lagged(reg.variable, i, l, t) - lagged(reg.variable, i, l, t - 1));
-      if (timeDummies) {
-        if (transformation === 'd') for (let c = 0; c < nd; c++) row.push(c === r ? 1 : c === r - 1 ? -1 : 0);
-        else for (let c = 0; c < nl; c++) row.push(c === 0 ? 0 : c === r + 1 ? 1 : c === r ? -1 : 0);
-      }
-      if (row.some((v) => Number.isNaN(v))) continue; // a zero row, as plm
-      y[r] = row[0];
-      for (let k = 0; k < K; k++) X[k][r] = row[k + 1];
-      let col = 0;
-      options.gmmInstruments.forEach((g, gi) => {
-        const t1 = t + 1;
-        const from = Math.max(1, t1 - g.lags[1]);
-        const to = t1 - g.lags[0];
-        if (g.collapse) {
-          for (let s = to, c = 0; s >= from; s--, c++)
-            W.set(r, col + c, zeroIfNaN(series.get(g.variable)![i][s - 1]));
-        } else {
-          let before = 0;
-          for (let u = TL1 + 1; u < t1; u++) before += u - g.lags[0] - Math.max(1, u - g.lags[1]) + 1;
-          for (let s = from, c = 0; s <= to; s++, c++)
-            W.set(r, col + before + c, zeroIfNaN(series.get(g.variable)![i][s - 1]));
-        }
-        col += gmmCols1[gi];
-      });
-      if (timeDummies && transformation === 'd')
-        for (let c = 0; c < nd; c++) W.set(r, col + c, c === r ? 1 : c === r - 1 ? -1 : 0);
-      let zc = w1Cols + w2Cols;
-      for (const term of iv) {
-        for (const l of term.lags)
-          W.set(r, zc++, zeroIfNaN(lagged(term.variable, i, l, t) - lagged(term.variable, i, l, t - 1)));
-      }
-    }
-    // Level rows: t = TL2 … T−1 (0-based).
-    for (let q = 0; q < nl; q++) {
-      const r = nd + q;
-      const t = TL2 + q;
-      const row = [lagged(options.y, i, 0, t)];
-      for (const reg of options.regressors) for (const l of reg.lags) row.push(lagged(reg.variable, i, l, t));
-      if (timeDummies) for (let c = 0; c < nl; c++) row.push(c === 0 ? 1 : c === q ? 1 : 0);
-      if (row.some((v) => Number.isNaN(v))) continue;
-      y[r] = row[0];
-      for (let k = 0; k < K; k++) X[k][r] = row[k + 1];
-      let col = w1Cols;
-      for (const g of options.gmmInstruments) {
-        // Δx_{t−1} = x_{t−1} − x_{t−2}, defined for t ≥ 2; plm's first level row (TL2 = 1) has none.
-        const v = t >= 2 ? series.get(g.variable)![i][t - 1] - series.get(g.variable)![i][t - 2] : NaN;
-        if (g.collapse) W.set(r, col, zeroIfNaN(v));
-        else if (t >= 2) W.set(r, col + (t - 2), zeroIfNaN(v));
-        col += g.collapse ? 1 : T - 2;
-      }
-      if (timeDummies) for (let c = 0; c < nl; c++) W.set(r, col + c, c === 0 ? 1 : c === q ? 1 : 0);
-      let zc = w1Cols + w2Cols + ivCount;
-      for (const term of iv)
-        for (const l of term.lags) W.set(r, zc++, zeroIfNaN(lagged(term.variable, i, l, t)));
-    }
-    units.push({ y, X, flat, rows: R });
-  }
-  return estimateGmm(units, {
-    names,
-    L,
-    K,
-    nd,
-    nl,
-    transformation,
-    twoStep: options.twoStep ?? true,
-    robust: options.robust ?? true,
-    ...(options.diffHansen
-      ? { groups, levelColumns: transformation === 'ld' ? levelColumns : undefined }
-      : {}),
-  });
-}
-
-interface InstrumentGroup {
-  name: string;
-  columns: number[];
-}
-
-const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
-
-function zeroIfNaN(v: number): number {
-  return Number.isNaN(v) ? 0 : v;
-}
-
-/**
- * plm's one-step weighting block for the difference (G) and system ("full") equations, as triplets:
- * G tridiagonal (2, −1); with level rows FD(t) ((t−1) × t, row r: −1 at r, +1 at r+1) off the diagonal
- * and the identity for the level block.
- */
-function hBlock(nd: number, nl: number): SparseBlock {
-  const row: number[] = [];
-  const col: number[] = [];
-  const value: number[] = [];
-  const put = (r: number, c: number, v: number) => {
-    row.push(r);
-    col.push(c);
-    value.push(v);
-  };
-  for (let r = 0; r < nd; r++) {
-    put(r, r, 2);
-    if (r + 1 < nd) {
-      put(r, r + 1, -1);
-      put(r + 1, r, -1);
-    }
-  }
-  if (nl > 0) {
-    for (let r = 0; r < nd; r++) {
-      put(r, nd + r, -1);
-      put(nd + r, r, -1);
-      put(r, nd + r + 1, 1);
-      put(nd + r + 1, r, 1);
-    }
-    for (let q = 0; q < nl; q++) put(nd + q, nd + q, 1);
-  }
-  return { row: Int32Array.from(row), col: Int32Array.from(col), value: Float64Array.from(value) };
-}
-
-interface Design {
-  names: string[];
-  L: number;
-  K: number;
-  nd: number;
-  nl: number;
-  transformation: 'd' | 'ld';
-  twoStep: boolean;
-  robust: boolean;
-  /** Difference-in-Hansen subsets: instrument groups and (system GMM) the levels equations' GMM columns. */
-  groups?: InstrumentGroup[];
-  levelColumns?: number[];
-}
-
-/** The units' blocks laid end to end (Z, X row-major, y) for the kernels of moments.ts. */
-function stack(units: Unit[], d: Design): StackedUnits {
-  const N = units.length;
-  const R = d.nd + d.nl;
-  const { L, K } = d;
-  const Z = new Float64Array(N * R * L);
-  const X = new Float64Array(N * R * K);
-  const y = new Float64Array(N * R);
-  units.forEach((u, i) => {
-    Z.set(u.flat, i * R * L);
-    y.set(u.y, i * R);
-    for (let k = 0; k < K; k++) {
-      const xk = u.X[k];
-      for (let r = 0; r < R; r++) X[(i * R + r) * K + k] = xk[r];
-    }
-  });
-  return { N, R, L, K, Z, X, y };
-}
-
-const asMatrix = (rows: number, cols: number, a: Float64Array) => Matrix.from1DArray(rows, cols, a);
-
-function estimateGmm(units: Unit[], d: Design): EstimationResult {
+  const { design: d, stacked: s, nobs } = gmmDesign(panel, options, transformation);
   const warnings: string[] = [];
-  const N = units.length;
-  const { L, K } = d;
-  const s = stack(units, d);
-  const S1 = asMatrix(L, L, weightedInstrumentCross(s, hBlock(d.nd, d.nl)));
-  const cross = instrumentCrossRegressors(s);
-  const WX = asMatrix(L, K, cross.ZX);
-  const Wy = asMatrix(L, 1, cross.Zy);
-  const A1 = invertOrPseudo(S1, 'first-step', warnings).mul(N);
-  const fitWith = (A: Matrix) => {
-    const WXtA = WX.transpose().mmul(A);
-    const B = inverseOf(WXtA.mmul(WX), "GMM's X'Z·A·Z'X");
-    return { B, b: B.mmul(WXtA.mmul(Wy)).getColumn(0) };
-  };
-  const one = fitWith(A1);
-  const e1 = residuals(s, one.b);
-  const g1 = unitMoments(s, e1);
-  const SA2 = asMatrix(L, L, momentCross(g1, N, L));
-  const A2 = invertOrPseudo(SA2, 'second-step', warnings);
-  let b: number[];
-  let B: Matrix;
-  let e: Float64Array;
-  let Vrobust: Matrix;
-  if (d.twoStep) {
-    const two = fitWith(A2);
-    b = two.b;
-    B = two.B;
-    e = residuals(s, b);
-    // Windmeijer (2005), as plm's vcovHC.pgmm: column k of D is
-    // B WX'A2 Σ_i (a_ik c_i'v + c_i a_ik'v), a_ik = W_i'x_ik, c_i = W_i'e1_i, v = A2 Σ_i W_i'e2_i.
-    const We = asMatrix(L, 1, sumMoments(unitMoments(s, e), N, L));
-    const vcov1s = one.B.mmul(WX.transpose().mmul(A1).mmul(SA2).mmul(A1).mmul(WX)).mmul(one.B);
-    const A2We = A2.mmul(We).getColumn(0);
-    const left = B.mmul(WX.transpose()).mmul(A2);
-    const D = left.mmul(asMatrix(L, K, windmeijerSums(cross.perUnit, g1, A2We, N, L, K)));
-    const DB = D.mmul(B);
-    Vrobust = B.clone().add(DB).add(DB.transpose()).add(D.mmul(vcov1s).mmul(D.transpose()));
-  } else {
-    b = one.b;
-    B = one.B;
-    e = e1;
-    const XW = WX.transpose();
-    Vrobust = B.mmul(XW.mmul(A1).mmul(SA2).mmul(A1).mmul(WX)).mmul(B);
-  }
-  const A = d.twoStep ? A2 : A1;
-  const ar = (order: number) => abTest(s, e, B, Vrobust, WX, A, order, d);
+  const N = s.N;
+  const fit = gmmFit(s, d, warnings);
+  const Vrobust = robustGmmCovariance(s, fit, d);
+  const ar = (order: number) => arellanoBondTest(s, fit.e, fit.B, Vrobust, fit.WX, fit.A, order, d);
   const ar1 = ar(1);
   const ar2 = ar(2);
-  const z = asMatrix(L, 1, sumMoments(unitMoments(s, e), N, L));
-  const hansen = z.transpose().mmul(A2).mmul(z).get(0, 0);
-  const sargan = z.transpose().mmul(A1).mmul(z).get(0, 0);
+  const hansen = hansenJ(s, fit.e, fit.A2);
+  const sargan = hansenJ(s, fit.e, fit.A1);
   const df = d.L - d.K;
   if (d.L > N)
     warnings.push(`${d.L} instruments outnumber the ${N} groups; Hansen's J is weak (Roodman 2009)`);
   const diffHansen = d.groups ? differenceInHansen(s, d, hansen, warnings) : {};
-  const V = d.robust ? Vrobust : B;
-  const coefficients: CoefficientRow[] = d.names.map((term, k) => {
-    const se = Math.sqrt(V.get(k, k));
-    const est = b[k];
-    return { term, estimate: est, std_error: se, statistic: est / se, p_value: normalTwoSided(est / se) };
-  });
-  let nobs = 0;
-  units.forEach((u) => {
-    for (let r = 0; r < d.nd; r++) if (u.X.some((c) => c[r] !== 0) || u.y[r] !== 0) nobs++;
-  });
+  const vcov = d.robust ? Vrobust : fit.B;
   return {
     estimator: d.transformation === 'd' ? 'diffgmm' : 'sysgmm',
     nobs,
     ngroups: N,
-    coefficients,
+    coefficients: coefficientRows(d.names, fit.b, { vcov, dfT: Infinity }),
     statistics: {
       ar1_z: ar1,
       ar1_p: normalTwoSided(ar1),
@@ -481,104 +72,4 @@ function estimateGmm(units: Unit[], d: Design): EstimationResult {
     },
     warnings: warnings.length ? warnings : undefined,
   };
-}
-
-/**
- * Arellano–Bond test of order `order` on the difference residuals (plm's mtest with the robust
- * covariance vv): num / √(EVE − 2 EX B WX'A ZVE + EX vv EX'), accumulators from moments.ts.
- * NaN if the variance is negative.
- */
-function abTest(
-  s: StackedUnits,
-  e: Float64Array,
-  B: Matrix,
-  vv: Matrix,
-  WX: Matrix,
-  A: Matrix,
-  order: number,
-  d: Design,
-): number {
-  const { num, EVE, EX, ZVE } = arAccumulators(s, e, d.nd, order);
-  const ex = asMatrix(1, d.K, EX);
-  const denom =
-    EVE -
-    2 *
-      ex
-        .mmul(B)
-        .mmul(WX.transpose())
-        .mmul(A)
-        .mmul(asMatrix(d.L, 1, ZVE))
-        .get(0, 0) +
-    ex.mmul(vv).mmul(ex.transpose()).get(0, 0);
-  return num / Math.sqrt(denom);
-}
-
-/**
- * Hansen's J of the same equations with the instrument columns `keep` only, estimated as the full model
- * is (one-step weights from the H block, two-step weights from the one-step residuals, two-step
- * estimate if the model is two-step): J = z'A2 z with z the final residuals' moments.
- */
-function hansenOnColumns(s: StackedUnits, d: Design, keep: number[], warnings: string[]): number {
-  const { N, R, L, K } = s;
-  const Ls = keep.length;
-  const Z = new Float64Array(N * R * Ls);
-  for (let ir = 0; ir < N * R; ir++) for (let c = 0; c < Ls; c++) Z[ir * Ls + c] = s.Z[ir * L + keep[c]];
-  const sub: StackedUnits = { ...s, L: Ls, Z };
-  const S1 = asMatrix(Ls, Ls, weightedInstrumentCross(sub, hBlock(d.nd, d.nl)));
-  const cross = instrumentCrossRegressors(sub);
-  const WX = asMatrix(Ls, K, cross.ZX);
-  const Wy = asMatrix(Ls, 1, cross.Zy);
-  const fitWith = (A: Matrix) => {
-    const WXtA = WX.transpose().mmul(A);
-    return inverseOf(WXtA.mmul(WX), "GMM's X'Z·A·Z'X").mmul(WXtA.mmul(Wy)).getColumn(0);
-  };
-  const A1 = invertOrPseudo(S1, 'first-step', warnings).mul(N);
-  const e1 = residuals(sub, fitWith(A1));
-  const A2 = invertOrPseudo(
-    asMatrix(Ls, Ls, momentCross(unitMoments(sub, e1), N, Ls)),
-    'second-step',
-    warnings,
-  );
-  const e = d.twoStep ? residuals(sub, fitWith(A2)) : e1;
-  const z = asMatrix(Ls, 1, sumMoments(unitMoments(sub, e), N, Ls));
-  return z.transpose().mmul(A2).mmul(z).get(0, 0);
-}
-
-/**
- * xtabond2's difference-in-Hansen tests: for the levels equations' GMM-style instruments (system GMM;
- * `diff_hansen_levels`) and for each instrument group (`diff_hansen:<group>`: a GMM-style variable's
- * columns in both equations, or `iv` for the IV-style ones), J of the full model minus J of the model
- * re-estimated without the subset ("Hansen test excluding group", `hansen_excluding_…`), χ² with as
- * many degrees of freedom as columns dropped. Not computed when the rest no longer identifies the K
- * parameters.
- */
-function differenceInHansen(
-  s: StackedUnits,
-  d: Design,
-  hansen: number,
-  warnings: string[],
-): Record<string, number> {
-  const out: Record<string, number> = {};
-  const test = (name: (stat: string) => string, drop: number[], label: string) => {
-    const dropped = new Set(drop);
-    const keep = range(0, d.L).filter((c) => !dropped.has(c));
-    if (keep.length < d.K) {
-      warnings.push(
-        `difference-in-Hansen for ${label}: without its ${drop.length} instruments ${keep.length} remain for ${d.K} parameters; not computed`,
-      );
-      return;
-    }
-    const excl = hansenOnColumns(s, d, keep, warnings);
-    const diff = hansen - excl;
-    out[name('hansen_excluding')] = excl;
-    out[name('hansen_excluding_df')] = keep.length - d.K;
-    out[name('diff_hansen')] = diff;
-    out[name('diff_hansen_df')] = drop.length;
-    out[name('diff_hansen_p')] = chiSquareUpper(diff, drop.length);
-  };
-  // diff_hansen_levels, diff_hansen_levels_df, …; diff_hansen:CI, diff_hansen_df:CI, …
-  const levels = (stat: string) => stat.replace(/^(diff_hansen|hansen_excluding)/, '$1_levels');
-  if (d.levelColumns?.length) test(levels, d.levelColumns, 'the levels instruments');
-  for (const g of d.groups ?? []) test((stat) => `${stat}:${g.name}`, g.columns, `group ${g.name}`);
-  return out;
 }
