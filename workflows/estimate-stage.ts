@@ -19,6 +19,9 @@ import type { EstimateStageInput, PlannedStep } from './types';
 
 const compute = proxyActivities<Activities>(computeOptions);
 
+/** `table3/(4): fe (all)`: the column, its estimator and its sample, as the Web UI shows a step. */
+const stepLabel = (step: PlannedStep): string => `${step.stepId}: ${step.estimator} (${step.sample})`;
+
 export async function estimateStageWorkflow(
   input: EstimateStageInput,
 ): Promise<{ done: string[]; failed: { stepId: string; error: string }[] }> {
@@ -46,14 +49,15 @@ export async function estimateStageWorkflow(
         size === 1
           ? [
               await compute.estimateStep.executeWithOptions(
-                { ...computeOptions, summary: `${first.stepId}: ${first.estimator} (${first.sample})` },
+                { ...computeOptions, summary: stepLabel(first) },
                 [{ ...args, stepId: first.stepId }],
               ),
             ]
           : await compute.estimateSteps.executeWithOptions(
               {
                 ...computeOptions,
-                summary: `${batch.length} estimations: ${batch.map((s) => s.stepId).join(', ')}`,
+                // The operator reads in the Web UI which columns a batch computes and how.
+                summary: `${batch.length} estimations: ${batch.map(stepLabel).join('; ')}`,
               },
               [{ ...args, stepIds: batch.map((s) => s.stepId) }],
             );
