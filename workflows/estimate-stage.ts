@@ -22,6 +22,17 @@ const compute = proxyActivities<Activities>(computeOptions);
 /** `table3/(4): fe (all)`: the column, its estimator and its sample, as the Web UI shows a step. */
 const stepLabel = (step: PlannedStep): string => `${step.stepId}: ${step.estimator} (${step.sample})`;
 
+/**
+ * `6 estimations: vif VIF; table3 (1) (2) (3) (4) (5)`: a batch's columns grouped by table, short
+ * enough for the Web UI's event list, which cuts a summary after about 120 characters.
+ */
+const batchLabel = (batch: PlannedStep[]): string => {
+  const byTable = new Map<string, string[]>();
+  for (const step of batch) byTable.set(step.tableId, [...(byTable.get(step.tableId) ?? []), step.columnId]);
+  const tables = [...byTable].map(([table, columns]) => `${table} ${columns.join(' ')}`);
+  return `${batch.length} estimations: ${tables.join('; ')}`;
+};
+
 export async function estimateStageWorkflow(
   input: EstimateStageInput,
 ): Promise<{ done: string[]; failed: { stepId: string; error: string }[] }> {
@@ -56,8 +67,7 @@ export async function estimateStageWorkflow(
           : await compute.estimateSteps.executeWithOptions(
               {
                 ...computeOptions,
-                // The operator reads in the Web UI which columns a batch computes and how.
-                summary: `${batch.length} estimations: ${batch.map(stepLabel).join('; ')}`,
+                summary: batchLabel(batch),
               },
               [{ ...args, stepIds: batch.map((s) => s.stepId) }],
             );
