@@ -5,9 +5,16 @@ import type { Config } from '../common/config';
 import { ingestFile, LAYOUTS, readLayoutDeclarations, readManifest } from '../ingest';
 import { inputFilePath } from '../ingest/input-files';
 import { entryName } from '../ingest/manifest';
-import { fileRawStore, portalObservations, runPortalQueries, type Checkpoint } from '../ingest/portal';
+import {
+  fileRawStore,
+  portalObservations,
+  runPortalQueries,
+  type Checkpoint,
+  type PortalWait,
+} from '../ingest/portal';
 import { PORTAL_LAYOUT, readPortalSource } from '../ingest/portal-source';
 import type { Db } from '../store/db';
+import { loadPortalQueries, savePortalQuery } from '../store/portal-queries';
 import { getSourceFile, saveSourceFile } from '../store/source-files';
 import { sha256File, sha256Json } from './hashing';
 
@@ -67,7 +74,7 @@ export function ingestActivities(db: Db, config: Config) {
       if (known) return { ...result, observations: known.observations, notes: known.notes, cached: true };
       const ctx = Context.current();
       const { observations, notes } = portal
-        ? { observations: await queryPortal(config, path, args.file.path), notes: [] }
+        ? { observations: await queryPortal(db, config, path, args.file.path, sha256), notes: [] }
         : await ingestFile(path, args.file.layout, {
             name: args.file.path,
             options: args.file.options,
@@ -97,19 +104,53 @@ export function ingestActivities(db: Db, config: Config) {
 
 /**
  * A search portal queried live: one query per branch, province and year, politely (ingest/portal.ts).
- * Completed queries travel in the heartbeat details, so a retried attempt (a killed worker, a portal
- * that stayed down past the adapter's own retries) resumes after the last completed query. Raw pages are
- * kept by content hash under `.data/portal-raw/` for offline replay.
+ * Each completed query is written to the store (`portal_queries`) and to the heartbeat's checkpoint
+ * (query ids, counts and first-page hashes only: a full portal stays far below Temporal's 2 MB limit),
+ * so a retried attempt (a killed worker, a portal that stayed down past the adapter's own retries)
+ * resumes after the last completed query. Waits (Retry-After of any length, backoff) heartbeat every
+ * few seconds and name what they wait for. Raw pages are kept by content hash under
+ * `.data/portal-raw/` for offline replay.
  */
-async function queryPortal(config: Config, path: string, name: string) {
+async function queryPortal(db: Db, config: Config, path: string, name: string, sourceKey: string) {
   const ctx = Context.current();
   const { config: portal, queries } = await readPortalSource(path, name);
-  const resumed = (ctx.info.heartbeatDetails as { checkpoint?: Checkpoint } | undefined)?.checkpoint;
-  const checkpoint = await runPortalQueries(portal, queries, {
+  const fromHeartbeat = compactCheckpoint(
+    (ctx.info.heartbeatDetails as { checkpoint?: Record<string, unknown> } | undefined)?.checkpoint,
+  );
+  let checkpoint: Checkpoint = { ...(await loadPortalQueries(db, sourceKey)), ...fromHeartbeat };
+  let done = queries.filter((q) => checkpoint[q.id]).length;
+  const beat = (waiting?: PortalWait) =>
+    ctx.heartbeat({ checkpoint, done, total: queries.length, ...(waiting ? { waiting } : {}) });
+  checkpoint = await runPortalQueries(portal, queries, {
     store: fileRawStore(join(config.dataDir, 'portal-raw')),
-    checkpoint: resumed,
+    checkpoint,
     signal: ctx.cancellationSignal,
-    onCheckpoint: (c, done, total) => ctx.heartbeat({ checkpoint: c, done, total }),
+    onResult: async (result, c, n) => {
+      await savePortalQuery(db, sourceKey, result);
+      checkpoint = c;
+      done = n;
+      beat();
+    },
+    onWait: (w) => beat(w),
+    // A third of the heartbeat timeout: a wait never outlasts it, whatever the SDK's throttling.
+    beatMs: Math.min(5_000, (ctx.info.heartbeatTimeoutMs ?? 15_000) / 3),
   });
-  return portalObservations(queries, checkpoint);
+  return portalObservations(portal, queries, checkpoint);
+}
+
+/**
+ * A checkpoint from heartbeat details: entries of this version ({count, pages, sha256}) as they are,
+ * entries of attempts started before it ({count, pages: [{url, sha256}]}) reduced to that.
+ */
+function compactCheckpoint(details: Record<string, unknown> | undefined): Checkpoint {
+  const out: Checkpoint = {};
+  for (const [id, v] of Object.entries(details ?? {})) {
+    const e = v as { count?: unknown; pages?: unknown; sha256?: unknown };
+    if (typeof e?.count !== 'number') continue;
+    if (typeof e.sha256 === 'string' && typeof e.pages === 'number')
+      out[id] = { count: e.count, pages: e.pages, sha256: e.sha256 };
+    else if (Array.isArray(e.pages) && typeof e.pages[0]?.sha256 === 'string')
+      out[id] = { count: e.count, pages: e.pages.length, sha256: e.pages[0].sha256 };
+  }
+  return out;
 }

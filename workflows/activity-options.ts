@@ -22,6 +22,14 @@ export const ioOptions: ActivityOptions = {
   retry,
 };
 
+/**
+ * A search portal's ingest: one activity asks every query (1,320 for 30 provinces × 11 years × 4
+ * branches) politely and waits out Retry-After of any length, heartbeating all the while and
+ * resuming from its checkpoint when retried — so it may run for hours; the heartbeat notices a dead
+ * worker within the minute.
+ */
+export const portalIngestOptions: ActivityOptions = { ...ioOptions, startToCloseTimeout: '24h' };
+
 export const computeOptions: ActivityOptions = {
   taskQueue: COMPUTE_QUEUE,
   startToCloseTimeout: '15m',

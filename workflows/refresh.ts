@@ -14,7 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { STAGE, STUDY, VINTAGE } from '../temporal/search-attributes';
-import { computeOptions, ioOptions } from './activity-options';
+import { computeOptions, ioOptions, portalIngestOptions } from './activity-options';
 import { estimateStageWorkflow } from './estimate-stage';
 import { progressQuery, stepDoneSignal, type Progress, type Stage } from './progress';
 import type { RefreshInput, RefreshResult } from './types';
@@ -58,7 +58,10 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
     const ingested = await Promise.all(
       manifest.files.map(async (file) => {
         const done = await io.ingestSource.executeWithOptions(
-          { ...ioOptions, summary: `ingest ${file.path}` },
+          {
+            ...(file.layout === 'patent-portal' ? portalIngestOptions : ioOptions),
+            summary: `ingest ${file.path}`,
+          },
           [{ runId: input.runId, inputsDir: input.inputsDir, file }],
         );
         stepDone(`ingest ${file.path}`);

@@ -74,7 +74,18 @@ describe('the patent-portal input', () => {
     first.on('heartbeat', (d) => (last = d));
     await expect(first.run(activities.ingestSource, args)).rejects.toThrow(/gave up after 2 attempts/);
     expect(last).toMatchObject({ done: 5, total: 16 });
+    // The heartbeat holds ids, counts and first-page hashes, never page URLs.
+    expect(Object.values(last!.checkpoint)[0]).toEqual({
+      count: expect.any(Number),
+      pages: 1,
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(await db.query('SELECT * FROM source_files')).toEqual([]);
+    // The store holds the same five, with the first page's URL.
+    const stored = await db.query<{ query_id: string; url: string }>(
+      'SELECT query_id, url FROM portal_queries',
+    );
+    expect(stored.map((r) => r.query_id).sort()).toEqual(Object.keys(last!.checkpoint).sort());
 
     // Second attempt, as Temporal retries it: same heartbeat details, portal back up.
     failAfter = Infinity;
@@ -95,5 +106,24 @@ describe('the patent-portal input', () => {
       cached: true,
     });
     expect(served).toBe(0);
+  });
+
+  it('resumes from the store when the heartbeat details were lost', async () => {
+    const activities = ingestActivities(db, { ...loadConfig({}), dataDir: dir });
+    const args = {
+      runId: 'r2',
+      inputsDir: dir,
+      file: { path: 'portal.json', layout: 'patent-portal', real: true },
+    };
+    served = 0;
+    failAfter = 3;
+    await expect(new MockActivityEnvironment().run(activities.ingestSource, args)).rejects.toThrow(
+      /^portal query \S+ \(branch \w+, province \w+, year \d{4}\) at http:\/\/127\.0\.0\.1:\d+\/search\?q=.{20,}…\(\+[\d,]+ chars\): gave up after 2 attempts \(last: HTTP 500\)$/,
+    );
+    failAfter = Infinity;
+    served = 0;
+    const result = await new MockActivityEnvironment().run(activities.ingestSource, args);
+    expect(served).toBe(13);
+    expect(result).toMatchObject({ observations: 16, cached: false });
   });
 });

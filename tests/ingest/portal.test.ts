@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../../common/errors';
 import {
   buildQueries,
@@ -16,9 +16,12 @@ import {
   fileRawStore,
   portalObservations,
   replayPortal,
+  retryAfterMs,
   runPortalQueries,
+  waitWithBeats,
   type Checkpoint,
   type PortalConfig,
+  type QueryResult,
 } from '../../ingest/portal';
 import { loadTaxonomy } from '../../ingest/taxonomy';
 
@@ -45,9 +48,12 @@ beforeAll(async () => {
     log.push({ q, p, at: Date.now() });
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
+    // In flight until the exchange ends: answered, or the client gave up and closed the socket.
+    res.on('close', () => (inFlight -= 1));
     const finish = (status: number, body: string, headers: Record<string, string> = {}) => {
+      if (res.destroyed) return;
       res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers });
-      res.end(body, () => (inFlight -= 1));
+      res.end(body);
     };
     const name = /ADDR=\((.+?)\)/.exec(q)?.[1];
     const year = /APD=\[(\d{4})/.exec(q)?.[1];
@@ -128,7 +134,7 @@ describe('the patent portal adapter', () => {
     // Starts are scheduled 20 ms apart; arrival times jitter, so the check is on the whole span
     // (without the limit, 16 local requests two at a time take a few milliseconds).
     expect(starts[starts.length - 1] - starts[0]).toBeGreaterThanOrEqual(15 * 20 - 25);
-    const obs = portalObservations(qs, cp);
+    const obs = portalObservations(config(), qs, cp);
     expect(
       obs.find((o) => o.province === 'BJ' && o.year === 2020 && o.variable === 'patents_ai_application'),
     ).toMatchObject({
@@ -147,7 +153,7 @@ describe('the patent portal adapter', () => {
       runPortalQueries(config({ concurrency: 1 }), qs, {
         store,
         signal: stop.signal,
-        onCheckpoint: (cp, done) => {
+        onResult: (_result, cp, done) => {
           saved = structuredClone(cp);
           if (done === 3) stop.abort(new Error('worker stopped'));
         },
@@ -159,7 +165,7 @@ describe('the patent portal adapter', () => {
     expect(log).toHaveLength(qs.length - 3); // only the queries not yet done
     expect(Object.keys(cp)).toHaveLength(qs.length);
     const closed = config({ baseUrl: 'http://127.0.0.1:9' });
-    const replayed = await replayPortal(closed, cp, store);
+    const replayed = await replayPortal(closed, qs, cp, store);
     expect(Object.fromEntries(Object.entries(replayed).map(([k, v]) => [k, v.count]))).toEqual(
       Object.fromEntries(Object.entries(cp).map(([k, v]) => [k, v.count])),
     );
@@ -183,12 +189,24 @@ describe('the patent portal adapter', () => {
     expect(log).toHaveLength(2);
     mode = 'slow-always';
     faultsSent.clear();
+    // Timed-out requests are closed before the next attempt: never more in flight than lanes.
+    maxInFlight = 0;
+    const two = buildQueries(DEFAULT_PORTAL, taxonomy, PROVINCES, [2019]).slice(0, 2);
+    await expect(
+      runPortalQueries(config({ timeoutMs: 150, retries: 2, backoffMs: 0, minIntervalMs: 0 }), two, {
+        store,
+      }),
+    ).rejects.toThrow(/gave up after 3 attempts/);
+    expect(maxInFlight).toBeLessThanOrEqual(2);
     const failure = await runPortalQueries(config({ timeoutMs: 150, retries: 1 }), [q], { store }).catch(
       (e) => e,
     );
     expect(failure).toBeInstanceOf(Error);
     expect(failure).not.toBeInstanceOf(InputError);
-    expect(String(failure.message)).toMatch(/gave up after 2 attempts \(last: timeout of 150ms exceeded\)/);
+    expect(String(failure.message)).toMatch(
+      /^portal query all\/BJ\/2019 \(branch all, province BJ, year 2019\) at http:\/\/127\.0\.0\.1:\d+\/search\?q=.{20,}…\(\+[\d,]+ chars\): gave up after 2 attempts \(last: no answer within 150 ms\)$/,
+    );
+    expect(String(failure.message).length).toBeLessThan(300);
   });
 
   it('stops at once, naming URL and selector, when the page layout changed', async () => {
@@ -198,7 +216,7 @@ describe('the patent portal adapter', () => {
     const failure = await runPortalQueries(config(), [q], { store }).catch((e) => e);
     expect(failure).toBeInstanceOf(InputError);
     expect(failure.message).toMatch(
-      /^http:\/\/127\.0\.0\.1:\d+\/search\?q=.*: no element matches the hit-count selector "\.summary \.hits" \(the portal's page layout changed\?\)$/,
+      /^portal query all\/BJ\/2019 \(branch all, province BJ, year 2019\) at http:\/\/127\.0\.0\.1:\d+\/search\?q=.*…\(\+[\d,]+ chars\): no element matches the hit-count selector "\.summary \.hits" \(the portal's page layout changed\?\)$/,
     );
     expect(log).toHaveLength(1);
   });
@@ -207,8 +225,46 @@ describe('the patent portal adapter', () => {
     mode = 'paged';
     const store = fileRawStore(await mkdtemp(join(tmpdir(), 'portal-raw-')));
     const [q] = buildQueries(DEFAULT_PORTAL, taxonomy, PROVINCES.slice(0, 1), [2019]);
-    const cp = await runPortalQueries(config({ collectRecords: true }), [q], { store });
-    expect(cp[q.id].records).toEqual(Array.from({ length: 25 }, (_, i) => `CN2019${i}`));
-    expect(cp[q.id].pages.map((p) => new URL(p.url).searchParams.get('p'))).toEqual(['1', '2', '3']);
+    const results: QueryResult[] = [];
+    const cp = await runPortalQueries(config({ collectRecords: true }), [q], {
+      store,
+      onResult: (r) => void results.push(r),
+    });
+    expect(results[0].records).toEqual(Array.from({ length: 25 }, (_, i) => `CN2019${i}`));
+    expect(results[0].pages.map((p) => new URL(p.url).searchParams.get('p'))).toEqual(['1', '2', '3']);
+    // The checkpoint keeps the count, the page count and the first page's hash, never URLs or records.
+    expect(cp[q.id]).toEqual({ count: 25, pages: 3, sha256: results[0].pages[0].sha256 });
+  });
+});
+
+describe('Retry-After', () => {
+  it('reads delay-seconds of any length and HTTP dates; unreadable values are ignored', () => {
+    expect(retryAfterMs('90')).toBe(90_000);
+    expect(retryAfterMs(' 3600 ')).toBe(3_600_000);
+    expect(retryAfterMs('0')).toBe(0);
+    const now = Date.parse('2026-12-02T04:00:00Z');
+    expect(retryAfterMs('Wed, 02 Dec 2026 04:01:30 GMT', now)).toBe(90_000);
+    expect(retryAfterMs('Wed, 02 Dec 2026 03:59:00 GMT', now)).toBe(0); // already past
+    expect(retryAfterMs('-5')).toBeUndefined();
+    expect(retryAfterMs('soon')).toBeUndefined();
+    expect(retryAfterMs(undefined)).toBeUndefined();
+  });
+
+  it('a 90 s wait lasts 90 s and beats every 5 s while it lasts', async () => {
+    vi.useFakeTimers();
+    try {
+      const beats: number[] = [];
+      let over = false;
+      const wait = waitWithBeats(90_000, (left) => beats.push(left)).then(() => (over = true));
+      await vi.advanceTimersByTimeAsync(89_999);
+      expect(over).toBe(false);
+      // A beat at the start and after each 5 s slice: 18 beats, each with the time still to wait.
+      expect(beats).toEqual(Array.from({ length: 18 }, (_, i) => 90_000 - i * 5_000));
+      await vi.advanceTimersByTimeAsync(1);
+      await wait;
+      expect(over).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
