@@ -1,4 +1,11 @@
-import { assemble, checkQuality, ImpossibleValuesError, type Conflict } from '../assembly';
+import {
+  assemble,
+  checkQuality,
+  conflictText,
+  CONFLICT_LINES_SHOWN,
+  ImpossibleValuesError,
+  type Conflict,
+} from '../assembly';
 import { fromCellRows, toCellRows, type CellRow, type PanelFrame } from '../assembly/cells';
 import { computeIndicators } from '../indicators';
 import type { Observation } from '../ingest/observation';
@@ -74,7 +81,13 @@ export function panelActivities(db: Db) {
       }
       await linkRunSnapshot(db, args.runId, 'assembled', hash);
       await saveConflicts(db, args.runId, conflicts);
-      return { snapshotHash: hash, reused: Boolean(existing), conflicts: conflicts.length };
+      return {
+        snapshotHash: hash,
+        reused: Boolean(existing),
+        conflicts: conflicts.length,
+        // The first ones as text, for the end of the run; all of them are in the store.
+        conflictLines: conflicts.slice(0, CONFLICT_LINES_SHOWN).map(conflictText),
+      };
     },
 
     /** The assembled panel → the study's variables with lineage, stored by content hash. */

@@ -27,6 +27,7 @@ export {
   type InterpolationMethod,
 } from './interpolate';
 export { conversionFactor, declaredUnit, harmoniseUnit } from './units';
+export { conflictText, CONFLICT_LINES_SHOWN } from './conflict-text';
 export { checkQuality, ImpossibleValuesError, type QualityOptions, type QualityReport } from './quality';
 export { applyFillRules, type FillRule } from './fill';
 

@@ -12,7 +12,7 @@
  * into a compact checkpoint (counts and the first page's hash, never page URLs), so a run resumes where
  * it stopped and `replayPortal` re-parses a run offline from the stored bodies.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import axios from 'axios';
@@ -111,7 +111,8 @@ export function fileRawStore(dir: string): RawStore {
       const sha = createHash('sha256').update(body).digest('hex');
       await mkdir(dir, { recursive: true });
       const path = join(dir, sha);
-      const tmp = `${path}.${process.pid}.tmp`;
+      // A temporary name of its own: two lanes may store the same body at once (an empty result page).
+      const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
       await writeFile(tmp, body);
       await rename(tmp, path);
       return sha;

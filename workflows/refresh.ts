@@ -124,6 +124,7 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
       failedSteps: estimated.failed,
       published: published.files,
       conflicts: assembled.conflicts ?? 0,
+      conflictLines: assembled.conflictLines ?? [],
       notes: [...(manifest.notes ?? []), ...ingested.flatMap((f) => f.notes ?? [])],
     };
     await io.finishRun(input.runId, { status: 'completed', summary: { ...result } });

@@ -23,6 +23,8 @@ export interface RefreshResult {
   published: string[];
   /** Cells two sources disagreed on (listed in the store's `conflicts` table and the report). */
   conflicts?: number;
+  /** The first conflicts as text (assembly/conflict-text.ts), printed at the end of the run. */
+  conflictLines?: string[];
   /** What the inputs did that a person should know: repeated manifest entries, repeated records. */
   notes?: string[];
 }

@@ -9,6 +9,7 @@ import { follow } from '../follow';
 import { EXIT_FAILED, EXIT_INCOMPLETE, say } from '../output';
 import { openTemporal, workflowUrl } from '../temporal-session';
 import { hasPollers, refreshState, triggerRefresh } from '../trigger';
+import type { RefreshResult } from '../../workflows/types';
 
 export interface InputOptions {
   inputs?: string;
@@ -27,6 +28,28 @@ export function applyInputOptions(config: Config, opts: { inputs?: string; study
     ...(opts.inputs ? { inputsDir: resolve(opts.inputs) } : {}),
     ...(opts.study ? { studyPath: resolve(opts.study) } : {}),
   };
+}
+
+/**
+ * What a person should know about the inputs, after the totals: the cells two sources disagreed on
+ * (value kept, values set aside, why) and the inputs' notes (repeated manifest entries or records).
+ */
+function printConflictsAndNotes(result: RefreshResult): void {
+  const lines = result.conflictLines ?? [];
+  const total = result.conflicts ?? lines.length;
+  if (total > 0) {
+    say(`${total} cell${total > 1 ? 's' : ''} where sources disagree (the first value kept):`);
+    for (const l of lines) say(`  ${l}`);
+    if (total > lines.length)
+      say(
+        `  … and ${total - lines.length} more: SELECT * FROM analyst_conflicts WHERE run_id = '${result.runId}'`,
+      );
+  }
+  const notes = result.notes ?? [];
+  if (notes.length) {
+    say('Notes on the inputs:');
+    for (const n of notes) say(`  ${n}`);
+  }
 }
 
 export async function run(opts: RunOptions): Promise<void> {
@@ -90,6 +113,7 @@ export async function run(opts: RunOptions): Promise<void> {
         `${result.estimations} estimations; published ${result.published.length} files:`,
     );
     for (const f of result.published) say(`  ${f}`);
+    printConflictsAndNotes(result);
     // Refreshes recorded before failed steps were reported carry no list.
     const failedSteps = result.failedSteps ?? [];
     if (failedSteps.length) {

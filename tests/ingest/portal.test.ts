@@ -237,6 +237,16 @@ describe('the patent portal adapter', () => {
   });
 });
 
+describe('the raw response store', () => {
+  it('stores the same body from several lanes at once', async () => {
+    const store = fileRawStore(await mkdtemp(join(tmpdir(), 'portal-raw-')));
+    const body = Buffer.from('<html>没有找到相关专利</html>');
+    const shas = await Promise.all(Array.from({ length: 8 }, () => store.put(body)));
+    expect(new Set(shas).size).toBe(1);
+    expect(await store.get(shas[0])).toEqual(body);
+  });
+});
+
 describe('Retry-After', () => {
   it('reads delay-seconds of any length and HTTP dates; unreadable values are ignored', () => {
     expect(retryAfterMs('90')).toBe(90_000);
