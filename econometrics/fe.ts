@@ -13,20 +13,11 @@
  * of all slopes; f_u the F test that all group effects are zero (against pooled OLS).
  */
 import { DataError } from '../common/errors';
-import type { Panel } from '../panel';
+import { demeanBy, groupMeans, type Panel } from '../panel';
 import { covarianceFor, type Covariance } from './covariance';
 import { fUpper } from './distributions';
 import { modelFrame, requireObservations, type ModelFrame } from './frame';
-import {
-  correlation,
-  demean,
-  findCollinear,
-  groupMeans,
-  mean,
-  qrLeastSquares,
-  sumSquares,
-  type Columns,
-} from './linalg';
+import { correlation, findCollinear, mean, qrLeastSquares, sumSquares, type Columns } from './linalg';
 import { attachSmallClusterInference } from './inference/small-cluster';
 import {
   CONS,
@@ -106,8 +97,8 @@ export function fixedEffectsFit(
   const xRaw: Columns = [...options.x.map((t) => frame.columns.get(t)!), ...abs.dummies];
   const names = [...options.x, ...abs.dummyNames];
   const isDummy = new Set(abs.dummyNames);
-  const yW = demean(yRaw, abs.codes, abs.ngroups);
-  const xW = xRaw.map((c) => demean(c, abs.codes, abs.ngroups));
+  const yW = demeanBy(yRaw, abs);
+  const xW = xRaw.map((c) => demeanBy(c, abs));
   const absorbed = effects === 'time' ? 'the time effects' : 'the entity fixed effects';
   const { keep, dropped } = findCollinear(xW, names, {
     zeroMeaning: `constant within groups, absorbed by ${absorbed}`,
@@ -174,15 +165,14 @@ export function fixedEffectsFit(
     df_resid: dfResid,
     t_df: cov.dfT,
     r2_within: 1 - ssr / tssWithin,
-    r2_between:
-      correlation(groupMeans(yRaw, abs.codes, abs.ngroups), groupMeans(xb, abs.codes, abs.ngroups)) ** 2,
+    r2_between: correlation(groupMeans(yRaw, abs), groupMeans(xb, abs)) ** 2,
     r2_overall: correlation(yRaw, xb) ** 2,
     sigma_e: Math.sqrt(ssr / dfResid),
     ssr,
   };
   if (!stata && effects === 'twoways') {
     // plm's R² for two-way within: against the two-way demeaned y (y residualised on the time dummies too).
-    const dW = abs.dummies.map((c) => demean(c, abs.codes, abs.ngroups));
+    const dW = abs.dummies.map((c) => demeanBy(c, abs));
     const dk = findCollinear(dW, abs.dummyNames).keep.map((j) => dW[j]);
     statistics.r2_within = 1 - ssr / sumSquares(qrLeastSquares(dk, yW).residuals);
   }

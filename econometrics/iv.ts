@@ -13,11 +13,11 @@
  * residualised on the exogenous regressors).
  */
 import { DataError, InputError } from '../common/errors';
-import type { Panel } from '../panel';
+import { demeanBy, type Panel } from '../panel';
 import { covarianceFor, type Covariance } from './covariance';
 import { absorption, fixedEffectsFit, type FixedEffectsOptions } from './fe';
 import { modelFrame, requireObservations } from './frame';
-import { demean, findCollinear, mean, qrLeastSquares, sumSquares, type Columns } from './linalg';
+import { findCollinear, mean, qrLeastSquares, sumSquares, type Columns } from './linalg';
 import { ivDiagnostics, type IvVce } from './inference/iv-diagnostics';
 import { CONS, covarianceStatistics, frameClusters, sharedCovarianceParams, warningsFor } from './ols';
 import type { EstimationResult } from './result';
@@ -74,7 +74,7 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
   const exog = x.filter((t) => !endogenous.includes(t));
   const col = (t: string) => frame.columns.get(t)!;
   const within = (c: Float64Array) => {
-    const w = demean(c, abs.codes, abs.ngroups);
+    const w = demeanBy(c, abs);
     if (!stata) return w;
     const m = mean(c);
     return w.map((v) => v + m);
@@ -166,7 +166,7 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
         : undefined;
   if (ivVce) {
     const pooled = effects === 'none';
-    const prep = (c: Float64Array) => (pooled ? c : demean(c, abs.codes, abs.ngroups));
+    const prep = (c: Float64Array) => (pooled ? c : demeanBy(c, abs));
     const exoCols = [...exog.map(col), ...abs.dummies].map(prep);
     if (pooled) exoCols.push(ones);
     const exoKeep = findCollinear(
@@ -209,12 +209,9 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
       statistics[`first_stage_f_p:${endo}`] = F.p;
     }
     statistics[`partial_r2:${endo}`] = partialR2(
-      demean(col(endo), abs.codes, abs.ngroups),
-      instruments.map((z) => demean(col(z), abs.codes, abs.ngroups)),
-      [
-        ...exog.map((t) => demean(col(t), abs.codes, abs.ngroups)),
-        ...abs.dummies.map((d) => demean(d, abs.codes, abs.ngroups)),
-      ],
+      demeanBy(col(endo), abs),
+      instruments.map((z) => demeanBy(col(z), abs)),
+      [...exog.map((t) => demeanBy(col(t), abs)), ...abs.dummies.map((d) => demeanBy(d, abs))],
     );
   }
   const coefficients = coefficientRows(names, b, cov, (s) => !isDummy.has(s));

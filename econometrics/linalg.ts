@@ -303,26 +303,6 @@ export function quadraticFormInverse(A: Matrix, b: ArrayLike<number>): number {
   return s;
 }
 
-/** Means by group code (codes 0..ngroups-1) of the given rows. */
-export function groupMeans(x: Float64Array, codes: Int32Array, ngroups: number): Float64Array {
-  const sum = new Float64Array(ngroups);
-  const cnt = new Float64Array(ngroups);
-  for (let i = 0; i < x.length; i++) {
-    sum[codes[i]] += x[i];
-    cnt[codes[i]]++;
-  }
-  for (let g = 0; g < ngroups; g++) sum[g] /= cnt[g];
-  return sum;
-}
-
-/** x − group mean (the within transformation for one grouping). */
-export function demean(x: Float64Array, codes: Int32Array, ngroups: number): Float64Array {
-  const m = groupMeans(x, codes, ngroups);
-  const out = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = x[i] - m[codes[i]];
-  return out;
-}
-
 export function mean(x: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i];

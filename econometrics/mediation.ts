@@ -11,12 +11,10 @@
 import mt19937 from '@stdlib/random-base-mt19937';
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { DataError, InputError } from '../common/errors';
-import type { Panel } from '../panel';
-import { percentile } from '../panel/percentile';
+import { demeanBy, percentile, type Panel } from '../panel';
 import { normalCdfStd, normalQuantileStd, normalTwoSided } from './distributions';
 import { fixedEffectsFit, type Effects } from './fe';
 import { modelFrame, type ModelFrame } from './frame';
-import { demean } from './linalg';
 import type { VceName } from './covariance';
 import type { Convention } from './conventions';
 import type { CoefficientRow, EstimationResult } from './result';
@@ -130,7 +128,7 @@ export function bootstrapIndirect(
 ): { values: Float64Array; failed: number } {
   const G = frame.ngroups;
   const vars = [core, mediator, ...controls, y].map((t) =>
-    demean(frame.columns.get(t)!, frame.entityCodes, G),
+    demeanBy(frame.columns.get(t)!, { codes: frame.entityCodes, ngroups: G }),
   );
   const p = vars.length;
   const cross = new Float64Array(G * p * p);

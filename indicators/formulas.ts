@@ -2,6 +2,7 @@
  * The study's indicator formulas, one pure function each (STUDY.md, "Variables" and "Indicators").
  * Units are in the names: GDP in 100 million CNY (亿元), CO2 in Mt, energy in 10k tce.
  */
+import { demeanBy } from '../panel';
 
 /** Real GDP at base-year prices: the base year's nominal GDP chained with the index (previous year = 100). */
 export function realGdpChain(
@@ -132,33 +133,36 @@ export interface ProductionObs {
 }
 
 /**
- * ln Y = a + α ln K + β ln L + μ_p + ε: the within (province fixed effects) estimator. Written out
- * here rather than calling econometrics/: two regressors have a closed form (2×2 normal equations on
- * province-demeaned data), and indicators may not depend on the estimation layer.
+ * ln Y = a + α ln K + β ln L + μ_p + ε: the within (province fixed effects) estimator on the
+ * province-demeaned data (panel/within.ts). Solved here rather than by econometrics/: two regressors
+ * have a closed form (2×2 normal equations), and indicators may not depend on the estimation layer.
  */
 export function productionFunction(obs: ProductionObs[]) {
-  const groups = new Map<string, ProductionObs[]>();
-  for (const o of obs) {
-    const g = groups.get(o.province);
-    if (g) g.push(o);
-    else groups.set(o.province, [o]);
-  }
+  const codeOf = new Map<string, number>();
+  const codes = Int32Array.from(obs, (o) => {
+    let c = codeOf.get(o.province);
+    if (c === undefined) codeOf.set(o.province, (c = codeOf.size));
+    return c;
+  });
+  const byProvince = { codes, ngroups: codeOf.size };
+  const [y, k, l] = [
+    (o: ProductionObs) => o.lnY,
+    (o: ProductionObs) => o.lnK,
+    (o: ProductionObs) => o.lnL,
+  ].map((f) => demeanBy(Float64Array.from(obs, f), byProvince));
   let kk = 0;
   let kl = 0;
   let ll = 0;
   let ky = 0;
   let ly = 0;
-  for (const g of groups.values()) {
-    const mean = (f: (o: ProductionObs) => number) => g.reduce((s, o) => s + f(o), 0) / g.length;
-    const [my, mk, ml] = [mean((o) => o.lnY), mean((o) => o.lnK), mean((o) => o.lnL)];
-    for (const o of g) {
-      const [y, k, l] = [o.lnY - my, o.lnK - mk, o.lnL - ml];
-      kk += k * k;
-      kl += k * l;
-      ll += l * l;
-      ky += k * y;
-      ly += l * y;
-    }
+  // Province by province, as the rows were grouped (the sums' order fixes their last digit).
+  const order = Array.from(obs, (_, i) => i).sort((a, b) => codes[a] - codes[b] || a - b);
+  for (const i of order) {
+    kk += k[i] * k[i];
+    kl += k[i] * l[i];
+    ll += l[i] * l[i];
+    ky += k[i] * y[i];
+    ly += l[i] * y[i];
   }
   const det = kk * ll - kl * kl;
   if (!(Math.abs(det) > 1e-12 * Math.max(kk * ll, 1e-300))) return undefined;

@@ -1,3 +1,5 @@
 export { Panel, type Cell, type FromRowsOptions, type PanelIndex, type WinsorizeOptions } from './panel';
 export { percentile, type PercentileDefinition } from './percentile';
 export { evaluateTerm, termColumns, withTerms } from './terms';
+export { gridGroupings, gridLayout, onGrid, type GridLayout, type GridOptions } from './grid';
+export { demeanBy, groupMeans, withinTransform, type Grouping, type WithinEffects } from './within';

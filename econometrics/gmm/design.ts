@@ -14,7 +14,7 @@
  *   [[G, FD], [FD', I]] for the system.
  */
 import { DataError, InputError } from '../../common/errors';
-import type { Panel } from '../../panel';
+import { gridLayout, onGrid, type Panel } from '../../panel';
 import type { SparseBlock, StackedUnits } from './moments';
 
 export interface LaggedTerm {
@@ -121,7 +121,6 @@ export function gmmDesign(panel: Panel, options: GmmOptions, transformation: 'd'
     }
   }
   const T = times.length;
-  const tpos = new Map(times.map((t, i) => [t, i]));
   const mainMax = Math.max(...options.regressors.flatMap((r) => r.lags));
   const gmmMin = Math.min(...options.gmmInstruments.map((g) => g.lags[0]));
   const TL1 = Math.max(mainMax + 1, gmmMin);
@@ -140,18 +139,13 @@ export function gmmDesign(panel: Panel, options: GmmOptions, transformation: 'd'
       'spec.gmm',
     );
 
-  // Full-grid series per entity.
-  const levels = panel.entityLevels;
-  const G = levels.length;
-  const series = new Map<string, Float64Array[]>();
-  for (const v of need) {
-    const col = panel.column(v);
-    const grid = levels.map(() => new Float64Array(T).fill(NaN));
-    for (let r = 0; r < panel.nrows; r++) grid[panel.entityCodes[r]][tpos.get(panel.times[r])!] = col[r];
-    series.set(v, grid);
-  }
-  const lagged = (v: string, i: number, l: number, t: number) =>
-    t - l >= 0 ? series.get(v)![i][t - l] : NaN;
+  // Each variable on the panel's full grid (panel/grid.ts): entity i at period t is cell t·G + i.
+  const grid = gridLayout(panel.entityKeys, panel.times, { entities: panel.entityLevels, what: 'gmm' });
+  const G = grid.N;
+  const series = new Map<string, Float64Array>();
+  for (const v of need) series.set(v, onGrid(grid, panel.column(v)));
+  const at = (v: string, i: number, t: number) => series.get(v)![t * G + i];
+  const lagged = (v: string, i: number, l: number, t: number) => (t - l >= 0 ? at(v, i, t - l) : NaN);
 
   const regNames = options.regressors.flatMap((r) => r.lags.map((l) => termName(r.variable, l)));
   const timeDummies = options.timeDummies ?? true;
@@ -227,13 +221,12 @@ export function gmmDesign(panel: Panel, options: GmmOptions, transformation: 'd'
         const from = Math.max(1, t1 - g.lags[1]);
         const to = t1 - g.lags[0];
         if (g.collapse) {
-          for (let s = to, c = 0; s >= from; s--, c++)
-            W.set(r, col + c, zeroIfNaN(series.get(g.variable)![i][s - 1]));
+          for (let s = to, c = 0; s >= from; s--, c++) W.set(r, col + c, zeroIfNaN(at(g.variable, i, s - 1)));
         } else {
           let before = 0;
           for (let u = TL1 + 1; u < t1; u++) before += u - g.lags[0] - Math.max(1, u - g.lags[1]) + 1;
           for (let s = from, c = 0; s <= to; s++, c++)
-            W.set(r, col + before + c, zeroIfNaN(series.get(g.variable)![i][s - 1]));
+            W.set(r, col + before + c, zeroIfNaN(at(g.variable, i, s - 1)));
         }
         col += gmmCols1[gi];
       });
@@ -258,7 +251,7 @@ export function gmmDesign(panel: Panel, options: GmmOptions, transformation: 'd'
       let col = w1Cols;
       for (const g of options.gmmInstruments) {
         // Δx_{t−1} = x_{t−1} − x_{t−2}, defined for t ≥ 2; plm's first level row (TL2 = 1) has none.
-        const v = t >= 2 ? series.get(g.variable)![i][t - 1] - series.get(g.variable)![i][t - 2] : NaN;
+        const v = t >= 2 ? at(g.variable, i, t - 1) - at(g.variable, i, t - 2) : NaN;
         if (g.collapse) W.set(r, col, zeroIfNaN(v));
         else if (t >= 2) W.set(r, col + (t - 2), zeroIfNaN(v));
         col += g.collapse ? 1 : T - 2;

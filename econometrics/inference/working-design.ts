@@ -17,7 +17,8 @@
  */
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { InputError } from '../../common/errors';
-import { demean, findCollinear, qrLeastSquares, type Columns } from '../linalg';
+import { demeanBy } from '../../panel';
+import { findCollinear, qrLeastSquares, type Columns } from '../linalg';
 
 export interface Absorbed {
   /** Absorbed group of each row (0..ngroups−1). */
@@ -69,7 +70,7 @@ export class WorkingDesign {
     if (abs) {
       this.groupSize = new Float64Array(abs.ngroups);
       for (const g of abs.codes) this.groupSize[g]++;
-      const dm = fit.design.map((c) => demean(c, abs.codes, abs.ngroups));
+      const dm = fit.design.map((c) => demeanBy(c, abs));
       // The constant (and any column constant within groups) vanishes: it lies in the span of D. A
       // projected constant (2SLS: P_W·1) vanishes only to rounding, so compare with the column's norm.
       const norm = (c: Float64Array) => Math.sqrt(c.reduce((s, v) => s + v * v, 0));

@@ -13,7 +13,7 @@
  */
 import { Matrix } from 'ml-matrix';
 import { DataError, InputError } from '../../common/errors';
-import type { Panel } from '../../panel';
+import { gridGroupings, withinTransform, type Panel } from '../../panel';
 import { chiSquareUpper, normalTwoSided } from '../distributions';
 import { quadraticFormInverse } from '../linalg';
 import type { CoefficientRow, EstimationResult } from '../result';
@@ -56,27 +56,11 @@ export function spatialPanelData(panel: Panel, options: SpatialModelOptions): Sp
   const T = ys.times.length;
   if (T < 2) throw new DataError(`spatial model: ${T} period; fixed effects need at least 2`, 'nobs');
   const effects = options.effects ?? 'entity';
-  const demean = (v: Float64Array) => {
-    const N = w.n;
-    const mi = new Float64Array(N);
-    const mt = new Float64Array(T);
-    let m = 0;
-    for (let t = 0; t < T; t++) {
-      for (let i = 0; i < N; i++) {
-        mi[i] += v[t * N + i] / T;
-        mt[t] += v[t * N + i] / N;
-        m += v[t * N + i] / (N * T);
-      }
-    }
-    return v.map((x, r) => {
-      const i = r % N;
-      const t = (r - i) / N;
-      return effects === 'twoways' ? x - mi[i] - mt[t] + m : x - mi[i];
-    });
-  };
+  const by = gridGroupings({ N: w.n, T });
+  const within = (v: Float64Array) => withinTransform(v, effects, by);
   return {
-    y: demean(ys.values),
-    X: options.x.map((name) => demean(stackedOf(name).values)),
+    y: within(ys.values),
+    X: options.x.map((name) => within(stackedOf(name).values)),
     T,
     times: ys.times,
   };
