@@ -58,6 +58,10 @@ export interface EstimatorContract {
   twoWay: boolean;
   /** `inference.wild` (the wild cluster restricted bootstrap). */
   wild: boolean;
+  /** `inference.vce` (the SEs and p-values of further covariance estimators on the rows). */
+  alternatives: boolean;
+  /** `spec.cluster` naming a variable: false when the clustered SEs cluster by the entity only (GMM). */
+  clusterVariable: boolean;
   /** Why the rest of the inference is not supported, said in the error. */
   why?: string;
   /** Absorbed-effects choices honoured; the first is the default. */
@@ -149,17 +153,27 @@ function gmmCheck(s: ContractedSpec): ContractIssue[] {
 
 const LINEAR_VCE = ['conventional', 'robust', 'cluster', 'cr2', 'cr3', 'driscoll-kraay'] as const;
 const ONE_WAY_VCE = ['conventional', 'robust', 'cluster'] as const;
-const LINEAR_INFERENCE = { vce: LINEAR_VCE, twoWay: true, wild: true } as const;
+const LINEAR_INFERENCE = {
+  vce: LINEAR_VCE,
+  twoWay: true,
+  wild: true,
+  alternatives: true,
+  clusterVariable: true,
+} as const;
 const GMM_INFERENCE = {
   vce: ONE_WAY_VCE,
   twoWay: false,
   wild: false,
+  alternatives: false,
+  clusterVariable: false,
   why: 'GMM reports plm’s plain or Windmeijer-corrected (robust = cluster by entity) SEs',
 } as const;
 const SPATIAL_INFERENCE = {
   vce: ['conventional'],
   twoWay: false,
   wild: false,
+  alternatives: false,
+  clusterVariable: false,
   why: 'spatial models report maximum-likelihood (information matrix or observed Hessian) SEs',
 } as const;
 const GMM_NOTE =
@@ -210,6 +224,8 @@ export const ESTIMATORS = {
     vce: ['conventional'],
     twoWay: false,
     wild: false,
+    alternatives: false,
+    clusterVariable: false,
     why: 'VIFs have no standard errors',
     effects: ['none'],
     weights: 'none',
@@ -225,6 +241,8 @@ export const ESTIMATORS = {
     vce: ONE_WAY_VCE,
     twoWay: false,
     wild: false,
+    alternatives: false,
+    clusterVariable: true,
     why: 'the Sobel test and the cluster bootstrap of a·b use one-way standard errors',
     effects: ['entity', 'none', 'time', 'twoways'],
     weights: 'none',
@@ -241,6 +259,8 @@ export const ESTIMATORS = {
     vce: ONE_WAY_VCE,
     twoWay: false,
     wild: false,
+    alternatives: false,
+    clusterVariable: true,
     why: 'the marginal effects are t-tested with one df',
     effects: ['entity', 'none', 'time', 'twoways'],
     weights: 'none',
@@ -393,13 +413,19 @@ export function contractIssues(spec: ContractedSpec): ContractIssue[] {
       message: `${est} does not support vce "${spec.vce}" (supported: ${c.vce.join(', ')})${why}`,
     });
   const vce = spec.vce ?? c.vce[0];
-  (spec.inference?.vce ?? []).forEach((v, i) => {
-    if (!c.vce.includes(v))
-      issues.push({
-        path: ['inference', 'vce', i],
-        message: `${est} does not support vce "${v}" (supported: ${c.vce.join(', ')})${why}`,
-      });
-  });
+  if (spec.inference?.vce && !c.alternatives)
+    issues.push({
+      path: ['inference', 'vce'],
+      message: `${est} does not report alternative covariance estimators${why}`,
+    });
+  else
+    (spec.inference?.vce ?? []).forEach((v, i) => {
+      if (!c.vce.includes(v))
+        issues.push({
+          path: ['inference', 'vce', i],
+          message: `${est} does not support vce "${v}" (supported: ${c.vce.join(', ')})${why}`,
+        });
+    });
   const clusteredAlternative = (spec.inference?.vce ?? []).some((v) => CLUSTERED.includes(v));
   if (
     typeof spec.cluster === 'string' &&
@@ -413,6 +439,11 @@ export function contractIssues(spec: ContractedSpec): ContractIssue[] {
     });
   if (Array.isArray(spec.cluster) && !c.twoWay)
     issues.push({ path: ['cluster'], message: `${est} does not cluster two ways${why}` });
+  if (typeof spec.cluster === 'string' && !c.clusterVariable && CLUSTERED.includes(vce))
+    issues.push({
+      path: ['cluster'],
+      message: `${est} clusters by the entity only; leave spec.cluster out${why}`,
+    });
   if (spec.inference?.wild && !c.wild)
     issues.push({
       path: ['inference', 'wild'],
@@ -455,15 +486,15 @@ export function contractIssues(spec: ContractedSpec): ContractIssue[] {
 export function contractTable(): string {
   const code = (xs: readonly string[]) => (xs.length ? xs.map((x) => `\`${x}\``).join(', ') : '—');
   const lines = [
-    '| estimator | what | `vce` (default first) | two-way `cluster` | `inference.wild` | `effects` (default first) | weights | panel | options (required in bold) |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| estimator | what | `vce` (default first) | two-way `cluster` | `inference.wild` | `inference.vce` | `effects` (default first) | weights | panel | options (required in bold) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const name of ESTIMATOR_NAMES) {
     const c: EstimatorContract = ESTIMATORS[name];
     const options = c.options.map((k) => (c.required.includes(k) ? `**\`${k}\`**` : `\`${k}\``));
     const spatial = c.spatialKeys ? ` (\`spatial\`: ${c.spatialKeys.join(', ')})` : '';
     lines.push(
-      `| \`${name}\` | ${c.summary} | ${code(c.vce)} | ${c.twoWay ? 'yes' : 'no'} | ${c.wild ? 'yes' : 'no'} | ${code(c.effects)} | ${c.weights} | ${c.panel} | ${options.join(', ') || '—'}${spatial} |`,
+      `| \`${name}\` | ${c.summary} | ${code(c.vce)} | ${c.twoWay ? 'yes' : 'no'} | ${c.wild ? 'yes' : 'no'} | ${c.alternatives ? 'yes' : 'no'} | ${code(c.effects)} | ${c.weights} | ${c.panel} | ${options.join(', ') || '—'}${spatial} |`,
     );
   }
   return lines.join('\n');

@@ -64,7 +64,9 @@ describe('spec validation', () => {
           inference: { vce: ['cr2'] },
         }),
       ),
-    ).toMatch(/^spec\.inference\.vce\[0\]: estimator "mediation" does not support vce "cr2"/);
+    ).toMatch(
+      /^spec\.inference\.vce: estimator "mediation" does not report alternative covariance estimators/,
+    );
     expect(inputError(() => estimate(grunfeld, { ...base, vce: 'cr2', inference: { vce: ['cr2'] } }))).toBe(
       "spec.inference.vce[0]: 'cr2' is already the spec's vce",
     );

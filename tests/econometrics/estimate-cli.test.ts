@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runEstimate } from '../../cli/commands/estimate';
 import { isInputError } from '../../common/errors';
 import { runCli } from '../helpers/cli';
+import { refusalCases } from './contract-cases';
 import { goldenCases } from './golden';
 
 const dir = mkdtempSync(join(tmpdir(), 'aicarbon-estimate-'));
@@ -116,6 +117,30 @@ describe('aicarbon estimate', () => {
         spec: write('sar.json', JSON.stringify({ estimator: 'sar', y: 'inv', x: ['value'] })),
       }),
     ).toThrow("--weights: estimator 'sar' needs a spatial weights matrix");
+  });
+
+  it('every estimator refuses each vce, cluster and inference it cannot honour (exit 2 naming the key)', async () => {
+    const missing = join(dir, 'no-such-data.csv');
+    const cases = refusalCases();
+    cases.forEach((c, i) => {
+      const spec = write(`refuse-${i}.json`, JSON.stringify(c.spec));
+      let message = '';
+      try {
+        runEstimate({ data: missing, spec, weights: join(dir, 'no-such-weights.csv') });
+      } catch (e) {
+        expect(isInputError(e), c.name).toBe(true);
+        message = (e as Error).message;
+      }
+      expect(message.startsWith(`${c.key}: `), `${c.name}: ${message}`).toBe(true);
+    });
+    // Through the command itself: one refusal per estimator (its first; the spatial ones' is vce).
+    const picked = cases.filter((c, i) => cases.findIndex((d) => d.estimator === c.estimator) === i);
+    for (const c of picked) {
+      const out = await cli(['--data', missing, '--spec', write(`refuse-cli.json`, JSON.stringify(c.spec))]);
+      expect(out.code, c.name).toBe(2);
+      expect(out.stdout).toBe('');
+      expect(out.stderr, c.name).toContain(`${c.key}: `);
+    }
   });
 
   it('reads --weights through the weights reader, naming a bad cell', () => {

@@ -11,6 +11,7 @@ import { choleskyOf, fullRankQr, inverseOf } from '../../econometrics/linalg';
 import { absorbedEffects, contractTable, ESTIMATOR_NAMES, ESTIMATORS } from '../../econometrics/registry';
 import { FITS } from '../../econometrics/estimate';
 import { parseSpec } from '../../econometrics/spec';
+import { refusalCases, VALID_SPECS } from './contract-cases';
 import { fixturePanel } from './golden';
 
 function thrown(fn: () => unknown): Error {
@@ -79,6 +80,40 @@ describe('the estimator registry', () => {
       expect(isInputError(e), message).toBe(true);
       expect(e.message).toContain(message);
     }
+  });
+
+  it('every estimator refuses every vce, cluster and inference it cannot honour, naming the key', () => {
+    const cases = refusalCases();
+    // Each estimator short of the full contract (ols and fe honour every key) is asked for what it lacks.
+    for (const name of ESTIMATOR_NAMES.filter((n) => n !== 'ols' && n !== 'fe'))
+      expect(
+        cases.some((c) => c.spec.estimator === name),
+        name,
+      ).toBe(true);
+    for (const name of ['sar', 'sem', 'sdm', 'moran'])
+      expect(cases.filter((c) => c.spec.estimator === name).length, name).toBeGreaterThanOrEqual(9);
+    for (const c of cases) {
+      const e = thrown(() => parseSpec(c.spec));
+      expect(isInputError(e), c.name).toBe(true);
+      expect(e.message.startsWith(`${c.key}: `), `${c.name}: ${e.message}`).toBe(true);
+    }
+    // What the contract says it honours parses.
+    for (const name of ESTIMATOR_NAMES) {
+      expect(() => parseSpec(VALID_SPECS[name]), name).not.toThrow();
+      for (const v of ESTIMATORS[name].vce)
+        expect(() => parseSpec({ ...VALID_SPECS[name], vce: v })).not.toThrow();
+    }
+    expect(
+      thrown(() => parseSpec({ ...VALID_SPECS.sysgmm, vce: 'cluster', cluster: 'region' })).message,
+    ).toBe(
+      'spec.cluster: estimator "sysgmm" clusters by the entity only; leave spec.cluster out; GMM reports plm’s plain or Windmeijer-corrected (robust = cluster by entity) SEs',
+    );
+    expect(
+      thrown(() => parseSpec({ ...VALID_SPECS.moderation, vce: 'cluster', inference: { vce: ['robust'] } }))
+        .message,
+    ).toMatch(
+      /^spec\.inference\.vce: estimator "moderation" does not report alternative covariance estimators/,
+    );
   });
 
   it('fills each estimator its own defaults', () => {

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../common/config';
+import { ESTIMATOR_NAMES } from '../../econometrics/registry';
 import { listEstimations, loadStudy, parseStudy, type Study } from '../../study';
+import { refusalCases } from '../econometrics/contract-cases';
 
 const defaultPath = join(PROJECT_ROOT, 'study', 'default-study.json');
 const C = ['ED', 'ER', 'ECS', 'WF', 'OPEN'];
@@ -235,5 +237,35 @@ describe('a study that extends another', () => {
     writeFileSync(join(dir, 'c.json'), JSON.stringify({ extends: 'nowhere.json' }));
     expect(() => loadStudy(join(dir, 'a.json'))).toThrow(/b\.json: extends: a\.json extends this file again/);
     expect(() => loadStudy(join(dir, 'c.json'))).toThrow(`${join(dir, 'c.json')}: extends: study definition`);
+  });
+});
+
+describe('every estimator refuses, at study validation, what it cannot honour', () => {
+  it('names the key in the file for each vce, cluster and inference its contract lacks', () => {
+    const study = editable();
+    // The first column of each estimator in the default study; sar, sem and diffgmm as sdm and sysgmm.
+    const where = new Map<string, [number, number]>();
+    study.tables.forEach((t: { columns: { spec: { estimator: string } }[] }, ti: number) =>
+      t.columns.forEach((c, ci) => {
+        if (!where.has(c.spec.estimator)) where.set(c.spec.estimator, [ti, ci]);
+      }),
+    );
+    const as: Record<string, string> = { sar: 'sdm', sem: 'sdm', diffgmm: 'sysgmm' };
+    const cases = refusalCases();
+    expect(new Set(cases.map((c) => c.estimator)).size).toBe(ESTIMATOR_NAMES.length - 2); // all but ols, fe
+    for (const c of cases) {
+      const [ti, ci] = where.get(as[c.estimator] ?? c.estimator)!;
+      const s = editable();
+      const column = s.tables[ti].columns[ci];
+      column.spec = { ...column.spec, estimator: c.estimator };
+      expect(
+        () => parseStudy(s, 'my-study.json'),
+        `${c.name}: the column parses as ${c.estimator}`,
+      ).not.toThrow();
+      column.spec = { ...column.spec, ...c.patch };
+      expect(() => parseStudy(s, 'my-study.json'), c.name).toThrow(
+        `my-study.json: tables[${ti}].columns[${ci}].${c.key}: `,
+      );
+    }
   });
 });
