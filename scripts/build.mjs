@@ -166,7 +166,14 @@ export async function build({ log = () => {} } = {}) {
     const known = previous.files[file];
     const outFile = join(DIST, file.replace(/\.ts$/, '.js'));
     let deps;
-    if (known && known.hash === hash && existsSync(outFile)) {
+    // Reuse only when every import still resolves to the file it did (a module moved into a folder of
+    // the same name leaves its unchanged importers pointing at a file that is gone).
+    if (
+      known &&
+      known.hash === hash &&
+      existsSync(outFile) &&
+      known.deps.every((d) => existsSync(join(ROOT, d)))
+    ) {
       deps = known.deps;
     } else {
       if (!ts) {
