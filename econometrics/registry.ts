@@ -33,7 +33,10 @@ export type OptionKey = (typeof OPTION_KEYS)[number];
 
 /** The keys of `spec.spatial` and who reads them. */
 export const SPATIAL_MODEL_KEYS = ['simulations', 'seed', 'leeYu', 'lmTests'] as const;
-export const DURBIN_KEYS = [...SPATIAL_MODEL_KEYS, 'lrTests'] as const;
+/** The dynamic spatial panel (sar, sdm): `spatial.dynamic` and `spatial.biasCorrection`. */
+export const DYNAMIC_KEYS = ['dynamic', 'biasCorrection'] as const;
+export const LAG_KEYS = [...SPATIAL_MODEL_KEYS, ...DYNAMIC_KEYS] as const;
+export const DURBIN_KEYS = [...SPATIAL_MODEL_KEYS, 'lrTests', ...DYNAMIC_KEYS] as const;
 export const MORAN_KEYS = [
   'permutations',
   'permutationP',
@@ -148,6 +151,33 @@ function gmmCheck(s: ContractedSpec): ContractIssue[] {
   for (const name of Object.keys(g?.xlags ?? {}))
     if (notIn(s.x, name))
       issues.push({ path: ['gmm', 'xlags', name], message: `'${name}' is not among spec.x` });
+  return issues;
+}
+
+/** The dynamic spatial panel's keys against the static model's (sar, sdm). */
+function dynamicCheck(s: ContractedSpec): ContractIssue[] {
+  const sp = s.spatial ?? {};
+  const dyn = sp.dynamic as { ylag?: boolean; wylag?: boolean } | undefined;
+  const issues: ContractIssue[] = [];
+  if (dyn === undefined) {
+    if (sp.biasCorrection !== undefined)
+      issues.push({
+        path: ['spatial', 'biasCorrection'],
+        message: 'is read with spatial.dynamic only (the bias correction of the dynamic model)',
+      });
+    return issues;
+  }
+  if (dyn.ylag === false && dyn.wylag === false)
+    issues.push({
+      path: ['spatial', 'dynamic'],
+      message: 'ylag and wylag are both false: that is the static model (leave out spatial.dynamic)',
+    });
+  for (const key of ['leeYu', 'lmTests', 'lrTests'])
+    if (sp[key] !== undefined)
+      issues.push({
+        path: ['spatial', key],
+        message: `is a key of the static model; the dynamic model (spatial.dynamic) does not read it`,
+      });
   return issues;
 }
 
@@ -301,17 +331,19 @@ export const ESTIMATORS = {
     check: gmmCheck,
   },
   sar: {
-    summary: 'spatial lag model, ML with fixed effects (spatialreg `lagsarlm` on demeaned data)',
+    summary:
+      'spatial lag model, ML with fixed effects (spatialreg `lagsarlm` on demeaned data); dynamic (τ, ψ) by bias-corrected QML',
     ...SPATIAL_INFERENCE,
     effects: ['entity', 'twoways'],
     weights: 'required',
-    panel: 'balanced entity × time over the weights ids',
+    panel: 'balanced entity × time over the weights ids (dynamic: consecutive periods)',
     x: 1,
     options: ['spatial'],
     required: [],
-    spatialKeys: SPATIAL_MODEL_KEYS,
+    spatialKeys: LAG_KEYS,
     absorbs: 'effects',
     sections: ['coefficients', 'effects'],
+    check: dynamicCheck,
   },
   sem: {
     summary: 'spatial error model, ML with fixed effects (spatialreg `errorsarlm`)',
@@ -327,17 +359,19 @@ export const ESTIMATORS = {
     sections: ['coefficients'],
   },
   sdm: {
-    summary: 'spatial Durbin model, ML with fixed effects (lag model with W·x)',
+    summary:
+      'spatial Durbin model, ML with fixed effects (lag model with W·x); dynamic (τ, ψ) by bias-corrected QML',
     ...SPATIAL_INFERENCE,
     effects: ['entity', 'twoways'],
     weights: 'required',
-    panel: 'balanced entity × time over the weights ids',
+    panel: 'balanced entity × time over the weights ids (dynamic: consecutive periods)',
     x: 1,
     options: ['spatial'],
     required: [],
     spatialKeys: DURBIN_KEYS,
     absorbs: 'effects',
     sections: ['coefficients', 'effects', 'entityEffects'],
+    check: dynamicCheck,
   },
   moran: {
     summary: "global Moran's I of y per period and pooled (spdep `moran.test`)",

@@ -122,7 +122,8 @@ const shape = z.strictObject({
    * alternative (default 'greater') and randomisation (variance under randomisation, default true).
    * Work beyond the model only when asked (default false): lmTests (sar, sem, sdm: LM tests of the
    * non-spatial FE model), lrTests (sdm: also fit SAR and SEM for the LR tests against them), pooled
-   * (moran: a row for the stacked panel, I_T ⊗ W).
+   * (moran: a row for the stacked panel, I_T ⊗ W). sar and sdm also read dynamic and biasCorrection
+   * (the dynamic spatial panel, below).
    */
   spatial: z
     .strictObject({
@@ -143,6 +144,21 @@ const shape = z.strictObject({
       pooled: z.boolean().optional(),
       lrTests: z.boolean().optional(),
       lmTests: z.boolean().optional(),
+      /**
+       * sar, sdm: the dynamic spatial panel y_t = τ y_{t−1} + ψ W y_{t−1} + ρ W y_t + X_t β (+ W X_t θ) +
+       * μ (+ α_t) + ε_t by (bias-corrected) QML (econometrics/spatial/dynamic.ts). ylag adds τ (row
+       * `L.y`), wylag ψ (row `W*L.y`), both default true; stationarity: leaving the stationary region
+       * is a DataError ('error', default) or a warning ('warn').
+       */
+      dynamic: z
+        .strictObject({
+          ylag: z.boolean().default(true),
+          wylag: z.boolean().default(true),
+          stationarity: z.enum(['error', 'warn']).default('error'),
+        })
+        .optional(),
+      /** sar, sdm with `dynamic`: Yu, de Jong & Lee's (2008) bias correction (default) or none. */
+      biasCorrection: z.enum(['yu-dejong-lee', 'none']).optional(),
     })
     .optional(),
 });

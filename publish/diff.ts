@@ -9,7 +9,10 @@ import { stars, type PublishedStep } from './layout';
 
 export interface EstimateChange {
   stepId: string;
-  /** `AIT`, `direct:AIT` (spatial effects), `moran:2015`, `nobs`, or a statistic's name. */
+  /**
+   * `AIT`, `direct:AIT` (spatial effects; `direct:long:AIT` for the dynamic model's), `moran:2015`,
+   * `nobs`, or a statistic's name.
+   */
   term: string;
   a: number | null;
   b: number | null;
@@ -44,7 +47,10 @@ function quantities(r: EstimationResult): Map<string, Quantity> {
   }
   for (const e of r.effects ?? []) {
     for (const k of ['direct', 'indirect', 'total'] as const)
-      q.set(`${k}:${e.term}`, { value: e[k], p: normalTwoSided(e[k] / e[`${k}_se`]) });
+      q.set(`${k}:${e.horizon ? `${e.horizon}:` : ''}${e.term}`, {
+        value: e[k],
+        p: normalTwoSided(e[k] / e[`${k}_se`]),
+      });
   }
   for (const m of r.moran ?? []) q.set(`moran:${m.time}`, { value: m.I, p: m.p_value });
   q.set('nobs', { value: r.nobs });

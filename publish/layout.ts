@@ -1,7 +1,8 @@
 /**
  * The paper's table layout, computed once from tidy results and rendered by every writer (Excel, CSV,
  * LaTeX, HTML). Regression tables: a coefficient row with stars and a standard-error row under it per
- * term (constant last), spatial effects, then Controls / fixed-effect rows, N, R², the table's extra
+ * term (constant last; the dynamic spatial model's τ and ψ by name), spatial effects (static, then
+ * short-run and long-run), then Controls / fixed-effect rows, N, R², the table's extra
  * statistics and the notes. Moran tables: one row per year, Moran's I with stars and its p-value.
  * Stars at 10 / 5 / 1 %.
  */
@@ -23,6 +24,8 @@ export interface FailedStep {
   stepId: string;
   message: string;
 }
+
+const finite = (v: number) => (Number.isFinite(v) ? v : null);
 
 export const stars = (p: number) =>
   !Number.isFinite(p) ? '' : p < 0.01 ? '***' : p < 0.05 ? '**' : p < 0.1 ? '*' : '';
@@ -87,6 +90,7 @@ const STAT_LABELS: Record<string, string> = {
   instruments: 'Instruments',
   groups: 'Groups',
   diff_hansen_levels_p: 'Diff-in-Hansen (levels) p-value',
+  spectral_radius: 'Spectral radius of (I − ρW)⁻¹(τI + ψW)',
 };
 
 export function statLabel(key: string): string {
@@ -169,11 +173,18 @@ export function tableLayout(
   for (const r of present)
     for (const row of r.coefficients) if (!terms.includes(row.term)) terms.push(row.term);
   terms.sort((a, b) => Number(a === '_cons') - Number(b === '_cons'));
+  // The dynamic spatial model's lags of y: τ (L.y) and ψ (W*L.y) by the parameter's name.
+  const dynamicLabels = new Map<string, string>();
+  for (const c of columns)
+    if (c.spec.spatial?.dynamic) {
+      dynamicLabels.set(`L.${c.spec.y}`, `τ (L.${c.spec.y})`);
+      dynamicLabels.set(`W*L.${c.spec.y}`, `ψ (W*L.${c.spec.y})`);
+    }
   for (const term of terms.filter(shown)) {
     const found = results.map((r) => r?.coefficients.find((c) => c.term === term));
     const chosen = found.map((c, i) => (c ? chosenPValue(table, columns[i], c) : undefined));
     rows.push({
-      label: termLabel(term),
+      label: dynamicLabels.get(term) ?? termLabel(term),
       role: 'coef',
       cells: found.map(
         (c, i) =>
@@ -204,30 +215,47 @@ export function tableLayout(
     }
   }
 
-  // LeSage–Pace impacts: z-tests on the simulated SEs, as spatialreg's summary(impacts) reports.
+  // LeSage–Pace impacts: z-tests on the simulated SEs, as spatialreg's summary(impacts) reports. The
+  // static models' first, then the dynamic model's short-run and long-run ones (rows with a horizon).
   const effectTerms: string[] = [];
   for (const r of present)
     for (const e of r.effects ?? []) if (!effectTerms.includes(e.term)) effectTerms.push(e.term);
-  for (const kind of ['direct', 'indirect', 'total'] as const) {
-    for (const term of effectTerms.filter(shown)) {
-      const found = results.map((r) => r?.effects?.find((e) => e.term === term));
-      const name = `${kind[0].toUpperCase()}${kind.slice(1)} effect: ${term}`;
-      rows.push({
-        label: name,
-        role: 'coef',
-        cells: found.map((e, i) => {
-          if (!e) return blank(i) ?? { kind: 'coef', value: null };
-          const se = e[`${kind}_se`];
-          return { kind: 'coef', value: e[kind], stars: stars(normalTwoSided(e[kind] / se)) };
-        }),
-      });
-      rows.push({
-        label: '',
-        role: 'se',
-        cells: found.map((e, i) => blank(i) ?? { kind: 'se', value: e ? e[`${kind}_se`] : null }),
-      });
+  const horizons = (['static', 'short', 'long'] as const).filter((h) =>
+    present.some((r) => r.effects?.some((e) => (e.horizon ?? 'static') === h)),
+  );
+  const horizonLabel = { static: '', short: 'Short-run ', long: 'Long-run ' };
+  for (const horizon of horizons)
+    for (const kind of ['direct', 'indirect', 'total'] as const) {
+      for (const term of effectTerms.filter(shown)) {
+        const found = results.map((r) =>
+          r?.effects?.find((e) => e.term === term && (e.horizon ?? 'static') === horizon),
+        );
+        const label = horizon === 'static' ? `${kind[0].toUpperCase()}${kind.slice(1)}` : kind;
+        const name = `${horizonLabel[horizon]}${label} effect: ${term}`;
+        rows.push({
+          label: name,
+          role: 'coef',
+          cells: found.map((e, i) => {
+            if (!e) return blank(i) ?? { kind: 'coef', value: null };
+            // A long-run effect without a long-run equilibrium is NaN: printed as not estimated.
+            const v = finite(e[kind]);
+            const se = e[`${kind}_se`];
+            return { kind: 'coef', value: v, stars: v === null ? '' : stars(normalTwoSided(v / se)) };
+          }),
+        });
+        rows.push({
+          label: '',
+          role: 'se',
+          cells: found.map(
+            (e, i) =>
+              blank(i) ?? {
+                kind: 'se',
+                value: e && finite(e[kind]) !== null ? finite(e[`${kind}_se`]) : null,
+              },
+          ),
+        });
+      }
     }
-  }
 
   const indicator = (label: string, yes: (i: number) => boolean) => ({
     label,

@@ -98,11 +98,12 @@ export async function saveEstimation(
     );
     await insertRows(
       tx,
-      'spatial_effects (run_id, step_id, term, direct, direct_se, indirect, indirect_se, total, total_se)',
+      'spatial_effects (run_id, step_id, term, horizon, direct, direct_se, indirect, indirect_se, total, total_se)',
       (result.effects ?? []).map((x) => [
         key.runId,
         key.stepId,
         x.term,
+        x.horizon ?? 'static',
         num(x.direct),
         num(x.direct_se),
         num(x.indirect),
@@ -210,8 +211,12 @@ export async function loadEstimations(db: Queryable, runId: string): Promise<Sto
     `SELECT * FROM model_statistics WHERE run_id = $1 ORDER BY step_id, name`,
     [runId],
   );
-  const effects = await db.query<Record<string, number | null> & { step_id: string; term: string }>(
-    `SELECT * FROM spatial_effects WHERE run_id = $1 ORDER BY step_id, term`,
+  const effects = await db.query<
+    Record<string, number | null> & { step_id: string; term: string; horizon: string }
+  >(
+    // Rows come back short (or static) before long, then by term.
+    `SELECT * FROM spatial_effects WHERE run_id = $1
+     ORDER BY step_id, CASE horizon WHEN 'long' THEN 1 ELSE 0 END, term`,
     [runId],
   );
   const morans = await db.query<Record<string, number | null> & { step_id: string; time: string }>(
@@ -268,6 +273,7 @@ export async function loadEstimations(db: Queryable, runId: string): Promise<Sto
         ? {
             effects: effectRows.map((e) => ({
               term: e.term,
+              ...(e.horizon === 'short' || e.horizon === 'long' ? { horizon: e.horizon } : {}),
               direct: orNaN(e.direct),
               direct_se: orNaN(e.direct_se),
               indirect: orNaN(e.indirect),

@@ -10,9 +10,11 @@
  *     columns stay in the original coordinates and the likelihood counts n − 1 units (`nEff`).
  * W y_t, W y_{t−1} and W x_t are formed from the untransformed data and then transformed, which in the
  * F' coordinates is W* = F'WF applied to the transformed data (F'W = F'WJ_n when W is row-standardised).
- * Every unit must be observed in every period; the error lists the missing unit-periods.
+ * Every unit must be observed in every period; the DataError (the data cannot support the column) lists
+ * the missing unit-periods. A unit outside W is an InputError (the input is wrong; Panel refuses a
+ * repeated unit-period).
  */
-import { InputError } from '../../common/errors';
+import { DataError, InputError } from '../../common/errors';
 import type { Panel } from '../../panel';
 import { panelSpatialLag, type WeightsMatrix } from './weights';
 
@@ -70,8 +72,9 @@ function balancedStack(
   }
   for (let k = 1; k < times.length; k++) {
     if (times[k] - times[k - 1] !== 1)
-      throw new InputError(
+      throw new DataError(
         `dynamic spatial model: no ${panel.index.time} between ${times[k - 1]} and ${times[k]}; y_{t−1} needs consecutive periods`,
+        panel.index.time,
       );
   }
   const values = new Map<string, Float64Array>();
@@ -99,8 +102,9 @@ function balancedStack(
       count += gaps.length;
     }
     const shown = listed.slice(0, MAX_LISTED).join('; ') + (listed.length > MAX_LISTED ? '; …' : '');
-    throw new InputError(
+    throw new DataError(
       `dynamic spatial model: the panel is not balanced: ${count} ${what}${count === 1 ? '' : 's'} missing (${[...incomplete].join(', ')}) over ${times[0]}–${times[times.length - 1]}, and every unit of ${w.label} is needed in every period: ${shown}`,
+      [...incomplete].join(', '),
     );
   }
   return { times, values };
@@ -119,8 +123,9 @@ export function dynamicPanelData(panel: Panel, options: DynamicDataOptions): Dyn
   const first = dynamic ? 1 : 0;
   const T = times.length - first;
   if (T < 2)
-    throw new InputError(
+    throw new DataError(
       `dynamic spatial model: ${times.length} period(s); ${dynamic ? 'the lag and ' : ''}fixed effects need at least ${first + 2}`,
+      'nobs',
     );
   const block = (v: Float64Array, shift: number) => v.subarray((first - shift) * n, (first - shift + T) * n);
   const transform = (v: Float64Array): Float64Array => {

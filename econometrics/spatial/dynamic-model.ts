@@ -8,13 +8,13 @@
  * spectral_radius_exact = 0), long_run_margin_z ((1 − τ − ψ − ρ)/SE), bias_corrected (1/0), periods,
  * rho_lower, rho_upper, effects_draws, effects_long_excluded.
  * Effects: short- and long-run rows (horizon `short` / `long`) for every regressor (dynamic-effects.ts).
- * Leaving the stationary region is an InputError (the data cannot support the model) naming the
+ * Leaving the stationary region is a DataError (the data cannot support the model) naming the
  * condition, unless `stationarity: 'warn'` asks for a warning (then long-run effects are blank).
  */
 import { normalTwoSided } from '../distributions';
 import type { CoefficientRow, EstimationResult } from '../result';
 import type { Panel } from '../../panel';
-import { InputError } from '../../common/errors';
+import { DataError } from '../../common/errors';
 import { dynamicPanelData, dynamicSpatialFit, type BiasCorrection, type DynamicFit } from './dynamic';
 import { dynamicImpacts } from './dynamic-effects';
 import type { LogDetMethod } from './ml';
@@ -46,14 +46,14 @@ export function dynamicSpatialModel(panel: Panel, options: DynamicSpatialOptions
   const q = fit.qmlStability;
   if (q && fit.corrected && !q.stationary) {
     if (policy === 'error')
-      throw new InputError(
+      throw new DataError(
         `dynamic spatial model: ${q.condition}; the bias correction needs a stationary model (spatial.dynamic.stationarity "warn" reports the estimates anyway)`,
       );
     warnings.push(`${q.condition}; the bias correction assumes a stationary model`);
   }
   if (dynamic && !fit.stability.stationary) {
     if (policy === 'error')
-      throw new InputError(
+      throw new DataError(
         `dynamic spatial model: ${fit.stability.condition}; set spatial.dynamic.stationarity to "warn" to report the estimates anyway`,
       );
     warnings.push(`${fit.stability.condition}; long-run effects are not defined`);

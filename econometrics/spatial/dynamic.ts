@@ -29,7 +29,7 @@
  * Hand-written because no TypeScript (or Python) library estimates this model.
  */
 import { Matrix, inverse } from 'ml-matrix';
-import { InputError } from '../../common/errors';
+import { DataError } from '../../common/errors';
 import { brentMaximise, jacobian, type Jacobian, type LogDetMethod } from './ml';
 import { dynamicPanelData, type DynamicData, type DynamicDataOptions } from './dynamic-data';
 import { spatialInverse, type InverseMethod } from './spatial-inverse';
@@ -139,7 +139,7 @@ export function dynamicSpatialFit(w: WeightsMatrix, d: DynamicData, options: Dyn
   const Nstar = nEff * T;
   const k = Z.length;
   if (Nstar <= k + 2)
-    throw new InputError(`dynamic spatial model: ${Nstar} observations for ${k + 2} parameters`);
+    throw new DataError(`dynamic spatial model: ${Nstar} observations for ${k + 2} parameters`, 'nobs');
   const J = jacobian(w, options.logdet ?? 'auto');
   const method: InverseMethod = J.method === 'eigen' ? 'dense' : 'banded';
   const interval = J.interval;
@@ -174,7 +174,7 @@ export function dynamicSpatialFit(w: WeightsMatrix, d: DynamicData, options: Dyn
   const deltaHat = f0.b.map((b, a) => b - rhoHat * f1.b[a]);
   const s2Hat = sse(rhoHat) / Nstar;
   if (!(s2Hat > 1e-14 * (e00 / Nstar)))
-    throw new InputError(
+    throw new DataError(
       `dynamic spatial model: ${options.y} is fitted exactly (σ² = 0); the model is not identified`,
     );
   const iTau = names.indexOf(`L.${options.y}`);

@@ -4,13 +4,15 @@
  * `effects` in the spec: 'entity' (default) or 'twoways'. Work beyond the model is done only when the spec
  * asks for it: `spatial.lmTests` adds the LM tests of the non-spatial FE model to `statistics` (sar, sem,
  * sdm), `spatial.lrTests` the LR tests of the SDM against SAR and SEM (two more fits), `spatial.pooled`
- * Moran's pooled row (all permutations again on the stacked panel).
+ * Moran's pooled row (all permutations again on the stacked panel). `spatial.dynamic` (sar, sdm) fits the
+ * dynamic spatial panel instead (dynamic-model.ts).
  */
 import { InputError } from '../../common/errors';
 import { withTerms, type Panel } from '../../panel';
 import type { EstimateOptions } from '../estimate';
 import type { EstimationResult, LocalMoranRow } from '../result';
 import type { Spec } from '../spec';
+import { dynamicSpatialModel } from './dynamic-model';
 import { sdmEntityImpacts } from './entity-impacts';
 import { localMoran, moranByTime, type LocalMoranOptions } from './moran';
 import { spatialDurbin, spatialError, spatialLag, spatialLmTests, type SpatialModelOptions } from './models';
@@ -54,10 +56,40 @@ function withLm(fit: (p: Panel, o: SpatialModelOptions) => EstimationResult) {
   };
 }
 
-export const sarEstimator = withLm(spatialLag);
+/**
+ * The dynamic spatial panel (spec.spatial.dynamic): y_{t−1} (τ) and W y_{t−1} (ψ) beside ρ W y_t, by
+ * QML with Yu, de Jong & Lee's bias correction unless spec.spatial.biasCorrection is 'none'
+ * (dynamic-model.ts); short- and long-run effects. No per-entity impacts: the maps show the static model's.
+ */
+function dynamicEstimator(model: 'sar' | 'sdm', panel: Panel, spec: Spec, options: EstimateOptions) {
+  const o = modelOptions(spec, options);
+  const dyn = spec.spatial!.dynamic!;
+  panel = withTerms(panel, [spec.y, ...spec.x]);
+  return dynamicSpatialModel(panel, {
+    model,
+    y: o.y,
+    x: o.x,
+    weights: o.weights,
+    effects: o.effects!,
+    ylag: dyn.ylag,
+    wylag: dyn.wylag,
+    stationarity: dyn.stationarity,
+    biasCorrection: spec.spatial?.biasCorrection ?? 'yu-dejong-lee',
+    simulations: o.simulations,
+    seed: o.seed,
+  });
+}
+
+const staticSar = withLm(spatialLag);
+export function sarEstimator(panel: Panel, spec: Spec, options: EstimateOptions): EstimationResult {
+  return spec.spatial?.dynamic
+    ? dynamicEstimator('sar', panel, spec, options)
+    : staticSar(panel, spec, options);
+}
 export const semEstimator = withLm(spatialError);
 /** SDM, plus each entity's direct, received and emitted impacts of every regressor (stored for the maps). */
 export function sdmEstimator(panel: Panel, spec: Spec, options: EstimateOptions): EstimationResult {
+  if (spec.spatial?.dynamic) return dynamicEstimator('sdm', panel, spec, options);
   const res = withLm(spatialDurbin)(panel, spec, options);
   const entityEffects = sdmEntityImpacts(weightsOf(options), spec.x, res.coefficients);
   return entityEffects.length ? { ...res, entityEffects } : res;

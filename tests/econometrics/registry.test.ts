@@ -64,6 +64,26 @@ describe('the estimator registry', () => {
         spec({ estimator: 'sdm', spatial: { permutations: 99 } }),
         'spec.spatial.permutations: estimator "sdm" does not read it',
       ],
+      [
+        spec({ estimator: 'sem', spatial: { dynamic: {} } }),
+        'spec.spatial.dynamic: estimator "sem" does not read it',
+      ],
+      [
+        spec({ estimator: 'sdm', spatial: { biasCorrection: 'none' } }),
+        'spec.spatial.biasCorrection: is read with spatial.dynamic only',
+      ],
+      [
+        spec({ estimator: 'sar', spatial: { dynamic: { ylag: false, wylag: false } } }),
+        'spec.spatial.dynamic: ylag and wylag are both false: that is the static model',
+      ],
+      [
+        spec({ estimator: 'sdm', spatial: { dynamic: {}, lrTests: true } }),
+        'spec.spatial.lrTests: is a key of the static model',
+      ],
+      [
+        spec({ estimator: 'sdm', spatial: { dynamic: {}, biasCorrection: 'lee-yu' } }),
+        'spec.spatial.biasCorrection: Invalid option: expected one of "yu-dejong-lee"|"none"',
+      ],
       [spec({ estimator: 'moran' }), 'spec.x: estimator "moran" takes no regressors'],
       [
         spec({ estimator: 'fe', cluster: 'firm' }),

@@ -9,6 +9,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DataError, InputError } from '../../common/errors';
+import { estimate } from '../../econometrics/estimate';
 import { dynamicPanelData, dynamicSpatialFit, stability } from '../../econometrics/spatial/dynamic';
 import { dynamicSpatialModel, type DynamicSpatialOptions } from '../../econometrics/spatial/dynamic-model';
 import { jacobian } from '../../econometrics/spatial/ml';
@@ -184,6 +186,42 @@ describe('dynamic spatial panel models against the R reference (bias-corrected Q
   });
 });
 
+describe('the spec reaches the dynamic model (spec.spatial.dynamic, spec.spatial.biasCorrection)', () => {
+  it('sdm and sar with spatial.dynamic are the R reference’s bias-corrected fits', () => {
+    const { panel, w } = data.provinces;
+    for (const [name, model, extra] of [
+      ['provinces_sdm_entity', 'sdm', {}],
+      ['provinces_sdm_twoways', 'sdm', { effects: 'twoways' }],
+      ['provinces_sar_entity', 'sar', {}],
+      ['provinces_sdm_entity_none', 'sdm', { spatial: { dynamic: {}, biasCorrection: 'none' } }],
+      ['provinces_sdm_entity_ylag', 'sdm', { spatial: { dynamic: { wylag: false } } }],
+    ] as const) {
+      const res = estimate(
+        panel,
+        {
+          estimator: model,
+          y: 'y',
+          x: ['x1', 'x2'],
+          spatial: { dynamic: {}, simulations: 200, seed: 3 },
+          ...extra,
+        },
+        { weights: w },
+      );
+      const ref = golden[name];
+      const byTerm = new Map(res.coefficients.map((r) => [r.term, r]));
+      expect([...byTerm.keys()].sort(), name).toEqual([...ref.terms].sort());
+      ref.terms.forEach((t, i) => {
+        expectClose(byTerm.get(t)!.estimate, ref.estimate[i], 1e-6, `${name} ${t}`);
+        expectClose(byTerm.get(t)!.std_error, ref.std_error[i], 1e-6, `${name} se ${t}`);
+      });
+      expect(res.statistics.bias_corrected, name).toBe(name.endsWith('_none') ? 0 : 1);
+      expect(res.effects!.map((e) => e.horizon)).toContain('long');
+      // No per-province impacts for the dynamic model (the report's maps show the static SDM's).
+      expect(res.entityEffects).toBeUndefined();
+    }
+  });
+});
+
 describe('the static special case is spatialreg (reference/golden/spatial.json)', () => {
   const sg = spatialGolden().provinces_cont;
   const panel = Panel.fromRows(fixtureRows('spatial_provinces'), { entity: 'province', time: 'year' });
@@ -230,6 +268,29 @@ describe('dynamic spatial model: input and stationarity', () => {
     expect(() => dynamicSpatialModel(p, optionsOf({ data: 'provinces' }))).toThrow(
       /not balanced: 3 province-years missing \(y, x1, x2\) over 2011–2021.*: BJ 2013, 2014; XJ 2021$/,
     );
+    // The data cannot support this column (recorded, the study goes on), as for the static model.
+    expect(() => dynamicSpatialModel(p, optionsOf({ data: 'provinces' }))).toThrow(DataError);
+    // One missing value of one regressor is named with its variable.
+    const gap = fixtureRows('spatial_dynamic_provinces').map((r) =>
+      r.province === 'SC' && r.year === '2016' ? { ...r, x2: '' } : r,
+    );
+    expect(() =>
+      dynamicSpatialModel(
+        Panel.fromRows(gap, { entity: 'province', time: 'year' }),
+        optionsOf({ data: 'provinces' }),
+      ),
+    ).toThrow(/1 province-year missing \(x2\).*: SC 2016$/);
+  });
+
+  it('refuses a province outside W as an input mistake', () => {
+    const rows = fixtureRows('spatial_dynamic_provinces');
+    const stranger = Panel.fromRows([...rows, { ...rows[0], province: 'TW' }], {
+      entity: 'province',
+      time: 'year',
+    });
+    const fit = () => dynamicSpatialModel(stranger, optionsOf({ data: 'provinces' }));
+    expect(fit).toThrow(InputError);
+    expect(fit).toThrow(/province TW is not in the weights matrix/);
   });
 
   it('refuses a gap year (y_{t−1} needs consecutive periods)', () => {
@@ -238,6 +299,7 @@ describe('dynamic spatial model: input and stationarity', () => {
     expect(() => dynamicSpatialModel(p, optionsOf({ data: 'provinces' }))).toThrow(
       /no year between 2014 and 2016/,
     );
+    expect(() => dynamicSpatialModel(p, optionsOf({ data: 'provinces' }))).toThrow(DataError);
   });
 
   it('states the stationarity condition with the values', () => {
@@ -297,6 +359,7 @@ describe('dynamic spatial model: input and stationarity', () => {
     }
     expect(p0.nrows).toBe(out.length);
     const p = Panel.fromRows(out, { entity: 'province', time: 'year' });
+    expect(() => dynamicSpatialModel(p, optionsOf({ data: 'provinces' }))).toThrow(DataError);
     expect(() => dynamicSpatialModel(p, optionsOf({ data: 'provinces' }))).toThrow(
       /leave the stationary region: the spectral radius of A = \(I − ρW\)⁻¹\(τI \+ ψW\).*τ \+ ψ \+ ρ < 1/,
     );

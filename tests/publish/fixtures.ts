@@ -17,6 +17,49 @@ const coef = (term: string, estimate: number, std_error: number, p_value: number
   p_value,
 });
 
+/**
+ * The dynamic spatial model's shape (econometrics/spatial/dynamic-model.ts): τ (L.y), ψ (W*L.y), ρ, x,
+ * W*x; short- and long-run effects, the long-run ones of the last regressor NaN (no equilibrium drawn).
+ */
+export function handMadeDynamicResult(
+  estimator: string,
+  y: string,
+  x: string[],
+  k: number,
+): EstimationResult {
+  const effect = (term: string, horizon: 'short' | 'long', scale: number) => ({
+    term,
+    horizon,
+    direct: -0.2 * scale,
+    direct_se: 0.05 * scale,
+    indirect: -0.1 * scale,
+    indirect_se: 0.08 * scale,
+    total: -0.3 * scale,
+    total_se: 0.1 * scale,
+  });
+  return {
+    estimator,
+    nobs: 300,
+    ngroups: 30,
+    coefficients: [
+      coef(`L.${y}`, 0.6, 0.03, 0),
+      coef(`W*L.${y}`, -0.07, 0.07, 0.3),
+      coef('rho', 0.25, 0.07, 0.0004),
+      ...x.map((t, i) => coef(t, -0.2 + i / 10 + k / 100, 0.05, 0.001)),
+      ...x.map((t, i) => coef(`W*${t}`, -0.1 + i / 10, 0.08, 0.2)),
+    ],
+    statistics: { loglik: 284.9, sigma2: 0.01, spectral_radius: 0.72, spectral_radius_exact: 1 },
+    effects: [
+      ...x.map((t) => effect(t, 'short', 1)),
+      ...x.map((t, i) =>
+        i === x.length - 1 && i > 0
+          ? { ...effect(t, 'long', 2.5), direct: NaN, indirect: NaN, total: NaN }
+          : effect(t, 'long', 2.5),
+      ),
+    ],
+  };
+}
+
 export function handMadeResult(estimator: string, y: string, x: string[], k: number): EstimationResult {
   switch (estimator) {
     case 'vif':
@@ -109,7 +152,9 @@ export function handMadeResult(estimator: string, y: string, x: string[], k: num
  */
 export function handMadeRun(study: Study, rows?: Record<string, number | string | null>[]): PublishedStep[] {
   return listEstimations(study).map((s, k) => {
-    const result = handMadeResult(s.spec.estimator, s.spec.y, s.spec.x, k);
+    const result = s.spec.spatial?.dynamic
+      ? handMadeDynamicResult(s.spec.estimator, s.spec.y, s.spec.x, k)
+      : handMadeResult(s.spec.estimator, s.spec.y, s.spec.x, k);
     if (rows && s.weights && s.spec.estimator === 'moran') {
       const w = buildStudyWeights(study, s.weights, rows);
       result.lisa = [...new Set(rows.map((r) => Number(r.year)))].flatMap((time) => {

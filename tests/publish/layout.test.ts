@@ -3,7 +3,7 @@ import { cellText, stars, tableLayout, studyLayouts } from '../../publish';
 import { loadStudy, parseStudy } from '../../study';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../common/config';
-import { handMadeResult, handMadeRun } from './fixtures';
+import { handMadeDynamicResult, handMadeResult, handMadeRun } from './fixtures';
 
 const C = ['ED', 'ER', 'ECS', 'WF', 'OPEN'];
 const study = parseStudy({
@@ -167,6 +167,111 @@ describe('paper layout', () => {
     expect(text[15]).toEqual(['Log likelihood', '-120.500']);
   });
 
+  it('dynamic SDM beside the static one: τ, ψ, ρ by name, static effects, then short- and long-run ones', () => {
+    const both = parseStudy({
+      id: 't',
+      title: 'T',
+      years: [2011, 2021],
+      samples: { all: {} },
+      weights: { W1: { kind: 'contiguity' } },
+      tables: [
+        {
+          id: 'table11',
+          title: 'SDM',
+          showControls: false,
+          statistics: ['loglik', 'spectral_radius'],
+          columns: [
+            {
+              id: '(1)',
+              label: 'Dynamic W1',
+              weights: 'W1',
+              spec: { estimator: 'sdm', y: 'CI', x: ['AIT', 'ED'], spatial: { dynamic: {} } },
+            },
+            {
+              id: 'W1',
+              label: 'Static W1',
+              weights: 'W1',
+              spec: { estimator: 'sdm', y: 'CI', x: ['AIT', 'ED'] },
+            },
+          ],
+        },
+      ],
+    });
+    const t = tableLayout(both.tables[0], [
+      {
+        stepId: 'table11/(1)',
+        tableId: 'table11',
+        columnId: '(1)',
+        result: handMadeDynamicResult('sdm', 'CI', ['AIT', 'ED'], 0),
+      },
+      {
+        stepId: 'table11/W1',
+        tableId: 'table11',
+        columnId: 'W1',
+        result: handMadeResult('sdm', 'CI', ['AIT', 'ED'], 0),
+      },
+    ]);
+    expect(t.headers).toEqual([
+      ['Dynamic W1', 'Static W1'],
+      ['(1)', 'W1'],
+    ]);
+    const text = t.rows.map((r) => [r.label, ...r.cells.map((c) => cellText(c))]);
+    expect(text.map((r) => r[0]).filter(Boolean)).toEqual([
+      'τ (L.CI)',
+      'ψ (W*L.CI)',
+      'ρ',
+      'AIT',
+      'W*AIT',
+      'Direct effect: AIT',
+      'Indirect effect: AIT',
+      'Total effect: AIT',
+      'Short-run direct effect: AIT',
+      'Short-run indirect effect: AIT',
+      'Short-run total effect: AIT',
+      'Long-run direct effect: AIT',
+      'Long-run indirect effect: AIT',
+      'Long-run total effect: AIT',
+      'Controls',
+      'Province FE',
+      'N',
+      'Log likelihood',
+      'Spectral radius of (I − ρW)⁻¹(τI + ψW)',
+    ]);
+    const row = (label: string) => text.findIndex((r) => r[0] === label);
+    // τ = 0.6 (SE 0.03, p 0); ψ only in the dynamic column; ρ in both.
+    expect(text[row('τ (L.CI)')]).toEqual(['τ (L.CI)', '0.600***', '-']);
+    expect(text[row('ψ (W*L.CI)')]).toEqual(['ψ (W*L.CI)', '-0.070', '-']);
+    expect(text[row('ρ')]).toEqual(['ρ', '0.250***', '0.300***']);
+    // Static effects only in the static column, the dynamic ones only in the dynamic column.
+    expect(text[row('Direct effect: AIT')]).toEqual(['Direct effect: AIT', '-', '-0.616***']);
+    // Short run: -0.2 / 0.05 → z = -4; long run ×2.5: -0.75 / 0.25 → z = -3 → p = 0.0027.
+    expect(text[row('Short-run direct effect: AIT')]).toEqual([
+      'Short-run direct effect: AIT',
+      '-0.200***',
+      '-',
+    ]);
+    expect(text[row('Long-run total effect: AIT')]).toEqual(['Long-run total effect: AIT', '-0.750***', '-']);
+    expect(text[row('Long-run total effect: AIT') + 1]).toEqual(['', '(0.250)', '-']);
+    expect(text[row('N')]).toEqual(['N', '300', '330']);
+    expect(text[row('Spectral radius of (I − ρW)⁻¹(τI + ψW)')]).toEqual([
+      'Spectral radius of (I − ρW)⁻¹(τI + ψW)',
+      '0.720',
+      '-',
+    ]);
+    // A long-run effect without an equilibrium (NaN) prints as not estimated, never "NaN".
+    const shown = tableLayout({ ...both.tables[0], showControls: true }, [
+      {
+        stepId: 'table11/(1)',
+        tableId: 'table11',
+        columnId: '(1)',
+        result: handMadeDynamicResult('sdm', 'CI', ['AIT', 'ED'], 0),
+      },
+    ]);
+    const ed = shown.rows.findIndex((r) => r.label === 'Long-run direct effect: ED');
+    expect(shown.rows[ed].cells.map((c) => cellText(c))).toEqual(['-', '']);
+    expect(shown.rows[ed + 1].cells.map((c) => cellText(c))).toEqual(['-', '']);
+  });
+
   it("Moran table: one row per year, Moran's I with stars and its p-value per variable", () => {
     const t = tableLayout(study.tables[2], steps, study);
     expect(t.headers).toEqual([
@@ -308,7 +413,33 @@ describe('paper layout', () => {
     expect(vif.rows.map((r) => r.label)).toEqual([...['AIT', ...C], 'Mean VIF', 'N']);
     const t4 = layouts.find((t) => t.id === 'table4')!;
     expect(t4.rows.map((r) => r.label)).toEqual(
-      expect.arrayContaining(['L.CI', 'ROBOT', 'First-stage F (AIT)', 'AR(2) p-value', 'Hansen J p-value']),
+      expect.arrayContaining([
+        'L.CI',
+        'L.AIT',
+        'ROBOT',
+        'First-stage F (AIT)',
+        'AR(2) p-value',
+        'Hansen J p-value',
+      ]),
+    );
+    // Table 4 (3)(4) with L.AIT as the paper says; today's AIT columns kept as (9)(10), labelled.
+    expect(t4.headers[0].slice(2, 4)).toEqual(['SYS-GMM', 'SYS-GMM']);
+    expect(t4.headers[0].slice(8)).toEqual(['SYS-GMM, AIT', 'SYS-GMM, AIT']);
+    // Table 11: the dynamic SDM under W1–W3 beside the static columns.
+    const t11 = layouts.find((t) => t.id === 'table11')!;
+    expect(t11.headers).toEqual([
+      ['Dynamic W1', 'Dynamic W2', 'Dynamic W3', 'Static W1', 'Static W2', 'Static W3'],
+      ['(1)', '(2)', '(3)', 'W1', 'W2', 'W3'],
+    ]);
+    expect(t11.rows.map((r) => r.label)).toEqual(
+      expect.arrayContaining([
+        'τ (L.CI)',
+        'ψ (W*L.CI)',
+        'ρ',
+        'Direct effect: AIT',
+        'Short-run indirect effect: AIT',
+        'Long-run total effect: AIT',
+      ]),
     );
   });
 });

@@ -101,6 +101,48 @@ function storeContract(name: string, open: () => Promise<Db>) {
       expect((await getRun(db, 'r1'))?.status).toBe('completed');
     });
 
+    it('keeps the horizon of the dynamic model’s effects, short before long, and the static rows', async () => {
+      await startRun(db, { runId: 'r-dyn', studyId: 'default', vintage: 'v1', inputsHash: 'h' });
+      const row = (term: string, v: number) => ({
+        term,
+        direct: v,
+        direct_se: 0.1,
+        indirect: 2 * v,
+        indirect_se: 0.2,
+        total: 3 * v,
+        total_se: 0.3,
+      });
+      const dynamic: EstimationResult = {
+        estimator: 'sdm',
+        nobs: 300,
+        coefficients: [{ term: 'L.CI', estimate: 0.6, std_error: 0.03, statistic: 20, p_value: 0 }],
+        statistics: { loglik: 1 },
+        effects: [
+          { ...row('AIT', 1), horizon: 'short' },
+          { ...row('ED', 2), horizon: 'short' },
+          { ...row('AIT', 4), horizon: 'long' },
+          { ...row('ED', 5), horizon: 'long', total: NaN },
+        ],
+      };
+      const base = { runId: 'r-dyn', tableId: 'table11', sample: 'all', spec: {} };
+      await saveEstimation(db, { ...base, stepId: 'table11/(1)', columnId: '(1)' }, dynamic, 5);
+      await saveEstimation(db, { ...base, stepId: 'table11/W1', columnId: 'W1' }, result, 5);
+      const [dyn, stat] = await loadEstimations(db, 'r-dyn');
+      expect(dyn.result).toEqual(dynamic);
+      expect(stat.result.effects).toEqual(result.effects);
+      const view = await db.query<{ column_id: string; term: string; horizon: string; direct: number }>(
+        'SELECT column_id, term, horizon, direct FROM analyst_spatial_effects WHERE run_id = $1 ORDER BY column_id, horizon DESC, term',
+        ['r-dyn'],
+      );
+      expect(view).toEqual([
+        { column_id: '(1)', term: 'AIT', horizon: 'short', direct: 1 },
+        { column_id: '(1)', term: 'ED', horizon: 'short', direct: 2 },
+        { column_id: '(1)', term: 'AIT', horizon: 'long', direct: 4 },
+        { column_id: '(1)', term: 'ED', horizon: 'long', direct: 5 },
+        { column_id: 'W1', term: 'AIT', horizon: 'static', direct: 1 },
+      ]);
+    });
+
     it('keeps the inference detail of each coefficient and the cluster diagnostics', async () => {
       await startRun(db, { runId: 'r2', studyId: 'default', vintage: 'v1', inputsHash: 'h' });
       const wild: EstimationResult = {

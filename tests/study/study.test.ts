@@ -27,17 +27,19 @@ describe('the default study', () => {
     const columns = Object.fromEntries(study.tables.map((t) => [t.id, t.columns.length]));
     // STUDY.md: Table 3 (1)–(7), Table 4 (1)–(8), Table 5 three steps + a·b, 4 columns per region,
     // Table 9 two per moderator, Moran for AIT and CI, SDM under W1–W3, Table 12 all + 3 regions.
+    // Table 4 keeps the AIT system GMM beside the paper's L.AIT one as (9)(10); Table 11 has the
+    // dynamic SDM under W1–W3 as (1)–(3) beside the static W1–W3.
     expect(columns).toEqual({
       vif: 1,
       table3: 7,
-      table4: 8,
+      table4: 10,
       table5: 4,
       table6: 4,
       table7: 4,
       table8: 4,
       table9: 6,
       table10: 2,
-      table11: 3,
+      table11: 6,
       table12: 4,
     });
     expect(study.figures).toEqual([
@@ -60,11 +62,15 @@ describe('the default study', () => {
       endogenous: ['AIT'],
       instruments: ['L.AIT'],
     });
+    // The paper: "将滞后一期的人工智能技术变量替换为新的解释变量" (L.AIT in place of AIT).
     expect(step('table4/(4)').spec).toMatchObject({
       estimator: 'sysgmm',
-      x: ['AIT', ...C],
+      x: ['L.AIT', ...C],
       gmm: { ylags: [1], twoStep: true, instruments: [{ variable: 'CI', lags: [2, 4], collapse: true }] },
     });
+    expect(step('table4/(3)').spec.x).toEqual(['L.AIT']);
+    expect(step('table4/(9)').spec.x).toEqual(['AIT']);
+    expect(step('table4/(10)').spec).toMatchObject({ estimator: 'sysgmm', x: ['AIT', ...C] });
     expect(step('table4/(6)').spec.winsorize).toEqual({
       vars: ['CI'],
       lower: 5,
@@ -83,6 +89,26 @@ describe('the default study', () => {
     ]);
     expect(step('table10/CI')).toMatchObject({ weights: 'W1', spec: { estimator: 'moran', y: 'CI' } });
     expect(['W1', 'W2', 'W3'].map((w) => step(`table11/${w}`).weights)).toEqual(['W1', 'W2', 'W3']);
+    expect(['W1', 'W2', 'W3'].map((w) => step(`table11/${w}`).spec.spatial)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    // The paper's model (2): the dynamic SDM with τ (CI_{t−1}), bias-corrected, under each matrix.
+    for (const [i, w] of ['W1', 'W2', 'W3'].entries())
+      expect(step(`table11/(${i + 1})`)).toMatchObject({
+        weights: w,
+        spec: {
+          estimator: 'sdm',
+          y: 'CI',
+          x: ['AIT', ...C],
+          effects: 'entity',
+          spatial: {
+            dynamic: { ylag: true, wylag: true, stationarity: 'error' },
+            biasCorrection: 'yu-dejong-lee',
+          },
+        },
+      });
     expect(step('table12/(1)').spec).toMatchObject({ y: 'RE', x: ['AIT', ...C] });
     expect(study.weights).toEqual({
       W1: expect.objectContaining({ kind: 'contiguity', hainanGuangdong: true }),
