@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffRuns, formatDiff, type PublishedStep } from '../../publish';
-import { handMadeResult } from './fixtures';
+import { handMadeDynamicResult, handMadeResult } from './fixtures';
 
 const step = (stepId: string, result = handMadeResult('fe', 'CI', ['AIT', 'ED'], 0)): PublishedStep => ({
   stepId,
@@ -18,6 +18,18 @@ describe('diffRuns', () => {
       changes: [],
       starChanges: [],
     });
+  });
+
+  it('compares the dynamic model’s short- and long-run effects each with its own', () => {
+    const a = [step('table11/(1)', handMadeDynamicResult('sdm', 'CI', ['AIT', 'ED'], 0))];
+    const b = structuredClone(a);
+    // Only the long-run total of AIT moves: -0.75 → -0.5 (SE 0.25: z -3 → -2, *** → **).
+    const long = b[0].result.effects!.find((e) => e.term === 'AIT' && e.horizon === 'long')!;
+    long.total = -0.5;
+    const d = diffRuns(a, b);
+    expect(d.changes.map((c) => [c.term, c.a, c.b, c.starsA, c.starsB])).toEqual([
+      ['total:long:AIT', -0.75, -0.5, '***', '**'],
+    ]);
   });
 
   it('reports moved estimates, changed stars, and steps only in one run', () => {

@@ -168,7 +168,8 @@ export function handMadeRun(study: Study, rows?: Record<string, number | string 
           : [];
       });
     }
-    if (rows && s.weights && s.spec.estimator === 'sdm') {
+    // As the estimator: per-province impacts for the static SDM only.
+    if (rows && s.weights && s.spec.estimator === 'sdm' && !s.spec.spatial?.dynamic) {
       const entityEffects = sdmEntityImpacts(
         buildStudyWeights(study, s.weights, rows),
         s.spec.x,
