@@ -423,69 +423,9 @@ dk_case("provinces iv", "provinces30", iv_spec, d, pvl, pv, ivp)
 dc_case("provinces iv", "provinces30", iv_spec, d, pvl, pv, ivp)
 
 # ---------------------------------------------------------------- wild cluster restricted bootstrap
-# Explicit WCR: y* = fitted(restricted) + v_g * u(restricted); every draw refitted by QR; CRV1 t without
-# its factor (it cancels); p = share of |t*| > |t| (ties within 1e-9 relative do not count). The bootstrap
-# quantities are affine in r (H0: beta_k = r), so two refits of all draws give t*(r) for every r.
-wcr <- function(d, cl, k, V, level = 0.95) {
-  cl <- as.integer(codes(cl))
-  Z <- d$Z
-  q <- qr(Z)
-  A <- chol2inv(qr.R(q))
-  za <- drop(Z %*% A[, k])
-  b <- qr.coef(q, d$ys)
-  seh <- sqrt(sum(rowsum(za * qr.resid(q, d$ys), cl)^2))
-  qr_r <- qr(Z[, -k, drop = FALSE])
-  # Restricted pieces at r: y - r z_k = fit + u.
-  u0 <- qr.resid(qr_r, d$ys)
-  u1 <- -qr.resid(qr_r, Z[, k])
-  f0 <- d$ys - u0
-  f1 <- -u1 # the restricted fit y - u(r) = f0 + r f1
-  W <- V[cl, , drop = FALSE]
-  Y0 <- f0 + u0 * W
-  Y1 <- f1 + u1 * W
-  B0 <- qr.coef(q, Y0)
-  B1 <- qr.coef(q, Y1)
-  S0 <- rowsum(za * qr.resid(q, Y0), cl)
-  S1 <- rowsum(za * qr.resid(q, Y1), cl)
-  pr <- function(r) {
-    th <- abs((b[k] - r) / seh)
-    ts <- abs(B0[k, ] + r * B1[k, ] - r) / sqrt(colSums((S0 + r * S1)^2))
-    mean(ts > th + 1e-9 * max(th, 1e-12))
-  }
-  a <- 1 - level
-  step <- qt(1 - a / 2, length(unique(cl)) - 1) * seh
-  bound <- function(dir) {
-    lo <- b[k]
-    hi <- b[k] + dir * step
-    i <- 0
-    while (pr(hi) > a && i < 60) {
-      lo <- hi
-      hi <- b[k] + 2 * (hi - b[k])
-      i <- i + 1
-    }
-    for (i in 1:200) {
-      mid <- (lo + hi) / 2
-      if (pr(mid) > a) lo <- mid else hi <- mid
-      if (abs(hi - lo) <= 1e-12 * max(abs(lo), abs(hi), seh)) break
-    }
-    unname((lo + hi) / 2)
-  }
-  # The affine shortcut against a direct refit at r = 0.
-  direct <- {
-    Ys <- f0 + u0 * W
-    Bs <- qr.coef(q, Ys)
-    ts <- abs(Bs[k, ]) / sqrt(colSums(rowsum(za * qr.resid(q, Ys), cl)^2))
-    th <- abs(b[k] / seh)
-    mean(ts > th + 1e-9 * th)
-  }
-  check(direct, pr(0), "WCR affine pieces vs direct refit")
-  list(p = pr(0), lower = bound(-1), upper = bound(1), reps = ncol(V))
-}
-enumerate_signs <- function(G) {
-  B <- 2^G
-  sapply(0:(B - 1), function(b) ifelse(bitwAnd(b, bitwShiftL(1L, 0:(G - 1))) > 0, 1, -1))
-}
-webb_points <- c(-sqrt(1.5), -1, -sqrt(0.5), sqrt(0.5), 1, sqrt(1.5))
+# Explicit WCR (reference/lib/wild.R): every draw refitted by QR, the interval by test inversion.
+source("reference/lib/wild.R")
+wcr <- function(d, cl, k, V, level = 0.95) wcr_fit(d$Z, d$ys, cl, k, V, level)
 wild_row <- function(d, term, r) list(term = term, estimate = d$b[[term]], p_value_wild = r$p,
                                       ci_wild_lower = r$lower, ci_wild_upper = r$upper)
 wild_cases <- list()
