@@ -14,9 +14,10 @@
 import { Matrix } from 'ml-matrix';
 import { DataError, InputError } from '../../common/errors';
 import { gridGroupings, withinTransform, type Panel } from '../../panel';
-import { chiSquareUpper, normalTwoSided } from '../distributions';
+import { chiSquareUpper } from '../distributions';
 import { quadraticFormInverse } from '../linalg';
-import type { CoefficientRow, EstimationResult } from '../result';
+import type { EstimationResult } from '../result';
+import { coefficientRows } from '../table';
 import { impacts, type ImpactOptions } from './impacts';
 import { lmTests } from './lm-tests';
 import { spatialErrorFit, spatialLagFit, type Columns, type LogDetMethod, type SpatialFit } from './ml';
@@ -66,14 +67,6 @@ export function spatialPanelData(panel: Panel, options: SpatialModelOptions): Sp
   };
 }
 
-function rows(names: readonly string[], estimates: ArrayLike<number>, V: Matrix): CoefficientRow[] {
-  return names.map((term, i) => {
-    const se = Math.sqrt(V.get(i, i));
-    const z = estimates[i] / se;
-    return { term, estimate: estimates[i], std_error: se, statistic: z, p_value: normalTwoSided(z) };
-  });
-}
-
 function baseStatistics(fit: SpatialFit, T: number, options: SpatialModelOptions): Record<string, number> {
   const ly = (fit.sigma2 * T) / (T - 1);
   return {
@@ -100,7 +93,7 @@ function result(
     estimator,
     nobs: fit.nobs,
     ngroups: options.weights.n,
-    coefficients: rows(names, params, fit.vcov),
+    coefficients: coefficientRows(names, params, { vcov: fit.vcov, dfT: Infinity }),
     statistics,
     warnings:
       panel.nrows !== fit.nobs ? [`${panel.nrows - fit.nobs} rows outside the weights matrix`] : undefined,
