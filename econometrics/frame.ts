@@ -3,7 +3,7 @@
  * deletion), with entity and time codes re-numbered over the rows kept.
  */
 import { DataError, InputError } from '../common/errors';
-import type { Panel } from '../panel';
+import { evaluateTerm, type Panel } from '../panel';
 
 export interface ModelFrame {
   /** Row indices of the panel that are used. */
@@ -26,7 +26,7 @@ export function modelFrame(panel: Panel, terms: readonly string[], context = 'sp
   const unique = [...new Set(terms)];
   const full = unique.map((t) => {
     try {
-      return panel.term(t);
+      return evaluateTerm(panel, t);
     } catch (e) {
       if (e instanceof InputError)
         throw new InputError(`${context}: term '${t}': ${e.message}`, e.location ?? t);

@@ -2,12 +2,12 @@
  * The panel data container: one row per (entity, time), numeric columns as Float64Array (NaN = missing),
  * text columns kept as labels for subsetting (e.g. region). Rows are sorted by entity, then time, so
  * every transformation that needs order (lags, differences) reads the same layout. Estimators never
- * re-implement lags or demeaning: they ask the panel.
+ * re-implement lags, demeaning or layouts: they ask the panel's room (terms.ts for the spec's terms,
+ * within.ts for the within transformation, grid.ts for the entity × period grid).
  *
  * Instances are immutable in spirit: every transformation returns a new Panel sharing unchanged columns.
  */
 import { InputError } from '../common/errors';
-import { evaluateTerm } from './terms';
 import { percentile, type PercentileDefinition } from './percentile';
 
 export type Cell = number | string | null | undefined;
@@ -156,44 +156,6 @@ export class Panel {
     );
   }
 
-  /**
-   * Builds a panel from long records (one value per entity, time and variable, e.g. observations),
-   * pivoting `variable` into columns. Two records for the same cell are an error naming both.
-   */
-  static fromLong(
-    records: readonly Record<string, Cell>[],
-    options: PanelIndex & { variable: string; value: string; source?: string },
-  ): Panel {
-    const where = options.source ? `${options.source}: ` : '';
-    const wide = new Map<string, Record<string, Cell>>();
-    const seen = new Map<string, number>();
-    records.forEach((r, i) => {
-      const key = `${String(r[options.entity])}\u0000${String(r[options.time])}`;
-      let row = wide.get(key);
-      if (!row)
-        wide.set(key, (row = { [options.entity]: r[options.entity], [options.time]: r[options.time] }));
-      const variable = String(r[options.variable]);
-      const cell = `${key}\u0000${variable}`;
-      const prev = seen.get(cell);
-      if (prev !== undefined) {
-        throw new InputError(
-          `${where}records ${prev + 1} and ${i + 1}: two values of '${variable}' for ${options.entity} ` +
-            `${String(r[options.entity])} ${options.time} ${String(r[options.time])}`,
-          `record ${i + 1}`,
-        );
-      }
-      seen.set(cell, i);
-      row[variable] = r[options.value];
-    });
-    // Variables absent for some (entity, time) are missing there.
-    const variables = [...new Set(records.map((r) => String(r[options.variable])))];
-    const rows = [...wide.values()].map((row) => {
-      for (const v of variables) if (!(v in row)) row[v] = null;
-      return row;
-    });
-    return Panel.fromRows(rows, { entity: options.entity, time: options.time, source: options.source });
-  }
-
   get nrows(): number {
     return this.times.length;
   }
@@ -207,18 +169,8 @@ export class Panel {
     return [...this.numeric.keys()];
   }
 
-  get labelNames(): string[] {
-    return [...this.labels.keys()];
-  }
-
   has(name: string): boolean {
     return this.numeric.has(name) || name === this.index.time;
-  }
-
-  /** True when every entity is observed at the same set of times. */
-  get isBalanced(): boolean {
-    const distinctTimes = new Set(this.times).size;
-    return this.nrows === distinctTimes * this.ngroups;
   }
 
   /** A numeric column by name; the time key is readable as a column too. */
@@ -301,40 +253,6 @@ export class Panel {
     const x = this.column(name);
     const l = this.lag(name, k);
     return x.map((v, i) => v - l[i]);
-  }
-
-  /** Natural log; non-positive values give NaN (missing) rather than −Infinity. */
-  log(name: string): Float64Array {
-    return this.column(name).map((v) => (v > 0 ? Math.log(v) : NaN));
-  }
-
-  /** ln(1 + x), e.g. AIT = ln(1 + patents); x ≤ −1 gives NaN. */
-  log1p(name: string): Float64Array {
-    return this.column(name).map((v) => (v > -1 ? Math.log1p(v) : NaN));
-  }
-
-  /** Grand-mean centring over the non-missing cells (or over `rows` when given). */
-  center(name: string, rows?: ArrayLike<number>): Float64Array {
-    const x = this.column(name);
-    let sum = 0;
-    let n = 0;
-    const idx = rows ?? Array.from({ length: this.nrows }, (_, i) => i);
-    for (let j = 0; j < idx.length; j++) {
-      const v = x[idx[j]];
-      if (!Number.isNaN(v)) {
-        sum += v;
-        n++;
-      }
-    }
-    const mean = sum / n;
-    return x.map((v) => v - mean);
-  }
-
-  /** Element-wise product of two columns. */
-  interact(a: string, b: string): Float64Array {
-    const xa = this.column(a);
-    const xb = this.column(b);
-    return xa.map((v, i) => v * xb[i]);
   }
 
   /**
@@ -420,10 +338,5 @@ export class Panel {
       numeric,
       labels,
     );
-  }
-
-  /** Evaluates a term of the spec language (panel/terms.ts): `L.x`, `ln(x)`, `x*z`, … */
-  term(expr: string): Float64Array {
-    return evaluateTerm(this, expr);
   }
 }

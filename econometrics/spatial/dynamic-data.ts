@@ -15,7 +15,7 @@
  * repeated unit-period).
  */
 import { DataError, InputError } from '../../common/errors';
-import type { Panel } from '../../panel';
+import { evaluateTerm, type Panel } from '../../panel';
 import { panelSpatialLag, type WeightsMatrix } from './weights';
 
 export interface DynamicTerms {
@@ -81,7 +81,7 @@ function balancedStack(
   const missing = new Uint8Array(times.length * w.n);
   const incomplete = new Set<string>();
   for (const name of variables) {
-    const col = panel.has(name) ? panel.column(name) : panel.term(name);
+    const col = panel.has(name) ? panel.column(name) : evaluateTerm(panel, name);
     const out = new Float64Array(times.length * w.n).fill(NaN);
     for (let r = 0; r < panel.nrows; r++)
       out[tpos.get(panel.times[r])! * w.n + pos.get(panel.entityKeys[r])!] = col[r];

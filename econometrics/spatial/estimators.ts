@@ -8,7 +8,7 @@
  * dynamic spatial panel instead (dynamic-model.ts).
  */
 import { InputError } from '../../common/errors';
-import { withTerms, type Panel } from '../../panel';
+import { evaluateTerm, withTerms, type Panel } from '../../panel';
 import type { EstimateOptions } from '../estimate';
 import type { EstimationResult, LocalMoranRow } from '../result';
 import type { Spec } from '../spec';
@@ -99,7 +99,7 @@ export function sdmEstimator(panel: Panel, spec: Spec, options: EstimateOptions)
 export function moranEstimator(panel: Panel, spec: Spec, options: EstimateOptions): EstimationResult {
   const w = weightsOf(options);
   const s = spec.spatial;
-  const moran = moranByTime(w, panel.entityKeys, panel.times, panel.term(spec.y), {
+  const moran = moranByTime(w, panel.entityKeys, panel.times, evaluateTerm(panel, spec.y), {
     variable: spec.y,
     permutations: s?.permutations ?? 999,
     permutationP: s?.permutationP ?? 'spdep',
@@ -109,7 +109,7 @@ export function moranEstimator(panel: Panel, spec: Spec, options: EstimateOption
     pooled: s?.pooled ?? false,
   });
   const nsimLisa = s?.lisaPermutations ?? 999;
-  const lisa = lisaByTime(w, panel.entityKeys, panel.times, panel.term(spec.y), {
+  const lisa = lisaByTime(w, panel.entityKeys, panel.times, evaluateTerm(panel, spec.y), {
     permutations: nsimLisa,
     seed: s?.seed ?? 20240101,
     labelsFrom: s?.lisaLabels ?? (nsimLisa > 0 ? 'permutation-bh' : 'analytical'),
