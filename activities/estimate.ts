@@ -2,11 +2,11 @@ import { performance } from 'node:perf_hooks';
 import { Context } from '@temporalio/activity';
 import { InputError, isDataError } from '../common/errors';
 import { estimate, type EstimateOptions } from '../econometrics/estimate';
-import { Panel } from '../panel';
+import { Panel, type PanelRow } from '../panel';
 import type { Db } from '../store/db';
 import { saveEstimation, saveEstimationFailure } from '../store/estimations';
 import { setRunStage } from '../store/runs';
-import { buildStudyWeights, type PanelRow, type Study } from '../study';
+import { buildStudyWeights, type Study } from '../study';
 import { cachedRows, cachedStudy } from './study-cache';
 
 interface StepArgs {

@@ -4,10 +4,11 @@ import type { AssembledPanel } from '../assembly/panel';
 import type { IndicatorCell } from '../indicators';
 import type { Queryable } from '../store/db';
 import { getSnapshot, runSnapshotHash } from '../store/snapshots';
+import type { PanelRow } from '../panel';
 
 export interface RunPanels {
   assembled: AssembledPanel;
-  indicators: { rows: Record<string, number | string | null>[]; cells: Record<string, IndicatorCell> };
+  indicators: { rows: PanelRow[]; cells: Record<string, IndicatorCell> };
 }
 
 export async function loadRunPanels(db: Queryable, runId: string): Promise<RunPanels | undefined> {
@@ -15,7 +16,7 @@ export async function loadRunPanels(db: Queryable, runId: string): Promise<RunPa
   const indicatorsHash = await runSnapshotHash(db, runId, 'indicators');
   if (!assembledHash || !indicatorsHash) return undefined;
   const assembled = await getSnapshot<CellRow>(db, assembledHash);
-  const indicators = await getSnapshot<Record<string, number | string | null>>(db, indicatorsHash);
+  const indicators = await getSnapshot<PanelRow>(db, indicatorsHash);
   if (!assembled || !indicators) return undefined;
   return {
     assembled: fromCellRows(assembled.rows, assembled.report as unknown as PanelFrame),

@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import { listEstimations, loadStudy, type EstimationStep, type Study } from '../study';
 import type { Db } from '../store/db';
 import { getSnapshot } from '../store/snapshots';
+import type { PanelRow } from '../panel';
 
 const studies = new Map<string, { mtimeMs: number; study: Study; steps: Map<string, EstimationStep> }>();
 
@@ -19,14 +20,13 @@ export function cachedStudy(path: string) {
   return entry;
 }
 
-type Row = Record<string, number | string | null>;
-const tables = new Map<string, Promise<Row[]>>();
+const tables = new Map<string, Promise<PanelRow[]>>();
 const MAX_TABLES = 8;
 
-export function cachedRows(db: Db, hash: string): Promise<Row[]> {
+export function cachedRows(db: Db, hash: string): Promise<PanelRow[]> {
   let hit = tables.get(hash);
   if (!hit) {
-    hit = getSnapshot<Row>(db, hash).then((s) => {
+    hit = getSnapshot<PanelRow>(db, hash).then((s) => {
       if (!s) throw new Error(`Panel snapshot ${hash} is not in the store ${db.describe}`);
       return s.rows;
     });

@@ -4,6 +4,7 @@
  * (`CI|BJ/2012`). Lineage, coverage and explain read references only through `parseCellRef`.
  */
 import { cellKey } from '../assembly/panel';
+import type { PanelRow } from '../panel';
 
 export type CellRef = string;
 
@@ -46,7 +47,7 @@ export interface IndicatorParameters {
 export interface IndicatorTable {
   variables: string[];
   /** One row per province and study year: `province`, `year`, `region` and every study variable (null = missing). */
-  rows: Record<string, number | string | null>[];
+  rows: PanelRow[];
   /** Keyed `VARIABLE|PROVINCE/YEAR`. */
   cells: Record<CellRef, IndicatorCell>;
   parameters: IndicatorParameters;

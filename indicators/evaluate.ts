@@ -17,6 +17,7 @@ import {
 import { cellRef, parseCellRef, type CellRef, type IndicatorCell, type IndicatorTable } from './cells';
 import type { IndicatorDefinition } from './definition';
 import { loadFactors, type FactorTables } from './factors';
+import type { PanelRow } from '../panel';
 
 export function computeIndicators(
   panel: AssembledPanel,
@@ -115,7 +116,7 @@ export function computeIndicators(
   const rows: IndicatorTable['rows'] = [];
   for (const province of panel.provinces) {
     for (const year of years) {
-      const row: Record<string, number | string | null> = {
+      const row: PanelRow = {
         province,
         year,
         region: provinceByCode(province)?.region ?? null,

@@ -1,4 +1,11 @@
-export { Panel, type Cell, type FromRowsOptions, type PanelIndex, type WinsorizeOptions } from './panel';
+export {
+  Panel,
+  type Cell,
+  type PanelRow,
+  type FromRowsOptions,
+  type PanelIndex,
+  type WinsorizeOptions,
+} from './panel';
 export { percentile, type PercentileDefinition } from './percentile';
 export { evaluateTerm, termColumns, withTerms } from './terms';
 export { gridGroupings, gridLayout, onGrid, type GridLayout, type GridOptions } from './grid';

@@ -12,6 +12,12 @@ import { percentile, type PercentileDefinition } from './percentile';
 
 export type Cell = number | string | null | undefined;
 
+/**
+ * A row as the stages hand it on (the indicator table, the stored snapshot, the panel's input): entity,
+ * time and each variable, null where missing.
+ */
+export type PanelRow = Record<string, number | string | null>;
+
 export interface PanelIndex {
   /** Name of the entity key column (e.g. `province`). */
   entity: string;

@@ -16,6 +16,7 @@ import { spatialMaps } from './maps';
 import { writeReport } from './report';
 import type { ConflictLine, CoverageLine, RunMetadata } from './run';
 import { writeWorkbook } from './workbook';
+import type { PanelRow } from '../panel';
 
 export {
   cellText,
@@ -54,7 +55,7 @@ export interface PublishInput {
   steps: PublishedStep[];
   /** Steps that failed (shown blank with their reason). */
   failures?: FailedStep[];
-  panelRows: Record<string, number | string | null>[];
+  panelRows: PanelRow[];
   coverage: CoverageLine[];
   /** Cells the sources disagreed on (shown in the report's coverage section). */
   conflicts?: ConflictLine[];

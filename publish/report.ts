@@ -19,8 +19,7 @@ import {
   type ScatterPoint,
   valueFill,
 } from './svg';
-
-export type IndicatorRow = Record<string, number | string | null>;
+import type { PanelRow } from '../panel';
 
 export interface LisaMap {
   title: string;
@@ -44,7 +43,7 @@ export interface ReportInput {
   /** Steps that failed, with the reason shown under their table. */
   failures?: FailedStep[];
   /** The estimation panel: `province`, `year`, `region` and the study variables. */
-  rows: IndicatorRow[];
+  rows: PanelRow[];
   coverage: CoverageLine[];
   /** Cells the sources disagreed on, with the value kept and why (shown under the coverage). */
   conflicts?: ConflictLine[];
@@ -90,7 +89,7 @@ function tableHtml(t: TableLayout): string {
   return `<section id="${esc(t.id)}"><h3>${esc(t.title)}</h3><table class="paper" data-table="${esc(t.id)}"><thead>${head}</thead><tbody>${body}</tbody></table>${t.notes.map((n) => `<p class="notes">${esc(n)}</p>`).join('')}</section>`;
 }
 
-function figureHtml(figure: StudyFigure, study: Study, rows: IndicatorRow[]): string {
+function figureHtml(figure: StudyFigure, study: Study, rows: PanelRow[]): string {
   const subset = sampleSubset(study, figure.sample);
   const points: ScatterPoint[] = [];
   for (const r of rows) {
@@ -170,7 +169,7 @@ function effectsHtml(map: EffectsMap): string {
   return `<figure class="map effects">${tileMapSvg(tiles, map.title, legend)}<figcaption>${esc(map.title)}</figcaption></figure>`;
 }
 
-function regionsMap(study: Study, rows: IndicatorRow[]): string {
+function regionsMap(study: Study, rows: PanelRow[]): string {
   const regionOf = new Map(rows.map((r) => [String(r.province), String(r.region ?? '')]));
   const tiles = [...regionOf].map(([province, region]) => ({
     province,

@@ -104,4 +104,4 @@ export function listEstimations(study: Study): EstimationStep[] {
   );
 }
 
-export { buildStudyWeights, type PanelRow } from './weights';
+export { buildStudyWeights } from './weights';

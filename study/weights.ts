@@ -13,10 +13,9 @@ import {
   inverseDistanceWeights,
   type WeightsMatrix,
 } from '../econometrics/spatial/weights';
+import type { PanelRow } from '../panel';
 import { provinces } from '../regions/provinces';
 import type { Study } from './schema';
-
-export type PanelRow = Record<string, number | string | null>;
 
 const reference = (file: string) => ({
   path: fileURLToPath(new URL(`../data/reference/${file}`, import.meta.url)),

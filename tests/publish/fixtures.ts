@@ -8,6 +8,7 @@ import { sdmEntityImpacts } from '../../econometrics/spatial/entity-impacts';
 import { localMoran } from '../../econometrics/spatial/moran';
 import { buildStudyWeights, listEstimations, type Study } from '../../study';
 import { provinces } from '../../regions/provinces';
+import type { PanelRow } from '../../panel';
 
 const coef = (term: string, estimate: number, std_error: number, p_value: number) => ({
   term,
@@ -150,7 +151,7 @@ export function handMadeResult(estimator: string, y: string, x: string[], k: num
  * LISA and SDM steps the entity impacts their estimators store, computed by the econometrics code on
  * those rows under the study's weights (what the report's maps read from the store).
  */
-export function handMadeRun(study: Study, rows?: Record<string, number | string | null>[]): PublishedStep[] {
+export function handMadeRun(study: Study, rows?: PanelRow[]): PublishedStep[] {
   return listEstimations(study).map((s, k) => {
     const result = s.spec.spatial?.dynamic
       ? handMadeDynamicResult(s.spec.estimator, s.spec.y, s.spec.x, k)
@@ -185,7 +186,7 @@ export function handMadeRun(study: Study, rows?: Record<string, number | string 
  * A 30 × 11 indicator panel for the figures and maps: AIT rising west to east and over time, CI
  * falling with AIT, both with a fixed wiggle so no two provinces tie.
  */
-export function syntheticRows(): Record<string, number | string | null>[] {
+export function syntheticRows(): PanelRow[] {
   return provinces().flatMap((p, i) =>
     Array.from({ length: 11 }, (_, t) => {
       const AIT = (p.lon - 80) / 10 + t / 5 + ((i * 7) % 5) / 10;
