@@ -5,13 +5,15 @@
  * - a generated 1 GB tidy CSV (a wide long panel: 30 provinces × ~9,000 "years" × 320 columns, of
  *   which three are mapped and the study's years kept), read by the tidy-csv layout;
  * - a generated 3,000,000-record patent export (CSV, PatSnap-style headers, ~3 % repeated application
- *   numbers), parsed, classified, attributed, de-duplicated and counted by the patent-export layout.
+ *   numbers), parsed, classified, attributed, de-duplicated and counted by the patent-export layout;
+ * - a generated 300 MB Our World in Data grapher CSV (Entity, Code, Year, value: ~40,000 entities × 200
+ *   years) read by a declared grid layout keeping one entity's rows (data/sample's owid-country-year).
  *
  * Each measurement runs in a fresh process, so its peak resident memory (getrusage maxrss) is its own.
  * The bare pass streams the file through csv-parse and counts records, nothing else.
  * Goals: peak RSS under 500 MiB whatever the file size; time within 2× the bare pass.
  *
- *   npm run bench:ingest [-- --tidy-mb 1000 --records 3000000]
+ *   npm run bench:ingest [-- --tidy-mb 1000 --records 3000000 --grid-mb 300]
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -21,7 +23,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse';
-import { ingestFile } from '../ingest';
+import { readFileSync } from 'node:fs';
+import { ingestFile, parseLayoutDeclarations } from '../ingest';
 import { loadTaxonomy } from '../ingest/taxonomy';
 import { provinces } from '../regions/provinces';
 
@@ -59,6 +62,11 @@ async function measure(kind: string, path: string) {
   } else if (kind === 'tidy') {
     const r = await ingestFile(path, 'tidy-csv', { options: TIDY_OPTIONS });
     detail = `${r.observations.length.toLocaleString('en')} observations`;
+  } else if (kind === 'grid') {
+    const file = new URL('../data/sample/layouts/owid-country-year.json', import.meta.url);
+    const declarations = parseLayoutDeclarations(JSON.parse(readFileSync(file, 'utf8')), file.pathname);
+    const r = await ingestFile(path, 'owid-robot-installations', { declarations });
+    detail = `${r.observations.length.toLocaleString('en')} observations (the China rows)`;
   } else {
     const r = await ingestFile(path, 'patent-export', { options: { years: [2011, 2021] } });
     const total = r.observations.filter((o) => o.variable === 'patents_ai').reduce((a, o) => a + o.value, 0);
@@ -130,6 +138,17 @@ function* patentLines(records: number) {
   }
 }
 
+/** Entity, Code, Year, value rows, China's somewhere in the middle (OWID sorts by entity). */
+function* gridLines(targetBytes: number) {
+  yield 'Entity,Code,Year,Annual industrial robots installed\n';
+  const years = Array.from({ length: 200 }, (_, i) => 1900 + i);
+  const entities = Math.ceil(targetBytes / (years.length * 36));
+  for (let e = 0; e < entities; e++) {
+    const name = e === Math.floor(entities / 2) ? 'China' : `Entity ${String(e).padStart(6, '0')}`;
+    for (const y of years) yield `${name},E${e},${y},${(e * 7919 + y) % 100000}\n`;
+  }
+}
+
 function report(title: string, size: number, bare: Measured, ours: Measured) {
   const ratio = ours.seconds / bare.seconds;
   console.log(
@@ -155,6 +174,9 @@ if (measureAt > 0) {
     await writeLines(patents, patentLines(arg('--records', 3_000_000)));
     report('tidy CSV', (await stat(tidy)).size, run('bare', tidy), run('tidy', tidy));
     report('patent export', (await stat(patents)).size, run('bare', patents), run('patents', patents));
+    const grid = join(dir, 'owid.csv');
+    await writeLines(grid, gridLines(arg('--grid-mb', 300) * 1e6));
+    report('declared grid CSV', (await stat(grid)).size, run('bare', grid), run('grid', grid));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

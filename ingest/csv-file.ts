@@ -32,6 +32,10 @@ export interface CsvReadOptions {
   /** Lines starting with this are comments (banners of synthetic files); never inside a line. */
   comment?: string;
   limits?: { field: number; row: number };
+  /** Empty lines give no record (default true); a grid keeps them as empty rows. */
+  skipEmptyLines?: boolean;
+  /** A quote inside an unquoted field is text (`12"3`), as spreadsheet exports write it. */
+  relaxQuotes?: boolean;
   signal?: AbortSignal;
   /** Called every few thousand records with the bytes read so far and the file size. */
   onProgress?: (bytes: number, size: number) => void;
@@ -69,7 +73,8 @@ export async function* csvRecords(
   const parser = parse({
     bom: true,
     relax_column_count: true,
-    skip_empty_lines: true,
+    skip_empty_lines: options.skipEmptyLines ?? true,
+    relax_quotes: options.relaxQuotes ?? false,
     info: true,
     max_record_size: limits.row,
     ...(options.comment ? { comment: options.comment, comment_no_infix: true } : {}),

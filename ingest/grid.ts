@@ -20,10 +20,9 @@ import { valueNumber } from './number-cell';
 import { layoutOptions } from './layouts/options';
 import type { Observation } from './observation';
 import { isFootnote, provinceLabel } from './province-cell';
-import { readText } from './text-file';
+import { csvRecords } from './csv-file';
 import { unitFactor } from './units';
 import { openWorkbook } from './workbook';
-import { parse } from 'csv-parse/sync';
 
 /** Per-file settings a manifest entry may give any declared layout. */
 const optionsSchema = z.strictObject({
@@ -43,19 +42,33 @@ const optionsSchema = z.strictObject({
   indicator: z.string().optional(),
 });
 
-/** One sheet or CSV as rows × columns of raw values, with the address of each cell for lineage. */
+/**
+ * One sheet or CSV as rows × columns of raw values, with the address of each cell for lineage. A
+ * workbook's rows are all in reach; a CSV streams: its head (the first `CSV_HEAD_ROWS` rows, where
+ * titles and headers are) stays in reach, and each body row is in reach from `reach(r)` until the next.
+ */
 interface Grid {
   /** `file!sheet` or `file`. */
   where: string;
   sheet?: string;
+  /** Rows in reach without reading on: all of a sheet, the head of a CSV. */
   rowCount: number;
   columnCount: number;
+  /** Reads on to row r (true) or says the table ended before it (false). */
+  reach(row: number): Promise<boolean>;
   value(row: number, col: number): ExcelJS.CellValue;
   /** Lineage address: `C7` in a workbook, `line 4, column 3` in a CSV. */
   address(row: number, col: number): string;
   /** The address as an error names it: `file!sheet!C7`, `file line 4, column 3`. */
   at(row: number, col: number): string;
+  /** Stops reading (a footer ended the table, or an error). */
+  close(): Promise<void>;
 }
+
+/** Rows of a CSV kept for finding the title, header and first body row (a yearbook header is ~10). */
+export const CSV_HEAD_ROWS = 200;
+/** …and at most about this many characters of them. */
+const CSV_HEAD_CHARS = 16 << 20;
 
 const letters = (col: number): string => {
   let s = '';
@@ -79,20 +92,7 @@ const squash = (s: string) => s.normalize('NFKC').replace(/[\s\u3000]+/g, '');
 const regex = (p: string) => new RegExp(p, 'iu');
 
 async function openGrid(d: LayoutDeclaration, ctx: LayoutContext, sheetOption?: string): Promise<Grid> {
-  if (d.format === 'csv') {
-    const rows: string[][] = parse(await readText(ctx.path, ctx.name, d.encoding), {
-      relax_column_count: true,
-      relax_quotes: true,
-    });
-    return {
-      where: ctx.name,
-      rowCount: rows.length,
-      columnCount: Math.max(0, ...rows.map((r) => r.length)),
-      value: (r, c) => rows[r - 1]?.[c - 1]?.trim() ?? null,
-      address: (r, c) => `line ${r}, column ${c}`,
-      at: (r, c) => `${ctx.name} line ${r}, column ${c}`,
-    };
-  }
+  if (d.format === 'csv') return openCsvGrid(d, ctx);
   const wb = await openWorkbook(ctx);
   const wanted = sheetOption ?? d.sheet;
   const ws =
@@ -116,9 +116,69 @@ async function openGrid(d: LayoutDeclaration, ctx: LayoutContext, sheetOption?: 
     sheet: ws.name,
     rowCount: ws.rowCount,
     columnCount: ws.columnCount,
+    reach: async (r) => r <= ws.rowCount,
+    close: async () => {},
     value: (r, c) => ws.getRow(r).getCell(c).value,
     address: (r, c) => `${letters(c)}${r}`,
     at: (r, c) => `${ctx.name}!${ws.name}!${letters(c)}${r}`,
+  };
+}
+
+/**
+ * A declared CSV as a grid, streamed (ingest/csv-file.ts: the encoding, NUL, field and row limits of
+ * every CSV layout): memory holds the head and one body row, whatever the file's length. Rows are
+ * records, empty lines included (so `header.row` counts as a person counts); an address names the
+ * record's true line.
+ */
+async function openCsvGrid(d: LayoutDeclaration, ctx: LayoutContext): Promise<Grid> {
+  const records = csvRecords(
+    { path: ctx.path, name: ctx.name },
+    {
+      encoding: d.encoding,
+      skipEmptyLines: false,
+      relaxQuotes: true,
+      signal: ctx.signal,
+      onProgress: (bytes, size) => ctx.onProgress?.(bytes, size),
+    },
+  )[Symbol.asyncIterator]();
+  const head: { line: number; record: string[] }[] = [];
+  let current: { row: number; line: number; record: string[] } | undefined;
+  let ended = false;
+  const pull = async () => {
+    const next = await records.next();
+    if (next.done) ended = true;
+    return next.done ? undefined : next.value;
+  };
+  // The head is bounded in bytes too: 200 rows at the 4 MiB row limit would be 800 MiB.
+  let headChars = 0;
+  while (head.length < CSV_HEAD_ROWS && headChars < CSV_HEAD_CHARS) {
+    const r = await pull();
+    if (!r) break;
+    head.push(r);
+    for (const field of r.record) headChars += field.length;
+  }
+  const row = (r: number) => (r <= head.length ? head[r - 1] : current?.row === r ? current : undefined);
+  return {
+    where: ctx.name,
+    rowCount: head.length,
+    columnCount: Math.max(0, ...head.map((r) => r.record.length)),
+    async reach(r) {
+      if (r <= head.length) return true;
+      while (!ended && (current?.row ?? head.length) < r) {
+        const next = await pull();
+        if (next) current = { row: (current?.row ?? head.length) + 1, ...next };
+      }
+      return current?.row === r;
+    },
+    value(r, c) {
+      const found = row(r);
+      if (!found && r > head.length && !ended)
+        throw new Error(`${ctx.name}: row ${r} read out of order (the grid streams its body)`);
+      return found?.record[c - 1]?.trim() ?? null;
+    },
+    close: async () => void (await records.return?.(undefined)),
+    address: (r, c) => `line ${row(r)?.line ?? r}, column ${c}`,
+    at: (r, c) => `${ctx.name} line ${row(r)?.line ?? r}, column ${c}`,
   };
 }
 
@@ -139,6 +199,19 @@ const yearOf = (text: string) => {
 export async function parseDeclared(d: LayoutDeclaration, ctx: LayoutContext): Promise<Observation[]> {
   const opts = layoutOptions(optionsSchema, ctx);
   const grid = await openGrid(d, ctx, opts.sheet);
+  try {
+    return await parseGrid(d, ctx, grid, opts);
+  } finally {
+    await grid.close();
+  }
+}
+
+async function parseGrid(
+  d: LayoutDeclaration,
+  ctx: LayoutContext,
+  grid: Grid,
+  opts: z.infer<typeof optionsSchema>,
+): Promise<Observation[]> {
   const text = (r: number, c: number) => cellText(grid.value(r, c));
   const flat = (r: number, c: number) => squash(text(r, c));
   const within = Math.min(grid.rowCount, d.header?.within ?? 30);
@@ -413,7 +486,7 @@ export async function parseDeclared(d: LayoutDeclaration, ctx: LayoutContext): P
   const out: Observation[] = [];
   const seen = new Map<string, string>();
   const years = new Set<number>();
-  for (let r = dataRow; r <= grid.rowCount; r++) {
+  for (let r = dataRow; await grid.reach(r); r++) {
     if (isFooter(r)) break;
     if (keepCol !== undefined && !regex(d.keep!.matches).test(flat(r, keepCol))) continue;
     const province = rowProvince(r);
@@ -463,7 +536,7 @@ export async function parseDeclared(d: LayoutDeclaration, ctx: LayoutContext): P
         },
       });
     }
-    ctx.onProgress?.(r - dataRow + 1, grid.rowCount - dataRow + 1);
+    if (d.format !== 'csv') ctx.onProgress?.(r - dataRow + 1, grid.rowCount - dataRow + 1);
   }
   if (yearCol !== undefined && opts.years)
     for (let y = opts.years[0]; y <= opts.years[1]; y++)
