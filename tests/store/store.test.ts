@@ -271,13 +271,29 @@ describe('the PostgreSQL pool under dropped connections', () => {
       const busy = db.transaction((tx) => tx.query('SELECT pg_sleep(5)'));
       const waiting = db.transaction(async (tx) => {
         await tx.query('SELECT 1');
-        await new Promise((r) => setTimeout(r, 1500));
+        await new Promise((r) => setTimeout(r, 3000));
         await tx.query('SELECT 2');
       });
-      await new Promise((r) => setTimeout(r, 500));
+      // Handlers attached at once: on a busy machine either may fail while the other is awaited.
+      const outcomes = Promise.allSettled([busy, waiting]);
+      // Drop only once both are inside their transactions (a busy machine can take long to connect).
+      const inTransaction = async () =>
+        (
+          await admin.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE datname = $1 AND state IN ('active', 'idle in transaction') AND pid <> pg_backend_pid()`,
+            [name],
+          )
+        ).rows[0].n as number;
+      while ((await inTransaction()) < 2) await new Promise((r) => setTimeout(r, 50));
       await drop();
-      await expect(busy).rejects.toThrow(/terminating connection|Connection terminated/);
-      await expect(waiting).rejects.toThrow(/connection/i);
+      const [busyOutcome, waitingOutcome] = await outcomes;
+      expect(busyOutcome.status).toBe('rejected');
+      expect(String((busyOutcome as PromiseRejectedResult).reason)).toMatch(
+        /terminating connection|Connection terminated/,
+      );
+      expect(waitingOutcome.status).toBe('rejected');
+      expect(String((waitingOutcome as PromiseRejectedResult).reason)).toMatch(/connection/i);
       // Idle connections dropped too: the next query opens a new one.
       await drop();
       expect(await db.query<{ x: number }>('SELECT 1 AS x')).toEqual([{ x: 1 }]);
