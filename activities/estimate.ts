@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { Context } from '@temporalio/activity';
 import { InputError, isDataError } from '../common/errors';
-import { estimate, type EstimateOptions } from '../econometrics/estimate';
+import { estimate } from '../econometrics/estimate';
+import type { EstimateOptions } from '../econometrics/estimator';
 import { Panel, type PanelRow } from '../panel';
 import type { Db } from '../store/db';
 import { saveEstimation, saveEstimationFailure } from '../store/estimations';

@@ -11,26 +11,14 @@ import { fixedEffects } from './fe';
 import { fixedEffectsIv } from './iv';
 import { mediation } from './mediation';
 import { moderation } from './moderation';
+import type { EstimateOptions, Estimator } from './estimator';
 import { diffGmmEstimator, sysGmmEstimator } from './gmm/estimators';
 import { pooledOls } from './ols';
 import { moranEstimator, sarEstimator, sdmEstimator, semEstimator } from './spatial/estimators';
 import type { EstimatorName } from './registry';
 import type { EstimationResult } from './result';
-import type { WeightsMatrix } from './spatial/weights';
 import { parseSpec, type Spec } from './spec';
 import { varianceInflation } from './vif';
-
-export interface EstimateOptions {
-  /** Spatial weights, for the estimators whose contract requires them (registry.ts). */
-  weights?: WeightsMatrix;
-  /**
-   * Wild bootstrap weights to use instead of drawing them (to reproduce a bootstrap run elsewhere): one
-   * array of B·G weights, draw after draw, with the clusters in the order of `clusters`.
-   */
-  wildDraws?: { clusters: string[]; weights: Float64Array };
-}
-
-export type Estimator = (panel: Panel, spec: Spec, options: EstimateOptions) => EstimationResult;
 
 const base = (s: Spec) => ({
   y: s.y,

@@ -9,7 +9,7 @@
  */
 import { InputError } from '../../common/errors';
 import { evaluateTerm, withTerms, type Panel } from '../../panel';
-import type { EstimateOptions } from '../estimate';
+import type { EstimateOptions } from '../estimator';
 import type { EstimationResult, LocalMoranRow } from '../result';
 import type { Spec } from '../spec';
 import { dynamicSpatialModel } from './dynamic-model';
