@@ -7,20 +7,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { migrate } from './migrate';
+import type { Db, Queryable } from './queryable';
 
-export interface Queryable {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
-  /** Several statements, no parameters (migrations). */
-  exec(sql: string): Promise<void>;
-}
-
-export interface Db extends Queryable {
-  kind: 'postgres' | 'pglite';
-  /** Where the store is, safe to print (no password). */
-  describe: string;
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-}
+export type { Db, Queryable } from './queryable';
 
 export interface OpenOptions {
   databaseUrl?: string;
