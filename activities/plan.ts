@@ -9,8 +9,29 @@ import { LAYOUTS, readLayoutDeclarations, readManifest } from '../ingest';
 import { inputFilePath } from '../ingest/input-files';
 import { entryName } from '../ingest/manifest';
 import { listEstimations, loadStudy } from '../study';
-import type { PlannedStep, RefreshInput } from '../workflows/types';
 import { sha256File, sha256Json } from './hashing';
+
+/** A refresh as the workflow receives it (also the plan's result). */
+export interface RefreshInput {
+  /** Also the workflow id: `refresh-<study>-<vintage>-<inputs hash prefix>`. */
+  runId: string;
+  studyId: string;
+  studyPath: string;
+  inputsDir: string;
+  vintage: string;
+  inputsHash: string;
+  /** Estimations in flight at once (default 4). */
+  estimateConcurrency?: number;
+}
+
+/** One estimation step of the study, as the estimate stage schedules it. */
+export interface PlannedStep {
+  stepId: string;
+  tableId: string;
+  columnId: string;
+  estimator: string;
+  sample: string;
+}
 
 export async function planRefresh(options: {
   studyPath: string;

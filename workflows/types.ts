@@ -1,15 +1,10 @@
-/** Small, serialisable inputs and outputs of the workflows: ids and hashes, never data tables. */
-export interface RefreshInput {
-  /** Also the workflow id: `refresh-<study>-<vintage>-<inputs hash prefix>`. */
-  runId: string;
-  studyId: string;
-  studyPath: string;
-  inputsDir: string;
-  vintage: string;
-  inputsHash: string;
-  /** Estimations in flight at once (default 4). */
-  estimateConcurrency?: number;
-}
+/**
+ * Small, serialisable inputs and outputs of the workflows: ids and hashes, never data tables. A
+ * refresh's input and its steps are what the plan activity makes (activities/plan.ts).
+ */
+import type { PlannedStep, RefreshInput } from '../activities/plan';
+
+export type { PlannedStep, RefreshInput };
 
 export interface RefreshResult {
   runId: string;
@@ -27,14 +22,6 @@ export interface RefreshResult {
   conflictLines?: string[];
   /** What the inputs did that a person should know: repeated manifest entries, repeated records. */
   notes?: string[];
-}
-
-export interface PlannedStep {
-  stepId: string;
-  tableId: string;
-  columnId: string;
-  estimator: string;
-  sample: string;
 }
 
 export interface EstimateStageInput {
