@@ -140,6 +140,59 @@ export function sdmPanel(w: WeightsMatrix, T: number, seed = 4242): SdmData {
   return { panel: Panel.fromRows(rows, { entity: 'id', time: 'time' }), y, x1, x2, T };
 }
 
+/**
+ * A dynamic SDM panel with entity effects, P periods time-major (the first supplies y_{t−1}):
+ *   y_t = 0.4 y_{t−1} + 0.1 W y_{t−1} + 0.3 W y_t + x1 − 0.5 x2 + W(0.3 x1 + 0.2 x2) + μ + ε,
+ * y_0 drawn around μ; each period solved by fixed-point iteration (0.3^60 is far below rounding).
+ * τ + ψ + ρ = 0.8: stationary, with a long-run multiplier of 5.
+ */
+export function dynamicSdmPanel(w: WeightsMatrix, P: number, seed = 5151): SdmData {
+  const rng = new Random(seed);
+  const N = w.n;
+  const mu = Float64Array.from({ length: N }, () => rng.normal());
+  const x1 = Float64Array.from({ length: N * P }, () => rng.normal());
+  const x2 = Float64Array.from({ length: N * P }, () => rng.normal());
+  const y = new Float64Array(N * P);
+  for (let i = 0; i < N; i++) y[i] = 2 * mu[i] + rng.normal();
+  const wx1 = new Float64Array(N * P);
+  const wx2 = new Float64Array(N * P);
+  const wy = new Float64Array(N * P);
+  for (let t = 0; t < P; t++) {
+    lag(w, x1, t * N, wx1);
+    lag(w, x2, t * N, wx2);
+  }
+  lag(w, y, 0, wy);
+  for (let t = 1; t < P; t++) {
+    const o = t * N;
+    const rhs = Float64Array.from(
+      { length: N },
+      (_, i) =>
+        0.4 * y[o - N + i] +
+        0.1 * wy[o - N + i] +
+        x1[o + i] -
+        0.5 * x2[o + i] +
+        0.3 * wx1[o + i] +
+        0.2 * wx2[o + i] +
+        mu[i] +
+        0.5 * rng.normal(),
+    );
+    y.set(rhs, o);
+    for (let it = 0; it < 60; it++) {
+      lag(w, y, o, wy);
+      for (let i = 0; i < N; i++) y[o + i] = rhs[i] + 0.3 * wy[o + i];
+    }
+    lag(w, y, o, wy);
+  }
+  const rows = Array.from({ length: N * P }, (_, r) => ({
+    id: w.ids[r % N],
+    time: 2010 + Math.floor(r / N),
+    y: y[r],
+    x1: x1[r],
+    x2: x2[r],
+  }));
+  return { panel: Panel.fromRows(rows, { entity: 'id', time: 'time' }), y, x1, x2, T: P };
+}
+
 /** The binary links of W as `i j` lines (1-based), for R's sparseMatrix. */
 export function writeLinks(path: string, w: WeightsMatrix): void {
   const out: string[] = ['i j'];

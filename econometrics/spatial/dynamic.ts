@@ -28,8 +28,9 @@
  * without the unit one); above N = 400 a bound over ω ∈ [−1, 1], exact at ω = 1.
  * Hand-written because no TypeScript (or Python) library estimates this model.
  */
-import { Matrix, inverse } from 'ml-matrix';
+import { Matrix } from 'ml-matrix';
 import { DataError } from '../../common/errors';
+import { inverseOf } from '../linalg';
 import { brentMaximise, jacobian, type Jacobian, type LogDetMethod } from './ml';
 import { dynamicPanelData, type DynamicData, type DynamicDataOptions } from './dynamic-data';
 import { spatialInverse, type InverseMethod } from './spatial-inverse';
@@ -153,7 +154,7 @@ export function dynamicSpatialFit(w: WeightsMatrix, d: DynamicData, options: Dyn
       ZtZ.set(a, b, v);
       ZtZ.set(b, a, v);
     }
-  const ZtZinv = inverse(ZtZ);
+  const ZtZinv = inverseOf(ZtZ, `the dynamic spatial model's Z'Z (L.y, W*L.y, x, W*x)`);
   const regress = (v: Float64Array) => {
     const Zv = Z.map((c) => dot(c, v));
     const b = new Float64Array(k);
@@ -249,7 +250,9 @@ export function dynamicSpatialFit(w: WeightsMatrix, d: DynamicData, options: Dyn
     if (iPsi >= 0) a[iPsi] = bt.b1 / nEff;
     a[k] = (tauOf(deltaHat) * bt.gb + psiOf(deltaHat) * bt.gwb + ev.trG) / nEff;
     a[k + 1] = 1 / (2 * s2Hat);
-    const step = inverse(ev.Sigma).mmul(Matrix.columnVector(Array.from(a)));
+    const step = inverseOf(ev.Sigma, 'the information matrix of the dynamic spatial model').mmul(
+      Matrix.columnVector(Array.from(a)),
+    );
     theta = thetaHat.map((v, i) => v + step.get(i, 0) / T);
     ev = evaluate(theta.slice(0, k), theta[k], theta[k + 1]);
   }
@@ -267,7 +270,7 @@ export function dynamicSpatialFit(w: WeightsMatrix, d: DynamicData, options: Dyn
     m4 += (e * e * e * e) / v.length;
   }
   const kappa = m4 / (m2 * m2) - 3;
-  const SigmaInv = inverse(ev.Sigma);
+  const SigmaInv = inverseOf(ev.Sigma, 'the information matrix of the dynamic spatial model');
   let V: Matrix;
   if (dynamic || correct) {
     const G = ev.G;
