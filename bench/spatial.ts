@@ -26,7 +26,7 @@
  * --sizes 2500,2850, --dynamic-sizes 900,2500.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spatialLagFit } from '../econometrics/spatial/ml';
@@ -222,7 +222,10 @@ if (only === undefined || only === 'dynamic') {
   timeOnce(() => dynamicSpatialModel(data.panel, dynamicOptions(freshCopy(w))));
   const t = timeOnce(() => dynamicSpatialModel(data.panel, dynamicOptions(freshCopy(w))));
   const rho = t.value.coefficients.find((c) => c.term === 'rho')!.estimate;
+  // Single-threaded: on an idle machine wall ≈ CPU; under load (the 1-minute average is printed) the
+  // wall time also counts the time the process waited for a core, so the goal is judged on both.
+  const verdict = (ms: number) => (ms < 30_000 ? 'met' : 'NOT met');
   console.log(
-    `\ndynamic SDM at N = ${w.n} (${w.label}), T = ${T}: ${(t.wallMs / 1000).toFixed(1)} s wall, ${(t.cpuMs / 1000).toFixed(1)} s CPU (goal < 30 s: ${t.wallMs < 30_000 ? 'met' : 'NOT met'}); ρ = ${rho.toFixed(4)}, load ${loadAverage().toFixed(2)}`,
+    `\ndynamic SDM at N = ${w.n} (${w.label}), T = ${T}: ${(t.wallMs / 1000).toFixed(1)} s wall (goal < 30 s: ${verdict(t.wallMs)}), ${(t.cpuMs / 1000).toFixed(1)} s CPU (${verdict(t.cpuMs)}); ρ = ${rho.toFixed(4)}; load ${loadAverage().toFixed(2)} on ${availableParallelism()} cores`,
   );
 }

@@ -12,7 +12,8 @@
  * tr(W(I − rW)⁻¹) over the span of the drawn r (ρ for the short run, (ρ + ψ)/(1 − τ) for the long run),
  * tr((I − rW)⁻¹) = N + r·tr(W(I − rW)⁻¹). A draw without a
  * long-run equilibrium (τ + ψ + ρ ≥ 1 or τ ≥ 1) is left out of the long-run standard deviations and
- * counted.
+ * counted; at estimates without one (possible with time effects, which remove W's unit eigenvalue
+ * from the stationarity condition) the long-run rows are NaN, standard errors included.
  */
 import type { EffectRow } from '../result';
 import type { DynamicFit } from './dynamic';
@@ -122,6 +123,8 @@ export function dynamicImpacts(
     const s2 = sums[k][2 * j + 1];
     return m > 1 ? Math.sqrt(Math.max(0, (s2 - (s * s) / m) / (m - 1))) : NaN;
   };
+  // No standard error for an effect the estimates do not define (no long-run equilibrium at them).
+  const se = (k: number, j: number) => (Number.isFinite(point[k][j]) ? sd(k, j) : NaN);
   const rows: EffectRow[] = [];
   const horizons: ('short' | 'long')[] = dynamic ? ['short', 'long'] : ['short'];
   for (const horizon of horizons) {
@@ -131,11 +134,11 @@ export function dynamicImpacts(
         term,
         ...(dynamic ? { horizon } : {}),
         direct: point[k][o],
-        direct_se: sd(k, o),
+        direct_se: se(k, o),
         indirect: point[k][o + 1],
-        indirect_se: sd(k, o + 1),
+        indirect_se: se(k, o + 1),
         total: point[k][o + 2],
-        total_se: sd(k, o + 2),
+        total_se: se(k, o + 2),
       });
     });
   }

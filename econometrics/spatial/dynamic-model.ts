@@ -79,7 +79,11 @@ export function dynamicSpatialModel(panel: Panel, options: DynamicSpatialOptions
   });
   const effects = dynamicImpacts(w, fit, options.y, options.x, options);
   const margin = longRunMargin(fit);
-  if (dynamic && margin.sum < 1 && margin.z < 4)
+  if (dynamic && !(margin.sum < 1))
+    warnings.push(
+      `τ + ψ + ρ = ${margin.sum.toPrecision(4)} ≥ 1: no long-run equilibrium at the estimates (the long-run total multiplier 1/(1 − τ − ψ − ρ) is not defined${options.effects === 'twoways' ? '; the time effects absorb the common direction ω = 1, so the model is stationary all the same' : ''}); the long-run effects are left blank`,
+    );
+  else if (dynamic && margin.z < 4)
     warnings.push(
       `τ + ψ + ρ = ${margin.sum.toPrecision(4)} is ${margin.z.toFixed(1)} standard errors from 1: the long-run multiplier 1/(1 − τ − ψ − ρ) has no finite variance under the normal draws, so the long-run effects' simulated standard errors are dominated by draws near the boundary and change with the seed`,
     );

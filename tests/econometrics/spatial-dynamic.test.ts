@@ -366,5 +366,19 @@ describe('dynamic spatial model: input and stationarity', () => {
     const res = dynamicSpatialModel(p, { ...optionsOf({ data: 'provinces' }), stationarity: 'warn' });
     expect(res.warnings!.join(' ')).toMatch(/leave the stationary region/);
     expect(res.statistics.spectral_radius).toBeGreaterThanOrEqual(1);
+    // τ + ψ + ρ ≥ 1 here: no long-run equilibrium, so the long-run rows are blank, their SEs too.
+    const sum = ['L.y', 'W*L.y', 'rho'].reduce(
+      (a, t) => a + res.coefficients.find((c) => c.term === t)!.estimate,
+      0,
+    );
+    expect(sum).toBeGreaterThanOrEqual(1);
+    expect(res.warnings!.join(' ')).toMatch(/≥ 1: no long-run equilibrium at the estimates/);
+    const long = res.effects!.filter((e) => e.horizon === 'long');
+    expect(long).toHaveLength(2);
+    for (const e of long)
+      for (const k of ['direct', 'direct_se', 'indirect', 'indirect_se', 'total', 'total_se'] as const)
+        expect(e[k], k).toBeNaN();
+    for (const e of res.effects!.filter((e) => e.horizon === 'short'))
+      expect(Number.isFinite(e.total_se)).toBe(true);
   });
 });
