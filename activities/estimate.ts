@@ -4,8 +4,11 @@ import { InputError, isDataError } from '../common/errors';
 import { estimate } from '../econometrics/estimate';
 import type { EstimateOptions } from '../econometrics/estimator';
 import { Panel, type PanelRow } from '../panel';
+import type { Config } from '../common/config';
+import { codeVersionsFor } from '../freshness/code-versions';
+import { estimationStepKey } from '../freshness/step-keys';
 import type { Db } from '../store/db';
-import { saveEstimation, saveEstimationFailure } from '../store/estimations';
+import { linkStoredEstimation, saveEstimation, saveEstimationFailure } from '../store/estimations';
 import { setRunStage } from '../store/runs';
 import { buildStudyWeights, type Study } from '../study';
 import { cachedRows, cachedStudy } from './study-cache';
@@ -16,9 +19,12 @@ interface StepArgs {
   indicatorsHash: string;
 }
 
-export type StepOutcome = { stepId: string; nobs: number; ms: number } | { stepId: string; failed: string };
+/** `reused`: the result was stored under the step's content key by an earlier run, not computed. */
+export type StepOutcome =
+  | { stepId: string; nobs: number; ms: number; reused?: boolean }
+  | { stepId: string; failed: string; reused?: boolean };
 
-export function estimateActivities(db: Db) {
+export function estimateActivities(db: Db, config?: Pick<Config, 'buildManifest'>) {
   /** The indicator panel of a hash, built once per process (every step of a run reads the same one). */
   const panels = new Map<string, Promise<{ rows: PanelRow[]; panel: Panel }>>();
   const panelOf = (hash: string) => {
@@ -44,6 +50,18 @@ export function estimateActivities(db: Db) {
     const { study, steps } = cachedStudy(args.studyPath);
     const step = steps.get(stepId);
     if (!step) throw new InputError(`${args.studyPath}: no estimation step ${stepId}`, stepId);
+    // The step's content key: a result stored under it (by any run) is linked, not computed again.
+    const content = estimationStepKey(
+      study,
+      step,
+      args.indicatorsHash,
+      codeVersionsFor(config?.buildManifest),
+    );
+    const known = await linkStoredEstimation(db, { runId: args.runId, stepId: step.stepId, content });
+    if (known)
+      return 'failed' in known
+        ? { stepId: step.stepId, failed: known.failed, reused: known.reused }
+        : { stepId: step.stepId, nobs: known.nobs, ms: 0, reused: known.reused };
     const { rows, panel } = await panelOf(args.indicatorsHash);
     const key = {
       runId: args.runId,
@@ -53,6 +71,7 @@ export function estimateActivities(db: Db) {
       sample: step.sample,
       spec: step.spec,
       starsFrom: study.tables.find((t) => t.id === step.tableId)?.stars,
+      content,
     };
     const started = performance.now();
     let result;
@@ -63,11 +82,12 @@ export function estimateActivities(db: Db) {
       // attempt; a spec mistake (InputError) fails the run without retries; anything else is retried.
       if (!isDataError(e)) throw e;
       await saveEstimationFailure(db, key, e.message);
-      return { stepId: step.stepId, failed: e.message };
+      return { stepId: step.stepId, failed: e.message, reused: false };
     }
     const ms = performance.now() - started;
-    await saveEstimation(db, key, result, ms);
-    return { stepId: step.stepId, nobs: result.nobs, ms };
+    // Another refresh may have stored the same key meanwhile: then its copy stays and is linked.
+    const { stored } = await saveEstimation(db, key, result, ms);
+    return { stepId: step.stepId, nobs: result.nobs, ms, reused: !stored };
   }
 
   return {

@@ -14,16 +14,16 @@ import { runActivities } from './runs';
 
 export function createActivities(deps: { db: Db; config: Config }) {
   const all = {
-    ...runActivities(deps.db),
+    ...runActivities(deps.db, deps.config),
     ...ingestActivities(deps.db, deps.config),
-    ...panelActivities(deps.db),
-    ...estimateActivities(deps.db),
+    ...panelActivities(deps.db, deps.config),
+    ...estimateActivities(deps.db, deps.config),
     ...publishActivities(deps.db, deps.config),
     async planStudy(studyPath: string) {
       return { steps: plannedSteps(studyPath) };
     },
     async planRefresh(args: { studyPath: string; inputsDir: string }) {
-      return planRefresh(args);
+      return planRefresh({ ...args, buildManifest: deps.config.buildManifest });
     },
   };
   return Object.fromEntries(

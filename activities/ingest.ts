@@ -13,10 +13,13 @@ import {
   type PortalWait,
 } from '../ingest/portal';
 import { PORTAL_LAYOUT, readPortalSource } from '../ingest/portal-source';
+import { codeVersionsFor } from '../freshness/code-versions';
+import type { StepKey } from '../freshness/keys';
+import { ingestStepKey } from '../freshness/step-keys';
 import type { Db } from '../store/db';
 import { loadPortalQueries, savePortalQuery } from '../store/portal-queries';
 import { getSourceFile, saveSourceFile } from '../store/source-files';
-import { sha256File, sha256Json } from './hashing';
+import { sha256File } from './hashing';
 
 export interface ManifestFile {
   path: string;
@@ -62,14 +65,23 @@ export function ingestActivities(db: Db, config: Config) {
         ? (await readLayoutDeclarations(args.inputsDir, manifest.layouts, Object.keys(LAYOUTS))).declarations
         : [];
       const declaration = declarations.find((d) => d.id === args.file.layout);
-      // A portal's answers change over time: its results are kept per run, not per definition file.
-      // A file is keyed by its bytes and how they are read, so a changed declaration or option re-reads it.
-      const sha256 = portal
-        ? sha256Json({ source: fileHash, runId: args.runId })
-        : declaration || args.file.options
-          ? sha256Json({ file: fileHash, layout: args.file.layout, declaration, options: args.file.options })
-          : fileHash;
-      const result = { name: args.file.path, sha256, real: args.file.real };
+      // The file's content key: its bytes, format, layout (and declaration), options and the parsers'
+      // code version, so a changed unit option, layout or parser re-reads it, and the same bytes read
+      // another way are another file. A portal's answers change over time: they are kept per run.
+      const step: StepKey = ingestStepKey(
+        {
+          path: args.file.path,
+          layout: args.file.layout,
+          options: args.file.options,
+          bytes: fileHash,
+          declaration,
+          portal,
+        },
+        codeVersionsFor(config.buildManifest),
+        args.runId,
+      );
+      const sha256 = step.key;
+      const result = { name: args.file.path, sha256, real: args.file.real, step };
       const known = await getSourceFile(db, sha256);
       if (known) return { ...result, observations: known.observations, notes: known.notes, cached: true };
       const ctx = Context.current();
@@ -92,7 +104,7 @@ export function ingestActivities(db: Db, config: Config) {
           name: args.file.path,
           size,
           layout: args.file.layout,
-          ...(sha256 !== fileHash && !portal ? { fileSha256: fileHash } : {}),
+          ...(!portal ? { fileSha256: fileHash } : {}),
           notes,
         },
         observations,

@@ -10,17 +10,23 @@ import { fromCellRows, toCellRows, type CellRow, type PanelFrame } from '../asse
 import { computeIndicators } from '../indicators';
 import type { Observation } from '../ingest/observation';
 import { saveConflicts } from '../store/conflicts';
+import type { Config } from '../common/config';
+import { codeVersionsFor } from '../freshness/code-versions';
+import { assembleStepKey, assemblyOptions, indicatorsStepKey } from '../freshness/step-keys';
 import type { Db } from '../store/db';
+import { recordRunStep } from '../store/run-steps';
 import { setRunStage } from '../store/runs';
 import { getSnapshot, linkRunSnapshot, saveSnapshot } from '../store/snapshots';
 import { loadObservations, rejectRunFiles, runFileNames } from '../store/source-files';
-import { sha256Json } from './hashing';
 import { cachedStudy } from './study-cache';
 
-/** Bump when assembly or indicator code changes what it computes, so old snapshots are not reused. */
-const PANEL_CODE_VERSION = 5;
-
-export function panelActivities(db: Db) {
+/**
+ * The panels are stored by their content keys (freshness/step-keys.ts): the files' keys, the study's
+ * assembly options and indicator definition, and the code version of assembly and indicators, derived
+ * from the code (a changed module makes a new key; nothing to bump by hand).
+ */
+export function panelActivities(db: Db, config?: Pick<Config, 'buildManifest'>) {
+  const cv = () => codeVersionsFor(config?.buildManifest);
   return {
     /**
      * Observations of the run's files → the province × year panel, stored by content hash. Files come
@@ -42,8 +48,16 @@ export function panelActivities(db: Db) {
       const files =
         args.files ??
         (args.fileHashes ?? []).map((sha256) => ({ sha256, name: names!.get(sha256) ?? sha256 }));
-      const options = { years: study.years, ...study.assembly, order: files.map((f) => f.name) };
-      const hash = sha256Json({ v: PANEL_CODE_VERSION, kind: 'assembled', files, options });
+      const options = assemblyOptions(
+        study,
+        files.map((f) => f.name),
+      );
+      const step = assembleStepKey(
+        study,
+        files.map((f) => ({ name: f.name, key: f.sha256 })),
+        cv(),
+      );
+      const hash = step.key;
       const existing = await getSnapshot(db, hash);
       let conflicts = (existing?.report as { conflicts?: Conflict[] } | undefined)?.conflicts ?? [];
       if (!existing) {
@@ -80,6 +94,7 @@ export function panelActivities(db: Db) {
         conflicts = panel.conflicts;
       }
       await linkRunSnapshot(db, args.runId, 'assembled', hash);
+      await recordRunStep(db, args.runId, step, Boolean(existing));
       await saveConflicts(db, args.runId, conflicts);
       return {
         snapshotHash: hash,
@@ -94,12 +109,8 @@ export function panelActivities(db: Db) {
     async computeIndicators(args: { runId: string; studyPath: string; assembledHash: string }) {
       await setRunStage(db, args.runId, 'indicators');
       const { study } = cachedStudy(args.studyPath);
-      const hash = sha256Json({
-        v: PANEL_CODE_VERSION,
-        kind: 'indicators',
-        from: args.assembledHash,
-        def: study.indicators,
-      });
+      const step = indicatorsStepKey(study, args.assembledHash, cv());
+      const hash = step.key;
       const existing = await getSnapshot(db, hash);
       if (!existing) {
         const assembled = await getSnapshot<CellRow>(db, args.assembledHash);
@@ -116,6 +127,7 @@ export function panelActivities(db: Db) {
         });
       }
       await linkRunSnapshot(db, args.runId, 'indicators', hash);
+      await recordRunStep(db, args.runId, step, Boolean(existing));
       return { snapshotHash: hash, reused: Boolean(existing) };
     },
   };

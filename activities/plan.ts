@@ -1,7 +1,8 @@
 /**
  * What a refresh will run: the study's id and estimation steps, the inputs' vintage and content hash,
- * and from those the run id. Used by the CLI before starting a refresh and by the scheduled workflow
- * (through an activity), so both name the same refresh the same way.
+ * the content key of every step (freshness/step-keys.ts) and the code version they carry, and from those
+ * the run id. Used by the CLI before starting a refresh, by `outdated` and by the scheduled workflow
+ * (through an activity), so all name the same refresh the same way.
  */
 import { InputError } from '../common/errors';
 import { assertSafeName } from '../common/safe-names';
@@ -9,17 +10,30 @@ import { LAYOUTS, readLayoutDeclarations, readManifest } from '../ingest';
 import { inputFilePath } from '../ingest/input-files';
 import { entryName } from '../ingest/manifest';
 import { listEstimations, loadStudy } from '../study';
+import { PORTAL_LAYOUT } from '../ingest/portal-source';
+import { codeVersionsFor, type ModuleHashes } from '../freshness/code-versions';
+import type { StepKey } from '../freshness/keys';
+import {
+  assembleStepKey,
+  estimationStepKey,
+  indicatorsStepKey,
+  ingestStepKey,
+  publishStepKey,
+  runCodeVersion,
+} from '../freshness/step-keys';
 import { sha256File, sha256Json } from './hashing';
 
 /** A refresh as the workflow receives it (also the plan's result). */
 export interface RefreshInput {
-  /** Also the workflow id: `refresh-<study>-<vintage>-<inputs hash prefix>`. */
+  /** Also the workflow id: `refresh-<study>-<vintage>-<hash of inputs hash and code version>`. */
   runId: string;
   studyId: string;
   studyPath: string;
   inputsDir: string;
   vintage: string;
   inputsHash: string;
+  /** Digest of every step's code version (freshness/); absent in refreshes planned before it existed. */
+  codeVersion?: string;
   /** Estimations in flight at once (default 4). */
   estimateConcurrency?: number;
 }
@@ -33,11 +47,26 @@ export interface PlannedStep {
   sample: string;
 }
 
-export async function planRefresh(options: {
+export interface PlanOptions {
   studyPath: string;
   inputsDir: string;
   estimateConcurrency?: number;
-}): Promise<RefreshInput> {
+  /** The build's module graph (default dist/build.json): where the code versions come from. */
+  buildManifest?: string;
+}
+
+/** A planned refresh with every step's key, its ingredients and the modules the code versions hash. */
+export interface RefreshPlan {
+  input: RefreshInput;
+  keys: StepKey[];
+  modules: ModuleHashes;
+}
+
+export async function planRefresh(options: PlanOptions): Promise<RefreshInput> {
+  return (await planRefreshKeys(options)).input;
+}
+
+export async function planRefreshKeys(options: PlanOptions): Promise<RefreshPlan> {
   const study = loadStudy(options.studyPath);
   const manifest = await readManifest(options.inputsDir);
   // assembly.priority names inputs by their manifest path (portals included): a typo would silently
@@ -57,7 +86,7 @@ export async function planRefresh(options: {
     })),
   );
   // Declarations are validated here too, so a malformed one stops the run before any work.
-  const { files: layouts } = await readLayoutDeclarations(
+  const { files: layouts, declarations } = await readLayoutDeclarations(
     options.inputsDir,
     manifest.layouts,
     Object.keys(LAYOUTS),
@@ -70,17 +99,72 @@ export async function planRefresh(options: {
     options: f.options,
     real: f.real,
   }));
+  // An unknown layout is a manifest mistake found before any work (exit 2), not at ingest.
+  for (const [i, f] of manifest.files.entries())
+    if (
+      f.layout !== PORTAL_LAYOUT &&
+      !Object.hasOwn(LAYOUTS, f.layout) &&
+      !declarations.some((d) => d.id === f.layout)
+    )
+      throw new InputError(
+        `manifest.json: files[${i}] (${f.path}): unknown layout "${f.layout}" (known: ` +
+          `${[...Object.keys(LAYOUTS), ...declarations.map((d) => d.id), PORTAL_LAYOUT].join(', ')})`,
+        `manifest.json#files[${i}].layout`,
+      );
   const inputsHash = sha256Json({ files: fileHashes, layouts, reading, study });
   const vintage = assertSafeName(study.vintage ?? manifest.vintage, 'vintage');
+
+  // Every step's key, from the inputs' bytes and reading, the study and the code (a run id that
+  // carries the code version: an upgrade starts a new refresh, which reuses what it did not change).
+  const cv = codeVersionsFor(options.buildManifest);
+  const provisional = (runId: string) => {
+    const ingest = manifest.files.map((f, i) =>
+      ingestStepKey(
+        {
+          path: f.path,
+          layout: f.layout,
+          options: f.options,
+          bytes: fileHashes[i].sha256,
+          declaration: declarations.find((d) => d.id === f.layout),
+          portal: f.layout === PORTAL_LAYOUT,
+        },
+        cv,
+        runId,
+      ),
+    );
+    const assemble = assembleStepKey(
+      study,
+      ingest.map((k, i) => ({ name: manifest.files[i].path, key: k.key })),
+      cv,
+    );
+    const indicators = indicatorsStepKey(study, assemble.key, cv);
+    const estimations = listEstimations(study).map((s) => estimationStepKey(study, s, indicators.key, cv));
+    const publish = publishStepKey(
+      study,
+      [assemble.key, indicators.key, ...estimations.map((e) => e.key)],
+      cv,
+    );
+    return [...ingest, assemble, indicators, ...estimations, publish];
+  };
+  // The code version does not depend on the run id (only a portal's key does).
+  const codeVersion = runCodeVersion(provisional(''));
+  const runHash = sha256Json({ inputsHash, codeVersion });
+  // A file and folder name (out/<run id>/): built only from safe names and a hash.
+  const runId = assertSafeName(`refresh-${study.id}-${vintage}-${runHash.slice(0, 12)}`, 'run id');
+  const keys = provisional(runId);
   return {
-    // A file and folder name (out/<run id>/): built only from safe names and a hash.
-    runId: assertSafeName(`refresh-${study.id}-${vintage}-${inputsHash.slice(0, 12)}`, 'run id'),
-    studyId: study.id,
-    studyPath: options.studyPath,
-    inputsDir: options.inputsDir,
-    vintage,
-    inputsHash,
-    ...(options.estimateConcurrency ? { estimateConcurrency: options.estimateConcurrency } : {}),
+    input: {
+      runId,
+      studyId: study.id,
+      studyPath: options.studyPath,
+      inputsDir: options.inputsDir,
+      vintage,
+      inputsHash,
+      codeVersion,
+      ...(options.estimateConcurrency ? { estimateConcurrency: options.estimateConcurrency } : {}),
+    },
+    keys,
+    modules: cv.all(),
   };
 }
 

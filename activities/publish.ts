@@ -1,6 +1,9 @@
 import type { Config } from '../common/config';
 import { publishResults } from '../publish';
+import { codeVersionsFor } from '../freshness/code-versions';
+import { publishStepKey } from '../freshness/step-keys';
 import type { Db } from '../store/db';
+import { loadRunSteps, recordRunStep } from '../store/run-steps';
 import { loadEstimationFailures, loadEstimations } from '../store/estimations';
 import { loadConflicts } from '../store/conflicts';
 import { recordPublishedFiles } from '../store/published-files';
@@ -53,6 +56,20 @@ export function publishActivities(db: Db, config: Config) {
       for (const path of files)
         recorded.push({ path, kind: path.split('.').pop() ?? '', sha256: await sha256File(path) });
       await recordPublishedFiles(db, args.runId, recorded);
+      // Published files belong to the run (out/<run id>/): always rendered, keyed for the record.
+      const upstream = (await loadRunSteps(db, args.runId)).filter(
+        (s) => s.kind !== 'ingest' && s.kind !== 'publish',
+      );
+      await recordRunStep(
+        db,
+        args.runId,
+        publishStepKey(
+          study,
+          upstream.map((s) => s.key),
+          codeVersionsFor(config.buildManifest),
+        ),
+        false,
+      );
       return { files };
     },
   };

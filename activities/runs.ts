@@ -1,11 +1,25 @@
+import type { Config } from '../common/config';
+import { codeVersionsFor } from '../freshness/code-versions';
+import type { StepKey } from '../freshness/keys';
 import type { Db } from '../store/db';
+import { recordRunStep } from '../store/run-steps';
 import { finishRun, startRun } from '../store/runs';
 import { linkRunFiles } from '../store/source-files';
 
-export function runActivities(db: Db) {
+export function runActivities(db: Db, config?: Pick<Config, 'buildManifest'>) {
   return {
-    async startRun(run: { runId: string; studyId: string; vintage: string; inputsHash: string }) {
-      await startRun(db, run);
+    /** Records the run with its code version and the module hashes it digests (for `outdated`). */
+    async startRun(run: {
+      runId: string;
+      studyId: string;
+      vintage: string;
+      inputsHash: string;
+      codeVersion?: string;
+    }) {
+      await startRun(db, {
+        ...run,
+        ...(run.codeVersion ? { codeModules: codeVersionsFor(config?.buildManifest).all() } : {}),
+      });
     },
     async finishRun(
       runId: string,
@@ -13,8 +27,19 @@ export function runActivities(db: Db) {
     ) {
       await finishRun(db, runId, outcome);
     },
-    async linkRunFiles(runId: string, files: { name: string; sha256: string; real: boolean }[]) {
-      await linkRunFiles(db, runId, files);
+    /** The run's input files, and each file's ingest step (its key, and whether it was parsed before). */
+    async linkRunFiles(
+      runId: string,
+      files: { name: string; sha256: string; real: boolean; step?: StepKey; cached?: boolean }[],
+    ) {
+      await db.transaction(async (tx) => {
+        await linkRunFiles(
+          tx,
+          runId,
+          files.map(({ name, sha256, real }) => ({ name, sha256, real })),
+        );
+        for (const f of files) if (f.step) await recordRunStep(tx, runId, f.step, Boolean(f.cached));
+      });
     },
   };
 }

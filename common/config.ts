@@ -28,6 +28,8 @@ export interface Config {
   studyPath: string;
   /** LibreOffice's `soffice`, which converts old .xls inputs; unset = found on PATH. */
   sofficePath?: string;
+  /** The build's module graph the code versions are read from (default `dist/build.json`). */
+  buildManifest?: string;
   devServerPort: number;
   devServerUiPort: number;
   logLevel: string;
@@ -48,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     inputsDir: resolve(env.AICARBON_INPUTS || join(PROJECT_ROOT, 'data', 'sample')),
     studyPath: resolve(env.AICARBON_STUDY || join(PROJECT_ROOT, 'study', 'default-study.json')),
     sofficePath: env.AICARBON_SOFFICE || undefined,
+    buildManifest: env.AICARBON_BUILD_MANIFEST ? resolve(env.AICARBON_BUILD_MANIFEST) : undefined,
     devServerPort: Number(env.AICARBON_TEMPORAL_PORT || 7233),
     devServerUiPort: Number(env.AICARBON_TEMPORAL_UI_PORT || 8233),
     logLevel: env.LOG_LEVEL || 'info',

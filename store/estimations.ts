@@ -1,5 +1,7 @@
 import type { EstimationResult, LocalMoranRow } from '../econometrics/result';
+import type { StepKey } from '../freshness/keys';
 import type { Db, Queryable } from './db';
+import { recordRunStep } from './run-steps';
 
 export interface EstimationKey {
   runId: string;
@@ -10,7 +12,21 @@ export interface EstimationKey {
   spec: unknown;
   /** The table's `stars` choice (`wild` or a vce); absent: the column's own vce. */
   starsFrom?: string;
+  /**
+   * The step's content key (freshness/keys.ts): the result is stored once per key. Without one (a result
+   * stored by hand, a test) the key is the run's own (`run:<run>|<step>`): never shared with another run.
+   */
+  content?: StepKey;
 }
+
+const contentOf = (key: Pick<EstimationKey, 'runId' | 'stepId' | 'content'>): StepKey =>
+  key.content ?? {
+    step: key.stepId,
+    kind: 'estimate',
+    key: `run:${key.runId}|${key.stepId}`,
+    code: 'none',
+    ingredients: {},
+  };
 
 /** The five tidy columns of a coefficient row; every other number of the row is inference detail. */
 const TIDY = new Set(['term', 'estimate', 'std_error', 'statistic', 'p_value']);
@@ -19,25 +35,37 @@ const TIDY = new Set(['term', 'estimate', 'std_error', 'statistic', 'p_value']);
 const num = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : x);
 
 /**
- * Replaces the step's rows in one transaction: a retried or rerun step leaves exactly one copy of its
- * result, never a mix of two attempts.
+ * An earlier result of this run's step under another key (a refresh started before content keys, or
+ * retried after its inputs changed) gives way, unless another run links to it.
+ */
+async function clearStaleOrigin(tx: Queryable, key: EstimationKey) {
+  for (const table of ['estimations', 'estimation_failures'])
+    await tx.query(
+      `DELETE FROM ${table} x WHERE x.run_id = $1 AND x.step_id = $2 AND x.step_key <> $3
+         AND NOT EXISTS (SELECT 1 FROM run_steps s WHERE s.step_key = x.step_key AND s.run_id <> $1)`,
+      [key.runId, key.stepId, contentOf(key).key],
+    );
+}
+
+/**
+ * Stores the step's result once per content key and links the run to it, in one transaction: a retried,
+ * rerun or concurrent step (another refresh computing the same key) leaves exactly one copy of the
+ * result and one link per run, never a mix of two attempts or a link without its result. Returns
+ * whether the result was already stored (by another attempt or run).
  */
 export async function saveEstimation(
   db: Db,
   key: EstimationKey,
   result: EstimationResult,
   durationMs: number,
-): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.query(`DELETE FROM estimations WHERE run_id = $1 AND step_id = $2`, [key.runId, key.stepId]);
-    await tx.query(`DELETE FROM estimation_failures WHERE run_id = $1 AND step_id = $2`, [
-      key.runId,
-      key.stepId,
-    ]);
-    await tx.query(
+): Promise<{ stored: boolean }> {
+  return db.transaction(async (tx) => {
+    await clearStaleOrigin(tx, key);
+    const inserted = await tx.query(
       `INSERT INTO estimations (run_id, step_id, table_id, column_id, estimator, sample, spec, nobs, ngroups,
-         warnings, duration_ms, stars_from)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+         warnings, duration_ms, stars_from, step_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (step_key) DO NOTHING RETURNING step_id`,
       [
         key.runId,
         key.stepId,
@@ -51,8 +79,11 @@ export async function saveEstimation(
         JSON.stringify(result.warnings ?? []),
         durationMs,
         key.starsFrom ?? null,
+        contentOf(key).key,
       ],
     );
+    await linkStoredEstimation(tx, key);
+    if (!inserted.length) return { stored: false };
     // One multi-row INSERT per table: a statement per row made each stored result cost tens of ms.
     await insertRows(
       tx,
@@ -160,7 +191,34 @@ export async function saveEstimation(
         num(m.p_permutation),
       ]),
     );
+    return { stored: true };
   });
+}
+
+/**
+ * Links the run's step to the result stored under its key; reused when another run computed it.
+ * Returns the stored outcome, or undefined when nothing is stored under the key (then nothing is linked).
+ */
+export async function linkStoredEstimation(
+  db: Queryable,
+  key: Pick<EstimationKey, 'runId' | 'stepId' | 'content'>,
+): Promise<{ nobs: number; reused: boolean } | { failed: string; reused: boolean } | undefined> {
+  const content = contentOf(key);
+  const done = await db.query<{ run_id: string; nobs: number }>(
+    `SELECT run_id, nobs FROM estimations WHERE step_key = $1`,
+    [content.key],
+  );
+  const failed = done.length
+    ? []
+    : await db.query<{ run_id: string; error: string }>(
+        `SELECT run_id, error FROM estimation_failures WHERE step_key = $1`,
+        [content.key],
+      );
+  const origin = done[0] ?? failed[0];
+  if (!origin) return undefined;
+  const reused = origin.run_id !== key.runId;
+  await recordRunStep(db, key.runId, content, reused);
+  return done[0] ? { nobs: done[0].nobs, reused } : { failed: failed[0].error, reused };
 }
 
 /** INSERT INTO `target` VALUES (…), (…), … in statements of at most 500 rows; nothing for no rows. */
@@ -198,7 +256,7 @@ export async function loadEstimations(db: Queryable, runId: string): Promise<Sto
     ngroups: number | null;
     warnings: string[];
     duration_ms: number;
-  }>(`SELECT * FROM estimations WHERE run_id = $1 ORDER BY step_id`, [runId]);
+  }>(`SELECT * FROM run_estimations WHERE run_id = $1 ORDER BY step_id`, [runId]);
   const coefs = await db.query<{
     step_id: string;
     term: string;
@@ -206,31 +264,46 @@ export async function loadEstimations(db: Queryable, runId: string): Promise<Sto
     std_error: number | null;
     statistic: number | null;
     p_value: number | null;
-  }>(`SELECT * FROM coefficients WHERE run_id = $1 ORDER BY step_id, position`, [runId]);
+  }>(
+    `SELECT x.* FROM run_estimations e JOIN coefficients x ON x.run_id = e.computed_by AND x.step_id = e.step_id
+     WHERE e.run_id = $1 ORDER BY step_id, position`,
+    [runId],
+  );
   const stats = await db.query<{ step_id: string; name: string; value: number | null }>(
-    `SELECT * FROM model_statistics WHERE run_id = $1 ORDER BY step_id, name`,
+    `SELECT x.* FROM run_estimations e JOIN model_statistics x ON x.run_id = e.computed_by AND x.step_id = e.step_id
+     WHERE e.run_id = $1 ORDER BY step_id, name`,
     [runId],
   );
   const effects = await db.query<
     Record<string, number | null> & { step_id: string; term: string; horizon: string }
   >(
     // Rows come back short (or static) before long, then by term.
-    `SELECT * FROM spatial_effects WHERE run_id = $1
-     ORDER BY step_id, CASE horizon WHEN 'long' THEN 1 ELSE 0 END, term`,
+    `SELECT x.* FROM run_estimations e JOIN spatial_effects x ON x.run_id = e.computed_by AND x.step_id = e.step_id
+     WHERE e.run_id = $1 ORDER BY step_id, CASE horizon WHEN 'long' THEN 1 ELSE 0 END, term`,
     [runId],
   );
   const morans = await db.query<Record<string, number | null> & { step_id: string; time: string }>(
-    `SELECT * FROM moran WHERE run_id = $1 ORDER BY step_id, time`,
+    `SELECT x.* FROM run_estimations e JOIN moran x ON x.run_id = e.computed_by AND x.step_id = e.step_id
+     WHERE e.run_id = $1 ORDER BY step_id, time`,
     [runId],
   );
   const lisas = await db.query<
     Record<string, number | null> & { step_id: string; time: number; entity: string; cluster: string }
-  >(`SELECT * FROM local_moran WHERE run_id = $1 ORDER BY step_id, time, entity`, [runId]);
+  >(
+    `SELECT x.* FROM run_estimations e JOIN local_moran x ON x.run_id = e.computed_by AND x.step_id = e.step_id
+     WHERE e.run_id = $1 ORDER BY step_id, time, entity`,
+    [runId],
+  );
   const entityEffects = await db.query<
     Record<string, number | null> & { step_id: string; term: string; entity: string }
-  >(`SELECT * FROM entity_effects WHERE run_id = $1 ORDER BY step_id, term, entity`, [runId]);
+  >(
+    `SELECT x.* FROM run_estimations e JOIN entity_effects x ON x.run_id = e.computed_by AND x.step_id = e.step_id
+     WHERE e.run_id = $1 ORDER BY step_id, term, entity`,
+    [runId],
+  );
   const inference = await db.query<{ step_id: string; term: string; name: string; value: number | null }>(
-    `SELECT * FROM coefficient_inference WHERE run_id = $1 ORDER BY step_id, term, name`,
+    `SELECT x.* FROM run_estimations e JOIN coefficient_inference x ON x.run_id = e.computed_by AND x.step_id = e.step_id
+     WHERE e.run_id = $1 ORDER BY step_id, term, name`,
     [runId],
   );
   const detail = new Map<string, Record<string, number>>();
@@ -245,7 +318,11 @@ export async function loadEstimations(db: Queryable, runId: string): Promise<Sto
     leverage: number | null;
     partial_leverage: number | null;
     beta_jackknife: number | null;
-  }>(`SELECT * FROM cluster_diagnostics WHERE run_id = $1 ORDER BY step_id, position`, [runId]);
+  }>(
+    `SELECT x.* FROM run_estimations e JOIN cluster_diagnostics x ON x.run_id = e.computed_by AND x.step_id = e.step_id
+     WHERE e.run_id = $1 ORDER BY step_id, position`,
+    [runId],
+  );
   return steps.map((s) => {
     const effectRows = effects.filter((e) => e.step_id === s.step_id);
     const moranRows = morans.filter((m) => m.step_id === s.step_id);
@@ -351,7 +428,7 @@ export async function loadEstimations(db: Queryable, runId: string): Promise<Sto
 }
 
 export async function completedSteps(db: Queryable, runId: string): Promise<string[]> {
-  const rows = await db.query<{ step_id: string }>(`SELECT step_id FROM estimations WHERE run_id = $1`, [
+  const rows = await db.query<{ step_id: string }>(`SELECT step_id FROM run_estimations WHERE run_id = $1`, [
     runId,
   ]);
   return rows.map((r) => r.step_id);
@@ -364,21 +441,26 @@ export interface EstimationFailure {
   error: string;
 }
 
-/** Records that a step could not be estimated from the data, replacing any earlier result of it. */
+/**
+ * Records that a step could not be estimated from the data: like a result, stored once per content key
+ * (the same data and code fail the same way) and linked to the run.
+ */
 export async function saveEstimationFailure(db: Db, key: EstimationKey, error: string): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.query(`DELETE FROM estimations WHERE run_id = $1 AND step_id = $2`, [key.runId, key.stepId]);
+    await clearStaleOrigin(tx, key);
     await tx.query(
-      `INSERT INTO estimation_failures (run_id, step_id, table_id, column_id, error) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (run_id, step_id) DO UPDATE SET error = EXCLUDED.error, failed_at = now()`,
-      [key.runId, key.stepId, key.tableId, key.columnId, error],
+      `INSERT INTO estimation_failures (run_id, step_id, table_id, column_id, error, step_key)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (step_key) DO NOTHING`,
+      [key.runId, key.stepId, key.tableId, key.columnId, error, contentOf(key).key],
     );
+    await linkStoredEstimation(tx, key);
   });
 }
 
 export async function loadEstimationFailures(db: Queryable, runId: string): Promise<EstimationFailure[]> {
   const rows = await db.query<{ step_id: string; table_id: string; column_id: string; error: string }>(
-    `SELECT step_id, table_id, column_id, error FROM estimation_failures WHERE run_id = $1 ORDER BY step_id`,
+    `SELECT step_id, table_id, column_id, error FROM run_estimation_failures WHERE run_id = $1 ORDER BY step_id`,
     [runId],
   );
   return rows.map((r) => ({ stepId: r.step_id, tableId: r.table_id, columnId: r.column_id, error: r.error }));

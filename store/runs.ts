@@ -5,6 +5,9 @@ export interface RunRecord {
   study_id: string;
   vintage: string;
   inputs_hash: string;
+  /** Digest of the run's step code versions (null: recorded before content keys). */
+  code_version: string | null;
+  code_modules: Record<string, string> | null;
   status: 'running' | 'completed' | 'failed';
   stage: string;
   started_at: Date;
@@ -16,17 +19,32 @@ export interface RunRecord {
 /** Starting a run again (a retried activity, a forced rerun) resets it instead of adding a row. */
 export async function startRun(
   db: Db,
-  run: { runId: string; studyId: string; vintage: string; inputsHash: string },
+  run: {
+    runId: string;
+    studyId: string;
+    vintage: string;
+    inputsHash: string;
+    codeVersion?: string;
+    codeModules?: Record<string, string>;
+  },
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query(`DELETE FROM rejected_files WHERE run_id = $1`, [run.runId]);
     await tx.query(
-      `INSERT INTO runs (run_id, study_id, vintage, inputs_hash, status, stage)
-     VALUES ($1, $2, $3, $4, 'running', 'ingest')
+      `INSERT INTO runs (run_id, study_id, vintage, inputs_hash, status, stage, code_version, code_modules)
+     VALUES ($1, $2, $3, $4, 'running', 'ingest', $5, $6)
      ON CONFLICT (run_id) DO UPDATE SET study_id = EXCLUDED.study_id, vintage = EXCLUDED.vintage,
        inputs_hash = EXCLUDED.inputs_hash, status = 'running', stage = 'ingest', started_at = now(),
-       finished_at = NULL, error = NULL`,
-      [run.runId, run.studyId, run.vintage, run.inputsHash],
+       finished_at = NULL, error = NULL, code_version = EXCLUDED.code_version,
+       code_modules = EXCLUDED.code_modules`,
+      [
+        run.runId,
+        run.studyId,
+        run.vintage,
+        run.inputsHash,
+        run.codeVersion ?? null,
+        run.codeModules ? JSON.stringify(run.codeModules) : null,
+      ],
     );
   });
 }

@@ -49,7 +49,13 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
   try {
     enter('ingest');
     await io.startRun.executeWithOptions({ ...ioOptions, summary: `record run ${input.runId}` }, [
-      { runId: input.runId, studyId: input.studyId, vintage: input.vintage, inputsHash: input.inputsHash },
+      {
+        runId: input.runId,
+        studyId: input.studyId,
+        vintage: input.vintage,
+        inputsHash: input.inputsHash,
+        ...(input.codeVersion ? { codeVersion: input.codeVersion } : {}),
+      },
     ]);
     const manifest = await io.readInputManifest(input.inputsDir);
     const plan = await io.planStudy(input.studyPath);
@@ -70,7 +76,8 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
     );
     await io.linkRunFiles(
       input.runId,
-      ingested.map((f) => ({ name: f.name, sha256: f.sha256, real: f.real })),
+      // With each file's content key and whether it was parsed before (the run's step records).
+      ingested.map((f) => ({ name: f.name, sha256: f.sha256, real: f.real, step: f.step, cached: f.cached })),
     );
 
     enter('assemble');

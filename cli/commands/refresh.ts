@@ -18,6 +18,7 @@ export async function refresh(opts: RefreshOptions): Promise<void> {
     studyPath: config.studyPath,
     inputsDir: config.inputsDir,
     estimateConcurrency: opts.concurrency,
+    buildManifest: config.buildManifest,
   });
   const temporal = await openTemporal(config, { startDevServer: false, log: say });
   try {

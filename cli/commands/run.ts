@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { loadConfig, type Config } from '../../common/config';
 import { planRefresh } from '../../activities/plan';
 import { openDb } from '../../store/db';
+import { getRun } from '../../store/runs';
 import { startWorkers, type WorkerSet } from '../../worker';
 import { follow } from '../follow';
 import { EXIT_FAILED, EXIT_INCOMPLETE, say } from '../output';
@@ -60,6 +61,7 @@ export async function run(opts: RunOptions): Promise<void> {
     studyPath: config.studyPath,
     inputsDir: config.inputsDir,
     estimateConcurrency: opts.concurrency,
+    buildManifest: config.buildManifest,
   });
   const temporal = await openTemporal(config, { startDevServer: true, log: say });
   let workers: WorkerSet | undefined;
@@ -83,10 +85,21 @@ export async function run(opts: RunOptions): Promise<void> {
     // A worker is needed unless the refresh already completed or another process is working on it;
     // it starts (and the store opens) before the trigger, so a bad DATABASE_URL starts nothing.
     const state = await refreshState(temporal.client, input.runId);
+    let force = opts.force;
+    if (state === 'completed' && !force) {
+      // Completed in Temporal is not enough: its results must be in the store this run points at (a
+      // new, empty DATABASE_URL is not "already completed"). Memoisation makes the rerun cheap.
+      const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const stored = (await getRun(db, input.runId).finally(() => db.close()))?.status === 'completed';
+      if (!stored) {
+        say(
+          `Refresh ${input.runId} completed before, but its results are not in ${db.describe}: running it again.`,
+        );
+        force = true;
+      }
+    }
     const needWorker =
-      (state === 'running' && !(await hasPollers(temporal.client, namespace))) ||
-      state === 'absent' ||
-      opts.force;
+      (state === 'running' && !(await hasPollers(temporal.client, namespace))) || state === 'absent' || force;
     if (needWorker) {
       const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
       const connection = await NativeConnection.connect({ address: temporal.address });
@@ -96,7 +109,7 @@ export async function run(opts: RunOptions): Promise<void> {
       };
       workers = await startWorkers({ connection, namespace, db, config });
     }
-    const { handle, outcome } = await triggerRefresh(temporal.client, input, { force: opts.force });
+    const { handle, outcome } = await triggerRefresh(temporal.client, input, { force });
     const description = await handle.describe();
     const url = workflowUrl(temporal.uiUrl, namespace, input.runId, description.runId);
     say(

@@ -1,0 +1,95 @@
+/**
+ * The keys of a study's steps, computed the same way where a refresh is planned (the run id,
+ * `outdated`) and where each step runs (the activities): one function per step kind over the study,
+ * the step's inputs' keys and the code versions.
+ */
+import type { EstimatorName } from '../econometrics/registry';
+import type { EstimationStep, Study } from '../study';
+import { estimationRoots, STEP_ROOTS, type CodeVersions } from './code-versions';
+import {
+  assembleKey,
+  estimationKey,
+  indicatorsKey,
+  ingestKey,
+  publishKey,
+  sha256Json,
+  type StepKey,
+} from './keys';
+
+export interface ReadFile {
+  path: string;
+  layout: string;
+  options?: Record<string, unknown>;
+  /** sha256 of the bytes. */
+  bytes: string;
+  /** The inputs folder's declaration of the layout, when it is declared there. */
+  declaration?: unknown;
+  /** Portal definition files: answers are kept per run. */
+  portal?: boolean;
+}
+
+export function ingestStepKey(file: ReadFile, cv: CodeVersions, runId: string): StepKey {
+  return ingestKey({
+    path: file.path,
+    bytes: file.bytes,
+    layout: file.layout,
+    declaration: file.declaration,
+    options: file.options,
+    code: cv.version(STEP_ROOTS.ingest),
+    ...(file.portal ? { runId } : {}),
+  });
+}
+
+/** What assembly reads besides the observations; `order` (manifest names) decides between sources. */
+export function assemblyOptions(study: Study, names: string[]) {
+  return { years: study.years, ...study.assembly, order: names };
+}
+
+export function assembleStepKey(study: Study, files: { name: string; key: string }[], cv: CodeVersions) {
+  return assembleKey({
+    files,
+    options: assemblyOptions(
+      study,
+      files.map((f) => f.name),
+    ),
+    code: cv.version(STEP_ROOTS.assemble),
+  });
+}
+
+export function indicatorsStepKey(study: Study, from: string, cv: CodeVersions) {
+  return indicatorsKey({ from, definition: study.indicators, code: cv.version(STEP_ROOTS.indicators) });
+}
+
+export function estimationCode(step: EstimationStep, cv: CodeVersions) {
+  const { roots, shallow } = estimationRoots(step.spec.estimator as EstimatorName, Boolean(step.weights));
+  return cv.version(roots, shallow);
+}
+
+export function estimationStepKey(study: Study, step: EstimationStep, from: string, cv: CodeVersions) {
+  return estimationKey({
+    from,
+    stepId: step.stepId,
+    tableId: step.tableId,
+    columnId: step.columnId,
+    sample: step.sample,
+    spec: step.spec,
+    weights: step.weights
+      ? { name: step.weights, definition: study.weights[step.weights], years: study.years }
+      : undefined,
+    starsFrom: study.tables.find((t) => t.id === step.tableId)?.stars,
+    code: estimationCode(step, cv),
+  });
+}
+
+export function publishStepKey(study: Study, from: string[], cv: CodeVersions) {
+  return publishKey({
+    from,
+    tables: study,
+    code: cv.version(STEP_ROOTS.publish),
+  });
+}
+
+/** The run-level code version: every step kind's version (and each estimation's), as one digest. */
+export function runCodeVersion(keys: StepKey[]): string {
+  return sha256Json(keys.map((k) => [k.step, k.code]));
+}
