@@ -116,7 +116,7 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
       first = await refresh();
       expect(first.result.failedSteps).toEqual([]);
       const kinds = new Set(first.steps.map((s) => s.kind));
-      expect([...kinds].sort()).toEqual(['assemble', 'estimate', 'ingest', 'indicators', 'publish']);
+      expect([...kinds].sort()).toEqual(['assemble', 'estimate', 'indicators', 'ingest', 'publish']);
       expect(first.steps.filter((s) => s.reused)).toEqual([]);
       expect(first.steps.filter((s) => s.kind === 'estimate')).toHaveLength(15);
     }, 400_000);
