@@ -22,6 +22,7 @@ const IO_ACTIVITIES: (keyof Activities)[] = [
   'readInputManifest',
   'planStudy',
   'planRefresh',
+  'storedRunStatus',
   'ingestSource',
   'assemblePanel',
   'publishRun',

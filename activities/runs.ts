@@ -3,7 +3,7 @@ import { codeVersionsFor } from '../freshness/code-versions';
 import type { StepKey } from '../freshness/keys';
 import type { Db } from '../store/db';
 import { recordRunStep } from '../store/run-steps';
-import { finishRun, startRun } from '../store/runs';
+import { finishRun, getRun, startRun } from '../store/runs';
 import { linkRunFiles } from '../store/source-files';
 
 export function runActivities(db: Db, config?: Pick<Config, 'buildManifest'>) {
@@ -20,6 +20,10 @@ export function runActivities(db: Db, config?: Pick<Config, 'buildManifest'>) {
         ...run,
         ...(run.codeVersion ? { codeModules: codeVersionsFor(config?.buildManifest).all() } : {}),
       });
+    },
+    /** The run's status in the store this worker writes to ('absent': not there, e.g. a new database). */
+    async storedRunStatus(runId: string): Promise<'running' | 'completed' | 'failed' | 'absent'> {
+      return (await getRun(db, runId))?.status ?? 'absent';
     },
     async finishRun(
       runId: string,

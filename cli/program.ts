@@ -12,6 +12,7 @@ import { action } from './output';
 import type { DiffOptions } from './commands/diff';
 import type { EstimateArgs } from './commands/estimate';
 import type { ExplainOptions } from './commands/explain';
+import type { OutdatedOptions } from './commands/outdated';
 import type { RefreshOptions } from './commands/refresh';
 import type { RunOptions } from './commands/run';
 import type { ScheduleCommandOptions } from './commands/schedule';
@@ -288,6 +289,30 @@ export function buildProgram(): Command {
         action(async (a: string, b: string, opts: DiffOptions) =>
           (await import('./commands/diff')).diffAction(a, b, opts),
         ),
+      ),
+  );
+
+  program.addCommand(
+    new Command('outdated')
+      .description(
+        'Without running anything: every step a refresh of these inputs and this code would compute, and why ' +
+          '(input file changed old → new hash, study spec keys, code modules, seeds, upstream steps), and the ' +
+          'steps it would reuse from the store.',
+      )
+      .addOption(
+        new Option(
+          '--inputs <dir>',
+          'folder of input files with a manifest.json (default: the bundled sample)',
+        ).env('AICARBON_INPUTS'),
+      )
+      .addOption(
+        new Option('--study <file>', 'study definition (default: the bundled study)').env('AICARBON_STUDY'),
+      )
+      .option('--run <id>', "compare with this run's steps (default: the study's latest completed run)")
+      .option('--json', 'print the report as JSON')
+      .addHelpText('after', envHelp([ENV.DATABASE_URL, ENV.DATA_DIR]) + exitHelp([0, 2]))
+      .action(
+        action(async (opts: OutdatedOptions) => (await import('./commands/outdated')).outdatedAction(opts)),
       ),
   );
 

@@ -25,6 +25,8 @@ export interface StepKey {
   /** The code version the key carries. */
   code: string;
   ingredients: Record<string, unknown>;
+  /** The modules the code version digests (not part of the key: `outdated` names the changed ones). */
+  modules?: string[];
 }
 
 /** Hash of a JSON-able value with sorted keys, so equal content gives an equal key. */

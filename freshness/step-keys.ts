@@ -28,16 +28,28 @@ export interface ReadFile {
   portal?: boolean;
 }
 
+/** The key with the modules its code version digests. */
+const withModules = (
+  key: StepKey,
+  cv: CodeVersions,
+  roots: readonly string[],
+  shallow?: readonly string[],
+): StepKey => ({ ...key, modules: Object.keys(cv.modules(roots, shallow)) });
+
 export function ingestStepKey(file: ReadFile, cv: CodeVersions, runId: string): StepKey {
-  return ingestKey({
-    path: file.path,
-    bytes: file.bytes,
-    layout: file.layout,
-    declaration: file.declaration,
-    options: file.options,
-    code: cv.version(STEP_ROOTS.ingest),
-    ...(file.portal ? { runId } : {}),
-  });
+  return withModules(
+    ingestKey({
+      path: file.path,
+      bytes: file.bytes,
+      layout: file.layout,
+      declaration: file.declaration,
+      options: file.options,
+      code: cv.version(STEP_ROOTS.ingest),
+      ...(file.portal ? { runId } : {}),
+    }),
+    cv,
+    STEP_ROOTS.ingest,
+  );
 }
 
 /** What assembly reads besides the observations; `order` (manifest names) decides between sources. */
@@ -46,7 +58,7 @@ export function assemblyOptions(study: Study, names: string[]) {
 }
 
 export function assembleStepKey(study: Study, files: { name: string; key: string }[], cv: CodeVersions) {
-  return assembleKey({
+  const key = assembleKey({
     files,
     options: assemblyOptions(
       study,
@@ -54,19 +66,20 @@ export function assembleStepKey(study: Study, files: { name: string; key: string
     ),
     code: cv.version(STEP_ROOTS.assemble),
   });
+  return withModules(key, cv, STEP_ROOTS.assemble);
 }
 
 export function indicatorsStepKey(study: Study, from: string, cv: CodeVersions) {
-  return indicatorsKey({ from, definition: study.indicators, code: cv.version(STEP_ROOTS.indicators) });
+  const key = indicatorsKey({ from, definition: study.indicators, code: cv.version(STEP_ROOTS.indicators) });
+  return withModules(key, cv, STEP_ROOTS.indicators);
 }
 
-export function estimationCode(step: EstimationStep, cv: CodeVersions) {
-  const { roots, shallow } = estimationRoots(step.spec.estimator as EstimatorName, Boolean(step.weights));
-  return cv.version(roots, shallow);
-}
+const rootsOf = (step: EstimationStep) =>
+  estimationRoots(step.spec.estimator as EstimatorName, Boolean(step.weights));
 
 export function estimationStepKey(study: Study, step: EstimationStep, from: string, cv: CodeVersions) {
-  return estimationKey({
+  const { roots, shallow } = rootsOf(step);
+  const key = estimationKey({
     from,
     stepId: step.stepId,
     tableId: step.tableId,
@@ -77,16 +90,14 @@ export function estimationStepKey(study: Study, step: EstimationStep, from: stri
       ? { name: step.weights, definition: study.weights[step.weights], years: study.years }
       : undefined,
     starsFrom: study.tables.find((t) => t.id === step.tableId)?.stars,
-    code: estimationCode(step, cv),
+    code: cv.version(roots, shallow),
   });
+  return withModules(key, cv, roots, shallow);
 }
 
 export function publishStepKey(study: Study, from: string[], cv: CodeVersions) {
-  return publishKey({
-    from,
-    tables: study,
-    code: cv.version(STEP_ROOTS.publish),
-  });
+  const key = publishKey({ from, tables: study, code: cv.version(STEP_ROOTS.publish) });
+  return withModules(key, cv, STEP_ROOTS.publish);
 }
 
 /** The run-level code version: every step kind's version (and each estimation's), as one digest. */

@@ -74,3 +74,12 @@ export async function getRun(db: Queryable, runId: string): Promise<RunRecord | 
   const rows = await db.query<RunRecord>(`SELECT * FROM runs WHERE run_id = $1`, [runId]);
   return rows[0];
 }
+
+/** The study's most recently finished completed run (what `outdated` compares a plan with). */
+export async function latestCompletedRun(db: Queryable, studyId: string): Promise<RunRecord | undefined> {
+  const rows = await db.query<RunRecord>(
+    `SELECT * FROM runs WHERE study_id = $1 AND status = 'completed' ORDER BY finished_at DESC NULLS LAST LIMIT 1`,
+    [studyId],
+  );
+  return rows[0];
+}

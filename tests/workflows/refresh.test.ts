@@ -142,7 +142,7 @@ describe('refreshWorkflow on the bundled sample inputs', () => {
     );
     const result = await env.client.workflow.getHandle(fired.workflowId, fired.runId).result();
     const input = await planRefresh({ studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
-    expect(result).toEqual({ runId: input.runId, started: false });
+    expect(result).toEqual({ runId: input.runId, started: false, reason: 'nothing changed' });
     await schedule.delete();
   }, 120_000);
 });
