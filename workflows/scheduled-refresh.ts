@@ -33,7 +33,9 @@ export async function scheduledRefreshWorkflow(args: {
   const input = await io.planRefresh(args);
   // A refresh completed in Temporal whose results are not in the store (a new, empty database) is
   // not current: it runs again. (Firings recorded before this check keep their history.)
-  const stored = patched('scheduled-refresh-checks-store') ? await io.storedRunStatus(input.runId) : undefined;
+  const stored = patched('scheduled-refresh-checks-store')
+    ? await io.storedRunStatus(input.runId)
+    : undefined;
   try {
     await startChild(refreshWorkflow, {
       workflowId: input.runId,
