@@ -25,6 +25,13 @@ export function publishActivities(db: Db, config: Config) {
       const run = await getRun(db, args.runId);
       const inputs = await loadRunInputs(db, args.runId);
       const conflicts = await loadConflicts(db, args.runId);
+      // Published files belong to the run (out/<run id>/): always rendered, keyed for the record.
+      const recordedSteps = (await loadRunSteps(db, args.runId)).filter((s) => s.kind !== 'publish');
+      const publishStep = publishStepKey(
+        study,
+        recordedSteps.filter((s) => s.kind !== 'ingest').map((s) => s.key),
+        codeVersionsFor(config.buildManifest),
+      );
       const files = await publishResults({
         outDir: config.outDir,
         runId: args.runId,
@@ -50,26 +57,17 @@ export function publishActivities(db: Db, config: Config) {
                 .map((f) => f.name)
                 .join(', ') || 'none',
           },
+          steps: [
+            ...recordedSteps.map((s) => ({ step: s.step, kind: s.kind, key: s.key, reused: s.reused })),
+            { step: 'publish', kind: 'publish' as const, key: publishStep.key, reused: false },
+          ],
         },
       });
       const recorded = [];
       for (const path of files)
         recorded.push({ path, kind: path.split('.').pop() ?? '', sha256: await sha256File(path) });
       await recordPublishedFiles(db, args.runId, recorded);
-      // Published files belong to the run (out/<run id>/): always rendered, keyed for the record.
-      const upstream = (await loadRunSteps(db, args.runId)).filter(
-        (s) => s.kind !== 'ingest' && s.kind !== 'publish',
-      );
-      await recordRunStep(
-        db,
-        args.runId,
-        publishStepKey(
-          study,
-          upstream.map((s) => s.key),
-          codeVersionsFor(config.buildManifest),
-        ),
-        false,
-      );
+      await recordRunStep(db, args.runId, publishStep, false);
       return { files };
     },
   };

@@ -12,6 +12,7 @@ import { action } from './output';
 import type { DiffOptions } from './commands/diff';
 import type { EstimateArgs } from './commands/estimate';
 import type { ExplainOptions } from './commands/explain';
+import type { GraphOptions } from './commands/graph';
 import type { OutdatedOptions } from './commands/outdated';
 import type { RefreshOptions } from './commands/refresh';
 import type { RunOptions } from './commands/run';
@@ -314,6 +315,28 @@ export function buildProgram(): Command {
       .action(
         action(async (opts: OutdatedOptions) => (await import('./commands/outdated')).outdatedAction(opts)),
       ),
+  );
+
+  program.addCommand(
+    new Command('graph')
+      .description(
+        'The DAG of a refresh: input files → observations → panel → indicators → estimations → tables, each ' +
+          'node with its content key and whether the run reused or computed it (without --run: the plan of ' +
+          'the current inputs and code against the store).',
+      )
+      .addOption(
+        new Option(
+          '--inputs <dir>',
+          'without --run: the input folder to plan (default: the bundled sample)',
+        ).env('AICARBON_INPUTS'),
+      )
+      .addOption(new Option('--study <file>', 'without --run: the study to plan').env('AICARBON_STUDY'))
+      .option('--run <id>', "a stored run's steps")
+      .addOption(
+        new Option('--format <format>', 'output format').choices(['mermaid', 'dot']).default('mermaid'),
+      )
+      .addHelpText('after', envHelp([ENV.DATABASE_URL, ENV.DATA_DIR]) + exitHelp([0, 2]))
+      .action(action(async (opts: GraphOptions) => (await import('./commands/graph')).graphAction(opts))),
   );
 
   for (const cmd of [program, ...program.commands]) {

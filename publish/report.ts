@@ -3,6 +3,7 @@
  * Content-Security-Policy forbids any load) with every table, the study's figures, Moran's I by year,
  * tile-grid maps of LISA clusters and spatial effects, the data coverage and the run's provenance.
  */
+import { dagSvg } from './dag';
 import { writeFile } from 'node:fs/promises';
 import type { Study, StudyFigure } from '../study';
 import { sampleSubset } from '../study';
@@ -219,7 +220,8 @@ function provenanceHtml(run: RunMetadata): string {
         .map((f) => `<tr><td>${esc(f.path)}</td><td><code>${esc(f.sha256)}</code></td></tr>`)
         .join('')}</tbody></table>`
     : '';
-  return `<table class="plain">${meta}</table>${inputs}`;
+  const dag = run.steps ? `<h3 id="dag">How this run was made</h3>${dagSvg(run.steps)}` : '';
+  return `<table class="plain">${meta}</table>${inputs}${dag}`;
 }
 
 /** The whole report as one HTML string. */

@@ -1,4 +1,6 @@
 /** What a published set of files says about the run that produced it (provenance). */
+import type { DagStep } from './dag';
+
 export interface RunMetadata {
   runId: string;
   studyId: string;
@@ -11,6 +13,8 @@ export interface RunMetadata {
   inputs?: { path: string; sha256: string }[];
   /** Anything else worth showing (git commit, study file hash, worker host…). */
   details?: Record<string, string>;
+  /** The run's steps with their content keys, reused or computed (the report draws them as a DAG). */
+  steps?: DagStep[];
 }
 
 /** Label / value pairs, in the order every rendering shows them. */

@@ -17,6 +17,8 @@ import { loadConfig, PROJECT_ROOT, type Config } from '../../common/config';
 import { openDb, type Db } from '../../store/db';
 import { loadEstimations } from '../../store/estimations';
 import { startWorkers, type WorkerSet } from '../../worker';
+import { runCli } from '../helpers/cli';
+import { checkMermaidFlowchart } from '../helpers/mermaid-flowchart';
 import { createTempDatabase } from '../helpers/postgres';
 import { createDevServerEnv } from '../helpers/temporal';
 
@@ -191,6 +193,45 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
            AND NOT EXISTS (SELECT 1 FROM estimation_failures f WHERE f.step_key = s.step_key)`,
       );
       expect(orphans[0].n).toBe(0);
+
+      // The report draws the run's DAG: the two GMM columns and publishing computed, the rest reused.
+      const report = (fourth.result.published as string[]).find((p) => p.endsWith('.html'))!;
+      const html = await readFile(report, 'utf8');
+      expect(html).toContain('<svg class="dag"');
+      expect(html.match(/data-state="computed"/g)).toHaveLength(3);
+      expect(html).toContain('data-step="table4/(3)" data-state="computed"');
+
+      // The commands read the same records from the store (a CLI process: PostgreSQL only, PGlite is
+      // held by this process's workers).
+      if (store !== 'PostgreSQL') return;
+      const env = {
+        DATABASE_URL: config.databaseUrl!,
+        AICARBON_BUILD_MANIFEST: config.buildManifest!,
+        AICARBON_INPUTS: config.inputsDir,
+        AICARBON_STUDY: config.studyPath,
+      };
+      const graph = await runCli(['graph', '--run', fourth.input.runId], env);
+      expect(graph.code, graph.stderr).toBe(0);
+      expect(checkMermaidFlowchart(graph.stdout)).toEqual([]);
+      expect(graph.stdout.match(/ · computed"\]:::computed/g)).toHaveLength(3); // the GMM pair, publish
+      const current = await runCli(['outdated', '--json'], env);
+      expect(current.code, current.stderr).toBe(0);
+      expect(JSON.parse(current.stdout)).toMatchObject({
+        runId: fourth.input.runId,
+        rerun: 1,
+        against: fourth.input.runId,
+      });
+      await writeManifest(config.buildManifest!, '3');
+      const changed = JSON.parse((await runCli(['outdated', '--json'], env)).stdout);
+      expect(
+        changed.steps
+          .filter((s: { status: string }) => s.status === 'rerun')
+          .map((s: { step: string; reasons: string[] }) => [s.step, s.reasons]),
+      ).toEqual([
+        ['table4/(3)', [`code changed: ${PROBE}`]],
+        ['table4/(4)', [`code changed: ${PROBE}`]],
+        ['publish', ['publishing renders every refresh of its own']],
+      ]);
     }, 400_000);
   });
 }
