@@ -1,5 +1,5 @@
 /**
- * Results stored once per content key and linked to runs (migration 011), on PGlite and PostgreSQL:
+ * Results stored once per content key and linked to runs (migration 012), on PGlite and PostgreSQL:
  * a second run links instead of copying, concurrent writers of one key leave one copy, and results
  * stored before the migration keep their numbers and stay readable through the views.
  */
@@ -141,20 +141,20 @@ afterAll(async () => {
   for (const d of drops) await d();
 });
 
-describe('migration 011 keeps the results stored before it', () => {
+describe('migration 012 keeps the results stored before it', () => {
   it('old runs keep their numbers, get legacy keys and links, and read the same through the views', async () => {
     const temp = await createTempDatabase('aicarbon_mig');
     const client = new pg.Client({ connectionString: temp.url });
     await client.connect();
     try {
-      // The schema as it was before 011, applied the way migrate() records it.
+      // The schema as it was before 012, applied the way migrate() records it.
       const dir = fileURLToPath(new URL('../../store/migrations/', import.meta.url));
       await client.query(
         `CREATE TABLE schema_migrations (version text PRIMARY KEY, checksum text NOT NULL,
            applied_at timestamptz NOT NULL DEFAULT now())`,
       );
       for (const file of (await readdir(dir)).filter((f) => /^\d{3}_/.test(f)).sort()) {
-        if (file >= '011') break;
+        if (file >= '012') break;
         const sql = await readFile(join(dir, file), 'utf8');
         await client.query(sql);
         await client.query('INSERT INTO schema_migrations (version, checksum) VALUES ($1, $2)', [

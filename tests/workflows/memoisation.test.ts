@@ -120,7 +120,7 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
       const kinds = new Set(first.steps.map((s) => s.kind));
       expect([...kinds].sort()).toEqual(['assemble', 'estimate', 'indicators', 'ingest', 'publish']);
       expect(first.steps.filter((s) => s.reused)).toEqual([]);
-      expect(first.steps.filter((s) => s.kind === 'estimate')).toHaveLength(15);
+      expect(first.steps.filter((s) => s.kind === 'estimate')).toHaveLength(17);
     }, 400_000);
 
     it('one changed input file: only it and the steps downstream of it are computed', async () => {
@@ -141,7 +141,7 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
           .map((s) => s.step)
           .sort(),
       );
-      expect((await counts()).e).toBe(before.e + 15);
+      expect((await counts()).e).toBe(before.e + 17);
       // Put back: the next refresh is the first one's keys again, nothing of it is computed.
       await writeFile(file, text);
       const again = await refresh();
@@ -169,7 +169,7 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
         `SELECT count(DISTINCT step_id)::int AS n FROM analyst_coefficients WHERE run_id = $1`,
         [third.input.runId],
       );
-      expect(view[0].n).toBe(15);
+      expect(view[0].n).toBe(17);
       await writeStudy(config.studyPath);
     }, 400_000);
 
@@ -177,7 +177,7 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
       await writeManifest(config.buildManifest!, '2');
       const fourth = await refresh();
       expect(fourth.input.runId).not.toBe(first.input.runId);
-      const gmm = ['table4/(3)', 'table4/(4)'];
+      const gmm = ['table4/(10)', 'table4/(3)', 'table4/(4)', 'table4/(9)'];
       expect(fourth.computed.filter((s) => s !== 'publish').sort()).toEqual(gmm);
       // Recomputed from the same data by code whose numbers did not change: byte-identical to the stored.
       const a = await loadEstimations(db, first.input.runId);
@@ -194,11 +194,11 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
       );
       expect(orphans[0].n).toBe(0);
 
-      // The report draws the run's DAG: the two GMM columns and publishing computed, the rest reused.
+      // The report draws the run's DAG: the four GMM columns and publishing computed, the rest reused.
       const report = (fourth.result.published as string[]).find((p) => p.endsWith('.html'))!;
       const html = await readFile(report, 'utf8');
       expect(html).toContain('<svg class="dag"');
-      expect(html.match(/data-state="computed"/g)).toHaveLength(3);
+      expect(html.match(/data-state="computed"/g)).toHaveLength(5);
       expect(html).toContain('data-step="table4/(3)" data-state="computed"');
 
       // The commands read the same records from the store (a CLI process: PostgreSQL only, PGlite is
@@ -213,7 +213,7 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
       const graph = await runCli(['graph', '--run', fourth.input.runId], env);
       expect(graph.code, graph.stderr).toBe(0);
       expect(checkMermaidFlowchart(graph.stdout)).toEqual([]);
-      expect(graph.stdout.match(/ · computed"\]:::computed/g)).toHaveLength(3); // the GMM pair, publish
+      expect(graph.stdout.match(/ · computed"\]:::computed/g)).toHaveLength(5); // the four GMM columns, publish
       const current = await runCli(['outdated', '--json'], env);
       expect(current.code, current.stderr).toBe(0);
       expect(JSON.parse(current.stdout)).toMatchObject({
@@ -230,6 +230,8 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
       ).toEqual([
         ['table4/(3)', [`code changed: ${PROBE}`]],
         ['table4/(4)', [`code changed: ${PROBE}`]],
+        ['table4/(9)', [`code changed: ${PROBE}`]],
+        ['table4/(10)', [`code changed: ${PROBE}`]],
         ['publish', ['publishing renders every refresh of its own']],
       ]);
     }, 400_000);
