@@ -97,6 +97,19 @@ describe('a manifest entry leaving the inputs folder', () => {
     expect((error as Error).message).not.toContain('ENOENT');
   });
 
+  it('a folder without manifest.json, or no folder at all, is named, not a raw ENOENT', async () => {
+    const empty = join(root, 'no-manifest');
+    await mkdir(empty);
+    const missing = await planRefresh({ studyPath, inputsDir: empty }).catch((e: Error) => e);
+    expect(missing).toMatchObject({
+      name: 'InputError',
+      message: `manifest.json: no such file in the inputs folder ${empty}`,
+    });
+    const nowhere = join(root, 'not-a-folder');
+    const gone = await planRefresh({ studyPath, inputsDir: nowhere }).catch((e: Error) => e);
+    expect(gone).toMatchObject({ name: 'InputError', message: `inputs folder ${nowhere} does not exist` });
+  });
+
   it('a manifest.json that is itself a link outside is refused', async () => {
     const dir = join(root, 'manifest-link');
     await mkdir(dir);
