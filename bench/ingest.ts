@@ -2,18 +2,21 @@
  * npm run bench:ingest — ingestion at size, against a bare csv-parse pass over the same file measured
  * in the same run:
  *
- * - a generated 1 GB tidy CSV (a wide long panel: 30 provinces × ~9,000 "years" × 320 columns, of
+ * - a generated 1 GB tidy CSV (a wide long panel: 30 provinces × ~8,800 "years" × 360 columns, of
  *   which three are mapped and the study's years kept), read by the tidy-csv layout;
  * - a generated 3,000,000-record patent export (CSV, PatSnap-style headers, ~3 % repeated application
  *   numbers), parsed, classified, attributed, de-duplicated and counted by the patent-export layout;
  * - a generated 300 MB Our World in Data grapher CSV (Entity, Code, Year, value: ~40,000 entities × 200
- *   years) read by a declared grid layout keeping one entity's rows (data/sample's owid-country-year).
+ *   years) read by a declared grid layout keeping one entity's rows (data/sample's owid-country-year);
+ * - zip bombs posing as workbooks: a 3.7 MB `.xlsx` declaring 3.9 GB (honest headers) and a 1.5 MB one
+ *   declaring 1 MB that would inflate to 1.5 GB (lying headers), read by a yearbook layout and by the
+ *   streamed patent export: refused, with the time and peak memory it took to refuse them.
  *
  * Each measurement runs in a fresh process, so its peak resident memory (getrusage maxrss) is its own.
  * The bare pass streams the file through csv-parse and counts records, nothing else.
  * Goals: peak RSS under 500 MiB whatever the file size; time within 2× the bare pass.
  *
- *   npm run bench:ingest [-- --tidy-mb 1000 --records 3000000 --grid-mb 300]
+ *   npm run bench:ingest [-- --tidy-mb 1000 --records 3000000 --grid-mb 300] [-- --only zip]
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -25,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse';
 import { readFileSync } from 'node:fs';
 import { ingestFile, parseLayoutDeclarations } from '../ingest';
+import { spacesDeflated, writeZip } from '../tests/helpers/zip';
 import { loadTaxonomy } from '../ingest/taxonomy';
 import { provinces } from '../regions/provinces';
 
@@ -62,6 +66,17 @@ async function measure(kind: string, path: string) {
   } else if (kind === 'tidy') {
     const r = await ingestFile(path, 'tidy-csv', { options: TIDY_OPTIONS });
     detail = `${r.observations.length.toLocaleString('en')} observations`;
+  } else if (kind.startsWith('bomb:')) {
+    const layout = kind.slice('bomb:'.length);
+    const error = await ingestFile(path, layout, {
+      options: layout === 'patent-export' ? { years: [2011, 2021] } : {},
+    }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    if (!error || error.name !== 'InputError')
+      throw new Error(`${path} was not refused as bad input: ${error?.message}`);
+    detail = `refused: ${error.message}`;
   } else if (kind === 'grid') {
     const file = new URL('../data/sample/layouts/owid-country-year.json', import.meta.url);
     const declarations = parseLayoutDeclarations(JSON.parse(readFileSync(file, 'utf8')), file.pathname);
@@ -95,20 +110,24 @@ async function writeLines(path: string, lines: Iterable<string>) {
 }
 
 function* tidyLines(targetBytes: number) {
-  const columns = 320;
-  yield `province,year,${Array.from({ length: columns }, (_, i) => `v${i + 1}`).join(',')}\n`;
+  // Wide enough that ~9,000 distinct years reach 1 GB (a year is four digits, the layout checks).
+  const columns = 360;
+  const header = `province,year,${Array.from({ length: columns }, (_, i) => `v${i + 1}`).join(',')}\n`;
+  yield header;
+  let bytes = Buffer.byteLength(header);
   const ps = provinces();
   let seed = 7;
   const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-  const rowBytes = 10 + columns * 12;
-  const years = Math.min(8989, Math.ceil(targetBytes / rowBytes / ps.length));
   // The study's years first (they are kept), then other four-digit years (read and skipped).
   const study = Array.from({ length: 11 }, (_, i) => 2011 + i);
   const others = Array.from({ length: 9000 }, (_, i) => 1000 + i).filter((y) => !study.includes(y));
-  for (const year of [...study, ...others].slice(0, years)) {
+  for (const year of [...study, ...others]) {
+    if (bytes >= targetBytes) return;
     for (const p of ps) {
       const values = Array.from({ length: columns }, () => (rand() * 1e5).toFixed(4));
-      yield `${p.nameZh},${year},${values.join(',')}\n`;
+      const line = `${p.nameZh},${year},${values.join(',')}\n`;
+      bytes += Buffer.byteLength(line);
+      yield line;
     }
   }
 }
@@ -149,6 +168,27 @@ function* gridLines(targetBytes: number) {
   }
 }
 
+function reportBomb(title: string, size: number, m: Measured) {
+  console.log(
+    `${title} (${(size / 1e6).toFixed(1)} MB file)\n` +
+      `  ${m.seconds.toFixed(2)} s, ${m.peakMiB.toFixed(0)} MiB peak: ${m.detail}`,
+  );
+}
+
+async function zipBombs(dir: string) {
+  const sheet = 'xl/worksheets/sheet1.xml';
+  const honest = join(dir, 'honest.xlsx');
+  const big = spacesDeflated(3700);
+  const honestSize = await writeZip(honest, [{ name: sheet, data: big.data, uncompressed: big.size }]);
+  const lying = join(dir, 'lying.xlsx');
+  const hidden = spacesDeflated(1500);
+  const lyingSize = await writeZip(lying, [{ name: sheet, data: hidden.data, uncompressed: 1_000_000 }]);
+  for (const layout of ['csy-gdp', 'patent-export']) {
+    reportBomb(`zip bomb, honest headers, as ${layout}`, honestSize, run(`bomb:${layout}`, honest));
+    reportBomb(`zip bomb, lying headers, as ${layout}`, lyingSize, run(`bomb:${layout}`, lying));
+  }
+}
+
 function report(title: string, size: number, bare: Measured, ours: Measured) {
   const ratio = ours.seconds / bare.seconds;
   console.log(
@@ -167,16 +207,20 @@ if (measureAt > 0) {
   await measure(process.argv[measureAt + 1], process.argv[measureAt + 2]);
 } else {
   const dir = await mkdtemp(join(tmpdir(), 'bench-ingest-'));
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   try {
-    const tidy = join(dir, 'panel.csv');
-    await writeLines(tidy, tidyLines(arg('--tidy-mb', 1000) * 1e6));
-    const patents = join(dir, 'export.csv');
-    await writeLines(patents, patentLines(arg('--records', 3_000_000)));
-    report('tidy CSV', (await stat(tidy)).size, run('bare', tidy), run('tidy', tidy));
-    report('patent export', (await stat(patents)).size, run('bare', patents), run('patents', patents));
-    const grid = join(dir, 'owid.csv');
-    await writeLines(grid, gridLines(arg('--grid-mb', 300) * 1e6));
-    report('declared grid CSV', (await stat(grid)).size, run('bare', grid), run('grid', grid));
+    if (only !== 'zip') {
+      const tidy = join(dir, 'panel.csv');
+      await writeLines(tidy, tidyLines(arg('--tidy-mb', 1000) * 1e6));
+      const patents = join(dir, 'export.csv');
+      await writeLines(patents, patentLines(arg('--records', 3_000_000)));
+      report('tidy CSV', (await stat(tidy)).size, run('bare', tidy), run('tidy', tidy));
+      report('patent export', (await stat(patents)).size, run('bare', patents), run('patents', patents));
+      const grid = join(dir, 'owid.csv');
+      await writeLines(grid, gridLines(arg('--grid-mb', 300) * 1e6));
+      report('declared grid CSV', (await stat(grid)).size, run('bare', grid), run('grid', grid));
+    }
+    await zipBombs(dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -14,7 +14,7 @@ export function spacesDeflated(megabytes: number): { data: Buffer; size: number 
   const end = deflateRawSync(Buffer.alloc(0));
   return {
     data: Buffer.concat([...Array.from({ length: megabytes }, () => one), end]),
-    size: megabytes << 20,
+    size: megabytes * 2 ** 20,
   };
 }
 
