@@ -134,7 +134,7 @@ export interface QueryResult {
  * What resumption needs of a completed query: its count, how many pages it read and the stored first
  * page (for lineage and offline replay; its URL is rebuilt from the query, see `pageUrl`). Page URLs
  * and records are never kept here: the checkpoint travels in Temporal heartbeats (2 MB limit), and a
- * full portal (4 branches × 30 provinces × 11 years) stays near 150 KB.
+ * full portal (4 branches × 30 provinces × 11 years) stays near 160 KB.
  */
 export interface QueryDone {
   count: number;
