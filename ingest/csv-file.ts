@@ -75,10 +75,14 @@ export async function* csvRecords(
     relax_column_count: true,
     skip_empty_lines: options.skipEmptyLines ?? true,
     relax_quotes: options.relaxQuotes ?? false,
-    info: true,
     max_record_size: limits.row,
     ...(options.comment ? { comment: options.comment, comment_no_infix: true } : {}),
   });
+  // Each record with the parser's line count when it is emitted: what `info: true` reports, without
+  // the two objects per record that option builds (a third of the time on narrow rows).
+  const push = parser.push.bind(parser);
+  parser.push = (record: unknown) =>
+    push(record === null ? null : { record, info: { lines: parser.info.lines } });
   source.pipe(decoder).pipe(parser);
   source.on('error', (e) => parser.destroy(e));
   let count = 0;
