@@ -279,11 +279,13 @@ export function buildProgram(): Command {
   program.addCommand(
     new Command('diff')
       .description(
-        'What changed between two refreshes: estimates beyond a tolerance, and significance stars.',
+        'What changed between two refreshes: first the input files (added, removed, changed), the study (spec ' +
+          'keys) and the code (modules), then the estimates beyond a tolerance, significance-star changes first.',
       )
       .argument('<runA>', 'the earlier run id')
       .argument('<runB>', 'the later run id')
       .option('--tolerance <rel>', 'relative change below which values count as equal', numberArg(0), 1e-8)
+      .option('--coefficients-only', 'compare coefficient estimates only (not SEs, statistics, effects)')
       .option('--json', 'print the full diff as JSON')
       .addHelpText('after', envHelp([ENV.DATABASE_URL, ENV.DATA_DIR]) + exitHelp([0, 2]))
       .action(

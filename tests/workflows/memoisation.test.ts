@@ -113,6 +113,7 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
       )[0];
 
     let first: Awaited<ReturnType<typeof refresh>>;
+    const runs: Record<string, string> = {};
 
     it('a first refresh computes every step and records it', async () => {
       first = await refresh();
@@ -129,6 +130,7 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
       await writeFile(file, text.replace('BJ,2011,78706', 'BJ,2011,78707'));
       const before = await counts();
       const second = await refresh();
+      runs.input = second.input.runId;
       expect(second.input.runId).not.toBe(first.input.runId);
       const ingests = second.steps.filter((s) => s.kind === 'ingest');
       expect(ingests.filter((s) => !s.reused).map((s) => s.step)).toEqual([
@@ -155,6 +157,7 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
       });
       const before = await counts();
       const third = await refresh();
+      runs.spec = third.input.runId;
       const computed = third.computed.filter((s) => s !== 'publish');
       expect(computed).toEqual(['table3/(4)']);
       const after = await counts();
@@ -222,6 +225,28 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
         against: fourth.input.runId,
       });
       await writeManifest(config.buildManifest!, '3');
+      // diff starts with what the runs were made from.
+      const byInput = await runCli(['diff', first.input.runId, runs.input], env);
+      expect(byInput.code, byInput.stderr).toBe(0);
+      expect(byInput.stdout).toMatch(
+        /^Inputs: 1 files differ\n {2}changed {2}synthetic\/pollution_investment\.csv: bytes [0-9a-f]{12} → [0-9a-f]{12}\nStudy: unchanged\nCode: unchanged\n/,
+      );
+      const bySpec = await runCli(['diff', first.input.runId, runs.spec], env);
+      expect(bySpec.stdout).toContain(
+        'Inputs: unchanged\nStudy: 1 steps defined differently\n  table3/(4): spec: vce\nCode: unchanged',
+      );
+      const byCode = await runCli(['diff', first.input.runId, fourth.input.runId], env);
+      expect(byCode.stdout).toContain(`Code: 1 modules differ\n  changed  ${PROBE}`);
+      const full = JSON.parse((await runCli(['diff', first.input.runId, runs.spec, '--json'], env)).stdout);
+      const coefficients = JSON.parse(
+        (await runCli(['diff', first.input.runId, runs.spec, '--json', '--coefficients-only'], env)).stdout,
+      );
+      expect(full.changes.some((c: { term: string }) => c.term.startsWith('se:'))).toBe(true);
+      expect(
+        coefficients.changes.every((c: { term: string }) => !c.term.includes(':') && c.term !== 'nobs'),
+      ).toBe(true);
+      expect(coefficients.study).toEqual([{ step: 'table3/(4)', what: ['spec: vce'] }]);
+
       const changed = JSON.parse((await runCli(['outdated', '--json'], env)).stdout);
       expect(
         changed.steps
