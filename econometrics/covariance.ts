@@ -235,3 +235,30 @@ export function covarianceFor(
       throw new InputError(`vce: expected one of ${VCE_NAMES.join(', ')}, found '${String(vce)}'`, 'vce');
   }
 }
+
+/**
+ * Stata's K in the cluster factor G/(G−1)·(N−1)/(N−K): the design's columns plus the absorbed effects
+ * (ngroups − 1) unless the clusters nest them (areg, xtreg fe: entity effects within entity clusters
+ * are not counted; reghdfe's rule for two-way clustering: nested in either dimension).
+ */
+export function stataClusterK(
+  designColumns: number,
+  absorbed: { codes: Int32Array; ngroups: number },
+  clusters: { codes: Int32Array; second?: Int32Array },
+): number {
+  const nested =
+    nestedIn(absorbed.codes, clusters.codes) ||
+    (!!clusters.second && nestedIn(absorbed.codes, clusters.second));
+  return designColumns + (nested ? 0 : absorbed.ngroups - 1);
+}
+
+/** True when every group of `inner` lies within one group of `outer`. */
+function nestedIn(inner: Int32Array, outer: Int32Array): boolean {
+  const seen = new Map<number, number>();
+  for (let i = 0; i < inner.length; i++) {
+    const o = seen.get(inner[i]);
+    if (o === undefined) seen.set(inner[i], outer[i]);
+    else if (o !== outer[i]) return false;
+  }
+  return true;
+}

@@ -14,7 +14,7 @@
  */
 import { DataError } from '../common/errors';
 import { demeanBy, groupMeans, type Panel } from '../panel';
-import { covarianceFor, type Covariance } from './covariance';
+import { covarianceFor, stataClusterK, type Covariance } from './covariance';
 import { fUpper } from './distributions';
 import { modelFrame, requireObservations, type ModelFrame } from './frame';
 import { correlation, findCollinear, mean, qrLeastSquares, sumSquares, type Columns } from './linalg';
@@ -124,9 +124,6 @@ export function fixedEffectsFit(
   const yZ = stata ? addConstant(yW, ybar) : yW;
   const fit = qrLeastSquares(Z, yZ);
   const clusters = frameClusters(panel, frame, options.cluster);
-  // reghdfe's rule for two-way clustering: absorbed effects nested in either dimension are not counted.
-  const nested =
-    nestedIn(abs.codes, clusters.codes) || (!!clusters.second && nestedIn(abs.codes, clusters.second));
   const slopesOnly = zNames.filter((s) => s !== CONS && !isDummy.has(s)).length;
   const absorbedFe = { codes: abs.codes, ngroups: abs.ngroups };
   const covFit = { design: Z, residuals: fit.residuals, bread: fit.bread };
@@ -140,8 +137,7 @@ export function fixedEffectsFit(
     absorbed: absorbedFe,
     dfResid,
     hc1Factor: stata ? n / dfResid : n / (n - slopesOnly),
-    // Stata counts the absorbed effects in K only when they are not nested in the clusters (areg).
-    clusterK: stata ? Z.length + (nested ? 0 : abs.ngroups - 1) : slopesOnly,
+    clusterK: stata ? stataClusterK(Z.length, abs, clusters) : slopesOnly,
     clusterDfT: stata ? undefined : dfResid,
   };
   const cov = covarianceFor(vce, covFit, covParams);
@@ -247,15 +243,4 @@ function addConstant(x: Float64Array, c: number): Float64Array {
   const out = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) out[i] = x[i] + c;
   return out;
-}
-
-/** True when every group of `inner` lies within one group of `outer`. */
-function nestedIn(inner: Int32Array, outer: Int32Array): boolean {
-  const seen = new Map<number, number>();
-  for (let i = 0; i < inner.length; i++) {
-    const o = seen.get(inner[i]);
-    if (o === undefined) seen.set(inner[i], outer[i]);
-    else if (o !== outer[i]) return false;
-  }
-  return true;
 }

@@ -14,7 +14,7 @@
  */
 import { DataError, InputError } from '../common/errors';
 import { demeanBy, type Panel } from '../panel';
-import { covarianceFor, type Covariance } from './covariance';
+import { covarianceFor, stataClusterK, type Covariance } from './covariance';
 import { absorption, fixedEffectsFit, type FixedEffectsOptions } from './fe';
 import { modelFrame, requireObservations } from './frame';
 import { findCollinear, mean, qrLeastSquares, sumSquares, type Columns } from './linalg';
@@ -135,7 +135,7 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
     absorbed: { codes: abs.codes, ngroups: abs.ngroups },
     dfResid,
     hc1Factor: stata ? n / dfResid : n / (n - slopesOnly),
-    clusterK: stata ? X.length + (effects === 'time' ? abs.ngroups - 1 : 0) : slopesOnly,
+    clusterK: stata ? stataClusterK(X.length, abs, clusters) : slopesOnly,
     clusterDfT: stata ? undefined : dfResid,
   };
   const cov: Covariance = covarianceFor(vce, covFit, covParams);
