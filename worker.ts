@@ -5,12 +5,14 @@
  *
  *   aicarbon worker [--queues io,compute]
  */
-import { NativeConnection, Worker, Runtime, DefaultLogger } from '@temporalio/worker';
+import { NativeConnection, Worker, Runtime } from '@temporalio/worker';
 import { createActivities, type Activities } from './activities';
 import { loadConfig, type Config } from './common/config';
+import { createLogger, logLevelFrom } from './common/logger';
 import { openDb, type Db } from './store/db';
 import { COMPUTE_QUEUE, IO_QUEUE } from './temporal/task-queues';
 import { connectionAddress } from './temporal/connection';
+import { temporalLogger } from './temporal/runtime-logger';
 import { ensureWorkflowBundle, type LoadableBundle } from './temporal/workflow-bundle';
 
 export type QueueRole = 'io' | 'compute';
@@ -97,7 +99,8 @@ export async function startWorkers(options: {
 
 /** A standalone worker process (deployment, or the crash test): runs until SIGINT/SIGTERM. */
 export async function runWorkerProcess(roles: QueueRole[], config = loadConfig()): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const log = createLogger({ level: logLevelFrom(config.logLevel, 'info'), name: 'aicarbon-worker' });
+  Runtime.install({ logger: temporalLogger(log) });
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const address = connectionAddress(config);
   let connection: NativeConnection;
@@ -110,7 +113,7 @@ export async function runWorkerProcess(roles: QueueRole[], config = loadConfig()
   // Runtime's own SIGINT/SIGTERM handlers shut the workers down gracefully (in-flight tasks finish
   // or are handed back), after which run() resolves.
   const set = await startWorkers({ connection, namespace: config.temporalNamespace, db, config, roles });
-  console.error(`aicarbon worker: ${roles.join(' + ')} queues on ${address}, store ${db.describe}`);
+  log.info({ queues: roles, address, store: db.describe }, `aicarbon worker: ${roles.join(' + ')} queues`);
   await set.running;
   await connection.close();
   await db.close();

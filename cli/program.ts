@@ -48,7 +48,10 @@ const ENV = {
   OUT_DIR: ['AICARBON_OUT_DIR', 'published files (default: ./out)'],
   PORT: ['AICARBON_TEMPORAL_PORT', 'port of the local dev server (default 7233)'],
   UI_PORT: ['AICARBON_TEMPORAL_UI_PORT', 'port of its Web UI (default 8233)'],
-  LOG_LEVEL: ['LOG_LEVEL', 'worker log level: trace, debug, info, warn, error (default: warn; worker: info)'],
+  LOG_LEVEL: [
+    'LOG_LEVEL',
+    'log level of the workers and Temporal (JSON lines on stderr): trace, debug, info, warn, error, silent (default: error; worker: info)',
+  ],
 } satisfies Record<string, [string, string]>;
 
 /** A whole number at least `min`; the message names the allowed range. */

@@ -32,7 +32,8 @@ export interface Config {
   buildManifest?: string;
   devServerPort: number;
   devServerUiPort: number;
-  logLevel: string;
+  /** LOG_LEVEL as given (common/logger.ts reads it; each command has its default). */
+  logLevel?: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -53,6 +54,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     buildManifest: env.AICARBON_BUILD_MANIFEST ? resolve(env.AICARBON_BUILD_MANIFEST) : undefined,
     devServerPort: Number(env.AICARBON_TEMPORAL_PORT || 7233),
     devServerUiPort: Number(env.AICARBON_TEMPORAL_UI_PORT || 8233),
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel: env.LOG_LEVEL || undefined,
   };
 }

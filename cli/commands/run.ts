@@ -1,4 +1,4 @@
-import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { WorkflowFailedError } from '@temporalio/client';
 import { resolve } from 'node:path';
 import { loadConfig, type Config } from '../../common/config';
@@ -11,6 +11,8 @@ import { EXIT_FAILED, EXIT_INCOMPLETE, say } from '../output';
 import { openTemporal, workflowUrl } from '../temporal-session';
 import { hasPollers, refreshState, triggerRefresh } from '../trigger';
 import type { RefreshResult } from '../../workflows/types';
+import { createLogger, logLevelFrom } from '../../common/logger';
+import { temporalLogger } from '../../temporal/runtime-logger';
 
 export interface InputOptions {
   inputs?: string;
@@ -56,7 +58,8 @@ function printConflictsAndNotes(result: RefreshResult): void {
 export async function run(opts: RunOptions): Promise<void> {
   const config = applyInputOptions(loadConfig(), opts);
   // The CLI handles Ctrl-C itself: stop the local worker cleanly, leave the refresh to resume later.
-  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
+  const log = createLogger({ level: logLevelFrom(config.logLevel, 'error'), name: 'aicarbon' });
+  Runtime.install({ logger: temporalLogger(log), shutdownSignals: [] });
   const input = await planRefresh({
     studyPath: config.studyPath,
     inputsDir: config.inputsDir,
