@@ -236,6 +236,19 @@ export function covarianceFor(
   }
 }
 
+/** The chosen covariance and each alternative the spec asks for (spec.inference.vce), on one fit. */
+export function covariances(
+  vce: VceName,
+  alternatives: readonly VceName[] | undefined,
+  fit: CovarianceInput,
+  params: Parameters<typeof covarianceFor>[2],
+): { cov: Covariance; alternatives: { vce: VceName; cov: Covariance }[] } {
+  return {
+    cov: covarianceFor(vce, fit, params),
+    alternatives: (alternatives ?? []).map((v) => ({ vce: v, cov: covarianceFor(v, fit, params) })),
+  };
+}
+
 /**
  * Stata's K in the cluster factor G/(G−1)·(N−1)/(N−K): the design's columns plus the absorbed effects
  * (ngroups − 1) unless the clusters nest them (areg, xtreg fe: entity effects within entity clusters

@@ -14,7 +14,7 @@
  */
 import { DataError } from '../common/errors';
 import { demeanBy, groupMeans, type Panel } from '../panel';
-import { covarianceFor, stataClusterK, type Covariance } from './covariance';
+import { covariances, stataClusterK, type Covariance } from './covariance';
 import { fUpper } from './distributions';
 import { modelFrame, requireObservations, type ModelFrame } from './frame';
 import { correlation, findCollinear, mean, qrLeastSquares, sumSquares, type Columns } from './linalg';
@@ -140,11 +140,7 @@ export function fixedEffectsFit(
     clusterK: stata ? stataClusterK(Z.length, abs, clusters) : slopesOnly,
     clusterDfT: stata ? undefined : dfResid,
   };
-  const cov = covarianceFor(vce, covFit, covParams);
-  const alternatives = (options.alternatives ?? []).map((v) => ({
-    vce: v,
-    cov: covarianceFor(v, covFit, covParams),
-  }));
+  const { cov, alternatives } = covariances(vce, options.alternatives, covFit, covParams);
 
   const ssr = sumSquares(fit.residuals);
   const tssWithin = sumSquares(yW);

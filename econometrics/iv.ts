@@ -14,7 +14,7 @@
  */
 import { DataError, InputError } from '../common/errors';
 import { demeanBy, type Panel } from '../panel';
-import { covarianceFor, stataClusterK, type Covariance } from './covariance';
+import { covariances, stataClusterK } from './covariance';
 import { absorption, fixedEffectsFit, type FixedEffectsOptions } from './fe';
 import { modelFrame, requireObservations } from './frame';
 import { findCollinear, mean, qrLeastSquares, sumSquares, type Columns } from './linalg';
@@ -138,11 +138,7 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
     clusterK: stata ? stataClusterK(X.length, abs, clusters) : slopesOnly,
     clusterDfT: stata ? undefined : dfResid,
   };
-  const cov: Covariance = covarianceFor(vce, covFit, covParams);
-  const alternatives = (options.alternatives ?? []).map((v) => ({
-    vce: v,
-    cov: covarianceFor(v, covFit, covParams),
-  }));
+  const { cov, alternatives } = covariances(vce, options.alternatives, covFit, covParams);
   const ssr = sumSquares(e);
   const statistics: Record<string, number> = {
     nobs: n,

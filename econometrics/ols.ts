@@ -5,7 +5,7 @@
 import { InputError } from '../common/errors';
 import type { Panel } from '../panel';
 import type { Convention } from './conventions';
-import { clusterCodes, covarianceFor, type Covariance, type VceName } from './covariance';
+import { clusterCodes, covariances, type Covariance, type VceName } from './covariance';
 import { attachSmallClusterInference, type SuppliedDraws, type WildSpec } from './inference/small-cluster';
 import { modelFrame, requireObservations, type ModelFrame } from './frame';
 import { findCollinear, mean, qrLeastSquares, sumSquares, type Columns } from './linalg';
@@ -142,11 +142,7 @@ export function olsOnFrame(panel: Panel, frame: ModelFrame, options: LinearOptio
     clusterK: Z.length,
     clusterDfT: convention === 'plm' ? dfResid : undefined,
   };
-  const cov = covarianceFor(vce, covFit, covParams);
-  const alternatives = (options.alternatives ?? []).map((v) => ({
-    vce: v,
-    cov: covarianceFor(v, covFit, covParams),
-  }));
+  const { cov, alternatives } = covariances(vce, options.alternatives, covFit, covParams);
   const ssr = sumSquares(fit.residuals);
   const tss = sumSquares(y, mean(y));
   const r2 = 1 - ssr / tss;
