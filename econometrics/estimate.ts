@@ -34,9 +34,10 @@ const base = (s: Spec) => ({
 export const FITS: Record<EstimatorName, Estimator> = {
   ols: (p, s, o) => pooledOls(p, { ...base(s), wildDraws: o.wildDraws }),
   fe: (p, s, o) => fixedEffects(p, { ...base(s), effects: s.effects, wildDraws: o.wildDraws }),
-  iv: (p, s) =>
+  iv: (p, s, o) =>
     fixedEffectsIv(p, {
       ...base(s),
+      wildDraws: o.wildDraws,
       effects: s.effects,
       endogenous: required(s.endogenous, 'endogenous'),
       instruments: required(s.instruments, 'instruments'),

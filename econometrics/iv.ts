@@ -19,6 +19,9 @@ import { absorption, fixedEffectsFit, type FixedEffectsOptions } from './fe';
 import { modelFrame, requireObservations } from './frame';
 import { findCollinear, mean, qrLeastSquares, sumSquares, type Columns } from './linalg';
 import { ivDiagnostics, type IvVce } from './inference/iv-diagnostics';
+import { suppliedDraws } from './inference/small-cluster';
+import { countClusters, wildDraws } from './inference/wild-bootstrap';
+import { wildRestrictedEfficient } from './inference/wild-iv';
 import { CONS, covarianceStatistics, frameClusters, sharedCovarianceParams, warningsFor } from './ols';
 import type { EstimationResult } from './result';
 import { attachAlternatives, coefficientRows, waldF } from './table';
@@ -50,13 +53,6 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
       );
     }
   });
-  if (options.wild) {
-    throw new InputError(
-      'spec.inference.wild: the wild bootstrap of FE-2SLS (WRE) is not supported; use vce "cr2" or "cr3", or ' +
-        'the Anderson–Rubin statistics (ar_p, ar_ci_lower, ar_ci_upper) for inference robust to weak instruments',
-      'spec.inference.wild',
-    );
-  }
   if (instruments.length < endogenous.length) {
     throw new InputError(
       `spec.instruments: ${instruments.length} excluded instrument(s) for ${endogenous.length} endogenous regressor(s); the model is not identified`,
@@ -212,6 +208,46 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
   }
   const coefficients = coefficientRows(names, b, cov, (s) => !isDummy.has(s));
   attachAlternatives(coefficients, names, b, alternatives);
+  if (options.wild) {
+    const wild = options.wild;
+    // The within transformation must not tie clusters together (as for WCR): absorbed groups nest in them.
+    if (effects !== 'none' && !nestedIn(abs.codes, clusters.codes))
+      throw new InputError(
+        'spec.inference.wild: the wild cluster bootstrap needs clusters that nest the absorbed fixed effects ' +
+          '(cluster by the entity, or by a grouping of entities, with entity effects)',
+        'spec.inference.wild',
+      );
+    const G = countClusters(clusters.codes);
+    const draws = options.wildDraws
+      ? suppliedDraws(options.wildDraws, clusters.keys)
+      : wildDraws(G, { ...wild });
+    for (const term of wild.terms ?? [endogenous[0]]) {
+      const k = names.indexOf(term);
+      const row = coefficients.find((c) => c.term === term);
+      if (k < 0 || !row) {
+        extra.push(`inference.wild: ${term} was omitted; not bootstrapped`);
+        continue;
+      }
+      const t = wildRestrictedEfficient(
+        { regressors: X, instruments: W, y: yA, estimate: b[k], clusters: clusters.codes },
+        k,
+        wild,
+        draws,
+      );
+      row.p_value_wild = t.p_value;
+      row.ci_wild_lower = t.ci_lower;
+      row.ci_wild_upper = t.ci_upper;
+    }
+    Object.assign(statistics, {
+      wild_reps: draws.reps,
+      wild_enumerated: draws.enumerated ? 1 : 0,
+      wild_webb: wild.weights === 'webb' ? 1 : 0,
+      wild_seed: wild.seed,
+      wild_level: wild.level,
+      wild_clusters: G,
+      wild_wre: 1,
+    });
+  }
   return {
     estimator: 'iv',
     nobs: n,
@@ -220,6 +256,17 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
     statistics,
     warnings: warningsFor(frame, extra),
   };
+}
+
+/** True when every absorbed group lies within one cluster. */
+function nestedIn(groups: Int32Array, clusters: Int32Array): boolean {
+  const seen = new Map<number, number>();
+  for (let i = 0; i < groups.length; i++) {
+    const c = seen.get(groups[i]);
+    if (c === undefined) seen.set(groups[i], clusters[i]);
+    else if (c !== clusters[i]) return false;
+  }
+  return true;
 }
 
 /** R² of the excluded instruments for the endogenous regressor, both residualised on the exogenous ones. */

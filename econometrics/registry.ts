@@ -116,6 +116,20 @@ function ivCheck(s: ContractedSpec): ContractIssue[] {
         message: `'${z}' is a regressor or the outcome, not an excluded instrument`,
       });
   });
+  const wild = s.inference?.wild as { terms?: string[] } | undefined;
+  if (wild && endo.length > 1)
+    issues.push({
+      path: ['inference', 'wild'],
+      message: `the wild restricted efficient bootstrap (WRE) of FE-2SLS takes one endogenous regressor, not ${endo.length}`,
+    });
+  else if (wild)
+    (wild.terms ?? []).forEach((t, i) => {
+      if (!endo.includes(t))
+        issues.push({
+          path: ['inference', 'wild', 'terms', i],
+          message: `'${t}' is exogenous; the WRE bootstrap of FE-2SLS tests the endogenous regressor (${endo.join(', ')})`,
+        });
+    });
   if (s.instruments !== undefined && inst.length < endo.length)
     issues.push({
       path: ['instruments'],
@@ -237,8 +251,6 @@ export const ESTIMATORS = {
   iv: {
     summary: 'FE-2SLS (`effects: none` = pooled 2SLS)',
     ...LINEAR_INFERENCE,
-    wild: false,
-    why: 'the wild restricted efficient bootstrap of 2SLS (WRE) is not implemented',
     effects: ['entity', 'none', 'time', 'twoways'],
     weights: 'none',
     panel: 'entity × time, unbalanced allowed; lags by time value',

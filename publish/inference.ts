@@ -60,8 +60,16 @@ export function inferenceNotes(table: StudyTable, results: (EstimationResult | u
           }),
         ),
       ].join('; ');
+      // WCR for OLS/FE columns, WRE (restricted efficient, Davidson–MacKinnon) for FE-2SLS ones.
+      const wre = withRows.filter(({ r }) => r.statistics.wild_wre === 1).length;
+      const method =
+        wre === 0
+          ? 'wild cluster restricted bootstrap p-values (WCR'
+          : wre === withRows.filter(({ r }) => r.statistics.wild_reps !== undefined).length
+            ? 'wild restricted efficient bootstrap p-values (WRE'
+            : 'wild cluster bootstrap p-values (WCR; WRE for FE-2SLS columns';
       notes.push(
-        `Stars from wild cluster restricted bootstrap p-values (WCR, H0: β = 0${settings ? `, ${settings}` : ''}); ` +
+        `Stars from ${method}, H0: β = 0${settings ? `, ${settings}` : ''}); ` +
           `coefficients not bootstrapped keep the ${own} stars. Under each standard error: ` +
           `[${own} p-value; wild bootstrap p-value].`,
       );

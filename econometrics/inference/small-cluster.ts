@@ -46,7 +46,7 @@ export interface SuppliedDraws {
 }
 
 /** Reorders supplied weights to the fit's cluster codes. */
-function suppliedDraws(s: SuppliedDraws, keys: readonly string[]): WildDraws {
+export function suppliedDraws(s: SuppliedDraws, keys: readonly string[]): WildDraws {
   const G = keys.length;
   if (s.clusters.length !== G || s.weights.length % G !== 0)
     throw new InputError(

@@ -21,6 +21,18 @@ export const VALID_SPECS: Record<EstimatorName, Record<string, unknown>> = {
   moran: { estimator: 'moran', y: 'inv' },
 };
 
+/** True when the estimator honours every vce, two-way clustering, inference.vce and inference.wild. */
+export function fullContract(name: EstimatorName): boolean {
+  const c = ESTIMATORS[name];
+  return (
+    VCE_NAMES.every((v) => (c.vce as readonly string[]).includes(v)) &&
+    c.twoWay &&
+    c.alternatives &&
+    c.clusterVariable &&
+    c.wild
+  );
+}
+
 export interface RefusalCase {
   name: string;
   estimator: EstimatorName;

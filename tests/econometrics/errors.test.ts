@@ -77,10 +77,25 @@ describe('spec validation', () => {
           estimator: 'iv',
           endogenous: ['value'],
           instruments: ['L.value'],
+          inference: { wild: { terms: ['capital'] } },
+        }),
+      ),
+    ).toBe(
+      "spec.inference.wild.terms[0]: 'capital' is exogenous; the WRE bootstrap of FE-2SLS tests the endogenous regressor (value)",
+    );
+    expect(
+      inputError(() =>
+        estimate(grunfeld, {
+          ...base,
+          estimator: 'iv',
+          endogenous: ['value', 'capital'],
+          instruments: ['L.value', 'L.capital'],
           inference: { wild: {} },
         }),
       ),
-    ).toMatch(/^spec\.inference\.wild: estimator "iv" does not support the wild cluster bootstrap; .*WRE/);
+    ).toBe(
+      'spec.inference.wild: the wild restricted efficient bootstrap (WRE) of FE-2SLS takes one endogenous regressor, not 2',
+    );
     expect(inputError(() => estimate(grunfeld, { ...base, estimator: 'mediation', vce: 'cr2' }))).toMatch(
       /^spec\.vce: estimator "mediation" does not support vce "cr2"/,
     );

@@ -11,7 +11,7 @@ import { choleskyOf, fullRankQr, inverseOf } from '../../econometrics/linalg';
 import { absorbedEffects, contractTable, ESTIMATOR_NAMES, ESTIMATORS } from '../../econometrics/registry';
 import { FITS } from '../../econometrics/estimate';
 import { parseSpec } from '../../econometrics/spec';
-import { refusalCases, VALID_SPECS } from './contract-cases';
+import { fullContract, refusalCases, VALID_SPECS } from './contract-cases';
 import { fixturePanel } from './golden';
 
 function thrown(fn: () => unknown): Error {
@@ -104,8 +104,9 @@ describe('the estimator registry', () => {
 
   it('every estimator refuses every vce, cluster and inference it cannot honour, naming the key', () => {
     const cases = refusalCases();
-    // Each estimator short of the full contract (ols and fe honour every key) is asked for what it lacks.
-    for (const name of ESTIMATOR_NAMES.filter((n) => n !== 'ols' && n !== 'fe'))
+    // Each estimator short of the full contract (ols, fe and iv honour every key) is asked for what it lacks.
+    expect(ESTIMATOR_NAMES.filter(fullContract)).toEqual(['ols', 'fe', 'iv']);
+    for (const name of ESTIMATOR_NAMES.filter((n) => !fullContract(n)))
       expect(
         cases.some((c) => c.spec.estimator === name),
         name,

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../common/config';
 import { ESTIMATOR_NAMES } from '../../econometrics/registry';
 import { listEstimations, loadStudy, parseStudy, type Study } from '../../study';
-import { refusalCases } from '../econometrics/contract-cases';
+import { fullContract, refusalCases } from '../econometrics/contract-cases';
 
 const defaultPath = join(PROJECT_ROOT, 'study', 'default-study.json');
 const C = ['ED', 'ER', 'ECS', 'WF', 'OPEN'];
@@ -150,10 +150,10 @@ describe('errors name the path in the file', () => {
       /^my-study\.json: tables\[9\]\.columns\[0\]\.spec\.vce: estimator "sdm" does not support vce "cluster"/,
     );
     const t = editable();
-    t.tables[2].columns[1].spec.inference = { wild: { reps: 999 } };
+    t.tables[2].columns[1].spec.inference = { wild: { reps: 999, terms: ['ED'] } };
     fails(
       t,
-      /^my-study\.json: tables\[2\]\.columns\[1\]\.spec\.inference\.wild: estimator "iv" does not support the wild cluster bootstrap/,
+      /^my-study\.json: tables\[2\]\.columns\[1\]\.spec\.inference\.wild\.terms\[0\]: 'ED' is exogenous; the WRE bootstrap of FE-2SLS tests the endogenous regressor/,
     );
     const u = editable();
     u.tables[1].columns[2].spec.maxlag = 2;
@@ -280,7 +280,9 @@ describe('every estimator refuses, at study validation, what it cannot honour', 
     );
     const as: Record<string, string> = { sar: 'sdm', sem: 'sdm', diffgmm: 'sysgmm' };
     const cases = refusalCases();
-    expect(new Set(cases.map((c) => c.estimator)).size).toBe(ESTIMATOR_NAMES.length - 2); // all but ols, fe
+    expect(new Set(cases.map((c) => c.estimator))).toEqual(
+      new Set(ESTIMATOR_NAMES.filter((n) => !fullContract(n))),
+    );
     for (const c of cases) {
       const [ti, ci] = where.get(as[c.estimator] ?? c.estimator)!;
       const s = editable();
