@@ -131,8 +131,16 @@ async function queryPortal(db: Db, config: Config, path: string, name: string, s
   );
   let checkpoint: Checkpoint = { ...(await loadPortalQueries(db, sourceKey)), ...fromHeartbeat };
   let done = queries.filter((q) => checkpoint[q.id]).length;
-  const beat = (waiting?: PortalWait) =>
-    ctx.heartbeat({ checkpoint, done, total: queries.length, ...(waiting ? { waiting } : {}) });
+  // Every lane's wait until its query completes: another lane's heartbeat must not hide it (the SDK
+  // sends only the latest details).
+  const waits = new Map<string, PortalWait>();
+  const beat = () =>
+    ctx.heartbeat({
+      checkpoint,
+      done,
+      total: queries.length,
+      ...(waits.size ? { waiting: [...waits.values()] } : {}),
+    });
   checkpoint = await runPortalQueries(portal, queries, {
     store: fileRawStore(join(config.dataDir, 'portal-raw')),
     checkpoint,
@@ -141,9 +149,13 @@ async function queryPortal(db: Db, config: Config, path: string, name: string, s
       await savePortalQuery(db, sourceKey, result);
       checkpoint = c;
       done = n;
+      waits.delete(result.id);
       beat();
     },
-    onWait: (w) => beat(w),
+    onWait: (w) => {
+      waits.set(w.query, w);
+      beat();
+    },
     // A third of the heartbeat timeout: a wait never outlasts it, whatever the SDK's throttling.
     beatMs: Math.min(5_000, (ctx.info.heartbeatTimeoutMs ?? 15_000) / 3),
   });
