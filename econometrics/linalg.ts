@@ -284,6 +284,16 @@ export function inverseOrGeneralised(A: Matrix, what: string, warnings: string[]
   return chol.solve(Matrix.eye(A.rows));
 }
 
+/**
+ * x with A x = b for a symmetric A by Cholesky, or undefined when A is not positive definite (a
+ * bootstrap replicate whose draw cannot identify the model is counted, not raised).
+ */
+export function solvePositiveDefinite(A: Matrix, b: Matrix): number[] | undefined {
+  const chol = new CholeskyDecomposition(A);
+  if (!chol.isPositiveDefinite()) return undefined;
+  return chol.solve(b).getColumn(0);
+}
+
 /** The Cholesky factor of a symmetric positive-definite A, refusing one that is not. */
 export function choleskyOf(A: Matrix, what: string): CholeskyDecomposition {
   const chol = new CholeskyDecomposition(A);

@@ -9,12 +9,13 @@
  * The bootstrap re-estimates by the entity within estimator whatever the point estimates' vce.
  */
 import mt19937 from '@stdlib/random-base-mt19937';
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { Matrix } from 'ml-matrix';
 import { DataError, InputError } from '../common/errors';
 import { demeanBy, percentile, type Panel } from '../panel';
 import { normalCdfStd, normalQuantileStd, normalTwoSided } from './distributions';
 import { fixedEffectsFit, type Effects } from './fe';
 import { modelFrame, type ModelFrame } from './frame';
+import { solvePositiveDefinite } from './linalg';
 import type { VceName } from './covariance';
 import type { Convention } from './conventions';
 import type { CoefficientRow, EstimationResult } from './result';
@@ -178,9 +179,7 @@ function solveNormal(
     for (let b = 0; b < k; b++) xtx.set(a, b, at(regressors[a], regressors[b]));
     xty.set(a, 0, at(regressors[a], outcome));
   }
-  const chol = new CholeskyDecomposition(xtx);
-  if (!chol.isPositiveDefinite()) return undefined;
-  return chol.solve(xty).getColumn(0);
+  return solvePositiveDefinite(xtx, xty);
 }
 
 /** Mean, SD, percentile CI (R's default quantile type 7) and bias-corrected CI of the replicates. */
