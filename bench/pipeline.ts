@@ -5,8 +5,14 @@
  *
  * npm run bench:study (`--warm`) — the same, timed after a first refresh has warmed the dev server,
  * the workflow bundle and the store (the goal: the whole default study under 30 s).
+ *
+ * Both then time an incremental refresh against the full one in the same run: one input file of one
+ * variable changed (the synthetic pollution-control investment), every other step reused from the store
+ * (goal: under a quarter of the full refresh). So that the full refresh computes every step although the
+ * store keeps what earlier refreshes stored, each full refresh carries a code version of its own: the
+ * workers read the build's module graph with a probe module added to every step's closure.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,7 +20,7 @@ import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { planRefresh } from '../activities/plan';
 import { assemble } from '../assembly';
 import { triggerRefresh } from '../cli/trigger';
-import { loadConfig } from '../common/config';
+import { loadConfig, PROJECT_ROOT } from '../common/config';
 import { estimate } from '../econometrics/estimate';
 import { computeIndicators } from '../indicators';
 import { ingestManifest, type Observation } from '../ingest';
@@ -28,10 +34,30 @@ import { connectClient } from '../temporal/connection';
 import { startDevServer } from '../temporal/dev-server';
 import { startWorkers } from '../worker';
 import { freePort } from '../common/ports';
+import { build } from '../scripts/build.mjs';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
-const config = loadConfig();
+await build();
 const dataDir = await mkdtemp(join(tmpdir(), 'bench-pipeline-'));
+const base = loadConfig();
+// A copy of the inputs (one file is changed for the incremental refresh) and the probed module graph.
+await cp(base.inputsDir, join(dataDir, 'inputs'), { recursive: true });
+const config = { ...base, inputsDir: join(dataDir, 'inputs'), buildManifest: join(dataDir, 'build.json') };
+const built = await readFile(join(PROJECT_ROOT, 'dist', 'build.json'), 'utf8');
+const PROBE = 'bench/code-probe.ts';
+async function codeProbe(tag: string) {
+  const graph = JSON.parse(built);
+  for (const root of [
+    'ingest/index.ts',
+    'assembly/index.ts',
+    'indicators/index.ts',
+    'panel/index.ts',
+    'publish/index.ts',
+  ])
+    graph.files[root].deps.push(PROBE);
+  graph.files[PROBE] = { hash: tag, deps: [] };
+  await writeFile(config.buildManifest, JSON.stringify(graph));
+}
 const cli = await resolveTemporalCli({ cliPath: config.temporalCliPath, cacheDir: config.cacheDir });
 const server = await startDevServer({
   binary: cli.path,
@@ -49,12 +75,19 @@ const workers = await startWorkers({
   config: { ...config, outDir: join(dataDir, 'out') },
 });
 
-const input = await planRefresh({ studyPath: config.studyPath, inputsDir: config.inputsDir });
+const plan = () =>
+  planRefresh({
+    studyPath: config.studyPath,
+    inputsDir: config.inputsDir,
+    buildManifest: config.buildManifest,
+  });
 if (process.argv.includes('--warm')) {
-  const warmUp = await triggerRefresh(client, { ...input, runId: `${input.runId}-warmup-${Date.now()}` });
+  await codeProbe(`warm-up ${Date.now()}`);
+  const warmUp = await triggerRefresh(client, await plan());
   await warmUp.handle.result();
 }
-input.runId = `${input.runId}-bench-${Date.now()}`;
+await codeProbe(`full ${Date.now()}`);
+const input = await plan();
 const t0 = performance.now();
 const { handle } = await triggerRefresh(client, input);
 await handle.result();
@@ -92,7 +125,7 @@ const byStage: Record<string, string[]> = {
   ingest: ['startRun', 'readInputManifest', 'planStudy', 'ingestSource', 'linkRunFiles'],
   assemble: ['assemblePanel'],
   indicators: ['computeIndicators'],
-  estimate: ['estimateStep'],
+  estimate: ['estimateStep', 'estimateSteps'],
   publish: ['publishRun', 'finishRun'],
 };
 const busy = (list: Span[]) => {
@@ -140,6 +173,34 @@ for (const step of listEstimations(study)) {
 const direct = performance.now() - r0;
 console.log(`Direct (no Temporal, no store): ${(direct / 1000).toFixed(2)} s`);
 console.log(`ratio Temporal / direct: ${(wall / direct).toFixed(2)}`);
+
+// Incremental: one input file of one variable changed, the same code; everything else is reused.
+const steps = async (runId: string) =>
+  db.query<{ reused: boolean; n: number }>(
+    `SELECT reused, count(*)::int AS n FROM run_steps WHERE run_id = $1 GROUP BY reused ORDER BY reused`,
+    [runId],
+  );
+const changed = join(config.inputsDir, 'synthetic', 'pollution_investment.csv');
+const csv = await readFile(changed, 'utf8');
+await writeFile(
+  changed,
+  csv.replace(/^(BJ,2011,)(\d+)$/m, (_, head: string, v: string) => `${head}${Number(v) + 1}`),
+);
+const incrementalInput = await plan();
+const i0 = performance.now();
+await (await triggerRefresh(client, incrementalInput)).handle.result();
+const incremental = performance.now() - i0;
+const count = (rows: { reused: boolean; n: number }[], reused: boolean) =>
+  rows.find((r) => r.reused === reused)?.n ?? 0;
+const [fullSteps, incSteps] = [await steps(input.runId), await steps(incrementalInput.runId)];
+console.log(
+  `Full refresh: ${(wall / 1000).toFixed(2)} s, ${count(fullSteps, false)} steps computed, ${count(fullSteps, true)} reused`,
+);
+console.log(
+  `Incremental refresh (synthetic/pollution_investment.csv changed): ${(incremental / 1000).toFixed(2)} s, ` +
+    `${count(incSteps, false)} steps computed, ${count(incSteps, true)} reused`,
+);
+console.log(`ratio incremental / full: ${(incremental / wall).toFixed(3)} (goal < 0.25)`);
 
 await workers.shutdown();
 await connection.close();
