@@ -260,6 +260,40 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
         ['publish', ['publishing renders every refresh of its own']],
       ]);
     }, 400_000);
+
+    it('a refresh completed in Temporal whose results are not in the store pointed at runs again', async () => {
+      if (store !== 'PostgreSQL') return;
+      // Only the CLI's own worker (on the new, empty store) may take the refresh's tasks.
+      await workers.shutdown();
+      const empty = await createTempDatabase('aicarbon_memo_empty');
+      try {
+        await writeManifest(config.buildManifest!, '1');
+        const input = await planRefresh({
+          studyPath: config.studyPath,
+          inputsDir: config.inputsDir,
+          buildManifest: config.buildManifest,
+        });
+        expect(input.runId).toBe(first.input.runId);
+        const run = await runCli(['run'], {
+          TEMPORAL_ADDRESS: env.address,
+          DATABASE_URL: empty.url,
+          AICARBON_BUILD_MANIFEST: config.buildManifest!,
+          AICARBON_INPUTS: config.inputsDir,
+          AICARBON_STUDY: config.studyPath,
+          AICARBON_OUT_DIR: config.outDir,
+        });
+        expect(run.code, run.stderr).toBe(0);
+        expect(run.stderr).toContain(`Refresh ${input.runId} completed before, but its results are not in`);
+        const other = await openDb({ databaseUrl: empty.url, dataDir: config.dataDir });
+        try {
+          expect(await loadEstimations(other, input.runId)).toHaveLength(17);
+        } finally {
+          await other.close();
+        }
+      } finally {
+        await empty.drop();
+      }
+    }, 400_000);
   });
 }
 
