@@ -266,7 +266,7 @@ export function stataClusterK(
 }
 
 /** True when every group of `inner` lies within one group of `outer`. */
-function nestedIn(inner: Int32Array, outer: Int32Array): boolean {
+export function nestedIn(inner: Int32Array, outer: Int32Array): boolean {
   const seen = new Map<number, number>();
   for (let i = 0; i < inner.length; i++) {
     const o = seen.get(inner[i]);

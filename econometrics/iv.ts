@@ -14,7 +14,7 @@
  */
 import { DataError, InputError } from '../common/errors';
 import { demeanBy, type Panel } from '../panel';
-import { covariances, stataClusterK } from './covariance';
+import { covariances, nestedIn, stataClusterK } from './covariance';
 import { absorption, fixedEffectsFit, type FixedEffectsOptions } from './fe';
 import { modelFrame, requireObservations } from './frame';
 import { findCollinear, mean, qrLeastSquares, sumSquares, type Columns } from './linalg';
@@ -256,17 +256,6 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
     statistics,
     warnings: warningsFor(frame, extra),
   };
-}
-
-/** True when every absorbed group lies within one cluster. */
-function nestedIn(groups: Int32Array, clusters: Int32Array): boolean {
-  const seen = new Map<number, number>();
-  for (let i = 0; i < groups.length; i++) {
-    const c = seen.get(groups[i]);
-    if (c === undefined) seen.set(groups[i], clusters[i]);
-    else if (c !== clusters[i]) return false;
-  }
-  return true;
 }
 
 /** R² of the excluded instruments for the endogenous regressor, both residualised on the exogenous ones. */
