@@ -35,6 +35,7 @@ import { startDevServer } from '../temporal/dev-server';
 import { startWorkers } from '../worker';
 import { freePort } from '../common/ports';
 import { build } from '../scripts/build.mjs';
+import { busy, stageSpans, workflowSpans } from './history';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 await build();
@@ -94,60 +95,13 @@ await handle.result();
 const wall = performance.now() - t0;
 
 // Stage spans and activity busy time from the refresh's own history (and its estimate child's).
-const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
-  Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
-type Span = { name: string; start: number; end: number };
-async function activitySpans(workflowId: string): Promise<Span[]> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  const started = new Map<string, number>();
-  const names = new Map<string, string>();
-  const spans: Span[] = [];
-  for (const e of history.events ?? []) {
-    const id = String(e.eventId);
-    if (e.activityTaskScheduledEventAttributes)
-      names.set(id, e.activityTaskScheduledEventAttributes.activityType?.name ?? '?');
-    if (e.activityTaskStartedEventAttributes) {
-      started.set(String(e.activityTaskStartedEventAttributes.scheduledEventId), ms(e.eventTime));
-    }
-    if (e.activityTaskCompletedEventAttributes) {
-      const sid = String(e.activityTaskCompletedEventAttributes.scheduledEventId);
-      spans.push({
-        name: names.get(sid) ?? '?',
-        start: started.get(sid) ?? ms(e.eventTime),
-        end: ms(e.eventTime),
-      });
-    }
-  }
-  return spans;
-}
-const spans = [...(await activitySpans(input.runId)), ...(await activitySpans(`${input.runId}/estimate`))];
-const byStage: Record<string, string[]> = {
-  ingest: ['startRun', 'readInputManifest', 'planStudy', 'ingestSource', 'linkRunFiles'],
-  assemble: ['assemblePanel'],
-  indicators: ['computeIndicators'],
-  estimate: ['estimateStep', 'estimateSteps'],
-  publish: ['publishRun', 'finishRun'],
-};
-const busy = (list: Span[]) => {
-  const sorted = [...list].sort((a, b) => a.start - b.start);
-  let total = 0;
-  let end = -Infinity;
-  for (const s of sorted) {
-    if (s.start > end) {
-      total += s.end - s.start;
-      end = s.end;
-    } else if (s.end > end) {
-      total += s.end - end;
-      end = s.end;
-    }
-  }
-  return total;
-};
+const spans = [
+  ...(await workflowSpans(client, input.runId)).activities,
+  ...(await workflowSpans(client, `${input.runId}/estimate`)).activities,
+];
 console.log(`Temporal refresh of the sample study: ${(wall / 1000).toFixed(2)} s wall`);
-for (const [stage, names] of Object.entries(byStage)) {
-  const list = spans.filter((s) => names.includes(s.name));
-  const span = list.length ? Math.max(...list.map((s) => s.end)) - Math.min(...list.map((s) => s.start)) : 0;
-  console.log(`  ${stage.padEnd(11)} ${(span / 1000).toFixed(2)} s across ${list.length} activities`);
+for (const s of stageSpans(spans)) {
+  console.log(`  ${s.stage.padEnd(11)} ${(s.ms / 1000).toFixed(2)} s across ${s.activities} activities`);
 }
 const activityTime = busy(spans);
 console.log(
