@@ -1,4 +1,5 @@
 import type { Config } from '../common/config';
+import { cellBases, parseCellRef, studyCoverage } from '../indicators';
 import { publishResults } from '../publish';
 import { codeVersionsFor } from '../freshness/code-versions';
 import { publishStepKey } from '../freshness/step-keys';
@@ -32,6 +33,11 @@ export function publishActivities(db: Db, config: Config) {
         recordedSteps.filter((s) => s.kind !== 'ingest').map((s) => s.key),
         codeVersionsFor(config.buildManifest),
       );
+      // What every value rests on: its chain's worst cell and the synthetic files behind it.
+      const synthetic = new Set(inputs.filter((f) => !f.real).map((f) => f.name));
+      const variables = [...new Set(Object.keys(panels?.indicators.cells ?? {}).map((k) => parseCellRef(k).variable))];
+      const bases = panels ? cellBases(panels.indicators, panels.assembled, synthetic) : {};
+      const coverage = studyCoverage({ variables, cells: panels?.indicators.cells ?? {} }, bases);
       const files = await publishResults({
         outDir: config.outDir,
         runId: args.runId,
@@ -43,7 +49,9 @@ export function publishActivities(db: Db, config: Config) {
           result: s.result,
         })),
         panelRows: panels?.indicators.rows ?? [],
-        coverage: panels?.assembled.coverage ?? [],
+        coverage,
+        assembledCoverage: panels?.assembled.coverage ?? [],
+        cellBases: bases,
         conflicts,
         failures: failures.map((f) => ({ stepId: f.stepId, message: f.error })),
         run: {

@@ -36,3 +36,130 @@ export function indicatorCoverage(table: { variables: string[]; cells: Record<st
   }
   return [...rows.values()];
 }
+
+/**
+ * How a study value was obtained, read off its whole chain (the cells `explain` prints): extrapolated
+ * when the value or any cell behind it lies past its source's years; substituted when a study rule put
+ * another variable's value in a cell behind it; interpolated when a cell behind it was interpolated;
+ * observed when every cell behind it was read from a file. Worst first: a value computed from one
+ * extrapolated and one observed cell is extrapolated.
+ */
+export type ValueBasis = 'observed' | 'interpolated' | 'substituted' | 'extrapolated' | 'missing';
+
+const RANK: Record<ValueBasis, number> = {
+  observed: 0,
+  interpolated: 1,
+  substituted: 2,
+  extrapolated: 3,
+  missing: 4,
+};
+
+export interface CellBasis {
+  basis: ValueBasis;
+  /** Input files behind the value that the manifest marks synthetic (real: false), sorted. */
+  synthetic: string[];
+}
+
+/** One study variable after the indicator step, over the study's provinces × years. */
+export interface StudyCoverage {
+  variable: string;
+  observed: number;
+  interpolated: number;
+  substituted: number;
+  extrapolated: number;
+  missing: number;
+  /** `PROVINCE/YEAR` keys of the missing values. */
+  missingCells: string[];
+  /** `PROVINCE/YEAR` keys of the values that rest on an interpolated, substituted or extrapolated cell. */
+  filledCells: string[];
+  /** Synthetic input files any value of the variable rests on, sorted. */
+  syntheticInputs: string[];
+}
+
+/**
+ * The basis of every study value (keyed `VARIABLE|PROVINCE/YEAR`), walking each chain once
+ * (memoised, so a value many others use is resolved once).
+ */
+export function cellBases(
+  table: { cells: Record<string, IndicatorCell> },
+  panel: { variables: Record<string, { cells: Record<string, { method: string; sources: { file: string }[] }> }> },
+  syntheticFiles: ReadonlySet<string> = new Set(),
+): Record<string, CellBasis> {
+  const memo = new Map<string, { basis: ValueBasis; synthetic: Set<string> }>();
+  const resolve = (ref: string, seen: Set<string>): { basis: ValueBasis; synthetic: Set<string> } => {
+    const known = memo.get(ref);
+    if (known) return known;
+    const ic = table.cells[ref];
+    let out: { basis: ValueBasis; synthetic: Set<string> };
+    if (ic) {
+      let basis: ValueBasis = ic.method === 'extrapolated' ? 'extrapolated' : 'observed';
+      const synthetic = new Set<string>();
+      const next = new Set(seen).add(ref);
+      for (const input of ic.inputs) {
+        if (next.has(input)) continue; // as explain: a hand-edited cycle is cut, not followed
+        const sub = resolve(input, next);
+        // A missing input does not make a computed value missing (a formula's alternative way).
+        if (sub.basis !== 'missing' && RANK[sub.basis] > RANK[basis]) basis = sub.basis;
+        for (const f of sub.synthetic) synthetic.add(f);
+      }
+      if (ic.value === null || !Number.isFinite(ic.value)) basis = 'missing';
+      out = { basis, synthetic };
+    } else {
+      const { variable, cell } = parseCellRef(ref);
+      const pc = panel.variables[variable]?.cells[cell];
+      const synthetic = new Set((pc?.sources ?? []).map((s) => s.file).filter((f) => syntheticFiles.has(f)));
+      out = { basis: pc ? (pc.method as ValueBasis) : 'missing', synthetic };
+    }
+    memo.set(ref, out);
+    return out;
+  };
+  const bases: Record<string, CellBasis> = {};
+  for (const ref of Object.keys(table.cells)) {
+    const { basis, synthetic } = resolve(ref, new Set());
+    bases[ref] = { basis, synthetic: [...synthetic].sort() };
+  }
+  return bases;
+}
+
+/**
+ * Coverage of the study variables after the indicator step: per variable, how many values are observed,
+ * rest on an interpolated, substituted or extrapolated cell, or are missing (what the tables' N count
+ * and what `explain` shows for each value).
+ */
+export function studyCoverage(
+  table: { variables: string[]; cells: Record<string, IndicatorCell> },
+  bases: Record<string, CellBasis>,
+): StudyCoverage[] {
+  const rows = new Map<string, StudyCoverage>(
+    table.variables.map((variable) => [
+      variable,
+      {
+        variable,
+        observed: 0,
+        interpolated: 0,
+        substituted: 0,
+        extrapolated: 0,
+        missing: 0,
+        missingCells: [],
+        filledCells: [],
+        syntheticInputs: [],
+      },
+    ]),
+  );
+  const synthetic = new Map<string, Set<string>>();
+  for (const [ref, b] of Object.entries(bases)) {
+    const { variable, cell } = parseCellRef(ref);
+    const row = rows.get(variable);
+    if (!row) continue;
+    row[b.basis] += 1;
+    if (b.basis === 'missing') row.missingCells.push(cell);
+    else if (b.basis !== 'observed') row.filledCells.push(cell);
+    if (b.synthetic.length) {
+      const set = synthetic.get(variable) ?? new Set<string>();
+      for (const f of b.synthetic) set.add(f);
+      synthetic.set(variable, set);
+    }
+  }
+  for (const row of rows.values()) row.syntheticInputs = [...(synthetic.get(row.variable) ?? [])].sort();
+  return [...rows.values()];
+}

@@ -12,7 +12,7 @@ export async function writeCsvTables(dir: string, tables: TableLayout[]): Promis
   for (const t of tables) {
     const records = [
       [t.title],
-      ...t.headers.map((h) => ['', ...h]),
+      ...t.headers.map((h, i) => [t.stubs[i] ?? '', ...h]),
       ...t.rows.map((r) => [r.label, ...r.cells.map((c) => cellText(c))]),
       ...t.notes.map((n) => [n]),
     ];

@@ -8,7 +8,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Study } from '../study';
+import type { CellBasis } from '../indicators/coverage';
 import { publishFolder } from './atomic-folder';
+import { columnBases, syntheticBanner } from './basis';
 import { tidyCoefficientsCsv, writeCsvTables } from './csv';
 import { studyLayouts, type FailedStep, type PublishedStep } from './layout';
 import { writeLatexTables } from './latex';
@@ -25,7 +27,9 @@ export {
   statLabel,
   studyLayouts,
   tableLayout,
+  SE_NOTE,
   STAR_NOTE,
+  weightsName,
   type LayoutCell,
   type LayoutRow,
   type FailedStep,
@@ -33,8 +37,16 @@ export {
   type TableLayout,
 } from './layout';
 export { writeCsvTables, tidyCoefficientsCsv } from './csv';
+export {
+  basisNotes,
+  columnBases,
+  columnVariables,
+  syntheticBanner,
+  type ColumnBasis,
+  type VariableBasis,
+} from './basis';
 export { chosenPValue, inferenceNotes, ivNotes, vceLabel, FEW_CLUSTERS } from './inference';
-export { latexTable, writeLatexTables, latexEscape } from './latex';
+export { captionText, latexTable, writeLatexTables, latexEscape } from './latex';
 export { writeWorkbook, numberFormat } from './workbook';
 export {
   renderReport,
@@ -56,7 +68,12 @@ export interface PublishInput {
   /** Steps that failed (shown blank with their reason). */
   failures?: FailedStep[];
   panelRows: PanelRow[];
+  /** The study variables' coverage after the indicator step (indicators/coverage.ts studyCoverage). */
   coverage: CoverageLine[];
+  /** The assembled series' coverage, before the indicator step. */
+  assembledCoverage?: CoverageLine[];
+  /** Every study value's basis (indicators/coverage.ts cellBases): the columns' notes and the banner. */
+  cellBases?: Record<string, CellBasis>;
   /** Cells the sources disagreed on (shown in the report's coverage section). */
   conflicts?: ConflictLine[];
   /** Provenance beyond the run id (vintage, times, input hashes). */
@@ -74,12 +91,14 @@ async function writeRunFiles(scratch: string, input: PublishInput): Promise<stri
     ...input.run,
     runId: input.runId,
   };
-  const layouts = studyLayouts(input.study, input.steps, input.failures);
+  const bases = input.cellBases ? columnBases(input.study, input.cellBases, input.panelRows) : [];
+  const banner = syntheticBanner(input.coverage, input.study);
+  const layouts = studyLayouts(input.study, input.steps, input.failures, bases);
   const written: string[] = [];
   written.push(...(await writeCsvTables(join(scratch, 'tables'), layouts)));
   written.push(...(await writeLatexTables(join(scratch, 'latex'), layouts)));
   const workbook = join(scratch, 'results.xlsx');
-  await writeWorkbook(workbook, layouts, run, input.coverage);
+  await writeWorkbook(workbook, layouts, run, input.coverage, banner, input.assembledCoverage);
   written.push(workbook);
   const maps = spatialMaps(input.study, input.steps);
   const report = join(scratch, 'report.html');
@@ -90,6 +109,9 @@ async function writeRunFiles(scratch: string, input: PublishInput): Promise<stri
     failures: input.failures,
     rows: input.panelRows,
     coverage: input.coverage,
+    assembledCoverage: input.assembledCoverage,
+    banner,
+    bases,
     conflicts: input.conflicts,
     lisa: maps.lisa,
     effects: maps.effects,
@@ -119,17 +141,33 @@ async function writeRunFiles(scratch: string, input: PublishInput): Promise<stri
   await writeFile(
     coverage,
     stringify(
-      input.coverage.map((c) => [
+      [
+        ...input.coverage.map((c) => ['study', c] as const),
+        ...(input.assembledCoverage ?? []).map((c) => ['assembled', c] as const),
+      ].map(([stage, c]) => [
+        stage,
         c.variable,
         c.observed,
         c.interpolated,
+        c.substituted ?? 0,
         c.extrapolated ?? 0,
         c.missing,
+        (c.syntheticInputs ?? []).join(' '),
         c.missingCells.join(' '),
       ]),
       {
         header: true,
-        columns: ['variable', 'observed', 'interpolated', 'extrapolated', 'missing', 'missing_cells'],
+        columns: [
+          'stage',
+          'variable',
+          'observed',
+          'interpolated',
+          'substituted',
+          'extrapolated',
+          'missing',
+          'synthetic_inputs',
+          'missing_cells',
+        ],
       },
     ),
   );

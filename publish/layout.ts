@@ -10,6 +10,7 @@ import { normalTwoSided } from '../econometrics/distributions';
 import { absorbedEffects, contractOf } from '../econometrics/registry';
 import type { EstimationResult } from '../econometrics/result';
 import type { Study, StudyTable } from '../study';
+import { basisNotes, type ColumnBasis } from './basis';
 import { chosenPValue, gmmNotes, inferenceNotes, ivNotes, moranNotes } from './inference';
 
 export interface PublishedStep {
@@ -54,13 +55,29 @@ export interface TableLayout {
   title: string;
   /** Header rows above the body, top first; each has one label per column (equal neighbours merge). */
   headers: string[][];
+  /** What each header row is, printed in its first cell (e.g. "Dependent variable"); '' for none. */
+  stubs: string[];
   rows: LayoutRow[];
   notes: string[];
   /** Study column ids that have no result yet (their cells are blank). */
   missing: string[];
 }
 
-export const STAR_NOTE = '* p < 0.1, ** p < 0.05, *** p < 0.01; standard errors in parentheses.';
+export const STAR_NOTE = '* p < 0.1, ** p < 0.05, *** p < 0.01.';
+/** Said once, only under tables that print standard errors and do not say it in their own note. */
+export const SE_NOTE = 'Standard errors in parentheses.';
+
+const KIND_NAMES: Record<string, string> = {
+  contiguity: 'Contiguity',
+  economic: 'Economic distance',
+  'inverse-distance': 'Geographic distance',
+};
+
+/** The name a table prints over a column estimated under the study's matrix `key` (its `name`, else its kind). */
+export function weightsName(study: Partial<Pick<Study, 'weights'>> | undefined, key: string): string {
+  const w = study?.weights?.[key];
+  return w?.name ?? (w ? (KIND_NAMES[w.kind] ?? key) : key);
+}
 
 const STAT_LABELS: Record<string, string> = {
   nobs: 'N',
@@ -132,14 +149,22 @@ export function isControlTerm(term: string, controls: string[]): boolean {
 export function tableLayout(
   table: StudyTable,
   steps: PublishedStep[],
-  study?: Pick<Study, 'controls'>,
+  study?: Pick<Study, 'controls'> & Partial<Pick<Study, 'weights'>>,
   failures: FailedStep[] = [],
+  /** What each column rests on (publish/basis.ts): synthetic inputs and filled values, in the notes. */
+  bases: ColumnBasis[] = [],
 ): TableLayout {
   const byColumn = new Map(steps.filter((s) => s.tableId === table.id).map((s) => [s.columnId, s.result]));
   const columns = table.columns;
   const results = columns.map((c) => byColumn.get(c.id));
   const missing = columns.filter((_, i) => !results[i]).map((c) => c.id);
-  const notes = [STAR_NOTE, ...(table.notes ? [table.notes] : [])];
+  const notes = [
+    ...basisNotes(
+      table.columns.map((c) => c.id),
+      bases.filter((b) => b.tableId === table.id),
+    ),
+    ...(table.notes ? [table.notes] : []),
+  ];
   // Estimator notes from the registry (e.g. how GMM treats individual effects), once per table.
   for (const c of columns) {
     const note = contractOf(c.spec.estimator).note;
@@ -156,7 +181,8 @@ export function tableLayout(
   if (present.length > 0 && present.every((r) => r.moran?.length && r.coefficients.length === 0))
     return {
       ...base,
-      notes: [...base.notes, ...moranNotes(table, results)],
+      notes: [STAR_NOTE, ...base.notes, ...moranNotes(table, results)],
+      stubs: ['', ''],
       ...moranBody(
         columns.map((c) => c.label ?? c.id),
         results,
@@ -289,21 +315,47 @@ export function tableLayout(
   };
   if (terms.length > 0 || effectTerms.length > 0) {
     statRow('N', (r) => r.nobs);
-    // One R² row as the paper prints it: within R² for FE models, R² otherwise.
-    statRow('R²', (r) => r.statistics.r2_within ?? r.statistics.r2);
+    // The within R² of FE models says so; a column without that kind of R² is blank on its row.
+    for (const [label, key] of [
+      ['R²', 'r2'],
+      ['R² (within)', 'r2_within'],
+    ] as const) {
+      const own = (r: EstimationResult) => (key === 'r2' && r.statistics.r2_within !== undefined ? undefined : r.statistics[key]);
+      const at = rows.length;
+      statRow(label, own);
+      if (rows.length > at)
+        rows[at].cells = rows[at].cells.map((c, i) =>
+          results[i] && own(results[i]) === undefined ? { kind: 'text', text: '' } : c,
+        );
+    }
   } else {
-    // Estimators without coefficient rows (VIF) publish their named statistics.
-    const names = [...new Set(present.flatMap((r) => Object.keys(r.statistics)))];
+    // Estimators without coefficient rows (VIF) publish their named statistics, N once (last).
+    const names = [...new Set(present.flatMap((r) => Object.keys(r.statistics)))].filter((n) => n !== 'nobs');
     for (const name of names) statRow(statLabel(name), (r) => r.statistics[name]);
     statRow('N', (r) => r.nobs);
   }
-  for (const key of table.statistics) statRow(statLabel(key), (r) => r.statistics[key]);
+  for (const key of table.statistics)
+    if (!rows.some((r) => r.role === 'stat' && r.label === statLabel(key)))
+      statRow(statLabel(key), (r) => r.statistics[key]);
   base.notes.push(...inferenceNotes(table, results), ...ivNotes(table, results), ...gmmNotes(table, results));
+  // One note per fact: the stars when any are printed, the parentheses when the table has SEs and its
+  // own note does not already say what they are.
+  const lead: string[] = [];
+  if (rows.some((r) => r.role === 'coef')) lead.push(STAR_NOTE);
+  if (rows.some((r) => r.role === 'se') && !/in parentheses/i.test(table.notes ?? '')) lead.push(SE_NOTE);
+  base.notes.unshift(...lead);
 
-  const labels = columns.map((c) => c.label ?? '');
+  // Spatial columns carry their matrix's name (W1 is a symbol, not a name).
+  const labels = columns.map((c) => (c.weights && (!c.label || c.label === c.weights) ? weightsName(study, c.weights) : (c.label ?? '')));
   const ids = columns.map((c) => c.id);
   const headers = labels.some((l, i) => l && l !== ids[i]) ? [labels, ids] : [ids];
-  return { ...base, headers, rows };
+  const stubs = headers.map(() => '');
+  // The dependent variable over the columns of every regression table.
+  if (terms.length > 0 || effectTerms.length > 0) {
+    headers.unshift(columns.map((c) => c.spec.y));
+    stubs.unshift('Dependent variable');
+  }
+  return { ...base, headers, stubs, rows };
 }
 
 function moranBody(labels: string[], results: (EstimationResult | undefined)[]) {
@@ -337,8 +389,9 @@ export function studyLayouts(
   study: Study,
   steps: PublishedStep[],
   failures: FailedStep[] = [],
+  bases: ColumnBasis[] = [],
 ): TableLayout[] {
-  return study.tables.map((t) => tableLayout(t, steps, study, failures));
+  return study.tables.map((t) => tableLayout(t, steps, study, failures, bases));
 }
 
 /** How a cell prints in text renderings (CSV, LaTeX, HTML); `-` marks a term not in the model. */

@@ -9,6 +9,7 @@ import type { Study, StudyFigure } from '../study';
 import { sampleSubset } from '../study';
 import { cellText, studyLayouts, type FailedStep, type PublishedStep, type TableLayout } from './layout';
 import type { LocalMoranRow } from '../econometrics/result';
+import type { ColumnBasis } from './basis';
 import { provenanceRows, type ConflictLine, type CoverageLine, type RunMetadata } from './run';
 import {
   escapeHtml as esc,
@@ -45,7 +46,14 @@ export interface ReportInput {
   failures?: FailedStep[];
   /** The estimation panel: `province`, `year`, `region` and the study variables. */
   rows: PanelRow[];
+  /** The study variables' coverage after the indicator step. */
   coverage: CoverageLine[];
+  /** The assembled series' coverage (before the indicator step), shown after the study variables'. */
+  assembledCoverage?: CoverageLine[];
+  /** When any input is synthetic: what the results rest on, shown at the top (publish/basis.ts). */
+  banner?: string;
+  /** What each table column rests on, named in the tables' notes. */
+  bases?: ColumnBasis[];
   /** Cells the sources disagreed on, with the value kept and why (shown under the coverage). */
   conflicts?: ConflictLine[];
   /** LISA cluster maps (e.g. CI and AIT in the last year under W1). */
@@ -65,6 +73,7 @@ table.paper thead tr:first-child th{border-top:2px solid #000}table.paper thead 
 table.paper tbody tr:last-child td{border-bottom:2px solid #000}tr.se td{color:#555;font-size:12px}
 tr.indicator td,tr.stat td{font-size:13px}tr.pvalues td{color:#666;font-size:11px}p.notes{font-size:12px;color:#444;margin-top:2px}
 table.plain td,table.plain th{border:1px solid #ddd;text-align:left}.empty{color:#888;font-style:italic}
+div.banner{background:#fff3cd;border:2px solid #c0392b;color:#7a1c10;padding:10px 14px;margin:12px 0;font-weight:600}
 nav ul{columns:3}code{font-size:12px}figure{margin:12px 0}figcaption{font-size:13px;color:#444}
 `;
 
@@ -78,7 +87,7 @@ function tableHtml(t: TableLayout): string {
         cells.push(`<th${j - i > 1 ? ` colspan="${j - i}"` : ''}>${esc(labels[i])}</th>`);
         i = j;
       }
-      return `<tr><th></th>${cells.join('')}</tr>`;
+      return `<tr><th>${esc(t.stubs[h] ?? '')}</th>${cells.join('')}</tr>`;
     })
     .join('');
   const body = t.rows
@@ -186,15 +195,17 @@ function regionsMap(study: Study, rows: PanelRow[]): string {
   )}<figcaption>The provinces of the study by region (samples East, Central, West).</figcaption></figure>`;
 }
 
-function coverageHtml(coverage: CoverageLine[]): string {
+function coverageHtml(coverage: CoverageLine[], id: string): string {
   if (coverage.length === 0) return '<p class="empty">No coverage report for this run.</p>';
+  const cells = (list: string[]) =>
+    `<code>${esc(list.slice(0, 12).join(' '))}${list.length > 12 ? ` … (${list.length})` : ''}</code>`;
   const rows = coverage
     .map(
       (c) =>
-        `<tr><td>${esc(c.variable)}</td><td>${c.observed}</td><td>${c.interpolated}</td><td>${c.extrapolated ?? 0}</td><td>${c.missing}</td><td><code>${esc(c.missingCells.slice(0, 12).join(' '))}${c.missingCells.length > 12 ? ` … (${c.missingCells.length})` : ''}</code></td></tr>`,
+        `<tr><td>${esc(c.variable)}</td><td>${c.observed}</td><td>${c.interpolated}</td><td>${c.substituted ?? 0}</td><td>${c.extrapolated ?? 0}</td><td>${c.missing}</td><td>${esc((c.syntheticInputs ?? []).join(', '))}</td><td>${cells(c.missingCells)}</td></tr>`,
     )
     .join('');
-  return `<table class="plain" id="coverage-table"><thead><tr><th>Variable</th><th>Observed</th><th>Interpolated</th><th>Extrapolated</th><th>Missing</th><th>Missing cells</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table class="plain" id="${id}"><thead><tr><th>Variable</th><th>Observed</th><th>Interpolated</th><th>Substituted</th><th>Extrapolated</th><th>Missing</th><th>Synthetic inputs</th><th>Missing cells</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function conflictsHtml(conflicts: ConflictLine[] | undefined): string {
@@ -227,7 +238,7 @@ function provenanceHtml(run: RunMetadata): string {
 /** The whole report as one HTML string. */
 export function renderReport(input: ReportInput): string {
   const { study, run } = input;
-  const layouts = studyLayouts(study, input.steps, input.failures);
+  const layouts = studyLayouts(study, input.steps, input.failures, input.bases);
   const nav = [
     ...layouts.map((t) => [t.id, t.title]),
     ...study.figures.map((f) => [f.id, f.title]),
@@ -244,6 +255,7 @@ export function renderReport(input: ReportInput): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(study.title)} — ${esc(run.runId)}</title><style>${CSS}</style></head>
 <body><h1>${esc(study.title)}</h1>
+${input.banner ? `<div class="banner" id="synthetic-banner" role="alert">${esc(input.banner)}</div>` : ''}
 <p>Run <code>${esc(run.runId)}</code>${run.vintage ? `, inputs vintage ${esc(run.vintage)}` : ''}${run.finishedAt ? `, finished ${esc(run.finishedAt)}` : ''}.</p>
 <nav><ul>${nav}</ul></nav>
 <h2>Tables</h2>${layouts.map(tableHtml).join('')}
@@ -251,7 +263,12 @@ export function renderReport(input: ReportInput): string {
 <h2 id="spatial">Spatial patterns</h2>
 <h3>Moran's I by year</h3>${moranHtml(study, input.steps)}
 <h3>Maps</h3>${maps.length ? maps.join('') : '<p class="empty">No LISA or province-level spatial effects in this run.</p>'}${(input.mapNotes ?? []).map((n) => `<p class="notes">${esc(n)}</p>`).join('')}${regionsMap(study, input.rows)}
-<h2 id="coverage">Data coverage</h2>${coverageHtml(input.coverage)}${conflictsHtml(input.conflicts)}
+<h2 id="coverage">Data coverage</h2>
+<h3>Study variables after the indicator step</h3><p class="notes">The values the tables use: observed when every cell behind a value was read from a file; otherwise interpolated, substituted or extrapolated as the worst cell behind it (what <code>aicarbon explain</code> shows).</p>${coverageHtml(input.coverage, 'coverage-table')}${
+  input.assembledCoverage?.length
+    ? `<h3>Assembled source series</h3><p class="notes">Before the indicator step: the cells of each source series.</p>${coverageHtml(input.assembledCoverage, 'assembled-coverage-table')}`
+    : ''
+}${conflictsHtml(input.conflicts)}
 <h2 id="provenance">Provenance</h2>${provenanceHtml(run)}
 </body></html>
 `;

@@ -36,7 +36,11 @@ export interface CoverageLine {
   observed: number;
   interpolated: number;
   extrapolated?: number;
+  /** Filled with another variable's value by a study rule. */
+  substituted?: number;
   missing: number;
+  /** Synthetic input files (manifest real: false) any value of the variable rests on. */
+  syntheticInputs?: string[];
   /** `PROVINCE/YEAR` keys still missing within the study years. */
   missingCells: string[];
 }

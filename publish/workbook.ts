@@ -28,20 +28,72 @@ const cellValue = (cell: LayoutCell): string | number =>
 /** Sheet names: at most 31 characters, none of : \ / ? * [ ]. */
 const sheetName = (id: string) => id.replace(/[:\\/?*[\]]/g, '_').slice(0, 31);
 
-function addTableSheet(wb: ExcelJS.Workbook, t: TableLayout) {
-  const ws = wb.addWorksheet(sheetName(t.id), {
-    views: [{ state: 'frozen', xSplit: 1, ySplit: 1 + t.headers.length }],
-  });
+const colLetter = (n: number): string =>
+  n <= 26 ? String.fromCharCode(64 + n) : colLetter(Math.floor((n - 1) / 26)) + colLetter(((n - 1) % 26) + 1);
+
+// Landscape A4 at the widths below: about this many body rows fit one page.
+const ROWS_PER_PAGE = 42;
+const LABEL_WIDTH = 26;
+const COLUMN_WIDTH = 13;
+
+/**
+ * A line of text across the table's width, wrapped inside its merged cells; Excel and LibreOffice do
+ * not grow a merged row to its text, so the height is set from the text's length.
+ */
+function wideText(ws: ExcelJS.Worksheet, text: string, lastCol: number, font: Partial<ExcelJS.Font>) {
+  const row = ws.addRow([text]);
+  row.font = font;
+  row.alignment = { wrapText: true, vertical: 'top' };
+  if (lastCol > 1) ws.mergeCells(row.number, 1, row.number, lastCol);
+  const chars = LABEL_WIDTH + COLUMN_WIDTH * (lastCol - 1);
+  const size = font.size ?? 11;
+  const lines = Math.max(1, Math.ceil((text.length * (size / 11)) / (chars * 1.1)));
+  row.height = Math.ceil(lines * size * 1.35 + 2);
+  return row;
+}
+
+function bannerRow(ws: ExcelJS.Worksheet, banner: string, lastCol: number) {
+  wideText(ws, banner, lastCol, { bold: true, color: { argb: 'FF9C0006' } }).fill = {
+    type: 'pattern',
+    pattern: 'solid',
+    fgColor: { argb: 'FFFFEB9C' },
+  };
+}
+
+/** Landscape A4, the sheet's width on one page, `repeat` top rows on every page. */
+function printSetup(ws: ExcelJS.Worksheet, lastCol: number, repeat: number, onePage = false) {
+  ws.pageSetup = {
+    orientation: 'landscape',
+    paperSize: 9, // A4
+    fitToPage: true,
+    fitToWidth: 1,
+    fitToHeight: onePage ? 1 : 0,
+    horizontalCentered: true,
+    margins: { left: 0.5, right: 0.5, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+    printArea: `A1:${colLetter(lastCol)}${ws.rowCount}`,
+    ...(repeat > 0 ? { printTitlesRow: `1:${repeat}` } : {}),
+  };
+  ws.headerFooter = { oddFooter: `&L${ws.name}&RPage &P of &N` };
+}
+
+function addTableSheet(wb: ExcelJS.Workbook, t: TableLayout, banner: string | undefined) {
   const width = t.headers[0]?.length ?? 0;
+  const lastCol = Math.max(width + 1, 2);
+  const top = (banner ? 1 : 0) + 1 + t.headers.length; // banner, title, header rows
+  const ws = wb.addWorksheet(sheetName(t.id), {
+    views: [{ state: 'frozen', xSplit: 1, ySplit: top }],
+  });
+  if (banner) bannerRow(ws, banner, lastCol);
   ws.addRow([t.title]).font = { bold: true };
   t.headers.forEach((labels, h) => {
-    const row = ws.addRow(['', ...labels]);
+    const row = ws.addRow([t.stubs[h] ?? '', ...labels]);
     row.font = { bold: true };
     row.alignment = { horizontal: 'center' };
+    row.getCell(1).alignment = { horizontal: 'left' };
     row.border = h === t.headers.length - 1 ? { bottom: { style: 'thin' } } : {};
     // Equal neighbours of the upper header rows span their columns, as in the paper.
     if (h < t.headers.length - 1) {
-      for (let i = 0; i < labels.length;) {
+      for (let i = 0; i < labels.length; ) {
         let j = i + 1;
         while (j < labels.length && labels[j] === labels[i]) j++;
         if (j - i > 1 && labels[i]) ws.mergeCells(row.number, i + 2, row.number, j + 1);
@@ -60,9 +112,12 @@ function addTableSheet(wb: ExcelJS.Workbook, t: TableLayout) {
   }
   const last = ws.lastRow;
   if (last) for (let c = 1; c <= width + 1; c++) last.getCell(c).border = { bottom: { style: 'thin' } };
-  for (const note of t.notes) ws.addRow([note]).font = { italic: true, size: 9 };
-  ws.getColumn(1).width = 26;
-  for (let c = 2; c <= width + 1; c++) ws.getColumn(c).width = 13;
+  for (const note of t.notes) wideText(ws, note, lastCol, { italic: true, size: 9 });
+  ws.getColumn(1).width = LABEL_WIDTH;
+  for (let c = 2; c <= width + 1; c++) ws.getColumn(c).width = COLUMN_WIDTH;
+  // Print as a paper table: landscape, the full width on one page, the whole table on one page when it
+  // fits (else pages as long as needed, each repeating the title and header rows), notes included.
+  printSetup(ws, lastCol, top, ws.rowCount <= ROWS_PER_PAGE);
 }
 
 export async function writeWorkbook(
@@ -70,16 +125,21 @@ export async function writeWorkbook(
   tables: TableLayout[],
   run: RunMetadata,
   coverage: CoverageLine[] = [],
+  /** What the results rest on, when any input is synthetic: the first row of every sheet. */
+  banner?: string,
+  /** The assembled series' coverage (before the indicator step), below the study variables'. */
+  assembled: CoverageLine[] = [],
 ): Promise<void> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'aicarbon';
   wb.title = run.studyTitle;
   wb.subject = run.runId;
-  for (const t of tables) addTableSheet(wb, t);
+  for (const t of tables) addTableSheet(wb, t, banner);
 
   const prov = wb.addWorksheet('run');
+  if (banner) bannerRow(prov, banner, 2);
   prov.addRow(['Provenance']).font = { bold: true };
-  for (const r of provenanceRows(run)) prov.addRow(r);
+  for (const r of provenanceRows(run)) prov.addRow(r).alignment = { wrapText: true, vertical: 'top' };
   if (run.inputs?.length) {
     prov.addRow([]);
     prov.addRow(['Input file', 'SHA-256']).font = { bold: true };
@@ -87,22 +147,45 @@ export async function writeWorkbook(
   }
   prov.getColumn(1).width = 40;
   prov.getColumn(2).width = 70;
+  printSetup(prov, 2, banner ? 1 : 0);
 
   const cov = wb.addWorksheet('coverage');
-  cov.addRow(['Variable', 'Observed', 'Interpolated', 'Extrapolated', 'Missing', 'Missing cells']).font = {
-    bold: true,
-  };
-  for (const c of coverage)
+  if (banner) bannerRow(cov, banner, 8);
+  const header = (title: string) => {
+    cov.addRow([title]).font = { bold: true };
     cov.addRow([
+      'Variable',
+      'Observed',
+      'Interpolated',
+      'Substituted',
+      'Extrapolated',
+      'Missing',
+      'Synthetic inputs',
+      'Missing cells',
+    ]).font = { bold: true };
+  };
+  const line = (c: CoverageLine) =>
+    (cov.addRow([
       c.variable,
       c.observed,
       c.interpolated,
+      c.substituted ?? 0,
       c.extrapolated ?? 0,
       c.missing,
+      (c.syntheticInputs ?? []).join(', '),
       c.missingCells.join(' '),
-    ]);
+    ]).alignment = { wrapText: true, vertical: 'top' });
+  header('Study variables after the indicator step (the values the tables use)');
+  coverage.forEach(line);
+  if (assembled.length) {
+    cov.addRow([]);
+    header('Assembled source series, before the indicator step');
+    assembled.forEach(line);
+  }
   cov.getColumn(1).width = 26;
-  cov.getColumn(6).width = 60;
+  cov.getColumn(7).width = 36;
+  cov.getColumn(8).width = 60;
+  printSetup(cov, 8, banner ? 1 : 0);
 
   await wb.xlsx.writeFile(path);
 }

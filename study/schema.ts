@@ -41,12 +41,15 @@ export const sampleSchema = z
 export const weightsSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('contiguity'),
+    /** What the tables print over a column estimated under this matrix (default: from its kind). */
+    name: z.string().optional(),
     description: z.string().optional(),
     /** Hainan is an island: link it to Guangdong (the literature's usual choice). */
     hainanGuangdong: z.boolean().default(true),
   }),
   z.strictObject({
     kind: z.literal('economic'),
+    name: z.string().optional(),
     description: z.string().optional(),
     /** 1/|mean_i − mean_j| of this panel variable over the study years. */
     variable: z.string().default('gdp_per_capita'),
@@ -55,6 +58,7 @@ export const weightsSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: z.literal('inverse-distance'),
+    name: z.string().optional(),
     description: z.string().optional(),
     /** Distance between capital cities raised to this power (1 = inverse great-circle distance). */
     power: z.number().positive().default(1),
