@@ -35,7 +35,9 @@ export function publishActivities(db: Db, config: Config) {
       );
       // What every value rests on: its chain's worst cell and the synthetic files behind it.
       const synthetic = new Set(inputs.filter((f) => !f.real).map((f) => f.name));
-      const variables = [...new Set(Object.keys(panels?.indicators.cells ?? {}).map((k) => parseCellRef(k).variable))];
+      const variables = [
+        ...new Set(Object.keys(panels?.indicators.cells ?? {}).map((k) => parseCellRef(k).variable)),
+      ];
       const bases = panels ? cellBases(panels.indicators, panels.assembled, synthetic) : {};
       const coverage = studyCoverage({ variables, cells: panels?.indicators.cells ?? {} }, bases);
       const files = await publishResults({

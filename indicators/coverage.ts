@@ -82,7 +82,9 @@ export interface StudyCoverage {
  */
 export function cellBases(
   table: { cells: Record<string, IndicatorCell> },
-  panel: { variables: Record<string, { cells: Record<string, { method: string; sources: { file: string }[] }> }> },
+  panel: {
+    variables: Record<string, { cells: Record<string, { method: string; sources: { file: string }[] }> }>;
+  },
   syntheticFiles: ReadonlySet<string> = new Set(),
 ): Record<string, CellBasis> {
   const memo = new Map<string, { basis: ValueBasis; synthetic: Set<string> }>();

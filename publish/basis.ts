@@ -48,7 +48,9 @@ export function columnBases(
       const subset = sampleSubset(study, column.sample);
       const inSample = subset ? rows.filter((r) => subset.values.includes(String(r[subset.by]))) : rows;
       const basisOf = (v: string, r: Record<string, unknown>) => bases[`${v}|${r.province}/${r.year}`];
-      const complete = inSample.filter((r) => used.every((v) => (basisOf(v, r)?.basis ?? 'missing') !== 'missing'));
+      const complete = inSample.filter((r) =>
+        used.every((v) => (basisOf(v, r)?.basis ?? 'missing') !== 'missing'),
+      );
       out.push({
         tableId: table.id,
         columnId: column.id,
@@ -100,7 +102,9 @@ export function basisNotes(tableColumns: string[], bases: ColumnBasis[]): string
   }
   if (synthetic.size) {
     const groups = [...synthetic].map(([what, ids]) =>
-      ids.length === of.length && synthetic.size === 1 ? `every column uses ${what}` : `${list(ids)}: ${what}`,
+      ids.length === of.length && synthetic.size === 1
+        ? `every column uses ${what}`
+        : `${list(ids)}: ${what}`,
     );
     notes.push(`Synthetic inputs — illustrative, not findings: ${groups.join('; ')}.`);
   }
@@ -114,7 +118,9 @@ export function basisNotes(tableColumns: string[], bases: ColumnBasis[]): string
         filled.set(key, [...(filled.get(key) ?? []), b.columnId]);
       }
   if (filled.size) {
-    const parts = [...filled].map(([what, ids]) => `${what} (${ids.length === of.length ? 'every column' : list(ids)})`);
+    const parts = [...filled].map(
+      ([what, ids]) => `${what} (${ids.length === of.length ? 'every column' : list(ids)})`,
+    );
     notes.push(`Not observed: ${parts.join('; ')}.`);
   }
   return notes.map(cap);
@@ -122,11 +128,10 @@ export function basisNotes(tableColumns: string[], bases: ColumnBasis[]): string
 
 /**
  * The banner at the top of the report and of every sheet when any study variable rests on a synthetic
- * input (undefined otherwise), naming the variables and files; proxies named after.
+ * input (undefined otherwise), naming the variables and files.
  */
 export function syntheticBanner(
   coverage: Pick<CoverageLine, 'variable' | 'syntheticInputs'>[],
-  study?: Pick<Study, 'variables'>,
 ): string | undefined {
   const byFiles = new Map<string, string[]>();
   for (const c of coverage) {
@@ -136,12 +141,15 @@ export function syntheticBanner(
   }
   if (!byFiles.size) return undefined;
   const parts = [...byFiles].map(([files, vars]) => `${vars.join(', ')} (from ${files})`);
-  const proxies = Object.entries(study?.variables ?? {})
-    .filter(([, v]) => v.proxy)
-    .map(([name]) => name);
   return (
     `Synthetic inputs: ${parts.join('; ')} rest on synthetic data, not on a real source. ` +
-    'Every result that uses them illustrates the method and is not a finding; the table columns concerned are named in their notes.' +
-    (proxies.length ? ` Proxies: ${proxies.join(', ')} (see the study's variables).` : '')
+    'Every result that uses them illustrates the method and is not a finding; the table columns concerned are named in their notes.'
   );
+}
+
+/** The study's proxies, `VARIABLE: what stands in for it`, for the report's header and the run sheet. */
+export function proxyLines(study: Pick<Study, 'variables'>): string[] {
+  return Object.entries(study.variables)
+    .filter(([, v]) => v.proxy)
+    .map(([name, v]) => `${name}: ${v.proxy!.replace(/^PROXY:\s*/, '')}`);
 }

@@ -10,7 +10,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Study } from '../study';
 import type { CellBasis } from '../indicators/coverage';
 import { publishFolder } from './atomic-folder';
-import { columnBases, syntheticBanner } from './basis';
+import { columnBases, proxyLines, syntheticBanner } from './basis';
 import { tidyCoefficientsCsv, writeCsvTables } from './csv';
 import { studyLayouts, type FailedStep, type PublishedStep } from './layout';
 import { writeLatexTables } from './latex';
@@ -41,6 +41,7 @@ export {
   basisNotes,
   columnBases,
   columnVariables,
+  proxyLines,
   syntheticBanner,
   type ColumnBasis,
   type VariableBasis,
@@ -89,10 +90,11 @@ async function writeRunFiles(scratch: string, input: PublishInput): Promise<stri
     studyId: input.study.id,
     studyTitle: input.study.title,
     ...input.run,
+    proxies: proxyLines(input.study),
     runId: input.runId,
   };
   const bases = input.cellBases ? columnBases(input.study, input.cellBases, input.panelRows) : [];
-  const banner = syntheticBanner(input.coverage, input.study);
+  const banner = syntheticBanner(input.coverage);
   const layouts = studyLayouts(input.study, input.steps, input.failures, bases);
   const written: string[] = [];
   written.push(...(await writeCsvTables(join(scratch, 'tables'), layouts)));

@@ -91,7 +91,7 @@ const cell = (c: LayoutCell) => {
 function headerRow(stub: string, labels: string[], merge: boolean): string[] {
   const parts: string[] = [];
   const rules: string[] = [];
-  for (let i = 0; i < labels.length; ) {
+  for (let i = 0; i < labels.length;) {
     let j = i + 1;
     while (merge && j < labels.length && labels[j] === labels[i]) j++;
     const text = latexEscape(labels[i]);

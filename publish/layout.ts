@@ -320,7 +320,8 @@ export function tableLayout(
       ['R²', 'r2'],
       ['R² (within)', 'r2_within'],
     ] as const) {
-      const own = (r: EstimationResult) => (key === 'r2' && r.statistics.r2_within !== undefined ? undefined : r.statistics[key]);
+      const own = (r: EstimationResult) =>
+        key === 'r2' && r.statistics.r2_within !== undefined ? undefined : r.statistics[key];
       const at = rows.length;
       statRow(label, own);
       if (rows.length > at)
@@ -346,7 +347,9 @@ export function tableLayout(
   base.notes.unshift(...lead);
 
   // Spatial columns carry their matrix's name (W1 is a symbol, not a name).
-  const labels = columns.map((c) => (c.weights && (!c.label || c.label === c.weights) ? weightsName(study, c.weights) : (c.label ?? '')));
+  const labels = columns.map((c) =>
+    c.weights && (!c.label || c.label === c.weights) ? weightsName(study, c.weights) : (c.label ?? ''),
+  );
   const ids = columns.map((c) => c.id);
   const headers = labels.some((l, i) => l && l !== ids[i]) ? [labels, ids] : [ids];
   const stubs = headers.map(() => '');

@@ -2,10 +2,14 @@
  * The report's maps, rendered from stored estimations only (publishing computes nothing): the LISA
  * clusters that each figure variable's Moran step stored, in its last complete year, under a contiguity
  * matrix; and each SDM column's stored province-level spillover of its core regressor (the emitted
- * impact Σ_{i≠j} S_ij). A map whose estimation is missing is left out with the reason.
+ * impact Σ_{i≠j} S_ij, captioned in words). A map whose estimation is missing is left out with the reason.
  */
 import type { Study } from '../study';
-import type { PublishedStep } from './layout';
+import { weightsName, type PublishedStep } from './layout';
+
+/** A table as a reader names it: `Table 11` from its title, else its id. */
+const tableName = (table: { id: string; title: string }) =>
+  /^Table\s+[0-9A-Za-z]+/.exec(table.title)?.[0] ?? table.id;
 import type { EffectsMap, LisaMap } from './report';
 
 export interface SpatialMaps {
@@ -57,7 +61,7 @@ export function spatialMaps(study: Study, steps: PublishedStep[]): SpatialMaps {
     const lisa = found.step!.result.lisa!;
     const year = Math.max(...lisa.map((l) => l.time));
     out.lisa.push({
-      title: `LISA clusters of ${variable}, ${year} (${found.column.weights}; ${lisaLabelText(found.column.spec.spatial)})`,
+      title: `LISA clusters of ${variable}, ${year} (${weightsName(study, found.column.weights!).toLowerCase()} weights; ${lisaLabelText(found.column.spec.spatial)})`,
       rows: lisa.filter((l) => l.time === year),
     });
   }
@@ -67,7 +71,7 @@ export function spatialMaps(study: Study, steps: PublishedStep[]): SpatialMaps {
     const rows = stepOf(table.id, column.id)?.result.entityEffects?.filter((e) => e.term === term);
     if (!rows?.length) continue;
     out.effects.push({
-      title: `Spillover of each province's ${term} on the other provinces' ${column.spec.y} (Σ_{i≠j} S_ij), SDM under ${column.weights} (${table.id} ${column.id})`,
+      title: `Spillover of each province's ${term} on the other provinces' ${column.spec.y}: the sum of its impacts on every other province, spatial Durbin model under ${weightsName(study, column.weights).toLowerCase()} weights (${tableName(table)}, column ${column.id})`,
       values: rows.map((r) => ({ province: r.id, value: r.emitted })),
     });
   }

@@ -9,7 +9,7 @@ import type { Study, StudyFigure } from '../study';
 import { sampleSubset } from '../study';
 import { cellText, studyLayouts, type FailedStep, type PublishedStep, type TableLayout } from './layout';
 import type { LocalMoranRow } from '../econometrics/result';
-import type { ColumnBasis } from './basis';
+import { proxyLines, type ColumnBasis } from './basis';
 import { provenanceRows, type ConflictLine, type CoverageLine, type RunMetadata } from './run';
 import {
   escapeHtml as esc,
@@ -239,6 +239,7 @@ function provenanceHtml(run: RunMetadata): string {
 export function renderReport(input: ReportInput): string {
   const { study, run } = input;
   const layouts = studyLayouts(study, input.steps, input.failures, input.bases);
+  const proxies = proxyLines(study);
   const nav = [
     ...layouts.map((t) => [t.id, t.title]),
     ...study.figures.map((f) => [f.id, f.title]),
@@ -256,6 +257,7 @@ export function renderReport(input: ReportInput): string {
 <title>${esc(study.title)} — ${esc(run.runId)}</title><style>${CSS}</style></head>
 <body><h1>${esc(study.title)}</h1>
 ${input.banner ? `<div class="banner" id="synthetic-banner" role="alert">${esc(input.banner)}</div>` : ''}
+${proxies.length ? `<p class="notes" id="proxies">Proxies: ${proxies.map(esc).join('; ')}.</p>` : ''}
 <p>Run <code>${esc(run.runId)}</code>${run.vintage ? `, inputs vintage ${esc(run.vintage)}` : ''}${run.finishedAt ? `, finished ${esc(run.finishedAt)}` : ''}.</p>
 <nav><ul>${nav}</ul></nav>
 <h2>Tables</h2>${layouts.map(tableHtml).join('')}
@@ -265,10 +267,10 @@ ${input.banner ? `<div class="banner" id="synthetic-banner" role="alert">${esc(i
 <h3>Maps</h3>${maps.length ? maps.join('') : '<p class="empty">No LISA or province-level spatial effects in this run.</p>'}${(input.mapNotes ?? []).map((n) => `<p class="notes">${esc(n)}</p>`).join('')}${regionsMap(study, input.rows)}
 <h2 id="coverage">Data coverage</h2>
 <h3>Study variables after the indicator step</h3><p class="notes">The values the tables use: observed when every cell behind a value was read from a file; otherwise interpolated, substituted or extrapolated as the worst cell behind it (what <code>aicarbon explain</code> shows).</p>${coverageHtml(input.coverage, 'coverage-table')}${
-  input.assembledCoverage?.length
-    ? `<h3>Assembled source series</h3><p class="notes">Before the indicator step: the cells of each source series.</p>${coverageHtml(input.assembledCoverage, 'assembled-coverage-table')}`
-    : ''
-}${conflictsHtml(input.conflicts)}
+    input.assembledCoverage?.length
+      ? `<h3>Assembled source series</h3><p class="notes">Before the indicator step: the cells of each source series.</p>${coverageHtml(input.assembledCoverage, 'assembled-coverage-table')}`
+      : ''
+  }${conflictsHtml(input.conflicts)}
 <h2 id="provenance">Provenance</h2>${provenanceHtml(run)}
 </body></html>
 `;

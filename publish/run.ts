@@ -11,6 +11,8 @@ export interface RunMetadata {
   finishedAt?: string;
   /** Input files with their content hashes. */
   inputs?: { path: string; sha256: string }[];
+  /** The study's proxies, `VARIABLE: what stands in for it`. */
+  proxies?: string[];
   /** Anything else worth showing (git commit, study file hash, worker host…). */
   details?: Record<string, string>;
   /** The run's steps with their content keys, reused or computed (the report draws them as a DAG). */
@@ -27,6 +29,7 @@ export function provenanceRows(run: RunMetadata): [string, string][] {
   if (run.startedAt) rows.push(['Started', run.startedAt]);
   if (run.finishedAt) rows.push(['Finished', run.finishedAt]);
   for (const [k, v] of Object.entries(run.details ?? {})) rows.push([k, v]);
+  for (const p of run.proxies ?? []) rows.push(['Proxy', p]);
   return rows;
 }
 

@@ -93,7 +93,7 @@ function addTableSheet(wb: ExcelJS.Workbook, t: TableLayout, banner: string | un
     row.border = h === t.headers.length - 1 ? { bottom: { style: 'thin' } } : {};
     // Equal neighbours of the upper header rows span their columns, as in the paper.
     if (h < t.headers.length - 1) {
-      for (let i = 0; i < labels.length; ) {
+      for (let i = 0; i < labels.length;) {
         let j = i + 1;
         while (j < labels.length && labels[j] === labels[i]) j++;
         if (j - i > 1 && labels[i]) ws.mergeCells(row.number, i + 2, row.number, j + 1);

@@ -51,7 +51,8 @@ function basisOfChain(node: ExplainNode): { basis: string; files: Set<string> } 
   const files = new Set<string>();
   const walk = (n: ExplainNode) => {
     if (n.value === null) return; // a way that was not taken
-    const method = n.kind === 'indicator' ? (n.method === 'extrapolated' ? 'extrapolated' : 'observed') : n.method;
+    const method =
+      n.kind === 'indicator' ? (n.method === 'extrapolated' ? 'extrapolated' : 'observed') : n.method;
     worst = Math.max(worst, rank.indexOf(method));
     for (const s of n.sources ?? []) if (synthetic.has(s.file)) files.add(s.file);
     n.inputs.forEach(walk);
@@ -103,8 +104,8 @@ describe('coverage of the study variables after the indicator step', () => {
     for (const step of steps) {
       const used = [
         ...new Set(
-          [step.spec.y, ...step.spec.x, ...(step.spec.moderator ? [step.spec.moderator] : [])].flatMap(
-            (t) => t.split(/[^A-Za-z0-9_]+/).filter((v) => table.variables.includes(v)),
+          [step.spec.y, ...step.spec.x, ...(step.spec.moderator ? [step.spec.moderator] : [])].flatMap((t) =>
+            t.split(/[^A-Za-z0-9_]+/).filter((v) => table.variables.includes(v)),
           ),
         ),
       ];

@@ -56,7 +56,13 @@ describe('LaTeX tables', () => {
       expect(tex).not.toMatch(/\\caption\{Table \d/);
       const text = compile(dir, t.id, `\\input{${t.id}.tex}`);
       // LaTeX numbers the caption; the title's own number is gone.
-      expect(text, t.id).toMatch(new RegExp(`Table 1: ${captionText(t.title).slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      expect(text, t.id).toMatch(
+        new RegExp(
+          `Table 1: ${captionText(t.title)
+            .slice(0, 20)
+            .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
+        ),
+      );
       expect(text, t.id).not.toMatch(/Table 1: Table/);
       expect(text, t.id).not.toContain('¡');
       if (t.notes.some((n) => n.includes('p < 0.1'))) expect(text, t.id).toContain('p < 0.1');

@@ -82,10 +82,13 @@ describe('paper layout', () => {
 
   it('regression table: coefficient with stars over its SE, "-" where a term is not in the model, constant last, FE, N, R²', () => {
     const t = tableLayout(study.tables[0], steps, study);
+    // The dependent variable over the columns, then the model labels and the column ids.
     expect(t.headers).toEqual([
+      ['CI', 'CI', 'CI'],
       ['OLS', 'FE', 'FE'],
       ['(1)', '(2)', '(3)'],
     ]);
+    expect(t.stubs).toEqual(['Dependent variable', '', '']);
     expect(t.rows.map((r) => r.label)).toEqual([
       'AIT',
       '',
@@ -104,6 +107,7 @@ describe('paper layout', () => {
       'Province FE',
       'N',
       'R²',
+      'R² (within)',
     ]);
     const text = t.rows.map((r) => [r.label, ...r.cells.map((c) => cellText(c))]);
     // handMadeResult: AIT = -0.1 (SE 0.04, p 0.001); ED = -0.2 (p 0.002) in the FE column only.
@@ -114,12 +118,14 @@ describe('paper layout', () => {
     expect(text[12]).toEqual(['Constant', '4.700***', '4.700***', '']);
     expect(text[14]).toEqual(['Province FE', 'No', 'Yes', '']);
     expect(text[15]).toEqual(['N', '330', '330', '']);
-    // One R² row: R² for OLS, within R² for FE.
-    expect(text[16]).toEqual(['R²', '0.500', '0.517', '']);
-    // Column (3) has no result: blank cells and a note saying so.
+    // R² for OLS, the within R² for FE, each on its own labelled row.
+    expect(text[16]).toEqual(['R²', '0.500', '', '']);
+    expect(text[17]).toEqual(['R² (within)', '', '0.517', '']);
+    // Column (3) has no result: blank cells and a note saying so; one note per fact.
     expect(t.missing).toEqual(['(3)']);
     expect(t.notes).toEqual([
-      '* p < 0.1, ** p < 0.05, *** p < 0.01; standard errors in parentheses.',
+      '* p < 0.1, ** p < 0.05, *** p < 0.01.',
+      'Standard errors in parentheses.',
       'Clustered SEs.',
       'No result for column (3).',
     ]);
@@ -130,7 +136,7 @@ describe('paper layout', () => {
       { stepId: 'table3/(2)', message: "spec: no values for 'ROBOT' in any of the 330 rows of this sample" },
     ]);
     expect(t.missing).toEqual(['(2)', '(3)']);
-    expect(t.notes.slice(2)).toEqual([
+    expect(t.notes.slice(3)).toEqual([
       "Column (2) failed: spec: no values for 'ROBOT' in any of the 330 rows of this sample",
       'No result for column (3).',
     ]);
@@ -321,7 +327,10 @@ describe('paper layout', () => {
       { stepId: 'x/G', tableId: 'x', columnId: 'G', result: gmm },
       { stepId: 'x/M', tableId: 'x', columnId: 'M', result: handMadeResult('mediation', 'CI', ['AIT'], 0) },
     ]);
-    expect(t.headers).toEqual([['G', 'M']]);
+    expect(t.headers).toEqual([
+      ['CI', 'CI'],
+      ['G', 'M'],
+    ]);
     const labels = t.rows.filter((r) => r.role !== 'se').map((r) => r.label);
     expect(labels).toEqual([
       'L.CI',
@@ -335,7 +344,7 @@ describe('paper layout', () => {
       'Province FE',
       'Year FE',
       'N',
-      'R²',
+      'R² (within)',
     ]);
     const yearFe = t.rows.find((r) => r.label === 'Year FE')!;
     expect(yearFe.cells.map((c) => cellText(c))).toEqual(['Yes', 'No']);
@@ -406,7 +415,10 @@ describe('paper layout', () => {
       expect(t.rows.length, t.id).toBeGreaterThan(0);
       for (const r of t.rows) {
         expect(r.cells.length, `${t.id} ${r.label}`).toBe(t.headers[0].length);
-        for (const c of r.cells) expect(c.kind === 'text' && c.text === '', `${t.id} ${r.label}`).toBe(false);
+        // A column without that kind of R² (OLS on the within row) is the only blank.
+        if (!r.label.startsWith('R²'))
+          for (const c of r.cells)
+            expect(c.kind === 'text' && c.text === '', `${t.id} ${r.label}`).toBe(false);
       }
     }
     const vif = layouts[0];
@@ -440,6 +452,103 @@ describe('paper layout', () => {
         'Short-run indirect effect: AIT',
         'Long-run total effect: AIT',
       ]),
+    );
+  });
+
+  it('notes match the table: stars and SEs only where printed, said once; N once; matrix names on spatial columns', () => {
+    const full = loadStudy(join(PROJECT_ROOT, 'study', 'default-study.json'));
+    const run = handMadeRun(full);
+    // The VIF estimator stores N among its statistics too: printed once.
+    run[0].result.statistics.nobs = 330;
+    const layouts = studyLayouts(full, run);
+    const by = Object.fromEntries(layouts.map((t) => [t.id, t]));
+    expect(by.vif.rows.filter((r) => r.label === 'N')).toHaveLength(1);
+    expect(by.vif.notes.join(' ')).not.toMatch(/standard error|p < 0\.1/i);
+    expect(by.vif.headers).toEqual([['VIF']]);
+    // Moran: stars, no SEs.
+    expect(by.table10.notes[0]).toBe('* p < 0.1, ** p < 0.05, *** p < 0.01.');
+    expect(by.table10.notes.join(' ')).not.toContain('Standard errors in parentheses');
+    // Table 3 says what its SEs are in its own note: the generic SE note is not repeated.
+    expect(by.table3.notes.filter((n) => /in parentheses/i.test(n))).toHaveLength(1);
+    expect(by.table6.notes).toContain('Standard errors in parentheses.');
+    for (const t of layouts) expect(new Set(t.notes).size, t.id).toBe(t.notes.length);
+    // Table 11: the dependent variable, then each matrix's name over its column.
+    expect(by.table11.headers.slice(0, 2)).toEqual([
+      ['CI', 'CI', 'CI'],
+      ['Contiguity', 'Economic distance', 'Geographic distance'],
+    ]);
+    expect(by.table11.stubs[0]).toBe('Dependent variable');
+    // Without a name, the kind names the matrix.
+    const bare = parseStudy({ ...structuredClone(study), weights: { W1: { kind: 'contiguity' } } });
+    expect(tableLayout(bare.tables[1], steps, bare).headers[1]).toEqual(['Contiguity']);
+  });
+
+  it('names the columns that rest on synthetic inputs and the filled values of their samples', () => {
+    const t = tableLayout(
+      study.tables[0],
+      steps,
+      study,
+      [],
+      [
+        {
+          tableId: 'table3',
+          columnId: '(1)',
+          variables: [
+            {
+              variable: 'CI',
+              syntheticInputs: [],
+              interpolated: 0,
+              substituted: 0,
+              extrapolated: 0,
+              rows: 330,
+            },
+            {
+              variable: 'AIT',
+              syntheticInputs: ['synthetic/ai.csv'],
+              interpolated: 0,
+              substituted: 0,
+              extrapolated: 0,
+              rows: 330,
+            },
+          ],
+        },
+        {
+          tableId: 'table3',
+          columnId: '(2)',
+          variables: [
+            {
+              variable: 'AIT',
+              syntheticInputs: ['synthetic/ai.csv'],
+              interpolated: 0,
+              substituted: 0,
+              extrapolated: 0,
+              rows: 300,
+            },
+            {
+              variable: 'ER',
+              syntheticInputs: ['synthetic/er.xlsx'],
+              interpolated: 0,
+              substituted: 0,
+              extrapolated: 0,
+              rows: 300,
+            },
+            {
+              variable: 'OPEN',
+              syntheticInputs: [],
+              interpolated: 30,
+              substituted: 0,
+              extrapolated: 60,
+              rows: 300,
+            },
+          ],
+        },
+      ],
+    );
+    expect(t.notes).toContain(
+      'Synthetic inputs — illustrative, not findings: column (1): AIT (synthetic/ai.csv); column (2): AIT (synthetic/ai.csv), ER (synthetic/er.xlsx).',
+    );
+    expect(t.notes).toContain(
+      'Not observed: OPEN: 60 of 300 values extrapolated (column (2)); OPEN: 30 of 300 values interpolated (column (2)).',
     );
   });
 });

@@ -127,8 +127,8 @@ describe('LISA and province effects: stored, read back, rendered from the store'
     }));
     const maps = spatialMaps(study, steps);
     expect(maps.lisa.map((m) => m.title)).toEqual([
-      'LISA clusters of CI, 2021 (W1; Benjamini–Hochberg adjusted conditional-permutation p < 0.05, 999 permutations)',
-      'LISA clusters of AIT, 2021 (W1; Benjamini–Hochberg adjusted conditional-permutation p < 0.05, 999 permutations)',
+      'LISA clusters of CI, 2021 (contiguity weights; Benjamini–Hochberg adjusted conditional-permutation p < 0.05, 999 permutations)',
+      'LISA clusters of AIT, 2021 (contiguity weights; Benjamini–Hochberg adjusted conditional-permutation p < 0.05, 999 permutations)',
     ]);
     expect(maps.lisa[0].rows).toHaveLength(30);
     // Labels follow the Moran spec's choice: a cluster only where the adjusted permutation p is below 0.05.
@@ -136,7 +136,13 @@ describe('LISA and province effects: stored, read back, rendered from the store'
       expect(r.p_permutation).toBeDefined();
       expect(r.cluster === 'Not significant').toBe(!(r.p_bh < 0.05));
     }
-    expect(maps.effects.map((m) => m.title.match(/under (W\d)/)![1])).toEqual(['W1', 'W2', 'W3']);
+    // Captions in words: the matrix by its name, the table as readers number it, no formula.
+    expect(maps.effects.map((m) => m.title)).toEqual(
+      ['contiguity', 'economic distance', 'geographic distance'].map(
+        (w, i) =>
+          `Spillover of each province's AIT on the other provinces' CI: the sum of its impacts on every other province, spatial Durbin model under ${w} weights (Table 11, column W${i + 1})`,
+      ),
+    );
     expect(maps.effects[0].values).toHaveLength(30);
     expect(maps.notes).toEqual([]);
     // The rendered values are the stored ones (BJ's emitted spillover under W1).
@@ -153,7 +159,7 @@ describe('LISA and province effects: stored, read back, rendered from the store'
       mapNotes: maps.notes,
     });
     expect(html).toContain(
-      'LISA clusters of CI, 2021 (W1; Benjamini–Hochberg adjusted conditional-permutation p &lt; 0.05, 999 permutations)',
+      'LISA clusters of CI, 2021 (contiguity weights; Benjamini–Hochberg adjusted conditional-permutation p &lt; 0.05, 999 permutations)',
     );
     expect(html).toContain(`BJ: ${bj.emitted}`);
   });
@@ -162,7 +168,7 @@ describe('LISA and province effects: stored, read back, rendered from the store'
     const withoutCi = run.filter((s) => s.stepId !== 'table10/CI');
     const maps = spatialMaps(study, withoutCi);
     expect(maps.lisa.map((m) => m.title)).toEqual([
-      'LISA clusters of AIT, 2021 (W1; Benjamini–Hochberg adjusted conditional-permutation p < 0.05, 999 permutations)',
+      'LISA clusters of AIT, 2021 (contiguity weights; Benjamini–Hochberg adjusted conditional-permutation p < 0.05, 999 permutations)',
     ]);
     expect(maps.notes).toEqual(['LISA of CI: no stored Moran estimation of CI under a contiguity matrix.']);
   });
