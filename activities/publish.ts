@@ -1,8 +1,9 @@
 import type { Config } from '../common/config';
 import { cellBases, parseCellRef, studyCoverage } from '../indicators';
-import { publishResults } from '../publish';
+import { columnBases, columnLabel, publishResults } from '../publish';
 import { codeVersionsFor } from '../freshness/code-versions';
 import { publishStepKey } from '../freshness/step-keys';
+import { saveRunTables } from '../store/run-tables';
 import type { Db } from '../store/db';
 import { loadRunSteps, recordRunStep } from '../store/run-steps';
 import { loadEstimationFailures, loadEstimations } from '../store/estimations';
@@ -73,6 +74,18 @@ export function publishActivities(db: Db, config: Config) {
           ],
         },
       });
+      // What the tables are and rest on, for the analyst views (table_order, analyst_columns).
+      const labels = new Map(
+        study.tables.map((t) => [t.id, t.columns.map((c) => columnLabel(study, c) ?? c.id)]),
+      );
+      await saveRunTables(
+        db,
+        args.runId,
+        study,
+        labels,
+        columnBases(study, bases, panels?.indicators.rows ?? []),
+        coverage,
+      );
       const recorded = [];
       for (const path of files)
         recorded.push({ path, kind: path.split('.').pop() ?? '', sha256: await sha256File(path) });

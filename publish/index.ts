@@ -22,6 +22,7 @@ import type { PanelRow } from '../panel';
 
 export {
   cellText,
+  columnLabel,
   isControlTerm,
   stars,
   statLabel,

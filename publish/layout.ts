@@ -145,6 +145,22 @@ export function isControlTerm(term: string, controls: string[]): boolean {
   return controls.includes(bare);
 }
 
+/** A column's header label: a spatial column's matrix name (W1 is a symbol, not a name), else its label. */
+export function columnLabel(
+  study: Partial<Pick<Study, 'weights'>> | undefined,
+  column: Pick<StudyTable['columns'][number], 'label' | 'weights'>,
+): string | undefined {
+  if (!column.weights) return column.label;
+  const name = weightsName(study, column.weights);
+  if (!column.label || column.label === column.weights) return name;
+  if (name === column.weights) return column.label; // a matrix the study does not declare: as labelled
+  // "Dynamic W1" → "Dynamic (contiguity)": the label's own words, the matrix by its name.
+  const key = new RegExp(`\\b${column.weights.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
+  if (!key.test(column.label)) return column.label;
+  const rest = column.label.replace(key, '').replace(/\s+/g, ' ').trim();
+  return rest ? `${rest} (${name.toLowerCase()})` : name;
+}
+
 /** The paper-style layout of one study table from whatever results exist for it. */
 export function tableLayout(
   table: StudyTable,
@@ -347,9 +363,7 @@ export function tableLayout(
   base.notes.unshift(...lead);
 
   // Spatial columns carry their matrix's name (W1 is a symbol, not a name).
-  const labels = columns.map((c) =>
-    c.weights && (!c.label || c.label === c.weights) ? weightsName(study, c.weights) : (c.label ?? ''),
-  );
+  const labels = columns.map((c) => columnLabel(study, c) ?? '');
   const ids = columns.map((c) => c.id);
   const headers = labels.some((l, i) => l && l !== ids[i]) ? [labels, ids] : [ids];
   const stubs = headers.map(() => '');
