@@ -40,20 +40,25 @@ const COLUMN_WIDTH = 13;
  * A line of text across the table's width, wrapped inside its merged cells; Excel and LibreOffice do
  * not grow a merged row to its text, so the height is set from the text's length.
  */
-function wideText(ws: ExcelJS.Worksheet, text: string, lastCol: number, font: Partial<ExcelJS.Font>) {
+function wideText(
+  ws: ExcelJS.Worksheet,
+  text: string,
+  lastCol: number,
+  font: Partial<ExcelJS.Font>,
+  chars = LABEL_WIDTH + COLUMN_WIDTH * (lastCol - 1),
+) {
   const row = ws.addRow([text]);
   row.font = font;
   row.alignment = { wrapText: true, vertical: 'top' };
   if (lastCol > 1) ws.mergeCells(row.number, 1, row.number, lastCol);
-  const chars = LABEL_WIDTH + COLUMN_WIDTH * (lastCol - 1);
   const size = font.size ?? 11;
   const lines = Math.max(1, Math.ceil((text.length * (size / 11)) / (chars * 1.1)));
   row.height = Math.ceil(lines * size * 1.35 + 2);
   return row;
 }
 
-function bannerRow(ws: ExcelJS.Worksheet, banner: string, lastCol: number) {
-  wideText(ws, banner, lastCol, { bold: true, color: { argb: 'FF9C0006' } }).fill = {
+function bannerRow(ws: ExcelJS.Worksheet, banner: string, lastCol: number, chars?: number) {
+  wideText(ws, banner, lastCol, { bold: true, color: { argb: 'FF9C0006' } }, chars).fill = {
     type: 'pattern',
     pattern: 'solid',
     fgColor: { argb: 'FFFFEB9C' },
@@ -137,9 +142,15 @@ export async function writeWorkbook(
   for (const t of tables) addTableSheet(wb, t, banner);
 
   const prov = wb.addWorksheet('run');
-  if (banner) bannerRow(prov, banner, 2);
+  if (banner) bannerRow(prov, banner, 2, 110);
   prov.addRow(['Provenance']).font = { bold: true };
-  for (const r of provenanceRows(run)) prov.addRow(r).alignment = { wrapText: true, vertical: 'top' };
+  for (const r of provenanceRows(run)) {
+    const row = prov.addRow(r);
+    row.alignment = { wrapText: true, vertical: 'top' };
+    // LibreOffice and Excel keep a row one line high unless told: the height of the wrapped value.
+    const lines = Math.max(1, Math.ceil((r[1].length * 1.05) / 70));
+    if (lines > 1) row.height = Math.ceil(lines * 15);
+  }
   if (run.inputs?.length) {
     prov.addRow([]);
     prov.addRow(['Input file', 'SHA-256']).font = { bold: true };
@@ -150,7 +161,7 @@ export async function writeWorkbook(
   printSetup(prov, 2, banner ? 1 : 0);
 
   const cov = wb.addWorksheet('coverage');
-  if (banner) bannerRow(cov, banner, 8);
+  if (banner) bannerRow(cov, banner, 8, 26 + 5 * 12 + 36 + 60);
   const header = (title: string) => {
     cov.addRow([title]).font = { bold: true };
     cov.addRow([
@@ -164,17 +175,23 @@ export async function writeWorkbook(
       'Missing cells',
     ]).font = { bold: true };
   };
-  const line = (c: CoverageLine) =>
-    (cov.addRow([
+  const line = (c: CoverageLine) => {
+    const synthetic = (c.syntheticInputs ?? []).join(', ');
+    const missing = c.missingCells.join(' ');
+    const row = cov.addRow([
       c.variable,
       c.observed,
       c.interpolated,
       c.substituted ?? 0,
       c.extrapolated ?? 0,
       c.missing,
-      (c.syntheticInputs ?? []).join(', '),
-      c.missingCells.join(' '),
-    ]).alignment = { wrapText: true, vertical: 'top' });
+      synthetic,
+      missing,
+    ]);
+    row.alignment = { wrapText: true, vertical: 'top' };
+    const lines = Math.max(1, Math.ceil(synthetic.length / 34), Math.ceil(missing.length / 58));
+    if (lines > 1) row.height = Math.ceil(lines * 15);
+  };
   header('Study variables after the indicator step (the values the tables use)');
   coverage.forEach(line);
   if (assembled.length) {
@@ -183,6 +200,7 @@ export async function writeWorkbook(
     assembled.forEach(line);
   }
   cov.getColumn(1).width = 26;
+  for (let c = 2; c <= 6; c++) cov.getColumn(c).width = 12;
   cov.getColumn(7).width = 36;
   cov.getColumn(8).width = 60;
   printSetup(cov, 8, banner ? 1 : 0);

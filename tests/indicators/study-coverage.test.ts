@@ -21,6 +21,7 @@ import {
   type StudyCoverage,
 } from '../../indicators';
 import { Panel } from '../../panel';
+import { proxyLines } from '../../publish';
 import { listEstimations, loadStudy } from '../../study';
 
 const SAMPLE = join(import.meta.dirname, '../../data/sample');
@@ -31,9 +32,10 @@ let table: IndicatorTable;
 let synthetic: Set<string>;
 let bases: Record<string, CellBasis>;
 let coverage: Map<string, StudyCoverage>;
+let files: Awaited<ReturnType<typeof ingestManifest>>;
 
 beforeAll(async () => {
-  const files = await ingestManifest(SAMPLE);
+  files = await ingestManifest(SAMPLE);
   synthetic = new Set(files.filter((f) => !f.real).map((f) => f.name));
   panel = assemble(
     files.flatMap((f) => f.observations),
@@ -116,5 +118,34 @@ describe('coverage of the study variables after the indicator step', () => {
       );
       expect(estimate(p, step.spec).nobs, step.stepId).toBe(complete.length);
     }
+  });
+});
+
+describe('the AIT-proxy study on the sample (study/ait-proxy-study.json)', () => {
+  it('runs the tables on the NBS invention applications, rests on no synthetic input for AIT, and says it is a proxy', () => {
+    const proxy = loadStudy(join(import.meta.dirname, '../../study/ait-proxy-study.json'));
+    const proxyTable = computeIndicators(panel, proxy.indicators);
+    // real/nbs/invention_applications.csv, row 北京市, column 2015年: 88930 applications.
+    expect(proxyTable.cells['AIT|BJ/2015'].value).toBeCloseTo(Math.log(1 + 88930), 12);
+    const proxyCoverage = new Map(
+      studyCoverage(proxyTable, cellBases(proxyTable, panel, synthetic)).map((c) => [c.variable, c]),
+    );
+    expect(proxyCoverage.get('AIT')).toMatchObject({ observed: 330, missing: 0, syntheticInputs: [] });
+    // The layers have no proxy: missing, so their columns fail with the reason rather than borrow AIT.
+    expect(proxyCoverage.get('AIT1')!.missing).toBe(330);
+    const p = Panel.fromRows(proxyTable.rows, { entity: 'province', time: 'year', source: 'proxy' });
+    const baseline = listEstimations(proxy).find((s) => s.stepId === 'table3/(4)')!;
+    const fe = estimate(p, baseline.spec);
+    expect(fe.nobs).toBe(330);
+    expect(fe.coefficients.find((c) => c.term === 'AIT')!.estimate).not.toBe(
+      estimate(
+        Panel.fromRows(table.rows, { entity: 'province', time: 'year', source: 'sample' }),
+        baseline.spec,
+      ).coefficients.find((c) => c.term === 'AIT')!.estimate,
+    );
+    // Published outputs name the proxy (report header, run sheet).
+    expect(proxyLines(proxy)).toContainEqual(
+      expect.stringMatching(/^AIT: all-technology invention-patent applications/),
+    );
   });
 });

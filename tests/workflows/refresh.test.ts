@@ -1,9 +1,11 @@
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { describe, expect, it } from 'vitest';
 import { planRefresh } from '../../activities/plan';
+import { PROJECT_ROOT } from '../../common/config';
 import { triggerRefresh } from '../../cli/trigger';
 import { loadEstimations } from '../../store/estimations';
 import { loadStudy } from '../../study';
@@ -78,6 +80,27 @@ describe('refreshWorkflow on the bundled sample inputs', () => {
     );
     // CEADs covers 2011–2019: 30 × 9 observed, 2020–2021 missing (CO2 is extended by the other inventory).
     expect(coverage).toEqual([{ variable: 'co2_inventory', observed: 270, missing: 60 }]);
+    // The study variables after the indicator step: MAR carried to 2020–2021 by its trend, none missing.
+    const mar = await f.db.query<{ extrapolated: number; missing: number }>(
+      `SELECT extrapolated, missing FROM analyst_coverage WHERE run_id = $1 AND stage = 'study' AND variable = 'MAR'`,
+      [input.runId],
+    );
+    expect(mar).toEqual([{ extrapolated: 60, missing: 0 }]);
+    const t9 = await f.db.query<{ column_id: string; rests_on_synthetic: boolean; filled_variables: string }>(
+      `SELECT column_id, rests_on_synthetic, filled_variables FROM analyst_columns
+       WHERE run_id = $1 AND table_id = 'table9' AND column_id = '(3)'`,
+      [input.runId],
+    );
+    expect(t9[0].rests_on_synthetic).toBe(true); // AIT rests on the synthetic AI-patent export
+    expect(t9[0].filled_variables).toMatch(/MAR \(60 extrapolated of 330/);
+    // The README's SQL, pasted into psql as written, against this run.
+    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const sql = /```sql\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('## Results in PostgreSQL')))![1];
+    const psql = execFileSync('psql', ['-X', '-v', 'ON_ERROR_STOP=1', f.databaseUrl], {
+      input: sql,
+      encoding: 'utf8',
+    });
+    expect(psql).toMatch(/^ AIT\s+\|/m);
     const steps = await f.db.query<{ status: string; n: number }>(
       `SELECT status, count(*)::int AS n FROM analyst_steps WHERE run_id = $1 GROUP BY status ORDER BY status`,
       [input.runId],
