@@ -23,9 +23,18 @@ const LAYERS: DagStep['kind'][] = ['ingest', 'assemble', 'indicators', 'estimate
 const HEADINGS = ['inputs → observations', 'panel', 'indicators', 'estimations', 'tables'];
 
 const shortKey = (key: string) => (key.startsWith('legacy:') ? 'legacy' : key.slice(0, 10));
+/** A file's name, shortened from the left to fit its box beside the key (the full path is in the tooltip). */
+const fileLabel = (step: string) => {
+  const name =
+    step
+      .replace(/^ingest:/, '')
+      .split('/')
+      .pop() ?? step;
+  return name.length > 26 ? `…${name.slice(-25)}` : name;
+};
 const label = (s: DagStep) =>
   s.kind === 'ingest'
-    ? s.step.replace(/^ingest:/, '').replace(/^.*\/(.{0,22})$/, '…/$1')
+    ? fileLabel(s.step)
     : s.kind === 'estimate'
       ? s.step
       : s.kind === 'publish'
