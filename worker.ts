@@ -1,35 +1,26 @@
 /**
- * Wiring: a worker on `aicarbon-io` runs the workflows and the I/O activities (files, store,
- * publishing); a worker on `aicarbon-compute` runs indicators and estimations. One process may host
- * both (the `aicarbon run` default) or either (deployments scale them separately).
+ * Wiring: a worker on the deployment's io queue runs the workflows and the I/O activities (files,
+ * store, publishing); a worker on its compute queue runs indicators and estimations. One process may
+ * host both (the `aicarbon run` default) or either (deployments scale them separately). The queues are
+ * those of the store and output folder this process writes to (temporal/task-queues.ts), so it never
+ * takes work of a refresh bound to another store; which activity is on which queue is said by
+ * activities/index.ts.
  *
  *   aicarbon worker [--queues io,compute]
  */
+import { hostname } from 'node:os';
 import { NativeConnection, Worker, Runtime } from '@temporalio/worker';
-import { createActivities, type Activities } from './activities';
+import { createActivities } from './activities';
 import { loadConfig, type Config } from './common/config';
 import { createLogger, logLevelFrom } from './common/logger';
 import { openDb, type Db } from './store/db';
-import { COMPUTE_QUEUE, IO_QUEUE } from './temporal/task-queues';
+import { taskQueues } from './temporal/deployment';
+import type { TaskQueues } from './temporal/task-queues';
 import { connectionAddress } from './temporal/connection';
 import { temporalLogger } from './temporal/runtime-logger';
 import { ensureWorkflowBundle, type LoadableBundle } from './temporal/workflow-bundle';
 
 export type QueueRole = 'io' | 'compute';
-
-const IO_ACTIVITIES: (keyof Activities)[] = [
-  'startRun',
-  'finishRun',
-  'linkRunFiles',
-  'readInputManifest',
-  'planStudy',
-  'planRefresh',
-  'storedRunStatus',
-  'ingestSource',
-  'assemblePanel',
-  'publishRun',
-];
-const COMPUTE_ACTIVITIES: (keyof Activities)[] = ['computeIndicators', 'estimateStep', 'estimateSteps'];
 
 let bundle: Promise<LoadableBundle> | undefined;
 
@@ -39,12 +30,17 @@ export function workflowBundle(): Promise<LoadableBundle> {
   return bundle;
 }
 
-function pick(all: Activities, names: (keyof Activities)[]) {
-  return Object.fromEntries(names.map((n) => [n, all[n]]));
+/**
+ * How this process shows up as a poller: `<pid>@<host> <role>`, so `aicarbon run` can tell a live
+ * worker on this machine from the leftover poller entry of a killed one (temporal/pollers.ts).
+ */
+export function workerIdentity(role: QueueRole, label = 'aicarbon'): string {
+  return `${process.pid}@${hostname()} ${label} ${role}`;
 }
 
 export interface WorkerSet {
   workers: Worker[];
+  queues: TaskQueues;
   /** Resolves when every worker has stopped. */
   running: Promise<void>;
   shutdown(): Promise<void>;
@@ -56,9 +52,11 @@ export async function startWorkers(options: {
   db: Db;
   config: Config;
   roles?: QueueRole[];
-  identity?: string;
+  /** Names the process in the pollers list, e.g. `aicarbon run`. */
+  label?: string;
 }): Promise<WorkerSet> {
   const roles = options.roles ?? ['io', 'compute'];
+  const queues = taskQueues(options.config);
   const activities = createActivities({ db: options.db, config: options.config });
   const workers: Worker[] = [];
   if (roles.includes('io')) {
@@ -66,10 +64,10 @@ export async function startWorkers(options: {
       await Worker.create({
         connection: options.connection,
         namespace: options.namespace,
-        taskQueue: IO_QUEUE,
+        taskQueue: queues.io,
         workflowBundle: await workflowBundle(),
-        activities: pick(activities, IO_ACTIVITIES),
-        ...(options.identity ? { identity: `${options.identity}/io` } : {}),
+        activities: activities.io,
+        identity: workerIdentity('io', options.label),
       }),
     );
   }
@@ -78,17 +76,18 @@ export async function startWorkers(options: {
       await Worker.create({
         connection: options.connection,
         namespace: options.namespace,
-        taskQueue: COMPUTE_QUEUE,
-        activities: pick(activities, COMPUTE_ACTIVITIES),
+        taskQueue: queues.compute,
+        activities: activities.compute,
         // Estimations are CPU-bound; more in flight than cores only adds contention.
         maxConcurrentActivityTaskExecutions: 2,
-        ...(options.identity ? { identity: `${options.identity}/compute` } : {}),
+        identity: workerIdentity('compute', options.label),
       }),
     );
   }
   const running = Promise.all(workers.map((w) => w.run())).then(() => undefined);
   return {
     workers,
+    queues,
     running,
     async shutdown() {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
@@ -101,6 +100,7 @@ export async function startWorkers(options: {
 export async function runWorkerProcess(roles: QueueRole[], config = loadConfig()): Promise<void> {
   const log = createLogger({ level: logLevelFrom(config.logLevel, 'info'), name: 'aicarbon-worker' });
   Runtime.install({ logger: temporalLogger(log) });
+  const queues = taskQueues(config);
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const address = connectionAddress(config);
   let connection: NativeConnection;
@@ -112,8 +112,18 @@ export async function runWorkerProcess(roles: QueueRole[], config = loadConfig()
   }
   // Runtime's own SIGINT/SIGTERM handlers shut the workers down gracefully (in-flight tasks finish
   // or are handed back), after which run() resolves.
-  const set = await startWorkers({ connection, namespace: config.temporalNamespace, db, config, roles });
-  log.info({ queues: roles, address, store: db.describe }, `aicarbon worker: ${roles.join(' + ')} queues`);
+  const set = await startWorkers({
+    connection,
+    namespace: config.temporalNamespace,
+    db,
+    config,
+    roles,
+    label: 'aicarbon worker',
+  });
+  log.info(
+    { queues: roles.map((r) => queues[r]), address, store: db.describe },
+    `aicarbon worker: ${roles.map((r) => queues[r]).join(' + ')}`,
+  );
   await set.running;
   await connection.close();
   await db.close();

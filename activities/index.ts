@@ -1,9 +1,14 @@
 /**
- * All activities, built around their dependencies (the store and the configuration). Each is a thin
- * wrapper: the work is in the pure modules; bad input becomes a non-retryable failure.
+ * All activities, built around their dependencies (the store and the configuration), in one object
+ * per task queue: `io` (files, the store, publishing; on the queue the workflows run on) and `compute`
+ * (indicators and estimations). This is the one place that says which queue runs an activity: the
+ * worker registers `io` on the io queue and `compute` on the compute queue, and the workflows proxy
+ * each object's type with that queue's options. Each activity is a thin wrapper: the work is in the
+ * pure modules; bad input becomes a non-retryable failure.
  */
 import type { Config } from '../common/config';
 import type { Db } from '../store/db';
+import { taskQueues } from '../temporal/deployment';
 import { estimateActivities } from './estimate';
 import { nonRetryableOnBadInput } from './failures';
 import { ingestActivities } from './ingest';
@@ -12,26 +17,39 @@ import { planRefresh, plannedSteps } from './plan';
 import { publishActivities } from './publish';
 import { runActivities } from './runs';
 
+function wrapped<T extends Record<string, unknown>>(activities: T): T {
+  return Object.fromEntries(
+    Object.entries(activities).map(([name, fn]) => [
+      name,
+      nonRetryableOnBadInput(fn as (...a: unknown[]) => Promise<unknown>),
+    ]),
+  ) as T;
+}
+
 export function createActivities(deps: { db: Db; config: Config }) {
-  const all = {
+  const panel = panelActivities(deps.db, deps.config);
+  const io = {
     ...runActivities(deps.db, deps.config),
     ...ingestActivities(deps.db, deps.config),
-    ...panelActivities(deps.db, deps.config),
-    ...estimateActivities(deps.db, deps.config),
+    assemblePanel: panel.assemblePanel,
     ...publishActivities(deps.db, deps.config),
     async planStudy(studyPath: string) {
       return { steps: plannedSteps(studyPath) };
     },
+    /** The scheduled refresh's plan, bound to this worker's deployment (its store and output folder). */
     async planRefresh(args: { studyPath: string; inputsDir: string }) {
-      return planRefresh({ ...args, buildManifest: deps.config.buildManifest });
+      return {
+        ...(await planRefresh({ ...args, buildManifest: deps.config.buildManifest })),
+        queues: taskQueues(deps.config),
+      };
     },
   };
-  return Object.fromEntries(
-    Object.entries(all).map(([name, fn]) => [
-      name,
-      nonRetryableOnBadInput(fn as (...a: unknown[]) => Promise<unknown>),
-    ]),
-  ) as typeof all;
+  const compute = {
+    computeIndicators: panel.computeIndicators,
+    ...estimateActivities(deps.db, deps.config),
+  };
+  return { io: wrapped(io), compute: wrapped(compute) };
 }
 
-export type Activities = ReturnType<typeof createActivities>;
+export type IoActivities = ReturnType<typeof createActivities>['io'];
+export type ComputeActivities = ReturnType<typeof createActivities>['compute'];

@@ -25,7 +25,7 @@ import { sha256File, sha256Json } from './hashing';
 
 /** A refresh as the workflow receives it (also the plan's result). */
 export interface RefreshInput {
-  /** Also the workflow id: `refresh-<study>-<vintage>-<hash of inputs hash and code version>`. */
+  /** `refresh-<study>-<vintage>-<hash of inputs hash and code version>`; the workflow id is `<run id>@<deployment>`. */
   runId: string;
   studyId: string;
   studyPath: string;
@@ -36,6 +36,12 @@ export interface RefreshInput {
   codeVersion?: string;
   /** Estimations in flight at once (default 4). */
   estimateConcurrency?: number;
+  /**
+   * The deployment's task queues (temporal/task-queues.ts): only workers bound to the same store and
+   * output folder poll them. Set by the caller that knows the deployment (the CLI, the scheduled
+   * refresh's worker); absent in refreshes started before queues were per deployment.
+   */
+  queues?: { deployment: string; io: string; compute: string };
 }
 
 /** One estimation step of the study, as the estimate stage schedules it. */

@@ -36,6 +36,8 @@ import { startWorkers } from '../worker';
 import { freePort } from '../common/ports';
 import { build } from '../scripts/build.mjs';
 import { busy, stageSpans, workflowSpans } from './history';
+import { taskQueues } from '../temporal/deployment';
+import { refreshWorkflowId } from '../workflows/types';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 await build();
@@ -69,19 +71,17 @@ const server = await startDevServer({
 const db = await openDb({ databaseUrl: config.databaseUrl, dataDir });
 const connection = await NativeConnection.connect({ address: server.address });
 const client = await connectClient(server.address, 'default');
-const workers = await startWorkers({
-  connection,
-  namespace: 'default',
-  db,
-  config: { ...config, outDir: join(dataDir, 'out') },
-});
+const workerConfig = { ...config, dataDir, outDir: join(dataDir, 'out') };
+const workers = await startWorkers({ connection, namespace: 'default', db, config: workerConfig });
 
-const plan = () =>
-  planRefresh({
+const plan = async () => ({
+  ...(await planRefresh({
     studyPath: config.studyPath,
     inputsDir: config.inputsDir,
     buildManifest: config.buildManifest,
-  });
+  })),
+  queues: taskQueues(workerConfig),
+});
 if (process.argv.includes('--warm')) {
   await codeProbe(`warm-up ${Date.now()}`);
   const warmUp = await triggerRefresh(client, await plan());
@@ -96,8 +96,8 @@ const wall = performance.now() - t0;
 
 // Stage spans and activity busy time from the refresh's own history (and its estimate child's).
 const spans = [
-  ...(await workflowSpans(client, input.runId)).activities,
-  ...(await workflowSpans(client, `${input.runId}/estimate`)).activities,
+  ...(await workflowSpans(client, refreshWorkflowId(input))).activities,
+  ...(await workflowSpans(client, `${refreshWorkflowId(input)}/estimate`)).activities,
 ];
 console.log(`Temporal refresh of the sample study: ${(wall / 1000).toFixed(2)} s wall`);
 for (const s of stageSpans(spans)) {

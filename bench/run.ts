@@ -16,6 +16,7 @@
  * server's CPU is included, the warm server's is not) and each part of the split; load printed.
  * Goal (issue: performance): warm ≤ 5 s. Flags: --rounds N (default 3).
  */
+import { taskQueues } from '../temporal/deployment';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
@@ -64,7 +65,11 @@ async function runOnce(env: NodeJS.ProcessEnv): Promise<RunFigures & { runId: st
   let startedAt = NaN;
   let doneAt = NaN;
   let runId = '';
-  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stdout.on('data', (b: Buffer) => {
+    stdout += b.toString();
+    // The summary on stdout marks the end of the refresh.
+    if (Number.isNaN(doneAt) && /^Refresh \S+ (done|completed)/m.test(stdout)) doneAt = performance.now();
+  });
   child.stderr.on('data', (b: Buffer) => {
     const now = performance.now();
     stderr += b.toString();
@@ -73,7 +78,6 @@ async function runOnce(env: NodeJS.ProcessEnv): Promise<RunFigures & { runId: st
       startedAt = now;
       runId = m[1];
     }
-    if (Number.isNaN(doneAt) && /^Done: /m.test(stderr)) doneAt = now;
   });
   const exit = await new Promise<number | null>((res) => child.on('close', (code) => res(code)));
   const wallMs = performance.now() - t0;
@@ -141,8 +145,10 @@ for (let i = 0; i < rounds; i++) {
 
   const warm = await runOnce(warmEnv);
   // The workflow's own start and close (server clock, same machine) and its stages.
-  const refresh = await workflowSpans(client, warm.runId);
-  const estimate = await workflowSpans(client, `${warm.runId}/estimate`).catch(() => undefined);
+  // The workflow id is the run id at the deployment (the warm data folder's store and output folder).
+  const workflowId = `${warm.runId}@${taskQueues({ dataDir: warmDir, outDir: join(warmDir, 'out') }).deployment}`;
+  const refresh = await workflowSpans(client, workflowId);
+  const estimate = await workflowSpans(client, `${workflowId}/estimate`).catch(() => undefined);
   const t0 = warm.startEpoch;
   figures.warm.push({
     ...warm,

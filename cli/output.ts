@@ -5,6 +5,8 @@ export const EXIT_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
 /** The refresh completed but some estimations could not be computed (listed on stderr). */
 export const EXIT_INCOMPLETE = 3;
+/** Ctrl-C (SIGINT) or SIGTERM: the refresh stays in Temporal and the same command resumes it. */
+export const EXIT_INTERRUPTED = 130;
 
 export function say(message: string): void {
   process.stderr.write(`${message}\n`);

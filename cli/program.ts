@@ -17,6 +17,7 @@ import type { OutdatedOptions } from './commands/outdated';
 import type { RefreshOptions } from './commands/refresh';
 import type { RunOptions } from './commands/run';
 import type { ScheduleCommandOptions } from './commands/schedule';
+import { cronProblem } from './cron';
 import type { StatusOptions } from './commands/status';
 import type { WorkerOptions } from './commands/worker';
 
@@ -48,6 +49,10 @@ const ENV = {
   OUT_DIR: ['AICARBON_OUT_DIR', 'published files (default: ./out)'],
   PORT: ['AICARBON_TEMPORAL_PORT', 'port of the local dev server (default 7233)'],
   UI_PORT: ['AICARBON_TEMPORAL_UI_PORT', 'port of its Web UI (default 8233)'],
+  DEPLOYMENT: [
+    'AICARBON_DEPLOYMENT',
+    'names the task queues (default: a hash of the store and the output folder)',
+  ],
   LOG_LEVEL: [
     'LOG_LEVEL',
     'log level of the workers and Temporal (JSON lines on stderr): trace, debug, info, warn, error, silent (default: error; worker: info)',
@@ -77,6 +82,13 @@ export function numberArg(min: number) {
     }
     return n;
   };
+}
+
+/** A cron expression Temporal Schedules accept; the message names the wrong field. */
+export function cronArg(value: string): string {
+  const problem = cronProblem(value);
+  if (problem) throw new InvalidArgumentError(`${problem}.`);
+  return value.trim();
 }
 
 export const QUEUE_ROLES = ['io', 'compute'] as const;
@@ -137,11 +149,19 @@ export function buildProgram(): Command {
       .option('--json', 'print the result as JSON on stdout instead of the summary')
       .addHelpText(
         'after',
+        '\nOn a refresh that is already running it follows it, or — when no live worker polls its queues (the ' +
+          'last run was stopped) — resumes it with a worker in this process. Progress and messages go to ' +
+          'stderr, the summary (or the JSON) to stdout.\n',
+      )
+      .addHelpText(
+        'after',
         envHelp([
           ENV.DATABASE_URL,
           ENV.TEMPORAL_ADDRESS,
+          ENV.TEMPORAL_NAMESPACE,
           ENV.DATA_DIR,
           ENV.OUT_DIR,
+          ENV.DEPLOYMENT,
           ENV.PORT,
           ENV.UI_PORT,
           ENV.LOG_LEVEL,
@@ -168,7 +188,9 @@ export function buildProgram(): Command {
           ENV.DATABASE_URL,
           ENV.TEMPORAL_ADDRESS,
           ENV.TEMPORAL_NAMESPACE,
+          ENV.DATA_DIR,
           ENV.OUT_DIR,
+          ENV.DEPLOYMENT,
           ENV.LOG_LEVEL,
         ]) + exitHelp([0, 2]),
       )
@@ -187,8 +209,14 @@ export function buildProgram(): Command {
       .option('--json', 'with --wait: print the result as JSON on stdout')
       .addHelpText(
         'after',
-        envHelp([ENV.DATABASE_URL, ENV.TEMPORAL_ADDRESS, ENV.TEMPORAL_NAMESPACE, ENV.TEMPORAL_UI_URL]) +
-          exitHelp([0, 1, 2, 3]),
+        envHelp([
+          ENV.DATABASE_URL,
+          ENV.TEMPORAL_ADDRESS,
+          ENV.TEMPORAL_NAMESPACE,
+          ENV.TEMPORAL_UI_URL,
+          ENV.OUT_DIR,
+          ENV.DEPLOYMENT,
+        ]) + exitHelp([0, 1, 2, 3]),
       )
       .action(action(async (opts: RefreshOptions) => (await import('./commands/refresh')).refresh(opts))),
   );
@@ -203,8 +231,19 @@ export function buildProgram(): Command {
       .option('--json', 'print JSON')
       .addHelpText(
         'after',
-        envHelp([ENV.DATABASE_URL, ENV.TEMPORAL_ADDRESS, ENV.TEMPORAL_NAMESPACE, ENV.TEMPORAL_UI_URL]) +
-          exitHelp([0, 2]),
+        envHelp([
+          ENV.DATABASE_URL,
+          ENV.DATA_DIR,
+          ENV.TEMPORAL_ADDRESS,
+          ENV.TEMPORAL_NAMESPACE,
+          ENV.TEMPORAL_UI_URL,
+          ENV.OUT_DIR,
+          ENV.DEPLOYMENT,
+        ]) +
+          exitHelp([0, 2]).replace(
+            'bad input, usage or configuration',
+            'no such run; bad usage or configuration',
+          ),
       )
       .action(
         action(async (runId: string, opts: StatusOptions) =>
@@ -231,15 +270,41 @@ export function buildProgram(): Command {
       .option('--id <id>', 'schedule id', 'aicarbon-yearly-refresh')
       .option(
         '--cron <expr>',
-        'when to fire (cron, UTC); default 03:00 on 1 March, after yearbooks appear',
+        'when to fire (cron, UTC: minute hour day-of-month month day-of-week); default 03:00 on 1 March, after yearbooks appear',
+        cronArg,
         '0 3 1 3 *',
       )
-      .option('--paused', 'create the schedule paused')
-      .option('--describe', 'show the schedule instead')
-      .addHelpText('after', envHelp([ENV.TEMPORAL_ADDRESS, ENV.TEMPORAL_NAMESPACE]) + exitHelp([0, 2]))
+      .addOption(new Option('--paused', 'pause the schedule').conflicts('unpause'))
+      .option('--unpause', 'resume a paused schedule (an update otherwise keeps it paused)')
+      .option('--describe', 'show the schedule (state, cron, next fire times) and change nothing')
+      .option('--json', 'print the schedule as JSON')
+      .addHelpText(
+        'after',
+        envHelp([
+          ENV.TEMPORAL_ADDRESS,
+          ENV.TEMPORAL_NAMESPACE,
+          ENV.DATABASE_URL,
+          ENV.OUT_DIR,
+          ENV.DEPLOYMENT,
+        ]) + exitHelp([0, 2]),
+      )
       .action(
         action(async (opts: ScheduleCommandOptions) => (await import('./commands/schedule')).schedule(opts)),
       ),
+  );
+
+  program.addCommand(
+    new Command('server')
+      .description(
+        'Start the local Temporal dev server and keep it up until Ctrl-C: state in $AICARBON_DATA_DIR/temporal.db, ' +
+          'the Web UI, the search attributes registered. `run`, `refresh`, `status` and `schedule` use it; the Web ' +
+          'UI then outlives every run. A server already on the port is kept up while this runs.',
+      )
+      .addHelpText(
+        'after',
+        envHelp([ENV.DATA_DIR, ENV.PORT, ENV.UI_PORT, ENV.TEMPORAL_NAMESPACE]) + exitHelp([0, 2]),
+      )
+      .action(action(async () => (await import('./commands/server')).server())),
   );
 
   program.addCommand(

@@ -1,12 +1,11 @@
 /**
  * Starting a refresh without ever running the same one twice: the workflow id is the run id (study +
  * vintage + inputs hash). A running refresh is attached to; a completed one is reported, and only
- * `--force` runs it again.
+ * `--force` runs it again. The refresh runs on the task queues its input names (its deployment's).
  */
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { STAGE, STUDY, VINTAGE } from '../temporal/search-attributes';
-import { IO_QUEUE } from '../temporal/task-queues';
-import type { RefreshInput } from '../workflows/types';
+import { refreshWorkflowId, type RefreshInput } from '../workflows/types';
 
 export type TriggerOutcome = 'started' | 'attached-running' | 'already-completed';
 
@@ -24,28 +23,20 @@ export async function refreshState(
   }
 }
 
-/** True when some worker polled the queue recently: otherwise an attached run would wait forever. */
-export async function hasPollers(client: Client, namespace: string, taskQueue = IO_QUEUE): Promise<boolean> {
-  const response = await client.workflowService.describeTaskQueue({
-    namespace,
-    taskQueue: { name: taskQueue, kind: 1 },
-    taskQueueType: 1,
-  });
-  return (response.pollers ?? []).length > 0;
-}
-
 export async function triggerRefresh(
   client: Client,
   input: RefreshInput,
   options: { force?: boolean } = {},
 ): Promise<{ handle: WorkflowHandle; outcome: TriggerOutcome }> {
-  if ((await refreshState(client, input.runId)) === 'running') {
-    return { handle: client.workflow.getHandle(input.runId), outcome: 'attached-running' };
+  const workflowId = refreshWorkflowId(input);
+  if ((await refreshState(client, workflowId)) === 'running') {
+    return { handle: client.workflow.getHandle(workflowId), outcome: 'attached-running' };
   }
+  if (!input.queues) throw new Error(`refresh ${input.runId}: no task queues in its input`);
   try {
     const handle = await client.workflow.start('refreshWorkflow', {
-      taskQueue: IO_QUEUE,
-      workflowId: input.runId,
+      taskQueue: input.queues.io,
+      workflowId,
       args: [input],
       workflowIdReusePolicy: options.force ? 'ALLOW_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
       workflowIdConflictPolicy: 'USE_EXISTING',
@@ -55,12 +46,14 @@ export async function triggerRefresh(
         { key: STAGE, value: 'queued' },
       ],
       staticSummary: `Refresh of study **${input.studyId}**, data vintage ${input.vintage}`,
-      staticDetails: `inputs: ${input.inputsDir}\nstudy: ${input.studyPath}\ninputs hash: ${input.inputsHash}`,
+      staticDetails:
+        `run id: ${input.runId}\ndeployment: ${input.queues.deployment}\ninputs: ${input.inputsDir}\n` +
+        `study: ${input.studyPath}\ninputs hash: ${input.inputsHash}`,
     });
     return { handle, outcome: 'started' };
   } catch (e) {
     if (e instanceof WorkflowExecutionAlreadyStartedError) {
-      return { handle: client.workflow.getHandle(input.runId), outcome: 'already-completed' };
+      return { handle: client.workflow.getHandle(workflowId), outcome: 'already-completed' };
     }
     throw e;
   }

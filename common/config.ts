@@ -30,6 +30,11 @@ export interface Config {
   sofficePath?: string;
   /** The build's module graph the code versions are read from (default `dist/build.json`). */
   buildManifest?: string;
+  /**
+   * The name of the deployment whose task queues this process uses (AICARBON_DEPLOYMENT); unset = a
+   * hash of the store and the output folder, so workers bound to another store never take its work.
+   */
+  deployment?: string;
   devServerPort: number;
   devServerUiPort: number;
   /** LOG_LEVEL as given (common/logger.ts reads it; each command has its default). */
@@ -52,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     studyPath: resolve(env.AICARBON_STUDY || join(PROJECT_ROOT, 'study', 'default-study.json')),
     sofficePath: env.AICARBON_SOFFICE || undefined,
     buildManifest: env.AICARBON_BUILD_MANIFEST ? resolve(env.AICARBON_BUILD_MANIFEST) : undefined,
+    deployment: env.AICARBON_DEPLOYMENT || undefined,
     devServerPort: Number(env.AICARBON_TEMPORAL_PORT || 7233),
     devServerUiPort: Number(env.AICARBON_TEMPORAL_UI_PORT || 8233),
     logLevel: env.LOG_LEVEL || undefined,

@@ -2,9 +2,11 @@
  * The durability contract of every activity, in one place. Transient faults (network, database,
  * a killed worker) are retried with backoff; bad input (`InputError`) and data the step cannot support
  * (`DataError`) fail at once, naming the input (common/errors.ts).
+ *
+ * The task queue is the refresh's (its input names its deployment's queues: temporal/task-queues.ts);
+ * which activity runs on which queue is said once, by the object it belongs to (activities/index.ts).
  */
 import type { ActivityOptions } from '@temporalio/workflow';
-import { COMPUTE_QUEUE, IO_QUEUE } from '../temporal/task-queues';
 
 const retry = {
   initialInterval: '1s',
@@ -14,13 +16,15 @@ const retry = {
   nonRetryableErrorTypes: ['InputError', 'DataError'],
 };
 
-export const ioOptions: ActivityOptions = {
-  taskQueue: IO_QUEUE,
-  startToCloseTimeout: '10m',
-  // Ingestion heartbeats; a killed worker is noticed within this, not after the whole timeout.
-  heartbeatTimeout: '1m',
-  retry,
-};
+export function ioOptions(taskQueue: string): ActivityOptions {
+  return {
+    taskQueue,
+    startToCloseTimeout: '10m',
+    // Ingestion heartbeats; a killed worker is noticed within this, not after the whole timeout.
+    heartbeatTimeout: '1m',
+    retry,
+  };
+}
 
 /**
  * A search portal's ingest: one activity asks every query (1,320 for 30 provinces × 11 years × 4
@@ -28,13 +32,17 @@ export const ioOptions: ActivityOptions = {
  * resuming from its checkpoint when retried — so it may run for hours; the heartbeat notices a dead
  * worker within the minute.
  */
-export const portalIngestOptions: ActivityOptions = { ...ioOptions, startToCloseTimeout: '24h' };
+export function portalIngestOptions(taskQueue: string): ActivityOptions {
+  return { ...ioOptions(taskQueue), startToCloseTimeout: '24h' };
+}
 
-export const computeOptions: ActivityOptions = {
-  taskQueue: COMPUTE_QUEUE,
-  startToCloseTimeout: '15m',
-  // Estimations are synchronous CPU work that cannot heartbeat mid-way; a minute covers the largest
-  // study step and still notices a killed worker within a minute.
-  heartbeatTimeout: '1m',
-  retry,
-};
+export function computeOptions(taskQueue: string): ActivityOptions {
+  return {
+    taskQueue,
+    startToCloseTimeout: '15m',
+    // A batch heartbeats after each estimation; a minute covers the largest study step and still
+    // notices a killed worker within a minute (`aicarbon run` fails a dead local worker's tasks at once).
+    heartbeatTimeout: '1m',
+    retry,
+  };
+}

@@ -3,7 +3,8 @@
  * a bounded number in flight. A batch is sized so that each lane gets about two (a study's columns take
  * milliseconds each, less than a task's round trip through the server), and stores each result as soon
  * as it is computed, so a crash loses at most the step in flight, and a retry or a replay does not
- * recompute finished ones. Progress is reported per step when its batch returns.
+ * recompute finished ones. Progress is reported per step when its batch returns; the parent is told
+ * which steps are in flight as each batch starts.
  */
 import {
   getExternalWorkflowHandle,
@@ -12,12 +13,11 @@ import {
   setCurrentDetails,
   setHandler,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { ComputeActivities } from '../activities';
+import { LEGACY_COMPUTE_QUEUE } from '../temporal/task-queues';
 import { computeOptions } from './activity-options';
-import { progressQuery, stepDoneSignal, type Progress } from './progress';
+import { progressQuery, stepDoneSignal, stepsInFlightSignal, type Progress } from './progress';
 import type { EstimateStageInput, PlannedStep } from './types';
-
-const compute = proxyActivities<Activities>(computeOptions);
 
 /** `table3/(4): fe (all)`: the column, its estimator and its sample, as the Web UI shows a step. */
 const stepLabel = (step: PlannedStep): string => `${step.stepId}: ${step.estimator} (${step.sample})`;
@@ -36,11 +36,14 @@ const batchLabel = (batch: PlannedStep[]): string => {
 export async function estimateStageWorkflow(
   input: EstimateStageInput,
 ): Promise<{ done: string[]; failed: { stepId: string; error: string }[] }> {
+  const options = computeOptions(input.computeQueue ?? LEGACY_COMPUTE_QUEUE);
+  const compute = proxyActivities<ComputeActivities>(options);
   const progress: Progress = {
     runId: input.runId,
     stage: 'estimate',
     stepsDone: 0,
     stepsTotal: input.steps.length,
+    inFlight: [],
   };
   setHandler(progressQuery, () => progress);
   const parent = input.parentWorkflowId ? getExternalWorkflowHandle(input.parentWorkflowId) : undefined;
@@ -48,42 +51,45 @@ export async function estimateStageWorkflow(
   // Refreshes started before batching keep one activity per step on replay.
   const lanes = Math.max(1, Math.min(input.concurrency, input.steps.length));
   const size = patched('estimate-in-batches') ? Math.max(1, Math.ceil(input.steps.length / (2 * lanes))) : 1;
+  const tellsInFlight = patched('steps-in-flight');
   const queue: PlannedStep[][] = [];
   for (let i = 0; i < input.steps.length; i += size) queue.push(input.steps.slice(i, i + size));
   const done: string[] = [];
   const failed: { stepId: string; error: string }[] = [];
   const args = { runId: input.runId, studyPath: input.studyPath, indicatorsHash: input.indicatorsHash };
+  const details = () =>
+    setCurrentDetails(
+      `${done.length} of ${input.steps.length} estimations done` +
+        (failed.length ? ` · ${failed.length} could not be estimated` : '') +
+        (progress.inFlight?.length ? `\n\nin flight: ${progress.inFlight.join(', ')}` : ''),
+    );
   const lane = async () => {
     for (let batch = queue.shift(); batch; batch = queue.shift()) {
       const first = batch[0];
+      const ids = batch.map((s) => s.stepId);
+      progress.inFlight = [...(progress.inFlight ?? []), ...ids];
+      details();
+      if (tellsInFlight) await parent?.signal(stepsInFlightSignal, ids);
       const outcomes =
         size === 1
           ? [
-              await compute.estimateStep.executeWithOptions(
-                { ...computeOptions, summary: stepLabel(first) },
-                [{ ...args, stepId: first.stepId }],
-              ),
+              await compute.estimateStep.executeWithOptions({ ...options, summary: stepLabel(first) }, [
+                { ...args, stepId: first.stepId },
+              ]),
             ]
-          : await compute.estimateSteps.executeWithOptions(
-              {
-                ...computeOptions,
-                summary: batchLabel(batch),
-              },
-              [{ ...args, stepIds: batch.map((s) => s.stepId) }],
-            );
+          : await compute.estimateSteps.executeWithOptions({ ...options, summary: batchLabel(batch) }, [
+              { ...args, stepIds: ids },
+            ]);
       for (const outcome of outcomes) {
+        const error = 'failed' in outcome && outcome.failed ? outcome.failed : undefined;
         done.push(outcome.stepId);
-        if ('failed' in outcome && outcome.failed)
-          failed.push({ stepId: outcome.stepId, error: outcome.failed });
+        if (error) failed.push({ stepId: outcome.stepId, error });
         progress.stepsDone = done.length;
         progress.failedSteps = failed.length;
         progress.current = outcome.stepId;
-        setCurrentDetails(
-          `${done.length}/${input.steps.length} estimations done` +
-            (failed.length ? `, ${failed.length} could not be estimated` : '') +
-            `; last: ${outcome.stepId}`,
-        );
-        await parent?.signal(stepDoneSignal, outcome.stepId, 'failed' in outcome && Boolean(outcome.failed));
+        progress.inFlight = progress.inFlight!.filter((s) => s !== outcome.stepId);
+        details();
+        await parent?.signal(stepDoneSignal, outcome.stepId, Boolean(error), ...(error ? [error] : []));
       }
     }
   };

@@ -1,4 +1,8 @@
-/** What an operator (CLI progress bar, Web UI query tab) can ask a running refresh. */
+/**
+ * What an operator (CLI progress bar, `aicarbon status`, Web UI query tab and memo) can ask a refresh.
+ * The same `Progress` answers the `progress` query while a worker runs and is kept in the workflow's
+ * memo (key `progress`), so a finished or unattended run's progress is readable without any worker.
+ */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 
 export const STAGES = ['ingest', 'assemble', 'indicators', 'estimate', 'publish'] as const;
@@ -12,12 +16,25 @@ export interface Progress {
   stepsTotal: number;
   /** Estimations the data could not support (reported, not fatal). */
   failedSteps?: number;
-  /** The step being worked on, e.g. `table3/(4)`. */
+  /** The last finished step, e.g. `table3/(4)`. */
   current?: string;
+  /** The steps being worked on now (files being ingested, estimations in flight). */
+  inFlight?: string[];
+  /** When each stage began and ended (workflow time, ISO 8601). */
+  stages?: Partial<Record<(typeof STAGES)[number], { start: string; end?: string }>>;
+  /** The estimations that could not be computed, with the reason (the first 40). */
+  failed?: { stepId: string; error: string }[];
+  /** Why the refresh failed: the stage, the root cause, and whether it was bad input. */
   error?: string;
+  errorKind?: 'input' | 'fault';
 }
+
+export const PROGRESS_MEMO = 'progress';
 
 export const progressQuery = defineQuery<Progress>('progress');
 
-/** The estimate stage (a child workflow) tells its parent each finished step. */
-export const stepDoneSignal = defineSignal<[string, boolean?]>('stepDone');
+/** The estimate stage (a child workflow) tells its parent each finished step (failed: with why). */
+export const stepDoneSignal = defineSignal<[string, boolean?, string?]>('stepDone');
+
+/** … and which steps it has in flight, as each batch starts. */
+export const stepsInFlightSignal = defineSignal<[string[]]>('stepsInFlight');

@@ -2,43 +2,101 @@
  * The yearly refresh, read as the study reads: ingest the sources, assemble the panel, compute the
  * indicators, estimate every table, publish. Orchestration only — all I/O and compute is in activities,
  * and only ids and content hashes pass through here.
+ *
+ * What an operator sees is kept true at every moment: the `progress` query, the same progress in the
+ * memo (readable when no worker runs), the `AicarbonStage` search attribute (ending `done` or `failed`)
+ * and the Web UI's Current Details (stage, steps done, the steps in flight).
  */
 import {
   ApplicationFailure,
   executeChild,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { ComputeActivities, IoActivities } from '../activities';
+import { LEGACY_COMPUTE_QUEUE } from '../temporal/task-queues';
 import { STAGE, STUDY, VINTAGE } from '../temporal/search-attributes';
 import { computeOptions, ioOptions, portalIngestOptions } from './activity-options';
 import { estimateStageWorkflow } from './estimate-stage';
-import { progressQuery, stepDoneSignal, type Progress, type Stage } from './progress';
+import {
+  PROGRESS_MEMO,
+  progressQuery,
+  stepDoneSignal,
+  stepsInFlightSignal,
+  type Progress,
+  type Stage,
+} from './progress';
 import type { RefreshInput, RefreshResult } from './types';
 
-const io = proxyActivities<Activities>(ioOptions);
-const compute = proxyActivities<Activities>(computeOptions);
+/** At most this many failed steps are kept in the memo with their reasons (the store keeps all). */
+const FAILED_IN_MEMO = 40;
+
+/** The Web UI's Current Details: words, not fractions (the UI renders `3/4` as a glyph). */
+export function currentDetails(p: Progress): string {
+  const lines = [`**${p.stage}** · ${p.stepsDone} of ${p.stepsTotal} steps done`];
+  if (p.failedSteps) lines[0] += ` · ${p.failedSteps} could not be estimated`;
+  if (p.inFlight?.length) lines.push(`in flight: ${p.inFlight.join(', ')}`);
+  if (p.error) lines.push(`error: ${p.error}`);
+  return lines.join('\n\n');
+}
 
 export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResult> {
+  // Refreshes started before queues were per deployment keep the shared queues on replay.
+  const ioQueue = input.queues?.io ?? workflowInfo().taskQueue;
+  const computeQueue = input.queues?.compute ?? LEGACY_COMPUTE_QUEUE;
+  const ioOpts = ioOptions(ioQueue);
+  const computeOpts = computeOptions(computeQueue);
+  const io = proxyActivities<IoActivities>(ioOpts);
+  // Refreshes started before the progress memo replay without it.
+  const withMemo = patched('progress-memo');
+
   const progress: Progress = { runId: input.runId, stage: 'ingest', stepsDone: 0, stepsTotal: 0 };
+  const publish = () => {
+    setCurrentDetails(currentDetails(progress));
+    if (withMemo) upsertMemo({ [PROGRESS_MEMO]: progress });
+  };
+  const now = () => new Date().toISOString();
   setHandler(progressQuery, () => progress);
-  setHandler(stepDoneSignal, (stepId: string, failed?: boolean) => {
+  setHandler(stepDoneSignal, (stepId: string, failed?: boolean, error?: string) => {
     progress.stepsDone += 1;
     progress.current = stepId;
-    if (failed) progress.failedSteps = (progress.failedSteps ?? 0) + 1;
+    progress.inFlight = (progress.inFlight ?? []).filter((s) => s !== stepId);
+    if (failed) {
+      progress.failedSteps = (progress.failedSteps ?? 0) + 1;
+      if ((progress.failed ??= []).length < FAILED_IN_MEMO)
+        progress.failed.push({ stepId, error: (error ?? 'could not be estimated').slice(0, 300) });
+    }
+    publish();
+  });
+  setHandler(stepsInFlightSignal, (stepIds: string[]) => {
+    progress.inFlight = [...new Set([...(progress.inFlight ?? []), ...stepIds])];
+    publish();
   });
 
   const enter = (stage: Stage) => {
+    const previous = progress.stage;
+    if (previous !== 'done' && previous !== 'failed' && progress.stages?.[previous])
+      progress.stages[previous]!.end ??= now();
+    if (stage !== 'done' && stage !== 'failed') (progress.stages ??= {})[stage] = { start: now() };
     progress.stage = stage;
+    progress.inFlight = [];
     upsertSearchAttributes([{ key: STAGE, value: stage }]);
-    setCurrentDetails(`**${stage}** — ${progress.stepsDone}/${progress.stepsTotal} steps`);
+    publish();
   };
   const stepDone = (label: string) => {
     progress.stepsDone += 1;
     progress.current = label;
+    progress.inFlight = (progress.inFlight ?? []).filter((s) => s !== label);
+    publish();
+  };
+  const working = (labels: string[]) => {
+    progress.inFlight = labels;
+    publish();
   };
 
   upsertSearchAttributes([
@@ -48,7 +106,7 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
 
   try {
     enter('ingest');
-    await io.startRun.executeWithOptions({ ...ioOptions, summary: `record run ${input.runId}` }, [
+    await io.startRun.executeWithOptions({ ...ioOpts, summary: `record run ${input.runId}` }, [
       {
         runId: input.runId,
         studyId: input.studyId,
@@ -60,12 +118,13 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
     const manifest = await io.readInputManifest(input.inputsDir);
     const plan = await io.planStudy(input.studyPath);
     progress.stepsTotal = manifest.files.length + 2 + plan.steps.length + 1;
+    working(manifest.files.map((f) => `ingest ${f.path}`));
 
     const ingested = await Promise.all(
       manifest.files.map(async (file) => {
         const done = await io.ingestSource.executeWithOptions(
           {
-            ...(file.layout === 'patent-portal' ? portalIngestOptions : ioOptions),
+            ...(file.layout === 'patent-portal' ? portalIngestOptions(ioQueue) : ioOpts),
             summary: `ingest ${file.path}`,
           },
           [{ runId: input.runId, inputsDir: input.inputsDir, file }],
@@ -81,7 +140,8 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
     );
 
     enter('assemble');
-    const assembled = await io.assemblePanel.executeWithOptions({ ...ioOptions, summary: 'assemble panel' }, [
+    working(['assemble']);
+    const assembled = await io.assemblePanel.executeWithOptions({ ...ioOpts, summary: 'assemble panel' }, [
       {
         runId: input.runId,
         studyPath: input.studyPath,
@@ -92,15 +152,18 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
     stepDone('assemble');
 
     enter('indicators');
+    working(['indicators']);
+    const compute = proxyActivities<ComputeActivities>(computeOpts);
     const indicators = await compute.computeIndicators.executeWithOptions(
-      { ...computeOptions, summary: 'compute indicators' },
+      { ...computeOpts, summary: 'compute indicators' },
       [{ runId: input.runId, studyPath: input.studyPath, assembledHash: assembled.snapshotHash }],
     );
     stepDone('indicators');
 
     enter('estimate');
     const estimated = await executeChild(estimateStageWorkflow, {
-      workflowId: `${input.runId}/estimate`,
+      // The refresh's own id (RUN@deployment); refreshes from before deployments used the run id.
+      workflowId: `${input.queues ? workflowInfo().workflowId : input.runId}/estimate`,
       taskQueue: workflowInfo().taskQueue,
       staticSummary: `${plan.steps.length} estimations of ${input.studyId}`,
       args: [
@@ -111,12 +174,14 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
           steps: plan.steps,
           concurrency: input.estimateConcurrency ?? 4,
           parentWorkflowId: workflowInfo().workflowId,
+          ...(input.queues ? { computeQueue } : {}),
         },
       ],
     });
 
     enter('publish');
-    const published = await io.publishRun.executeWithOptions({ ...ioOptions, summary: 'publish results' }, [
+    working(['publish']);
+    const published = await io.publishRun.executeWithOptions({ ...ioOpts, summary: 'publish results' }, [
       { runId: input.runId, studyPath: input.studyPath },
     ]);
     stepDone('publish');
@@ -136,19 +201,27 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
     };
     await io.finishRun(input.runId, { status: 'completed', summary: { ...result } });
     enter('done');
-    return result;
+    return { ...result, ...(withMemo ? { stages: progress.stages } : {}) };
   } catch (err) {
-    // The useful message is at the bottom of the chain (child workflow → activity → application failure).
+    // The useful message is at the bottom of the chain (child workflow → activity → application failure);
+    // bad input anywhere in the chain makes the refresh's failure bad input too (the CLI exits 2).
     let root: unknown = err;
-    while (root instanceof Error && root.cause instanceof Error) root = root.cause;
+    let kind: 'input' | 'fault' = 'fault';
+    for (let e: unknown = err; e instanceof Error; e = e.cause) {
+      root = e;
+      if ((e as { type?: string }).type === 'InputError' || e.name === 'InputError') kind = 'input';
+    }
     const message = root instanceof Error ? root.message : String(root);
-    progress.error = message;
     const failedStage = progress.stage;
+    progress.error = `${failedStage}: ${message}`;
+    progress.errorKind = kind;
     enter('failed');
     await io.finishRun(input.runId, { status: 'failed', error: `${failedStage}: ${message}` });
-    throw ApplicationFailure.nonRetryable(
-      `Refresh failed in stage ${failedStage}: ${message}`,
-      'RefreshFailed',
-    );
+    throw ApplicationFailure.create({
+      message: `Refresh failed in stage ${failedStage}: ${message}`,
+      type: kind === 'input' ? 'RefreshInputError' : 'RefreshFailed',
+      nonRetryable: true,
+      details: [{ stage: failedStage, cause: message, kind }],
+    });
   }
 }

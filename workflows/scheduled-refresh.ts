@@ -13,11 +13,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { Activities } from '../activities';
+import type { IoActivities } from '../activities';
 import { ioOptions } from './activity-options';
 import { refreshWorkflow } from './refresh';
-
-const io = proxyActivities<Activities>(ioOptions);
+import { refreshWorkflowId } from './types';
 
 export interface ScheduledRefreshResult {
   runId: string;
@@ -30,6 +29,8 @@ export async function scheduledRefreshWorkflow(args: {
   studyPath: string;
   inputsDir: string;
 }): Promise<ScheduledRefreshResult> {
+  // The schedule starts this on its deployment's io queue; the plan names that deployment's queues.
+  const io = proxyActivities<IoActivities>(ioOptions(workflowInfo().taskQueue));
   const input = await io.planRefresh(args);
   // A refresh completed in Temporal whose results are not in the store (a new, empty database) is
   // not current: it runs again. (Firings recorded before this check keep their history.)
@@ -38,7 +39,7 @@ export async function scheduledRefreshWorkflow(args: {
     : undefined;
   try {
     await startChild(refreshWorkflow, {
-      workflowId: input.runId,
+      workflowId: refreshWorkflowId(input),
       taskQueue: workflowInfo().taskQueue,
       args: [input],
       workflowIdReusePolicy:

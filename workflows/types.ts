@@ -6,6 +6,14 @@ import type { PlannedStep, RefreshInput } from '../activities/plan';
 
 export type { PlannedStep, RefreshInput };
 
+/**
+ * The workflow id of a refresh: its run id at its deployment, so the same inputs refreshed into two
+ * stores are two refreshes (older refreshes, without queues in their input, are their run id).
+ */
+export function refreshWorkflowId(input: Pick<RefreshInput, 'runId' | 'queues'>): string {
+  return input.queues ? `${input.runId}@${input.queues.deployment}` : input.runId;
+}
+
 export interface RefreshResult {
   runId: string;
   files: number;
@@ -22,6 +30,8 @@ export interface RefreshResult {
   conflictLines?: string[];
   /** What the inputs did that a person should know: repeated manifest entries, repeated records. */
   notes?: string[];
+  /** When each stage began and ended (workflow time). */
+  stages?: Partial<Record<string, { start: string; end?: string }>>;
 }
 
 export interface EstimateStageInput {
@@ -31,4 +41,6 @@ export interface EstimateStageInput {
   steps: PlannedStep[];
   concurrency: number;
   parentWorkflowId?: string;
+  /** The compute queue of the refresh's deployment (absent: the shared queue of older refreshes). */
+  computeQueue?: string;
 }

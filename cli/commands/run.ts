@@ -1,18 +1,34 @@
+/**
+ * `aicarbon run`: the whole study on the inputs, in one command. Starts (or reuses) the local dev
+ * server, triggers the refresh, follows it, prints one summary.
+ *
+ * Resuming cannot hang: on a refresh that is already running, `run` looks at who polls its
+ * deployment's queues (temporal/pollers.ts). When no live worker does — the previous `run` was
+ * stopped with Ctrl-C or killed — it starts its own worker at once and fails the activities the dead
+ * worker had started, so Temporal retries them now rather than after their heartbeat timeout; when a
+ * live worker does (another `run` or `aicarbon worker`), it only follows. While following it says what
+ * the refresh waits for whenever nothing moves for a few seconds (cli/follow.ts).
+ */
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { resolve } from 'node:path';
 import { loadConfig, type Config } from '../../common/config';
-import { planRefresh } from '../../activities/plan';
-import { openDb } from '../../store/db';
-import { getRun } from '../../store/runs';
-import { startWorkers, type WorkerSet } from '../../worker';
-import { follow } from '../follow';
-import { EXIT_FAILED, EXIT_INCOMPLETE, say } from '../output';
-import { openTemporal, workflowUrl } from '../temporal-session';
-import { hasPollers, refreshState, triggerRefresh } from '../trigger';
-import type { RefreshResult } from '../../workflows/types';
 import { createLogger, logLevelFrom } from '../../common/logger';
+import { getRun } from '../../store/runs';
 import { temporalLogger } from '../../temporal/runtime-logger';
+import { planRefresh } from '../../activities/plan';
+import type { Db } from '../../store/db';
+import { failLostActivities, watchQueues } from '../../temporal/pollers';
+import { taskQueues } from '../../temporal/deployment';
+import { startWorkers, type WorkerSet } from '../../worker';
+import { PROGRESS_MEMO, type Progress } from '../../workflows/progress';
+import { refreshWorkflowId, type RefreshInput, type RefreshResult } from '../../workflows/types';
+import { follow } from '../follow';
+import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INCOMPLETE, EXIT_INTERRUPTED, say } from '../output';
+import { openStore } from '../store-session';
+import { runSummary } from '../summary';
+import { openTemporal, workflowUrl, type TemporalSession } from '../temporal-session';
+import { refreshState, triggerRefresh } from '../trigger';
 
 export interface InputOptions {
   inputs?: string;
@@ -33,115 +49,166 @@ export function applyInputOptions(config: Config, opts: { inputs?: string; study
   };
 }
 
-/**
- * What a person should know about the inputs, after the totals: the cells two sources disagreed on
- * (value kept, values set aside, why) and the inputs' notes (repeated manifest entries or records).
- */
-function printConflictsAndNotes(result: RefreshResult): void {
-  const lines = result.conflictLines ?? [];
-  const total = result.conflicts ?? lines.length;
-  if (total > 0) {
-    say(`${total} cell${total > 1 ? 's' : ''} where sources disagree (the first value kept):`);
-    for (const l of lines) say(`  ${l}`);
-    if (total > lines.length)
-      say(
-        `  … and ${total - lines.length} more: SELECT * FROM analyst_conflicts WHERE run_id = '${result.runId}'`,
-      );
-  }
-  const notes = result.notes ?? [];
-  if (notes.length) {
-    say('Notes on the inputs:');
-    for (const n of notes) say(`  ${n}`);
-  }
-}
-
-export async function run(opts: RunOptions): Promise<void> {
-  const config = applyInputOptions(loadConfig(), opts);
-  // The CLI handles Ctrl-C itself: stop the local worker cleanly, leave the refresh to resume later.
-  const log = createLogger({ level: logLevelFrom(config.logLevel, 'error'), name: 'aicarbon' });
-  Runtime.install({ logger: temporalLogger(log), shutdownSignals: [] });
-  const input = await planRefresh({
+/** The refresh these options name, bound to this configuration's deployment (store + output folder). */
+export async function planFor(config: Config, opts: InputOptions): Promise<RefreshInput> {
+  const queues = taskQueues(config);
+  const planned = await planRefresh({
     studyPath: config.studyPath,
     inputsDir: config.inputsDir,
     estimateConcurrency: opts.concurrency,
     buildManifest: config.buildManifest,
   });
-  const temporal = await openTemporal(config, { startDevServer: true, log: say });
+  return { ...planned, queues };
+}
+
+/** A failed refresh's exit status: 2 when its root cause is bad input, else 1. */
+export function failureExit(e: WorkflowFailedError): number {
+  let kind: string | undefined;
+  for (let c: unknown = e.cause; c instanceof Error; c = c.cause) {
+    const type = (c as { type?: string }).type;
+    if (type === 'RefreshInputError' || type === 'InputError') kind = 'input';
+  }
+  return kind === 'input' ? EXIT_BAD_INPUT : EXIT_FAILED;
+}
+
+/** The root cause of a failed refresh, as the workflow recorded it (`stage: file, sheet, cell …`). */
+export function failureMessage(e: WorkflowFailedError): string {
+  const details = (e.cause as { details?: unknown[] } | undefined)?.details?.[0] as
+    { stage?: string; cause?: string } | undefined;
+  if (details?.stage && details.cause) return `${details.stage}: ${details.cause}`;
+  let message = e.message;
+  for (let c: unknown = e.cause; c instanceof Error; c = c.cause) message = c.message;
+  return message;
+}
+
+async function finalProgress(client: Client, workflowId: string): Promise<Progress | undefined> {
+  const d = await client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .catch(() => undefined);
+  return d?.memo?.[PROGRESS_MEMO] as Progress | undefined;
+}
+
+export async function run(opts: RunOptions): Promise<void> {
+  const config = applyInputOptions(loadConfig(), opts);
+  // Bad inputs, study or settings stop here, before anything starts.
+  const input = await planFor(config, opts);
+  // The CLI handles Ctrl-C itself: stop the local worker cleanly, leave the refresh to resume later.
+  const log = createLogger({ level: logLevelFrom(config.logLevel, 'error'), name: 'aicarbon' });
+  Runtime.install({
+    logger: temporalLogger(log),
+    // Core's own warnings (slow workflow tasks on a busy machine) are not the user's business.
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, console: {} } },
+    shutdownSignals: [],
+  });
+  const workflowId = refreshWorkflowId(input);
+  const namespace = config.temporalNamespace;
+  const temporal: TemporalSession = await openTemporal(config, {
+    startDevServer: true,
+    log: say,
+    searchAttributes: true,
+    user: 'aicarbon run',
+  });
   let workers: WorkerSet | undefined;
-  let closeWorkerResources: (() => Promise<void>) | undefined;
-  const cleanup = async () => {
-    await workers?.shutdown();
-    await closeWorkerResources?.();
-    await temporal.close();
-  };
+  let db: Db | undefined;
+  let connection: NativeConnection | undefined;
+  let cleaned: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaned ??= (async () => {
+      await workers?.shutdown();
+      await connection?.close();
+      await db?.close();
+      await temporal.close();
+    })());
+  const following = new AbortController();
   const onSignal = () => {
+    following.abort();
     say(
       `\nInterrupted: stopping the local worker. The refresh ${input.runId} stays in Temporal; ` +
         'run the same command again to resume it.',
     );
-    cleanup().finally(() => process.exit(130));
+    // The client stays open until exit: a call still in flight must not meet a closed channel.
+    (async () => {
+      await workers?.shutdown();
+      await connection?.close();
+      await db?.close();
+      await temporal.releaseServer();
+    })().finally(() => process.exit(EXIT_INTERRUPTED));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const namespace = config.temporalNamespace;
-    // A worker is needed unless the refresh already completed or another process is working on it;
-    // it starts (and the store opens) before the trigger, so a bad DATABASE_URL starts nothing.
-    const state = await refreshState(temporal.client, input.runId);
+    // A worker is needed unless the refresh already completed or a live worker is on its queues; it
+    // starts (and the store opens) before the trigger, so a bad DATABASE_URL starts nothing.
+    const state = await refreshState(temporal.client, workflowId);
     let force = opts.force;
     if (state === 'completed' && !force) {
       // Completed in Temporal is not enough: its results must be in the store this run points at (a
       // new, empty DATABASE_URL is not "already completed"). Memoisation makes the rerun cheap.
-      const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-      const stored = (await getRun(db, input.runId).finally(() => db.close()))?.status === 'completed';
+      const store = await openStore(config);
+      const stored = (await getRun(store, input.runId).finally(() => store.close()))?.status === 'completed';
       if (!stored) {
         say(
-          `Refresh ${input.runId} completed before, but its results are not in ${db.describe}: running it again.`,
+          `Refresh ${input.runId} completed before, but its results are not in ${store.describe}: running it again.`,
         );
         force = true;
       }
     }
-    const needWorker =
-      (state === 'running' && !(await hasPollers(temporal.client, namespace))) || state === 'absent' || force;
+    const watch =
+      state === 'running' ? await watchQueues(temporal.client, namespace, input.queues!) : undefined;
+    const needWorker = force || state === 'absent' || (watch !== undefined && !watch.ready);
     if (needWorker) {
-      const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-      const connection = await NativeConnection.connect({ address: temporal.address });
-      closeWorkerResources = async () => {
-        await connection.close();
-        await db.close();
-      };
-      workers = await startWorkers({ connection, namespace, db, config });
+      db = await openStore(config);
+      connection = await NativeConnection.connect({ address: temporal.address });
+      workers = await startWorkers({ connection, namespace, db, config, label: 'aicarbon run' });
+    }
+    if (state === 'running' && workers) {
+      const lost = await failLostActivities(temporal.client, namespace, [
+        workflowId,
+        `${workflowId}/estimate`,
+      ]);
+      say(
+        `Refresh ${input.runId} was interrupted (no live worker on its queues): resuming it with a worker in this process` +
+          (lost.length
+            ? `; ${lost.length} task${lost.length > 1 ? 's' : ''} of the stopped worker retried now.`
+            : '.'),
+      );
     }
     const { handle, outcome } = await triggerRefresh(temporal.client, input, { force });
     const description = await handle.describe();
-    const url = workflowUrl(temporal.uiUrl, namespace, input.runId, description.runId);
-    say(
-      outcome === 'started'
-        ? `Refresh ${input.runId} started.`
-        : outcome === 'attached-running'
-          ? `Refresh ${input.runId} is already running: following it.`
-          : `Refresh ${input.runId} already completed for these inputs (use --force to run it again).`,
-    );
-    if (url) say(`Web UI: ${url}`);
-    const result = await follow(handle);
-    say(
-      `Done: ${result.files} input files, ${result.observations} observations, ` +
-        `${result.estimations} estimations; published ${result.published.length} files:`,
-    );
-    for (const f of result.published) say(`  ${f}`);
-    printConflictsAndNotes(result);
-    // Refreshes recorded before failed steps were reported carry no list.
-    const failedSteps = result.failedSteps ?? [];
-    if (failedSteps.length) {
-      say(`${failedSteps.length} estimations could not be computed from these inputs:`);
-      for (const s of failedSteps) say(`  ${s.stepId}: ${s.error}`);
-      process.exitCode = EXIT_INCOMPLETE;
+    const url = workflowUrl(temporal.uiUrl, namespace, workflowId, description.runId);
+    if (outcome === 'started') say(`Refresh ${input.runId} started.`);
+    else if (outcome === 'already-completed')
+      say(`Refresh ${input.runId} already completed for these inputs (use --force to run it again).`);
+    else if (!workers) {
+      const live = watch?.pollers.filter((p) => p.live).map((p) => p.identity) ?? [];
+      say(
+        `Refresh ${input.runId} is already running: following it (worker ${[...new Set(live)].join(', ')}).`,
+      );
     }
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    if (url) say(`Web UI: ${url}`);
+    const result: RefreshResult = await follow(handle, {
+      client: temporal.client,
+      namespace,
+      queues: input.queues,
+    });
+    const progress = await finalProgress(temporal.client, workflowId);
+    const failedSteps = result.failedSteps ?? [];
+    if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else
+      process.stdout.write(
+        `${runSummary(result, {
+          stages: result.stages ?? progress?.stages,
+          start: description.startTime,
+          end: (await handle.describe()).closeTime,
+          tty: Boolean(process.stdout.isTTY),
+        })}\n`,
+      );
+    if (failedSteps.length) process.exitCode = EXIT_INCOMPLETE;
   } catch (e) {
     if (e instanceof WorkflowFailedError) {
-      say(`Refresh ${input.runId} failed: ${e.cause?.message ?? e.message}`);
-      process.exitCode = EXIT_FAILED;
+      say(`Refresh ${input.runId} failed: ${failureMessage(e)}`);
+      process.exitCode = failureExit(e);
     } else {
       throw e;
     }

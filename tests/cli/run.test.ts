@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../common/config';
 import { describe, expect, it } from 'vitest';
-import { planRefresh } from '../../activities/plan';
 import { loadEstimations } from '../../store/estimations';
 import { runCli, startCli } from '../helpers/cli';
-import { usePipeline, waitFor } from '../helpers/pipeline';
+import { cliEnv, planRefreshFor, usePipeline, waitFor } from '../helpers/pipeline';
+import { refreshWorkflowId } from '../../workflows/types';
 
 describe('aicarbon --help', () => {
   it('documents every command', async () => {
@@ -80,41 +80,44 @@ describe('aicarbon run against a cluster', () => {
     expect(r.stderr).toContain('Cannot reach PostgreSQL at DATABASE_URL=postgres://me:***@127.0.0.1:1/none');
     expect(r.stderr).not.toContain('secret');
     expect(r.ms).toBeLessThan(30_000);
-    const input = await planRefresh({ studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
-    await expect(env.client.workflow.getHandle(input.runId).describe()).rejects.toThrow();
+    const input = await planRefreshFor(f, { studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
+    await expect(env.client.workflow.getHandle(refreshWorkflowId(input)).describe()).rejects.toThrow();
   });
 
   it('a second run while one is in progress attaches to it; a third reports it completed', async () => {
     const { env, f } = ctx;
-    const vars = {
-      TEMPORAL_ADDRESS: f.address,
-      DATABASE_URL: f.databaseUrl,
-      AICARBON_OUT_DIR: f.config.outDir,
-    };
-    const input = await planRefresh({ studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
-    const a = startCli(['run'], vars);
+    const vars = cliEnv(f);
+    const input = await planRefreshFor(f, { studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
+    const workflowId = refreshWorkflowId(input);
+    const a = startCli(['run', '--json'], vars);
     await waitFor(
       async () =>
-        (await env.client.workflow.getHandle(input.runId).describe()).status.name === 'RUNNING'
+        (await env.client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING'
           ? true
           : undefined,
       120_000,
       'the first run to start its refresh',
     );
-    const b = await runCli(['run'], vars);
+    const b = await runCli(['run', '--json'], vars);
     const first = await a.done;
     // 0: every estimation of the default study is computed from the sample inputs.
     expect(first.code, first.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(first.code);
-    expect(b.stderr).toContain(`Refresh ${input.runId} is already running: following it.`);
+    // The first run's worker is live: the second only follows (no second worker).
+    expect(b.stderr).toContain(`Refresh ${input.runId} is already running: following it (worker `);
     expect(JSON.parse(b.stdout)).toEqual(JSON.parse(first.stdout));
 
     const c = await runCli(['run'], vars);
     expect(c.code).toBe(first.code);
     expect(c.stderr).toContain('already completed for these inputs');
+    // One summary, not the JSON: estimations, the report, the workbook, the folder.
+    expect(c.stdout).toMatch(/^Refresh \S+ done in \d+:\d\d: (\d+) of \1 estimations done;/);
+    expect(c.stdout).toMatch(/report {4}.*report\.html/);
+    expect(c.stdout).toMatch(/workbook {2}.*\.xlsx/);
+    expect(c.stdout).not.toContain('{');
 
     let executions = 0;
-    for await (const _ of env.client.workflow.list({ query: `WorkflowId = "${input.runId}"` })) executions++;
+    for await (const _ of env.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) executions++;
     expect(executions).toBe(1);
     expect((await loadEstimations(f.db, input.runId)).length).toBeGreaterThan(0);
   }, 240_000);

@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll } from 'vitest';
+import { planRefresh } from '../../activities/plan';
 import { loadConfig, PROJECT_ROOT, type Config } from '../../common/config';
+import { taskQueues } from '../../temporal/deployment';
+import type { RefreshInput } from '../../workflows/types';
 import { openDb, type Db } from '../../store/db';
 import { startWorkers, type WorkerSet } from '../../worker';
 import { createTempDatabase } from './postgres';
@@ -47,6 +50,24 @@ export async function pipelineFixture(env: TestWorkflowEnvironment): Promise<Pip
   };
 }
 
+/** The refresh of these inputs bound to the fixture's deployment (its store and output folder). */
+export async function planRefreshFor(
+  f: Pick<PipelineFixture, 'config'>,
+  args: Parameters<typeof planRefresh>[0],
+): Promise<RefreshInput> {
+  return { ...(await planRefresh(args)), queues: taskQueues(f.config) };
+}
+
+/** The environment that makes an `aicarbon` process use the fixture's server, store and folders. */
+export function cliEnv(f: PipelineFixture): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: f.address,
+    DATABASE_URL: f.databaseUrl,
+    AICARBON_OUT_DIR: f.config.outDir,
+    AICARBON_DATA_DIR: f.config.dataDir,
+  };
+}
+
 export async function inProcessWorkers(env: TestWorkflowEnvironment, f: PipelineFixture): Promise<WorkerSet> {
   return startWorkers({ connection: env.nativeConnection, namespace: 'default', db: f.db, config: f.config });
 }
@@ -58,13 +79,7 @@ export function workerProcess(f: PipelineFixture, roles = 'io,compute'): ChildPr
     [join(PROJECT_ROOT, 'bin', 'aicarbon.js'), 'worker', '--queues', roles],
     {
       cwd: PROJECT_ROOT,
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: f.address,
-        DATABASE_URL: f.databaseUrl,
-        AICARBON_OUT_DIR: f.config.outDir,
-        AICARBON_DATA_DIR: f.config.dataDir,
-      },
+      env: { ...process.env, ...cliEnv(f) },
       stdio: ['ignore', 'inherit', 'inherit'],
     },
   );

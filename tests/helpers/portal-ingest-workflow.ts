@@ -4,7 +4,7 @@
  * against a real dev server in test time.
  */
 import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
+import type { IoActivities as Activities } from '../../activities';
 
 export async function portalIngestWorkflow(
   args: Parameters<Activities['ingestSource']>[0],

@@ -3,14 +3,14 @@
  * browser is downloaded), finds the refresh by its search attributes and shows its estimation steps
  * with their summaries.
  */
+import { refreshWorkflowId } from '../../workflows/types';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { planRefresh } from '../../activities/plan';
 import { triggerRefresh } from '../../cli/trigger';
 import { freePort } from '../../common/ports';
 import type { WorkerSet } from '../../worker';
-import { inProcessWorkers, pipelineFixture, type PipelineFixture } from '../helpers/pipeline';
+import { inProcessWorkers, pipelineFixture, type PipelineFixture, planRefreshFor } from '../helpers/pipeline';
 import { launchChromium } from '../helpers/chromium';
 import { createDevServerEnv } from '../helpers/temporal';
 
@@ -36,7 +36,7 @@ describe('the Temporal Web UI', () => {
   });
 
   it('lists the refresh under its study and shows its estimation steps', async () => {
-    const input = await planRefresh({ studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
+    const input = await planRefreshFor(f, { studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
     const { handle } = await triggerRefresh(env.client, input);
     await handle.result();
     const page = await browser.newPage();
@@ -44,7 +44,9 @@ describe('the Temporal Web UI', () => {
     await page.goto(`${ui}/namespaces/default/workflows?query=${query}`);
     await page.getByText(input.runId, { exact: true }).first().waitFor({ timeout: 30_000 });
 
-    await page.goto(`${ui}/namespaces/default/workflows/${encodeURIComponent(`${input.runId}/estimate`)}`);
+    await page.goto(
+      `${ui}/namespaces/default/workflows/${encodeURIComponent(`${refreshWorkflowId(input)}/estimate`)}`,
+    );
     await page.getByText('estimateStageWorkflow').first().waitFor({ timeout: 30_000 });
     // Whichever batch computed table3/(4), its summary names the table and the column.
     await page

@@ -6,13 +6,13 @@ import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
+import { refreshWorkflowId } from '../../workflows/types';
 import { describe, expect, it } from 'vitest';
-import { planRefresh } from '../../activities/plan';
 import { triggerRefresh } from '../../cli/trigger';
 import { getRun } from '../../store/runs';
 import { loadEstimationFailures, loadEstimations } from '../../store/estimations';
 import { progressQuery } from '../../workflows/progress';
-import { usePipeline } from '../helpers/pipeline';
+import { usePipeline, planRefreshFor } from '../helpers/pipeline';
 
 describe('a refresh with bad input', () => {
   const ctx = usePipeline({ workers: true });
@@ -23,7 +23,7 @@ describe('a refresh with bad input', () => {
     await cp(f.config.inputsDir, inputs, { recursive: true });
     const bad = join(inputs, 'synthetic', 'pollution_investment.csv');
     await writeFile(bad, 'province,year,pollution_investment\nBJ,2011,78706\nTJ,2011,about 70k\n');
-    const input = await planRefresh({ studyPath: f.config.studyPath, inputsDir: inputs });
+    const input = await planRefreshFor(f, { studyPath: f.config.studyPath, inputsDir: inputs });
     const started = Date.now();
     const { handle } = await triggerRefresh(env.client, input);
     const failure = await handle.result().then(
@@ -72,14 +72,14 @@ describe('a refresh with bad input', () => {
         ],
       }),
     );
-    const input = await planRefresh({ studyPath, inputsDir: f.config.inputsDir });
+    const input = await planRefreshFor(f, { studyPath, inputsDir: f.config.inputsDir });
     const { handle } = await triggerRefresh(env.client, input);
     const result = await handle.result();
     expect(result.failedSteps).toHaveLength(1);
     expect(result.failedSteps[0].stepId).toBe('t/(2)');
     expect(result.failedSteps[0].error).toMatch(/D\.AIT is collinear with AIT, L\.AIT/);
     // Recorded where it arose: no activity of the estimate stage failed or was retried.
-    const stage = await env.client.workflow.getHandle(`${input.runId}/estimate`).fetchHistory();
+    const stage = await env.client.workflow.getHandle(`${refreshWorkflowId(input)}/estimate`).fetchHistory();
     const events = stage.events ?? [];
     expect(events.filter((e) => e.activityTaskFailedEventAttributes)).toHaveLength(0);
     const attempts = events.flatMap((e) =>

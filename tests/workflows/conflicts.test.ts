@@ -12,10 +12,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planRefresh } from '../../activities/plan';
 import { triggerRefresh } from '../../cli/trigger';
 import { loadConflicts } from '../../store/conflicts';
-import { usePipeline } from '../helpers/pipeline';
+import { usePipeline, planRefreshFor } from '../helpers/pipeline';
 
 const PORTAL_HITS = 99_999;
 let server: Server;
@@ -61,7 +60,7 @@ describe('conflicts between sources', () => {
     });
     await writeFile(manifestPath, JSON.stringify(manifest, null, 2));
 
-    const input = await planRefresh({ studyPath: f.config.studyPath, inputsDir: inputs });
+    const input = await planRefreshFor(f, { studyPath: f.config.studyPath, inputsDir: inputs });
     const runs = [input, { ...input, runId: `${input.runId}-again` }];
     const results = [];
     for (const run of runs) results.push(await (await triggerRefresh(env.client, run)).handle.result());

@@ -4,17 +4,17 @@
  * computes (a code version that differs from the uninterrupted run's, so nothing can be reused) and
  * while a memoised refresh links stored results (no half-linked run).
  */
+import { refreshWorkflowId } from '../../workflows/types';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../common/config';
-import { planRefresh } from '../../activities/plan';
 import { triggerRefresh } from '../../cli/trigger';
 import { loadEstimations } from '../../store/estimations';
 import { progressQuery } from '../../workflows/progress';
-import { usePipeline, waitFor, workerProcess } from '../helpers/pipeline';
+import { usePipeline, waitFor, workerProcess, planRefreshFor } from '../helpers/pipeline';
 
 const exited = (child: ChildProcess) =>
   new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
@@ -35,7 +35,11 @@ describe('a refresh survives its worker being killed', () => {
     await writeFile(manifest, built);
     process.env.AICARBON_BUILD_MANIFEST = manifest;
     const plan = () =>
-      planRefresh({ studyPath: f.config.studyPath, inputsDir: f.config.inputsDir, buildManifest: manifest });
+      planRefreshFor(f, {
+        studyPath: f.config.studyPath,
+        inputsDir: f.config.inputsDir,
+        buildManifest: manifest,
+      });
     const planned = await plan();
     const steady = { ...planned, runId: `${planned.runId}-steady`, estimateConcurrency: 2 };
 
@@ -76,7 +80,9 @@ describe('a refresh survives its worker being killed', () => {
     expect(b.map((s) => s.result)).toEqual(a.map((s) => s.result));
 
     // Finished steps were not recomputed: only the (at most 2) steps in flight at the kill ran again.
-    const history = await env.client.workflow.getHandle(`${crashed.runId}/estimate`).fetchHistory();
+    const history = await env.client.workflow
+      .getHandle(`${refreshWorkflowId(crashed)}/estimate`)
+      .fetchHistory();
     const retried = history.events!.filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1);
     expect(retried.length).toBeLessThanOrEqual(crashed.estimateConcurrency);
 

@@ -11,12 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planRefresh } from '../../activities/plan';
 import { triggerRefresh } from '../../cli/trigger';
 import { getRun } from '../../store/runs';
 import { loadRejectedFiles } from '../../store/source-files';
 import { progressQuery } from '../../workflows/progress';
-import { usePipeline } from '../helpers/pipeline';
+import { usePipeline, planRefreshFor } from '../helpers/pipeline';
 import { TEST_SERVER_URL } from '../helpers/postgres';
 
 const ctx = usePipeline({ workers: true });
@@ -61,7 +60,7 @@ async function counts(runId: string) {
 describe('store faults during a refresh', () => {
   it('dropped connections and a refusing database during ingest and estimation: completes, same numbers, no duplicates', async () => {
     const { env, f } = ctx;
-    const input = await planRefresh({ studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
+    const input = await planRefreshFor(f, { studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
     await (await triggerRefresh(env.client, input)).handle.result();
     const reference = await numbers(input.runId);
     const referenceCounts = await counts(input.runId);
@@ -136,7 +135,7 @@ describe('store faults during a refresh', () => {
     cells[cells.length - 1] = `-${cells[cells.length - 1]}`;
     lines[at] = cells.join(',');
     await writeFile(path, lines.join('\n'));
-    const input = await planRefresh({ studyPath: f.config.studyPath, inputsDir: inputs });
+    const input = await planRefreshFor(f, { studyPath: f.config.studyPath, inputsDir: inputs });
     const { handle } = await triggerRefresh(env.client, input);
     await expect(handle.result()).rejects.toThrow();
     const run = await getRun(f.db, input.runId);

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planRefresh } from '../../activities/plan';
 import { triggerRefresh } from '../../cli/trigger';
+import { planRefreshFor } from '../helpers/pipeline';
 import { loadConfig, PROJECT_ROOT, type Config } from '../../common/config';
 import { openDb, type Db } from '../../store/db';
 import { loadEstimations } from '../../store/estimations';
@@ -91,11 +91,14 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
     });
 
     const refresh = async () => {
-      const input = await planRefresh({
-        studyPath: config.studyPath,
-        inputsDir: config.inputsDir,
-        buildManifest: config.buildManifest,
-      });
+      const input = await planRefreshFor(
+        { config },
+        {
+          studyPath: config.studyPath,
+          inputsDir: config.inputsDir,
+          buildManifest: config.buildManifest,
+        },
+      );
       const { handle } = await triggerRefresh(env.client, input);
       const result = await handle.result();
       const steps = await db.query<{ step: string; kind: string; reused: boolean }>(
@@ -268,11 +271,14 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
       const empty = await createTempDatabase('aicarbon_memo_empty');
       try {
         await writeManifest(config.buildManifest!, '1');
-        const input = await planRefresh({
-          studyPath: config.studyPath,
-          inputsDir: config.inputsDir,
-          buildManifest: config.buildManifest,
-        });
+        const input = await planRefreshFor(
+          { config },
+          {
+            studyPath: config.studyPath,
+            inputsDir: config.inputsDir,
+            buildManifest: config.buildManifest,
+          },
+        );
         expect(input.runId).toBe(first.input.runId);
         const run = await runCli(['run'], {
           TEMPORAL_ADDRESS: env.address,
@@ -281,6 +287,8 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
           AICARBON_INPUTS: config.inputsDir,
           AICARBON_STUDY: config.studyPath,
           AICARBON_OUT_DIR: config.outDir,
+          // The same deployment (queues and workflow id) with a new, empty database.
+          AICARBON_DEPLOYMENT: input.queues!.deployment,
         });
         expect(run.code, run.stderr).toBe(0);
         expect(run.stderr).toContain(`Refresh ${input.runId} completed before, but its results are not in`);

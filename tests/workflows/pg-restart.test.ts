@@ -13,8 +13,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planRefresh } from '../../activities/plan';
 import { triggerRefresh } from '../../cli/trigger';
+import { planRefreshFor } from '../helpers/pipeline';
 import { loadConfig, type Config } from '../../common/config';
 import { openDb, type Db } from '../../store/db';
 import { getRun } from '../../store/runs';
@@ -94,7 +94,10 @@ async function counts(runId: string) {
 
 describe('PostgreSQL restarts during a refresh', () => {
   it('during ingest and estimation: completes, same numbers, no duplicates, nothing unhandled', async () => {
-    const input = await planRefresh({ studyPath: config.studyPath, inputsDir: config.inputsDir });
+    const input = await planRefreshFor(
+      { config },
+      { studyPath: config.studyPath, inputsDir: config.inputsDir },
+    );
     await (await triggerRefresh(env.client, input)).handle.result();
     const reference = await numbers(input.runId);
     const referenceCounts = await counts(input.runId);

@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { refreshWorkflowId } from '../../workflows/types';
 import { describe, expect, it } from 'vitest';
-import { planRefresh } from '../../activities/plan';
 import { PROJECT_ROOT } from '../../common/config';
 import { triggerRefresh } from '../../cli/trigger';
 import { loadEstimations } from '../../store/estimations';
@@ -13,14 +13,14 @@ import { getRun } from '../../store/runs';
 import { STAGE, STUDY } from '../../temporal/search-attributes';
 import { progressQuery } from '../../workflows/progress';
 import { runCli } from '../helpers/cli';
-import { usePipeline, waitFor } from '../helpers/pipeline';
+import { cliEnv, usePipeline, waitFor, planRefreshFor } from '../helpers/pipeline';
 
 describe('refreshWorkflow on the bundled sample inputs', () => {
   const ctx = usePipeline({ workers: true });
 
   it('runs every stage, stores the results, publishes files, and never runs the same refresh twice', async () => {
     const { env, f } = ctx;
-    const input = await planRefresh({ studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
+    const input = await planRefreshFor(f, { studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
     const first = await triggerRefresh(env.client, input);
     expect(first.outcome).toBe('started');
     const result = await first.handle.result();
@@ -56,14 +56,15 @@ describe('refreshWorkflow on the bundled sample inputs', () => {
     const second = await triggerRefresh(env.client, input);
     expect(second.outcome).toBe('already-completed');
     let executions = 0;
-    for await (const _ of env.client.workflow.list({ query: `WorkflowId = "${input.runId}"` })) executions++;
+    for await (const _ of env.client.workflow.list({ query: `WorkflowId = "${refreshWorkflowId(input)}"` }))
+      executions++;
     expect(executions).toBe(1);
 
-    const status = await runCli(['status', input.runId, '--json'], { TEMPORAL_ADDRESS: f.address });
+    const status = await runCli(['status', input.runId, '--json'], cliEnv(f));
     expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({
       runId: input.runId,
-      status: 'COMPLETED',
+      state: 'completed',
       stage: 'done',
     });
 
@@ -133,7 +134,7 @@ describe('refreshWorkflow on the bundled sample inputs', () => {
 
   it('schedules the yearly refresh; a firing on unchanged inputs starts nothing new', async () => {
     const { env, f } = ctx;
-    const vars = { TEMPORAL_ADDRESS: f.address };
+    const vars = cliEnv(f);
     const created = await runCli(
       ['schedule', '--id', 'test-yearly', '--cron', '0 3 1 3 *', '--paused'],
       vars,
@@ -164,7 +165,7 @@ describe('refreshWorkflow on the bundled sample inputs', () => {
       'the scheduled workflow to complete',
     );
     const result = await env.client.workflow.getHandle(fired.workflowId, fired.runId).result();
-    const input = await planRefresh({ studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
+    const input = await planRefreshFor(f, { studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
     expect(result).toEqual({ runId: input.runId, started: false, reason: 'nothing changed' });
     await schedule.delete();
   }, 120_000);

@@ -1,11 +1,11 @@
 /**
  * Scale-out: two worker processes on the same task queues share the estimate stage.
  */
+import { refreshWorkflowId } from '../../workflows/types';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { planRefresh } from '../../activities/plan';
 import { triggerRefresh } from '../../cli/trigger';
-import { usePipeline, workerProcess } from '../helpers/pipeline';
+import { usePipeline, workerProcess, planRefreshFor } from '../helpers/pipeline';
 
 describe('two workers', () => {
   const ctx = usePipeline();
@@ -17,10 +17,12 @@ describe('two workers', () => {
   it('spread the estimations across both processes', async () => {
     const { env, f } = ctx;
     children.push(workerProcess(f), workerProcess(f, 'compute'));
-    const planned = await planRefresh({ studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
+    const planned = await planRefreshFor(f, { studyPath: f.config.studyPath, inputsDir: f.config.inputsDir });
     const { handle } = await triggerRefresh(env.client, { ...planned, estimateConcurrency: 8 });
     await handle.result();
-    const history = await env.client.workflow.getHandle(`${planned.runId}/estimate`).fetchHistory();
+    const history = await env.client.workflow
+      .getHandle(`${refreshWorkflowId(planned)}/estimate`)
+      .fetchHistory();
     const identities = new Set(
       history
         .events!.map((e) => e.activityTaskStartedEventAttributes?.identity)
