@@ -11,13 +11,13 @@
  * Leaving the stationary region is a DataError (the data cannot support the model) naming the
  * condition, unless `stationarity: 'warn'` asks for a warning (then long-run effects are blank).
  */
-import { normalTwoSided } from '../distributions';
 import type { CoefficientRow, EstimationResult } from '../result';
 import type { Panel } from '../../panel';
 import { DataError } from '../../common/errors';
 import { dynamicPanelData, dynamicSpatialFit, type BiasCorrection, type DynamicFit } from './dynamic';
 import { dynamicImpacts } from './dynamic-effects';
 import type { LogDetMethod } from './ml';
+import { coefficientRows } from '../table';
 import type { WeightsMatrix } from './weights';
 
 export interface DynamicSpatialOptions {
@@ -66,17 +66,9 @@ export function dynamicSpatialModel(panel: Panel, options: DynamicSpatialOptions
     fit.names.length,
     ...fit.names.flatMap((t, i) => (t.startsWith('L.') || t.startsWith('W*L.') ? [] : [i])),
   ];
-  const coefficients: CoefficientRow[] = order.map((i) => {
-    const se = Math.sqrt(fit.vcov.get(i, i));
-    const z = fit.params[i] / se;
-    return {
-      term: terms[i],
-      estimate: fit.params[i],
-      std_error: se,
-      statistic: z,
-      p_value: normalTwoSided(z),
-    };
-  });
+  // z statistics (ML asymptotics), rows in the order τ, ψ, ρ, β, θ.
+  const rows = coefficientRows(terms, fit.params, { vcov: fit.vcov, dfT: Infinity });
+  const coefficients: CoefficientRow[] = order.map((i) => rows[i]);
   const effects = dynamicImpacts(w, fit, options.y, options.x, options);
   const margin = longRunMargin(fit);
   if (dynamic && !(margin.sum < 1))
