@@ -42,7 +42,8 @@ describe('the Temporal Web UI', () => {
     const page = await browser.newPage();
     const query = encodeURIComponent(`AicarbonStudy="${input.studyId}" AND AicarbonStage="done"`);
     await page.goto(`${ui}/namespaces/default/workflows?query=${query}`);
-    await page.getByText(input.runId, { exact: true }).first().waitFor({ timeout: 30_000 });
+    // The list shows the workflow id: the run id at its deployment.
+    await page.getByText(refreshWorkflowId(input), { exact: true }).first().waitFor({ timeout: 30_000 });
 
     await page.goto(
       `${ui}/namespaces/default/workflows/${encodeURIComponent(`${refreshWorkflowId(input)}/estimate`)}`,

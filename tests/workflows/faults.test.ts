@@ -80,6 +80,14 @@ describe('store faults during a refresh', () => {
           [database],
         )
       ).rows.filter((r) => r.killed).length;
+    const busy = async () =>
+      (
+        await admin.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = $1 AND state IN ('active', 'idle in transaction') AND pid <> pg_backend_pid()`,
+          [database],
+        )
+      ).rows[0].n as number;
     const saboteur = (async () => {
       const done = { ingest: 0, estimate: 0 };
       while (!stop) {
@@ -87,7 +95,9 @@ describe('store faults during a refresh', () => {
           .query(progressQuery)
           .then((p) => p.stage)
           .catch(() => undefined);
-        if ((stage === 'ingest' || stage === 'estimate') && done[stage] < 4) {
+        // Drop only while a statement or transaction is open, so that each drop fails work in flight
+        // (dropping idle connections alone is survived without a retry, and proves nothing here).
+        if ((stage === 'ingest' || stage === 'estimate') && done[stage] < 4 && (await busy()) > 0) {
           done[stage] += 1;
           if (stage === 'estimate' && done.estimate === 2) {
             // As if the server restarted: connections dropped, new ones refused for three seconds.
@@ -97,7 +107,7 @@ describe('store faults during a refresh', () => {
             await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
           } else faults.push(`${stage}: ${await drop()} connections dropped`);
         }
-        await new Promise((r) => setTimeout(r, 400));
+        await new Promise((r) => setTimeout(r, 25));
       }
     })();
     const result = await handle.result().finally(() => (stop = true));
