@@ -30,6 +30,7 @@ import type { Matrix } from 'ml-matrix';
 import { InputError } from '../../common/errors';
 import { tQuantileDf } from '../distributions';
 import { qrLeastSquares, type Columns } from '../linalg';
+import { invertTest } from './test-inversion';
 
 export type WildWeights = 'webb' | 'rademacher';
 
@@ -215,26 +216,15 @@ export function wildClusterRestricted(
 
   const alphaLevel = 1 - options.level;
   const step = tQuantileDf(1 - alphaLevel / 2, G - 1) * seHat;
-  const bound = (dir: 1 | -1): number => {
-    let lo = bk;
-    let hi = bk + dir * step;
-    for (let i = 0; i < 60 && pAt(hi) > alphaLevel; i++) {
-      lo = hi;
-      hi = bk + 2 * (hi - bk);
-    }
-    if (pAt(hi) > alphaLevel) return dir * Infinity;
-    for (let i = 0; i < 200; i++) {
-      const mid = (lo + hi) / 2;
-      if (pAt(mid) > alphaLevel) lo = mid;
-      else hi = mid;
-      if (Math.abs(hi - lo) <= 1e-12 * Math.max(Math.abs(lo), Math.abs(hi), seHat)) break;
-    }
-    return (lo + hi) / 2;
-  };
+  const p_value = pAt(0);
+  const ci = invertTest(pAt, bk, step, alphaLevel, {
+    maxDoublings: 60,
+    converged: (lo, hi) => Math.abs(hi - lo) <= 1e-12 * Math.max(Math.abs(lo), Math.abs(hi), seHat),
+  });
   return {
-    p_value: pAt(0),
-    ci_lower: bound(-1),
-    ci_upper: bound(1),
+    p_value,
+    ci_lower: ci.lower,
+    ci_upper: ci.upper,
     reps: B,
     enumerated: d.enumerated,
   };

@@ -30,6 +30,7 @@ import { InputError } from '../../common/errors';
 import { tQuantileDf } from '../distributions';
 import { qrLeastSquares, type Columns } from '../linalg';
 import { countClusters, type WildDraws, type WildOptions, type WildTest } from './wild-bootstrap';
+import { invertTest } from './test-inversion';
 import { crossInverse } from './working-design';
 
 export interface WildIvInput {
@@ -249,28 +250,16 @@ export function wildRestrictedEfficient(
   const seHat = Math.abs(bk / t0);
   const alphaLevel = 1 - options.level;
   const step = tQuantileDf(1 - alphaLevel / 2, G - 1) * seHat;
-  const bound = (dir: 1 | -1): number => {
-    let lo = bk;
-    let hi = bk + dir * step;
-    // Weak instruments give sets unbounded in a direction: not rejected 2^20 steps (~10⁶ SEs) out is
-    // reported as ±∞ (the arithmetic of y − r·x_k is not meaningful much beyond).
-    for (let i = 0; i < 20 && pAt(hi) > alphaLevel; i++) {
-      lo = hi;
-      hi = bk + 2 * (hi - bk);
-    }
-    if (pAt(hi) > alphaLevel) return dir * Infinity;
-    for (let i = 0; i < 200; i++) {
-      const mid = (lo + hi) / 2;
-      if (pAt(mid) > alphaLevel) lo = mid;
-      else hi = mid;
-      if (Math.abs(hi - lo) <= 1e-10 * seHat) break;
-    }
-    return (lo + hi) / 2;
-  };
+  const p_value = pAt(0);
+  // Not rejected 2^20 steps (~10⁶ SEs) out is ±∞: the arithmetic of y − r·x_k means little beyond.
+  const ci = invertTest(pAt, bk, step, alphaLevel, {
+    maxDoublings: 20,
+    converged: (lo, hi) => Math.abs(hi - lo) <= 1e-10 * seHat,
+  });
   return {
-    p_value: pAt(0),
-    ci_lower: bound(-1),
-    ci_upper: bound(1),
+    p_value,
+    ci_lower: ci.lower,
+    ci_upper: ci.upper,
     reps: draws.reps,
     enumerated: draws.enumerated,
   };
