@@ -192,6 +192,7 @@ export function fixedEffectsFit(
     ngroups: abs.ngroups,
     coefficients: coefficientRows(zNames, fit.coef, cov, (s) => !isDummy.has(s)),
     statistics,
+    sample: frame.sample,
     warnings: warningsFor(frame, extra),
   };
   attachAlternatives(result.coefficients, zNames, fit.coef, alternatives);

@@ -4,6 +4,8 @@
  */
 import { DataError, InputError } from '../common/errors';
 import { evaluateTerm, type Panel } from '../panel';
+import type { SampleRow } from './result';
+import { missingReason, panelSample } from './sample';
 
 export interface ModelFrame {
   /** Row indices of the panel that are used. */
@@ -20,6 +22,8 @@ export interface ModelFrame {
   entityKeys: string[];
   /** Rows dropped because some term was missing. */
   dropped: number;
+  /** Every panel row, used or dropped with the terms it misses (the fit's e(sample)). */
+  sample: SampleRow[];
 }
 
 export function modelFrame(panel: Panel, terms: readonly string[], context = 'spec'): ModelFrame {
@@ -52,6 +56,11 @@ export function modelFrame(panel: Panel, terms: readonly string[], context = 'sp
     }
     if (ok) keep.push(i);
   }
+  // Listwise deletion is the frame's only drop: the sample is read off the same test.
+  const sample = panelSample(panel, (i) => {
+    const missing = unique.filter((_, j) => !Number.isFinite(full[j][i]));
+    return missing.length === 0 ? true : missingReason(panel, i, missing);
+  });
   const rows = Int32Array.from(keep);
   const n = rows.length;
   const columns = new Map<string, Float64Array>();
@@ -90,6 +99,7 @@ export function modelFrame(panel: Panel, terms: readonly string[], context = 'sp
     timeLevels,
     entityKeys,
     dropped: panel.nrows - n,
+    sample,
   };
 }
 

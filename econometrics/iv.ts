@@ -254,6 +254,7 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
     ngroups: abs.ngroups,
     coefficients,
     statistics,
+    sample: frame.sample,
     warnings: warningsFor(frame, extra),
   };
 }

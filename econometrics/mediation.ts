@@ -109,6 +109,7 @@ export function mediation(panel: Panel, options: MediationOptions): EstimationRe
     ngroups: frame.ngroups,
     coefficients,
     statistics,
+    sample: frame.sample,
     warnings: warnings.length ? [...new Set(warnings)] : undefined,
   };
 }

@@ -176,6 +176,7 @@ export function olsOnFrame(panel: Panel, frame: ModelFrame, options: LinearOptio
     ngroups: frame.ngroups,
     coefficients: coefficientRows(zNames, fit.coef, cov),
     statistics,
+    sample: frame.sample,
     warnings: warningsFor(frame, extra),
   };
   attachAlternatives(result.coefficients, zNames, fit.coef, alternatives);

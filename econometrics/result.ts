@@ -96,6 +96,18 @@ export interface EntityEffectRow {
   emitted: number;
 }
 
+/**
+ * One row of the panel an estimator was given (Stata's e(sample) and the rows it left out): the entity
+ * (province) and time (year), whether the fit used it, and why not when it did not.
+ */
+export interface SampleRow {
+  entity: string;
+  time: number;
+  used: boolean;
+  /** Why an unused row was left out: `missing L.AIT (no 2010 row)`, `outside the weights matrix`, … */
+  reason?: string;
+}
+
 export interface EstimationResult {
   estimator: string;
   nobs: number;
@@ -111,6 +123,11 @@ export interface EstimationResult {
   entityEffects?: EntityEffectRow[];
   /** Cluster diagnostics of a clustered fit (leverage and influence on the core coefficient). */
   clusters?: ClusterDiagnosticRow[];
+  /**
+   * The estimation's sample (econometrics/sample.ts): every row of the panel it was given, the used ones
+   * numbering `nobs`. Absent only on results stored before samples were (migration 014).
+   */
+  sample?: SampleRow[];
   /** Human-readable warnings (e.g. instruments outnumber groups), never silently dropped. */
   warnings?: string[];
 }

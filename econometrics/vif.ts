@@ -39,6 +39,7 @@ export function varianceInflation(panel: Panel, options: { y: string; x: string[
     ngroups: frame.ngroups,
     coefficients: [],
     statistics,
+    sample: frame.sample,
     warnings: warningsFor(frame, []),
   };
 }

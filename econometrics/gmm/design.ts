@@ -15,6 +15,8 @@
  */
 import { DataError, InputError } from '../../common/errors';
 import { gridLayout, onGrid, type Panel } from '../../panel';
+import type { SampleRow } from '../result';
+import { panelSample } from '../sample';
 import type { SparseBlock, StackedUnits } from './moments';
 
 export interface LaggedTerm {
@@ -79,6 +81,12 @@ export interface GmmDesign {
   stacked: StackedUnits;
   /** Difference equations with data (plm's nobs). */
   nobs: number;
+  /**
+   * e(sample): the province-years whose difference equation has data (the rows nobs counts, what
+   * xtabond2 calls the observations of the transformed equation); the others with why, a system GMM
+   * row that enters only the levels equation saying so.
+   */
+  sample: SampleRow[];
 }
 
 export function gmmDesign(panel: Panel, options: GmmOptions, transformation: 'd' | 'ld'): GmmDesign {
@@ -196,6 +204,11 @@ export function gmmDesign(panel: Panel, options: GmmOptions, transformation: 'd'
   if (zCols > 0) groups.push({ name: 'iv', columns: range(w1Cols + w2Cols, zCols) });
 
   const units: Unit[] = [];
+  // Per grid cell (t·G + i): why its difference equation is left out (the first TL1 periods have none),
+  // and whether its levels equation has data.
+  const diffMissing = new Map<number, string[]>();
+  const inLevels = new Uint8Array(T * G);
+  const diffTerms = ['D.' + options.y, ...regNames.map((n) => 'D.' + n)];
   for (let i = 0; i < G; i++) {
     const flat = new Float64Array(R * L);
     const W = { set: (r: number, c: number, v: number) => (flat[r * L + c] = v) };
@@ -212,7 +225,13 @@ export function gmmDesign(panel: Panel, options: GmmOptions, transformation: 'd'
         if (transformation === 'd') for (let c = 0; c < nd; c++) row.push(c === r ? 1 : c === r - 1 ? -1 : 0);
         else for (let c = 0; c < nl; c++) row.push(c === 0 ? 0 : c === r + 1 ? 1 : c === r ? -1 : 0);
       }
-      if (row.some((v) => Number.isNaN(v))) continue; // a zero row, as plm
+      if (row.some((v) => Number.isNaN(v))) {
+        diffMissing.set(
+          t * G + i,
+          diffTerms.filter((_, k) => Number.isNaN(row[k])),
+        );
+        continue; // a zero row, as plm
+      }
       y[r] = row[0];
       for (let k = 0; k < K; k++) X[k][r] = row[k + 1];
       let col = 0;
@@ -246,6 +265,7 @@ export function gmmDesign(panel: Panel, options: GmmOptions, transformation: 'd'
       for (const reg of options.regressors) for (const l of reg.lags) row.push(lagged(reg.variable, i, l, t));
       if (timeDummies) for (let c = 0; c < nl; c++) row.push(c === 0 ? 1 : c === q ? 1 : 0);
       if (row.some((v) => Number.isNaN(v))) continue;
+      inLevels[t * G + i] = 1;
       y[r] = row[0];
       for (let k = 0; k < K; k++) X[k][r] = row[k + 1];
       let col = w1Cols;
@@ -276,11 +296,29 @@ export function gmmDesign(panel: Panel, options: GmmOptions, transformation: 'd'
       ? { groups, levelColumns: transformation === 'ld' ? levelColumns : undefined }
       : {}),
   };
+  // nobs and e(sample) from one test: a difference row with data (a zero row is plm's missing row).
+  const counted = new Uint8Array(T * G);
   let nobs = 0;
-  units.forEach((u) => {
-    for (let r = 0; r < nd; r++) if (u.X.some((c) => c[r] !== 0) || u.y[r] !== 0) nobs++;
+  units.forEach((u, i) => {
+    for (let r = 0; r < nd; r++)
+      if (u.X.some((c) => c[r] !== 0) || u.y[r] !== 0) {
+        counted[(TL1 + r) * G + i] = 1;
+        nobs++;
+      }
   });
-  return { design, stacked: stack(units, design), nobs };
+  const sample = panelSample(panel, (row) => {
+    const cell = grid.cells[row];
+    if (counted[cell]) return true;
+    const t = Math.floor(cell / G);
+    const why =
+      t < TL1
+        ? `no difference equation: the first ${TL1} period${TL1 === 1 ? '' : 's'} go to lags and differencing`
+        : diffMissing.has(cell)
+          ? `missing ${diffMissing.get(cell)!.join(', ')}`
+          : 'difference equation is all zeros';
+    return inLevels[cell] ? `${why}; in the levels equation only (N counts difference equations)` : why;
+  });
+  return { design, stacked: stack(units, design), nobs, sample };
 }
 
 export interface InstrumentGroup {

@@ -35,7 +35,7 @@ export function systemGmm(panel: Panel, options: GmmOptions): EstimationResult {
 }
 
 function pgmm(panel: Panel, options: GmmOptions, transformation: 'd' | 'ld'): EstimationResult {
-  const { design: d, stacked: s, nobs } = gmmDesign(panel, options, transformation);
+  const { design: d, stacked: s, nobs, sample } = gmmDesign(panel, options, transformation);
   const warnings: string[] = [];
   const N = s.N;
   const fit = gmmFit(s, d, warnings);
@@ -70,6 +70,7 @@ function pgmm(panel: Panel, options: GmmOptions, transformation: 'd' | 'ld'): Es
       groups: N,
       ...diffHansen,
     },
+    sample,
     warnings: warnings.length ? warnings : undefined,
   };
 }

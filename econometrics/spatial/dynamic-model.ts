@@ -17,6 +17,7 @@ import { DataError } from '../../common/errors';
 import { dynamicPanelData, dynamicSpatialFit, type BiasCorrection, type DynamicFit } from './dynamic';
 import { dynamicImpacts } from './dynamic-effects';
 import type { LogDetMethod } from './ml';
+import { panelSample } from '../sample';
 import { coefficientRows } from '../table';
 import type { WeightsMatrix } from './weights';
 
@@ -102,6 +103,12 @@ export function dynamicSpatialModel(panel: Panel, options: DynamicSpatialOptions
   }
   terms.forEach((t, i) => (statistics[`qml:${t}`] = fit.qml.params[i]));
   const used = d.n * d.T;
+  // Every unit of W in every period (dynamicPanelData): the periods of the likelihood are used, the
+  // first one only supplies y_{t−1}.
+  const inLikelihood = new Set(d.times);
+  const sample = panelSample(panel, (r) =>
+    inLikelihood.has(panel.times[r]) ? true : `first period: supplies y_{t−1} (L.${options.y})`,
+  );
   if (panel.nrows > used)
     warnings.push(
       `${panel.nrows - used} rows not in the likelihood (${dynamic ? `the first period ${d.times[0] - 1} supplies y_{t−1}` : 'outside the weights matrix'})`,
@@ -112,6 +119,7 @@ export function dynamicSpatialModel(panel: Panel, options: DynamicSpatialOptions
     ngroups: d.n,
     coefficients,
     statistics,
+    sample,
     effects: effects.rows,
     ...(warnings.length ? { warnings } : {}),
   };

@@ -11,6 +11,7 @@ import { InputError } from '../../common/errors';
 import { evaluateTerm, withTerms, type Panel } from '../../panel';
 import type { EstimateOptions } from '../estimator';
 import type { EstimationResult, LocalMoranRow } from '../result';
+import { panelSample } from '../sample';
 import type { Spec } from '../spec';
 import { dynamicSpatialModel } from './dynamic-model';
 import { sdmEntityImpacts } from './entity-impacts';
@@ -121,6 +122,8 @@ export function moranEstimator(panel: Panel, spec: Spec, options: EstimateOption
     ngroups: w.n,
     coefficients: [],
     statistics: {},
+    // A balanced panel over the weights' ids (stackByTime), every row in every period's statistic.
+    sample: panelSample(panel, () => true),
     moran,
     lisa,
   };

@@ -17,6 +17,7 @@ import { gridGroupings, withinTransform, type Panel } from '../../panel';
 import { chiSquareUpper } from '../distributions';
 import { quadraticFormInverse } from '../linalg';
 import type { EstimationResult } from '../result';
+import { panelSample } from '../sample';
 import { coefficientRows } from '../table';
 import { impacts, type ImpactOptions } from './impacts';
 import { lmTests } from './lm-tests';
@@ -89,12 +90,18 @@ function result(
   options: SpatialModelOptions,
 ): EstimationResult {
   const params = [fit.rho, ...fit.beta];
+  // The stack is T × N over the weights' ids, every cell present (stackByTime): a row is used when its
+  // entity is in the weights matrix.
+  const ids = new Set(options.weights.ids);
   return {
     estimator,
     nobs: fit.nobs,
     ngroups: options.weights.n,
     coefficients: coefficientRows(names, params, { vcov: fit.vcov, dfT: Infinity }),
     statistics,
+    sample: panelSample(panel, (r) =>
+      ids.has(panel.entityKeys[r]) ? true : `outside the weights matrix (${options.weights.label})`,
+    ),
     warnings:
       panel.nrows !== fit.nobs ? [`${panel.nrows - fit.nobs} rows outside the weights matrix`] : undefined,
   };
