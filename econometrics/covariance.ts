@@ -26,7 +26,7 @@ import { bellMcCaffreyCovariance } from './inference/cr2';
 import { driscollKraayCovariance } from './inference/driscoll-kraay';
 import { clusterJackknife } from './inference/jackknife';
 import { twoWayClusterCovariance } from './inference/two-way-cluster';
-import type { Absorbed } from './inference/working-design';
+import { nestedIn, type Absorbed, type WithinDesign } from './inference/working-design';
 import type { Columns } from './linalg';
 
 import { VCE_NAMES, type VceName } from './registry';
@@ -37,6 +37,8 @@ export interface CovarianceInput {
   design: Columns;
   residuals: Float64Array;
   bread: Matrix;
+  /** The absorbed design and its (X̃'X̃)⁻¹, when the estimator has them (cr2, cr3, cluster diagnostics). */
+  within?: WithinDesign;
 }
 
 export interface Covariance {
@@ -263,15 +265,4 @@ export function stataClusterK(
     nestedIn(absorbed.codes, clusters.codes) ||
     (!!clusters.second && nestedIn(absorbed.codes, clusters.second));
   return designColumns + (nested ? 0 : absorbed.ngroups - 1);
-}
-
-/** True when every group of `inner` lies within one group of `outer`. */
-export function nestedIn(inner: Int32Array, outer: Int32Array): boolean {
-  const seen = new Map<number, number>();
-  for (let i = 0; i < inner.length; i++) {
-    const o = seen.get(inner[i]);
-    if (o === undefined) seen.set(inner[i], outer[i]);
-    else if (o !== outer[i]) return false;
-  }
-  return true;
 }

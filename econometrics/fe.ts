@@ -126,7 +126,14 @@ export function fixedEffectsFit(
   const clusters = frameClusters(panel, frame, options.cluster);
   const slopesOnly = zNames.filter((s) => s !== CONS && !isDummy.has(s)).length;
   const absorbedFe = { codes: abs.codes, ngroups: abs.ngroups };
-  const covFit = { design: Z, residuals: fit.residuals, bread: fit.bread };
+  // The absorbed design X̃ (Z without the grand means and _cons) and (X̃'X̃)⁻¹, the slopes' block of the
+  // bread (working-design.ts), for the cluster corrections and diagnostics: not demeaned or inverted again.
+  const within = {
+    columns: keep.map((j) => xW[j]),
+    index: keep.map((_, c) => c),
+    bread: stata && K > 0 ? fit.bread.subMatrix(0, K - 1, 0, K - 1) : fit.bread,
+  };
+  const covFit = { design: Z, residuals: fit.residuals, bread: fit.bread, within };
   const covParams = {
     ...sharedCovarianceParams(
       frame,
@@ -206,6 +213,7 @@ export function fixedEffectsFit(
     x: options.x,
     clusters,
     absorbed: absorbedFe,
+    within,
     clustered: isOneWayClustered(vce, clusters),
     wild: options.wild,
     draws: options.wildDraws,

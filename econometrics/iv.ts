@@ -14,13 +14,12 @@
  */
 import { DataError, InputError } from '../common/errors';
 import { demeanBy, type Panel } from '../panel';
-import { covariances, nestedIn, stataClusterK } from './covariance';
+import { covariances, stataClusterK } from './covariance';
 import { absorption, fixedEffectsFit, type FixedEffectsOptions } from './fe';
 import { modelFrame, requireObservations } from './frame';
 import { findCollinear, mean, qrLeastSquares, sumSquares, type Columns } from './linalg';
 import { ivDiagnostics, type IvVce } from './inference/iv-diagnostics';
-import { suppliedDraws } from './inference/small-cluster';
-import { countClusters, wildDraws } from './inference/wild-bootstrap';
+import { wildBootstrapDraws, wildStatistics } from './inference/small-cluster';
 import { wildRestrictedEfficient } from './inference/wild-iv';
 import { CONS, covarianceStatistics, frameClusters, sharedCovarianceParams, warningsFor } from './ols';
 import type { EstimationResult } from './result';
@@ -160,19 +159,21 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
     const pooled = effects === 'none';
     const prep = (c: Float64Array) => (pooled ? c : demeanBy(c, abs));
     const exoCols = [...exog.map(col), ...abs.dummies].map(prep);
-    if (pooled) exoCols.push(ones);
-    const exoKeep = findCollinear(
-      exoCols,
-      exoCols.map((_, j) => `w${j}`),
-    ).keep.map((j) => exoCols[j]);
+    const exoNames = [...exog, ...abs.dummyNames];
+    if (pooled) {
+      exoCols.push(ones);
+      exoNames.push(CONS);
+    }
+    const exoKeep = findCollinear(exoCols, exoNames).keep;
     const diag = ivDiagnostics({
       y: prep(col(y)),
       endogenous: endogenous.map((t) => prep(col(t))),
-      exogenous: exoKeep,
+      exogenous: exoKeep.map((j) => exoCols[j]),
       excluded: instruments.map((t) => prep(col(t))),
       vce: ivVce,
       clusters: ivVce === 'cluster' ? clusters.codes : undefined,
       dofminus: pooled ? 0 : abs.ngroups,
+      names: { endogenous, exogenous: exoKeep.map((j) => exoNames[j]), excluded: instruments },
     });
     Object.assign(statistics, diag.statistics);
     extra.push(...diag.warnings);
@@ -210,17 +211,12 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
   attachAlternatives(coefficients, names, b, alternatives);
   if (options.wild) {
     const wild = options.wild;
-    // The within transformation must not tie clusters together (as for WCR): absorbed groups nest in them.
-    if (effects !== 'none' && !nestedIn(abs.codes, clusters.codes))
-      throw new InputError(
-        'spec.inference.wild: the wild cluster bootstrap needs clusters that nest the absorbed fixed effects ' +
-          '(cluster by the entity, or by a grouping of entities, with entity effects)',
-        'spec.inference.wild',
-      );
-    const G = countClusters(clusters.codes);
-    const draws = options.wildDraws
-      ? suppliedDraws(options.wildDraws, clusters.keys)
-      : wildDraws(G, { ...wild });
+    const { draws, G } = wildBootstrapDraws(
+      wild,
+      clusters,
+      effects === 'none' ? undefined : abs,
+      options.wildDraws,
+    );
     for (const term of wild.terms ?? [endogenous[0]]) {
       const k = names.indexOf(term);
       const row = coefficients.find((c) => c.term === term);
@@ -238,15 +234,7 @@ export function fixedEffectsIv(panel: Panel, options: IvOptions): EstimationResu
       row.ci_wild_lower = t.ci_lower;
       row.ci_wild_upper = t.ci_upper;
     }
-    Object.assign(statistics, {
-      wild_reps: draws.reps,
-      wild_enumerated: draws.enumerated ? 1 : 0,
-      wild_webb: wild.weights === 'webb' ? 1 : 0,
-      wild_seed: wild.seed,
-      wild_level: wild.level,
-      wild_clusters: G,
-      wild_wre: 1,
-    });
+    Object.assign(statistics, wildStatistics(wild, draws, G), { wild_wre: 1 });
   }
   return {
     estimator: 'iv',

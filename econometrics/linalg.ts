@@ -236,11 +236,15 @@ export function upperTriangularInverse(R: Matrix): Matrix {
  */
 const SINGULAR_TOL = 1e-13;
 
-/** A⁻¹·B by partial-pivoting LU (ml-matrix's), refusing a (numerically) singular A. */
-export function solveSquare(A: Matrix, B: Matrix, what: string): Matrix {
+/**
+ * A⁻¹·B by partial-pivoting LU (ml-matrix's), refusing a (numerically) singular A: a pivot at or below
+ * 1e-13 × the largest one, or × `scale` when the matrix has a natural one (a block of an orthogonal
+ * matrix has scale 1, so a 1 × 1 block of 1e-17 is singular too).
+ */
+export function solveSquare(A: Matrix, B: Matrix, what: string, scale = 0): Matrix {
   const lu = new LuDecomposition(A);
   const U = lu.upperTriangularMatrix;
-  let max = 0;
+  let max = scale;
   let min = Infinity;
   for (let i = 0; i < U.rows; i++) {
     const d = Math.abs(U.get(i, i));
@@ -300,6 +304,162 @@ export function choleskyOf(A: Matrix, what: string): CholeskyDecomposition {
   if (!chol.isPositiveDefinite())
     throw new DataError(`${what} is not positive definite (${A.rows} × ${A.columns})`, what);
   return chol;
+}
+
+/**
+ * (X'X)⁻¹ of named columns that must have full column rank, as R⁻¹R⁻ᵀ from their Householder QR (the
+ * rule of this module: X'X is never inverted); a zero or collinear column is a DataError naming `what`
+ * and the column.
+ */
+export function crossProductInverse(columns: Columns, what: string, names?: readonly string[]): Matrix {
+  if (columns.length === 0) return new Matrix(0, 0);
+  return fullRankQr(columns, what, names).bread();
+}
+
+/**
+ * Cholesky A = LL′ of a symmetric positive-definite q × q matrix, pivot by pivot:
+ *   L_jj = √(A_jj − Σ_{k<j} L_jk²),  L_ij = (A_ij − Σ_{k<j} L_ik L_jk) / L_jj  (i > j),
+ * and a pivot j fails when L_jj² ≤ tol²·A_jj, i.e. column j of A is (nearly) a combination of the
+ * columns before it. For a cross-product X′X, L_jj = |R_jj| of X's QR and √A_jj = ‖x_j‖, so tol = 1e-7
+ * (GRAM_TOL) is findCollinear's rule; tol = 0 asks only for positive pivots. A covariance built as a
+ * sum of outer products (Σ_g s_g s_g′ of cluster scores, B·Meat·B) that is singular in exact arithmetic
+ * (fewer clusters than moments, scores that sum to zero by construction) keeps pivots of the order of
+ * the rounding squared, ~1e-32 of its largest diagonal, while a column of its own small scale keeps its
+ * diagonal: so ofCovariance also fails a pivot below 1e-20 (COVARIANCE_FLOOR) of the largest diagonal.
+ * Hand-written over a flat
+ * row-major array: the inner loops of the cluster diagnostics and the WRE bootstrap solve a small system
+ * per cluster or per draw, where ml-matrix's accessors cost more than the arithmetic.
+ */
+export const GRAM_TOL = COLLINEAR_TOL;
+export const COVARIANCE_FLOOR = 1e-20;
+
+export class Cholesky {
+  private constructor(
+    readonly q: number,
+    /** L row-major (q × q, upper part zero). */
+    private readonly l: Float64Array,
+    /** Scratch for solves. */
+    private readonly y: Float64Array,
+  ) {}
+
+  /** The factor of row-major `a` (or a Matrix), or the index of the first failed pivot. */
+  static factor(a: ArrayLike<number> | Matrix, tol = 0, floor = 0): Cholesky | { pivot: number } {
+    const q = a instanceof Matrix ? a.rows : Math.round(Math.sqrt(a.length));
+    const at =
+      a instanceof Matrix ? (i: number, j: number) => a.get(i, j) : (i: number, j: number) => a[i * q + j];
+    const l = new Float64Array(q * q);
+    const tol2 = tol * tol;
+    let maxDiag = 0;
+    for (let i = 0; floor > 0 && i < q; i++) maxDiag = Math.max(maxDiag, Math.abs(at(i, i)));
+    const least = floor * maxDiag;
+    for (let i = 0; i < q; i++) {
+      for (let j = 0; j <= i; j++) {
+        let s = at(i, j);
+        for (let k = 0; k < j; k++) s -= l[i * q + k] * l[j * q + k];
+        if (i === j) {
+          if (!(s > tol2 * Math.abs(at(i, i))) || !(s > least)) return { pivot: i };
+          l[i * q + i] = Math.sqrt(s);
+        } else l[i * q + j] = s / l[j * q + j];
+      }
+    }
+    return new Cholesky(q, l, new Float64Array(q));
+  }
+
+  /** The factor, or undefined when A is not positive definite under `tol` (a degenerate draw). */
+  static tryOf(a: ArrayLike<number> | Matrix, tol = 0): Cholesky | undefined {
+    const c = Cholesky.factor(a, tol);
+    return c instanceof Cholesky ? c : undefined;
+  }
+
+  /**
+   * The factor of A, or a DataError naming `what` and the column (`names[pivot]`) at which A stops
+   * being positive definite: raised where the matrix arises, so the estimation is recorded as failed.
+   */
+  static of(a: Matrix, what: string, names?: readonly string[], tol = GRAM_TOL, floor = 0): Cholesky {
+    const c = Cholesky.factor(a, tol, floor);
+    if (c instanceof Cholesky) return c;
+    const col = names?.[c.pivot] ?? `column ${c.pivot + 1}`;
+    throw new DataError(
+      `${what} is singular or not positive definite (${a.rows} × ${a.columns}): ${col} ` +
+        (c.pivot === 0 ? 'is zero' : 'is a linear combination of the columns before it'),
+      names?.[c.pivot] ?? what,
+    );
+  }
+
+  /** The factor of a covariance (a sum of outer products; see the header), refusing as `of` does. */
+  static ofCovariance(a: Matrix, what: string, names?: readonly string[]): Cholesky {
+    return Cholesky.of(a, what, names, GRAM_TOL, COVARIANCE_FLOOR);
+  }
+
+  /** x with A x = b, written into `out` (which may be b). */
+  solveInto(b: ArrayLike<number>, out: Float64Array): Float64Array {
+    const { q, l, y } = this;
+    for (let i = 0; i < q; i++) {
+      let s = b[i];
+      for (let k = 0; k < i; k++) s -= l[i * q + k] * y[k];
+      y[i] = s / l[i * q + i];
+    }
+    for (let i = q - 1; i >= 0; i--) {
+      let s = y[i];
+      for (let k = i + 1; k < q; k++) s -= l[k * q + i] * out[k];
+      out[i] = s / l[i * q + i];
+    }
+    return out;
+  }
+
+  /** A⁻¹B, column by column. */
+  solve(B: Matrix): Matrix {
+    const out = new Matrix(this.q, B.columns);
+    const x = new Float64Array(this.q);
+    for (let c = 0; c < B.columns; c++) {
+      this.solveInto(B.getColumn(c), x);
+      for (let i = 0; i < this.q; i++) out.set(i, c, x[i]);
+    }
+    return out;
+  }
+
+  inverse(): Matrix {
+    return this.solve(Matrix.eye(this.q));
+  }
+
+  /** L as an ml-matrix. */
+  lower(): Matrix {
+    const L = new Matrix(this.q, this.q);
+    for (let i = 0; i < this.q; i++) for (let j = 0; j <= i; j++) L.set(i, j, this.l[i * this.q + j]);
+    return L;
+  }
+}
+
+/**
+ * A^p of a symmetric positive semi-definite A on its range: A = V diag(λ) V′ (symmetric eigen-solver on
+ * (A + A′)/2, against rounding asymmetry), A^p = Σ_{λ_e > floor} λ_e^p v_e v_e′. Eigenvalues at or below
+ * `floor` (rounding of a singular A, or its null space for p < 0) contribute 0: p = ½ with floor 0 is the
+ * PSD square root with negative rounding clamped; p = −½, −1 with floor 1e-12 is clubSandwich's
+ * matrix_power on the range of I − H_jj.
+ */
+export function symmetricPower(a: Matrix, power: number, floor: number): Matrix {
+  const n = a.rows;
+  const sym = new Matrix(n, n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) {
+      const v = (a.get(i, j) + a.get(j, i)) / 2;
+      sym.set(i, j, v);
+      sym.set(j, i, v);
+    }
+  const eig = new EigenvalueDecomposition(sym, { assumeSymmetric: true });
+  const vals = eig.realEigenvalues;
+  const vecs = eig.eigenvectorMatrix;
+  const out = new Matrix(n, n);
+  for (let e = 0; e < n; e++) {
+    if (!(vals[e] > floor)) continue;
+    const s = vals[e] ** power;
+    for (let i = 0; i < n; i++) {
+      const vi = vecs.get(i, e) * s;
+      if (vi === 0) continue;
+      for (let j = 0; j < n; j++) out.set(i, j, out.get(i, j) + vi * vecs.get(j, e));
+    }
+  }
+  return out;
 }
 
 /** b′A⁻¹b by a QR solve of A x = b (Wald statistics), without forming A⁻¹. */

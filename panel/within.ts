@@ -9,6 +9,7 @@
  * Degrees of freedom are the estimator's business: entity effects absorb N, two-way N + T − 1.
  */
 import { Matrix, QrDecomposition } from 'ml-matrix';
+import { DataError } from '../common/errors';
 
 /** Rows' group codes (0..ngroups−1). */
 export interface Grouping {
@@ -64,7 +65,16 @@ export function withinTransform(
     );
     for (let i = 0; i < n; i++) D.set(i, t - 1, d[i]);
   }
+  // The entity-demeaned period dummies lose rank when the panel splits into groups of entities that
+  // share no period (the two sets of effects are then not separately identified): a DataError here,
+  // where it arises, not ml-matrix's plain Error from the solve.
   const qr = new QrDecomposition(D);
+  if (!qr.isFullRank())
+    throw new DataError(
+      'two-way within transformation: the entity-demeaned period dummies are collinear (the panel splits ' +
+        'into groups of entities that share no period), so entity and time effects are not identified',
+      'effects',
+    );
   const coef = qr.solve(Matrix.columnVector(Array.from(e)));
   const fitted = D.mmul(coef);
   for (let i = 0; i < n; i++) e[i] -= fitted.get(i, 0);

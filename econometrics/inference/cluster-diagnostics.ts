@@ -19,6 +19,7 @@
  *
  * Hand-written: no TypeScript library computes these.
  */
+import { Cholesky } from '../linalg';
 import type { ClusterDiagnosticRow } from '../result';
 import { clusterJackknife } from './jackknife';
 import { WorkingDesign, type ClusteredFit } from './working-design';
@@ -91,8 +92,9 @@ export function clusterDiagnostics(
     for (let g = 0; g < G; g++) {
       for (let i = 0; i < q * q; i++) sub[i] = xtx[i] - xtxG[g * q * q + i];
       for (let a = 0; a < q; a++) rhs[a] = xeG[g * q + a];
-      const sol = choleskySolve(sub, rhs, q);
-      betaOut[g] = sol ? coef[k] - sol[kx] : NaN;
+      // Not positive definite: cluster g alone identifies a coefficient, so β_(g) does not exist.
+      const chol = Cholesky.tryOf(sub, 1e-6);
+      betaOut[g] = chol ? coef[k] - chol.solveInto(rhs, rhs)[kx] : NaN;
     }
   } else {
     const jk = clusterJackknife(fit, wd);
@@ -123,33 +125,6 @@ export function clusterDiagnostics(
   const g1 = effectiveClusters(gamma1, 1e-10 * scale);
   if (Number.isFinite(g1)) statistics.effective_clusters_rho1 = g1;
   return { rows, statistics };
-}
-
-/** Solves A x = b for a symmetric positive definite q × q A (row-major), or undefined if it is not. */
-function choleskySolve(a: Float64Array, b: Float64Array, q: number): Float64Array | undefined {
-  const l = new Float64Array(q * q);
-  for (let i = 0; i < q; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * q + j];
-      for (let k = 0; k < j; k++) s -= l[i * q + k] * l[j * q + k];
-      if (i === j) {
-        if (!(s > 1e-12 * Math.abs(a[i * q + i]))) return undefined;
-        l[i * q + i] = Math.sqrt(s);
-      } else l[i * q + j] = s / l[j * q + j];
-    }
-  }
-  const y = new Float64Array(q);
-  for (let i = 0; i < q; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= l[i * q + k] * y[k];
-    y[i] = s / l[i * q + i];
-  }
-  for (let i = q - 1; i >= 0; i--) {
-    let s = y[i];
-    for (let k = i + 1; k < q; k++) s -= l[k * q + i] * y[k];
-    y[i] = s / l[i * q + i];
-  }
-  return y;
 }
 
 /** G* = G / (1 + Γ), Γ = mean of ((γ_g − γ̄)/γ̄)²; NaN when γ̄ is not above `zero`. */

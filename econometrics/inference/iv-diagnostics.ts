@@ -33,17 +33,27 @@
  * (instruments [Z, X1]) minus J of the model as estimated, both with the Ω̂ of the restricted model
  * (its submatrix for the second), so C ≥ 0; χ²(K1).
  *
+ * Every solve goes through linalg: the 2SLS on Z and X̂ = P_Z X by Householder QR, whose rank
+ * deficiency is a DataError naming the instrument or regressor (the column cannot be estimated); a
+ * singular or non-positive-definite matrix of one test (Q_zz, Q_yy, the Kleibergen–Paap blocks, Ω̂ of
+ * Hansen's J, the Anderson–Rubin covariance) is a DataError naming the matrix and column, caught per test
+ * and reported as a warning, so the estimation keeps its coefficients and the tests that exist.
+ *
  * Hand-written: no TypeScript library implements these tests.
  */
-import {
-  CholeskyDecomposition,
-  Matrix,
-  SingularValueDecomposition,
-  solve,
-  EigenvalueDecomposition,
-} from 'ml-matrix';
+import { Matrix, SingularValueDecomposition } from 'ml-matrix';
+import { isDataError } from '../../common/errors';
 import { chiSquareUpper, fUpper, tQuantileDf } from '../distributions';
-import { qrLeastSquares, type Columns } from '../linalg';
+import {
+  Cholesky,
+  fullRankQr,
+  qrLeastSquares,
+  solveSquare,
+  symmetricPower,
+  upperTriangularInverse,
+  type Columns,
+  type HouseholderQr,
+} from '../linalg';
 
 export type IvVce = 'conventional' | 'robust' | 'cluster';
 
@@ -58,6 +68,8 @@ export interface IvDiagnosticsInput {
   dofminus: number;
   /** Confidence level of the Anderson–Rubin set. */
   level?: number;
+  /** Names of the columns, for the messages (default: position). */
+  names?: { endogenous: readonly string[]; exogenous: readonly string[]; excluded: readonly string[] };
 }
 
 const toMatrix = (cols: Columns, n: number) => {
@@ -86,12 +98,9 @@ function symmetric(m: Matrix): Matrix {
   return m.add(m.transpose()).div(2);
 }
 
-/** Symmetric square root by eigenvalues (negative rounding clamped to 0). */
+/** Symmetric square root of a PSD matrix (negative rounding clamped to 0). */
 function symSqrt(a: Matrix): Matrix {
-  const e = new EigenvalueDecomposition(symmetric(a), { assumeSymmetric: true });
-  const v = e.eigenvectorMatrix;
-  const d = e.realEigenvalues.map((x) => Math.sqrt(Math.max(x, 0)));
-  return v.mmul(Matrix.diag(d)).mmul(v.transpose());
+  return symmetricPower(a, 0.5, 0);
 }
 
 /** An orthonormal L1 × L1 basis whose first columns are U's (thin SVD) columns. */
@@ -128,17 +137,16 @@ interface Canonical {
   irQzz: Matrix;
 }
 
-function canonical(x1: Matrix, z1: Matrix, n: number): Canonical | undefined {
+function canonical(x1: Matrix, z1: Matrix, n: number, names: Names): Canonical {
   const Qzz = z1.transpose().mmul(z1).div(n);
   const Qzy = z1.transpose().mmul(x1).div(n);
   const Qyy = x1.transpose().mmul(x1).div(n);
-  const cz = new CholeskyDecomposition(Qzz);
-  const cy = new CholeskyDecomposition(Qyy);
-  if (!cz.isPositiveDefinite() || !cy.isPositiveDefinite()) return undefined;
-  const Rzz = cz.lowerTriangularMatrix.transpose();
-  const Ryy = cy.lowerTriangularMatrix.transpose();
-  const irQzz = solve(Rzz, Matrix.eye(Rzz.rows));
-  const irQyy = solve(Ryy, Matrix.eye(Ryy.rows));
+  const cz = Cholesky.of(Qzz, 'Q_zz (the excluded instruments on the exogenous regressors)', names.excluded);
+  const cy = Cholesky.of(Qyy, 'Q_yy (the endogenous regressors on the exogenous ones)', names.endogenous);
+  const Rzz = cz.lower().transpose();
+  const Ryy = cy.lower().transpose();
+  const irQzz = upperTriangularInverse(Rzz);
+  const irQyy = upperTriangularInverse(Ryy);
   const pihat = cz.solve(Qzy);
   const theta = Rzz.mmul(pihat).mmul(irQyy);
   const svd = new SingularValueDecomposition(theta, { autoTranspose: true });
@@ -166,9 +174,19 @@ function kpRank(c: Canonical, shat0: Matrix, n: number): { chi2: number; df: num
   const v22 = c.V.subMatrix(kk, K1 - 1, kk, K1 - 1);
   const uFull = c.U.subMatrix(0, L1 - 1, kk, L1 - 1);
   const vFull = c.V.subMatrix(0, K1 - 1, kk, K1 - 1);
-  const aq = uFull.mmul(solve(u22, Matrix.eye(u22.rows))).mmul(symSqrt(u22.mmul(u22.transpose())));
+  const eye = (k: number) => Matrix.eye(k);
+  const aq = uFull
+    .mmul(solveSquare(u22, eye(u22.rows), "the Kleibergen–Paap test's U₂₂ (left singular vectors of θ)", 1))
+    .mmul(symSqrt(u22.mmul(u22.transpose())));
   const bq = symSqrt(v22.mmul(v22.transpose()))
-    .mmul(solve(v22.transpose(), Matrix.eye(v22.rows)))
+    .mmul(
+      solveSquare(
+        v22.transpose(),
+        eye(v22.rows),
+        "the Kleibergen–Paap test's V₂₂ (right singular vectors of θ)",
+        1,
+      ),
+    )
     .mmul(vFull.transpose());
   const vecTheta = Matrix.columnVector(
     Array.from({ length: L1 * K1 }, (_, i) => c.theta.get(i % L1, Math.floor(i / L1))),
@@ -176,18 +194,37 @@ function kpRank(c: Canonical, shat0: Matrix, n: number): { chi2: number; df: num
   const kba = bq.kroneckerProduct(aq.transpose());
   const lab = kba.mmul(vecTheta);
   const vlab = symmetric(kba.mmul(kpvar).mmul(kba.transpose()));
-  const chi2 = n * lab.transpose().mmul(solve(vlab, lab)).get(0, 0);
+  const chi2 =
+    n *
+    lab
+      .transpose()
+      .mmul(
+        Cholesky.ofCovariance(
+          vlab,
+          "the Kleibergen–Paap test's covariance of λ̂",
+          Array.from({ length: vlab.rows }, (_, i) => `λ̂ ${i + 1}`),
+        ).solve(lab),
+      )
+      .get(0, 0);
   return { chi2, df: L1 - kk };
 }
 
 /** J = N ḡ'Ω⁻¹ḡ at the two-step GMM estimate with weight Ω⁻¹ (ivreg2's closed form). */
-function jWithOmega(z: Matrix, x: Matrix, y: Matrix, omega: Matrix, n: number): number {
-  const chol = new CholeskyDecomposition(symmetric(omega));
-  if (!chol.isPositiveDefinite()) return NaN;
+function jWithOmega(
+  z: Matrix,
+  x: Matrix,
+  y: Matrix,
+  omega: Matrix,
+  n: number,
+  names: { z: readonly string[]; x: readonly string[] },
+): number {
+  const chol = Cholesky.ofCovariance(symmetric(omega), "Hansen's J: the moment covariance Ω̂", names.z);
   const Qxz = x.transpose().mmul(z).div(n);
   const Qzy = z.transpose().mmul(y).div(n);
   const m = symmetric(Qxz.mmul(chol.solve(Qxz.transpose())));
-  const b = solve(m, Qxz.mmul(chol.solve(Qzy)));
+  const b = Cholesky.of(m, "Hansen's J: the GMM normal equations X'ZΩ̂⁻¹Z'X", names.x).solve(
+    Qxz.mmul(chol.solve(Qzy)),
+  );
   const e = y.clone().sub(x.mmul(b));
   const g = z.transpose().mmul(e).div(n);
   return n * g.transpose().mmul(chol.solve(g)).get(0, 0);
@@ -216,6 +253,12 @@ function omegaOf(
   return symmetric(meat.div(vce === 'cluster' ? n : n - d));
 }
 
+interface Names {
+  endogenous: readonly string[];
+  exogenous: readonly string[];
+  excluded: readonly string[];
+}
+
 export function ivDiagnostics(input: IvDiagnosticsInput): {
   statistics: Record<string, number>;
   warnings: string[];
@@ -233,58 +276,92 @@ export function ivDiagnostics(input: IvDiagnosticsInput): {
   if (clusters) for (const c of clusters) if (c + 1 > M) M = c + 1;
   const stats: Record<string, number> = {};
   const warnings: string[] = [];
+  const names: Names = input.names ?? {
+    endogenous: input.endogenous.map((_, j) => `endogenous regressor ${j + 1}`),
+    exogenous: input.exogenous.map((_, j) => `exogenous regressor ${j + 1}`),
+    excluded: input.excluded.map((_, j) => `excluded instrument ${j + 1}`),
+  };
+  const zNames = [...names.excluded, ...names.exogenous];
+  const xNames = [...names.endogenous, ...names.exogenous];
+  /** One test: a DataError of its matrices becomes a warning naming them; anything else is a fault. */
+  const attempt = (test: string, run: () => void) => {
+    try {
+      run();
+    } catch (e) {
+      if (!isDataError(e)) throw e;
+      warnings.push(`${test} not computed: ${e.message}`);
+    }
+  };
 
-  const x1p = toMatrix(
-    input.endogenous.map((c) => residualsOn(input.exogenous, c)),
-    n,
+  // 2SLS on the partialled data (all columns within-transformed), by QR of Z and of X̂ = P_Z X: a
+  // rank-deficient Z or X̂ means the column cannot be estimated at all (DataError naming the column).
+  const zQr = fullRankQr(
+    [...input.excluded, ...input.exogenous],
+    'IV diagnostics: the instruments Z = [Z1, X2]',
+    zNames,
   );
-  const z1p = toMatrix(
-    input.excluded.map((c) => residualsOn(input.exogenous, c)),
-    n,
+  const xCols = [...input.endogenous, ...input.exogenous];
+  const xhat = xCols.map((c) => {
+    const r = reducedForm(zQr, c).residuals;
+    return c.map((v, i) => v - r[i]);
+  });
+  const b = fullRankQr(xhat, 'IV diagnostics: the projected regressors X̂ = P_Z X', xNames).coefficients(
+    input.y,
   );
-  const cc = canonical(x1p, z1p, n);
-  if (cc && Math.max(...cc.eval) < 1) {
-    const minEval = Math.min(...cc.eval);
+  const e = new Float64Array(input.y);
+  xCols.forEach((c, j) => {
+    for (let i = 0; i < n; i++) e[i] -= b[j] * c[i];
+  });
+  const X = toMatrix(xCols, n);
+  const Z = toMatrix([...input.excluded, ...input.exogenous], n);
+  const Y = Matrix.columnVector(Array.from(input.y));
+  const B = zQr.bread();
+
+  attempt('identification tests', () => {
+    const x1p = toMatrix(
+      input.endogenous.map((c) => residualsOn(input.exogenous, c)),
+      n,
+    );
+    const z1p = toMatrix(
+      input.excluded.map((c) => residualsOn(input.exogenous, c)),
+      n,
+    );
+    const c = canonical(x1p, z1p, n, names);
+    if (!(Math.max(...c.eval) < 1)) {
+      warnings.push('identification tests not computed: the instruments are collinear with the regressors');
+      return;
+    }
+    const minEval = Math.min(...c.eval);
     stats.cragg_donald_f = ((minEval / (1 - minEval)) * (n - L - d)) / L1;
-    const df = L1 - K1 + 1;
     if (input.vce === 'conventional') {
+      const df = L1 - K1 + 1;
       stats.anderson_lm = (n - d) * minEval;
       stats.anderson_lm_df = df;
       stats.anderson_lm_p = chiSquareUpper(stats.anderson_lm, df);
-    } else {
-      const omega = (v: Matrix) => {
-        const scores = new Matrix(n, K1 * L1);
-        for (let i = 0; i < n; i++)
-          for (let j = 0; j < K1; j++)
-            for (let l = 0; l < L1; l++) scores.set(i, j * L1 + l, v.get(i, j) * z1p.get(i, l));
-        return symmetric(scoreMeat(scores, clusters).div(n));
-      };
-      const lm = kpRank(cc, omega(x1p), n);
+      return;
+    }
+    const omega = (v: Matrix) => {
+      const scores = new Matrix(n, K1 * L1);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < K1; j++)
+          for (let l = 0; l < L1; l++) scores.set(i, j * L1 + l, v.get(i, j) * z1p.get(i, l));
+      return symmetric(scoreMeat(scores, clusters).div(n));
+    };
+    attempt('the Kleibergen–Paap rk LM statistic', () => {
+      const lm = kpRank(c, omega(x1p), n);
       stats.kp_rk_lm = clustered ? lm.chi2 : (lm.chi2 / n) * (n - d);
       stats.kp_rk_lm_df = lm.df;
       stats.kp_rk_lm_p = chiSquareUpper(stats.kp_rk_lm, lm.df);
-      const wald = kpRank(cc, omega(x1p.clone().sub(z1p.mmul(cc.pihat))), n);
+    });
+    attempt('the Kleibergen–Paap rk Wald F', () => {
+      const wald = kpRank(c, omega(x1p.clone().sub(z1p.mmul(c.pihat))), n);
       stats.kp_rk_wald_f = clustered
         ? ((wald.chi2 / (n - 1)) * (n - L) * (M - 1)) / M / L1
         : ((wald.chi2 / n) * (n - L - d)) / L1;
-    }
-  } else {
-    warnings.push('identification tests not computed: the instruments are collinear with the regressors');
-  }
-
-  // 2SLS on the partialled data (all columns within-transformed).
-  const X = toMatrix([...input.endogenous, ...input.exogenous], n);
-  const Z = toMatrix([...input.excluded, ...input.exogenous], n);
-  const Y = Matrix.columnVector(Array.from(input.y));
-  const zz = Z.transpose().mmul(Z);
-  const xhat = Z.mmul(solve(zz, Z.transpose().mmul(X)));
-  const b = solve(xhat.transpose().mmul(X), xhat.transpose().mmul(Y));
-  const e = Float64Array.from(Y.clone().sub(X.mmul(b)).getColumn(0));
+    });
+  });
 
   // Anderson–Rubin: reduced forms of y and X1 on Z.
-  const B = solve(zz, Matrix.eye(L));
-  const piY = B.mmul(Z.transpose().mmul(Y));
-  const eY = Float64Array.from(Y.clone().sub(Z.mmul(piY)).getColumn(0));
   const kappa = clustered
     ? ((n - L) * (M - 1)) / ((n - 1) * M)
     : input.vce === 'robust'
@@ -305,75 +382,92 @@ export function ivDiagnostics(input: IvDiagnosticsInput): {
     }
     return symmetric(v.subMatrix(0, L1 - 1, 0, L1 - 1));
   };
-  const rbY = piY.subMatrix(0, L1 - 1, 0, 0);
-  const wald0 = rbY
-    .transpose()
-    .mmul(solve(rvr(eY), rbY))
-    .get(0, 0);
-  stats.ar_stat = (wald0 * kappa) / L1;
-  stats.ar_df1 = L1;
-  stats.ar_df2 = arDf2;
-  stats.ar_p = fUpper(stats.ar_stat, L1, arDf2);
-  if (K1 === 1 && L1 === 1) {
-    Object.assign(stats, arConfidenceSet(input, Z, B, piY, eY, kappa, arDf2, rvr));
-  } else {
-    warnings.push(
-      'Anderson–Rubin confidence set computed for one endogenous regressor and one instrument only',
+  attempt('Anderson–Rubin test', () => {
+    const ry = reducedForm(zQr, input.y);
+    const rbY = Matrix.columnVector(Array.from(ry.coef.subarray(0, L1)));
+    const V = Cholesky.ofCovariance(
+      rvr(ry.residuals),
+      "the Anderson–Rubin test: the covariance of the excluded instruments' reduced-form coefficients",
+      names.excluded,
     );
-  }
+    const wald0 = rbY.transpose().mmul(V.solve(rbY)).get(0, 0);
+    stats.ar_stat = (wald0 * kappa) / L1;
+    stats.ar_df1 = L1;
+    stats.ar_df2 = arDf2;
+    stats.ar_p = fUpper(stats.ar_stat, L1, arDf2);
+    if (K1 === 1 && L1 === 1) {
+      Object.assign(stats, arConfidenceSet(input, zQr, ry, kappa, arDf2, rvr));
+    } else {
+      warnings.push(
+        'Anderson–Rubin confidence set computed for one endogenous regressor and one instrument only',
+      );
+    }
+  });
 
   // Over-identification and endogeneity.
   const overid = L - K;
   if (overid > 0) {
     if (input.vce === 'conventional') {
-      const Pe = Z.mmul(solve(zz, Z.transpose().mmul(Matrix.columnVector(Array.from(e)))));
+      // e'P_Z e = e'e − e'M_Z e.
+      const r = reducedForm(zQr, e).residuals;
       let ePe = 0;
       let rss = 0;
       for (let i = 0; i < n; i++) {
-        ePe += e[i] * Pe.get(i, 0);
+        ePe += e[i] * (e[i] - r[i]);
         rss += e[i] * e[i];
       }
       stats.sargan = ePe / (rss / (n - d));
       stats.sargan_df = overid;
       stats.sargan_p = chiSquareUpper(stats.sargan, overid);
     } else {
-      stats.hansen = jWithOmega(Z, X, Y, omegaOf(Z, e, input.vce, clusters, n, d), n);
-      stats.hansen_df = overid;
-      stats.hansen_p = chiSquareUpper(stats.hansen, overid);
+      attempt("Hansen's J", () => {
+        const omega = omegaOf(Z, e, input.vce, clusters, n, d);
+        stats.hansen = jWithOmega(Z, X, Y, omega, n, { z: zNames, x: xNames });
+        stats.hansen_df = overid;
+        stats.hansen_p = chiSquareUpper(stats.hansen, overid);
+      });
     }
   }
-  const Zr = toMatrix([...input.excluded, ...input.exogenous, ...input.endogenous], n);
-  const br = qrLeastSquares([...input.endogenous, ...input.exogenous], input.y);
-  const omegaR = omegaOf(Zr, br.residuals, input.vce, clusters, n, d);
-  const jr = jWithOmega(Zr, X, Y, omegaR, n);
-  const jf = overid > 0 ? jWithOmega(Z, X, Y, omegaR.subMatrix(0, L - 1, 0, L - 1), n) : 0;
-  stats.endog_c = jr - jf;
-  stats.endog_c_df = K1;
-  stats.endog_c_p = chiSquareUpper(stats.endog_c, K1);
+  attempt('the endogeneity (C) test', () => {
+    const Zr = toMatrix([...input.excluded, ...input.exogenous, ...input.endogenous], n);
+    const zrNames = [...zNames, ...names.endogenous];
+    const br = qrLeastSquares(xCols, input.y);
+    const omegaR = omegaOf(Zr, br.residuals, input.vce, clusters, n, d);
+    const jr = jWithOmega(Zr, X, Y, omegaR, n, { z: zrNames, x: xNames });
+    const jf =
+      overid > 0 ? jWithOmega(Z, X, Y, omegaR.subMatrix(0, L - 1, 0, L - 1), n, { z: zNames, x: xNames }) : 0;
+    stats.endog_c = jr - jf;
+    stats.endog_c_df = K1;
+    stats.endog_c_p = chiSquareUpper(stats.endog_c, K1);
+  });
   return { statistics: stats, warnings };
+}
+
+/** The regression of c on Z: coefficients (Z'Z)⁻¹Z'c and residuals M_Z c. */
+function reducedForm(zQr: HouseholderQr, c: Float64Array): { coef: Float64Array; residuals: Float64Array } {
+  const coef = zQr.coefficients(c);
+  return { coef, residuals: zQr.residuals(c, coef) };
 }
 
 /** {b : F(b) ≤ F_{1−α}(1, df2)} for one endogenous regressor and one instrument, solved exactly. */
 function arConfidenceSet(
   input: IvDiagnosticsInput,
-  Z: Matrix,
-  B: Matrix,
-  piY: Matrix,
-  eY: Float64Array,
+  zQr: HouseholderQr,
+  ry: { coef: Float64Array; residuals: Float64Array },
   kappa: number,
   df2: number,
   rvr: (res: Float64Array) => Matrix,
 ): Record<string, number> {
-  const x = Matrix.columnVector(Array.from(input.endogenous[0]));
-  const piX = B.mmul(Z.transpose().mmul(x));
-  const eX = Float64Array.from(x.clone().sub(Z.mmul(piX)).getColumn(0));
+  const rx = reducedForm(zQr, input.endogenous[0]);
+  const eY = ry.residuals;
+  const eX = rx.residuals;
   // r(b) = v_yy − 2b v_xy + b² v_xx from the residual e_y − b e_x (quadratic in b).
   const vyy = rvr(eY).get(0, 0);
   const vxx = rvr(eX).get(0, 0);
   const vsum = rvr(eY.map((v, i) => v + eX[i])).get(0, 0);
   const vxy = (vsum - vyy - vxx) / 2;
-  const py = piY.get(0, 0);
-  const px = piX.get(0, 0);
+  const py = ry.coef[0];
+  const px = rx.coef[0];
   const level = input.level ?? 0.95;
   const crit = tQuantileDf(1 - (1 - level) / 2, df2) ** 2;
   // κ(py − b px)² − crit(vyy − 2b vxy + b² vxx) ≤ 0  ⇔  a b² + c1 b + c0 ≤ 0.

@@ -9,8 +9,14 @@ import { InputError } from '../../common/errors';
 import type { Columns } from '../linalg';
 import type { CoefficientRow, EstimationResult } from '../result';
 import { clusterDiagnostics } from './cluster-diagnostics';
-import { wildClusterRestricted, wildDraws, type WildDraws, type WildWeights } from './wild-bootstrap';
-import { WorkingDesign, type Absorbed } from './working-design';
+import {
+  countClusters,
+  wildClusterRestricted,
+  wildDraws,
+  type WildDraws,
+  type WildWeights,
+} from './wild-bootstrap';
+import { nestedIn, type Absorbed, type WithinDesign } from './working-design';
 
 export interface WildSpec {
   reps: number;
@@ -32,6 +38,8 @@ export interface SmallClusterInput {
   x: readonly string[];
   clusters: { codes: Int32Array; keys: readonly string[] };
   absorbed?: Absorbed;
+  /** The fit's absorbed design and (X̃'X̃)⁻¹, when it has them. */
+  within?: WithinDesign;
   /** Whether the vce clusters one way (cluster, cr2, cr3): then the diagnostics are attached. */
   clustered: boolean;
   wild?: WildSpec;
@@ -64,6 +72,40 @@ export function suppliedDraws(s: SuppliedDraws, keys: readonly string[]): WildDr
   return { v, reps: B, enumerated: false };
 }
 
+/**
+ * The weights of a wild cluster bootstrap (supplied, or drawn under the spec's seed), after checking that
+ * the clusters nest the absorbed fixed effects: the within transformation must not tie clusters together.
+ */
+export function wildBootstrapDraws(
+  wild: WildSpec,
+  clusters: { codes: Int32Array; keys: readonly string[] },
+  absorbed: Absorbed | undefined,
+  supplied: SuppliedDraws | undefined,
+): { draws: WildDraws; G: number } {
+  if (absorbed && !nestedIn(absorbed.codes, clusters.codes)) {
+    throw new InputError(
+      'spec.inference.wild: the wild cluster bootstrap needs clusters that nest the absorbed fixed effects ' +
+        '(cluster by the entity, or by a grouping of entities, with entity effects)',
+      'spec.inference.wild',
+    );
+  }
+  const G = countClusters(clusters.codes);
+  const draws = supplied ? suppliedDraws(supplied, clusters.keys) : wildDraws(G, { ...wild });
+  return { draws, G };
+}
+
+/** The wild_* statistics a bootstrapped fit reports. */
+export function wildStatistics(wild: WildSpec, draws: WildDraws, G: number): Record<string, number> {
+  return {
+    wild_reps: draws.reps,
+    wild_enumerated: draws.enumerated ? 1 : 0,
+    wild_webb: wild.weights === 'webb' ? 1 : 0,
+    wild_seed: wild.seed,
+    wild_level: wild.level,
+    wild_clusters: G,
+  };
+}
+
 /** Adds the wild bootstrap and cluster diagnostics to `result` in place. */
 export function attachSmallClusterInference(result: EstimationResult, input: SmallClusterInput): void {
   if (!input.clustered && !input.wild) return;
@@ -73,6 +115,7 @@ export function attachSmallClusterInference(result: EstimationResult, input: Sma
     residuals: input.residuals,
     clusters: input.clusters.codes,
     absorbed: input.absorbed,
+    within: input.within,
   };
   const core = input.names.indexOf(input.x[0]);
   if (core >= 0) {
@@ -82,15 +125,7 @@ export function attachSmallClusterInference(result: EstimationResult, input: Sma
   }
   const wild = input.wild;
   if (!wild) return;
-  if (!new WorkingDesign(fit).nested) {
-    throw new InputError(
-      'spec.inference.wild: the wild cluster bootstrap needs clusters that nest the absorbed fixed effects ' +
-        '(cluster by the entity, or by a grouping of entities, with entity effects)',
-      'spec.inference.wild',
-    );
-  }
-  const G = new Set(input.clusters.codes).size;
-  const draws = input.draws ? suppliedDraws(input.draws, input.clusters.keys) : wildDraws(G, { ...wild });
+  const { draws, G } = wildBootstrapDraws(wild, input.clusters, input.absorbed, input.draws);
   const rows = new Map<string, CoefficientRow>(result.coefficients.map((r) => [r.term, r]));
   for (const term of wild.terms ?? [input.x[0]]) {
     const k = input.names.indexOf(term);
@@ -104,12 +139,5 @@ export function attachSmallClusterInference(result: EstimationResult, input: Sma
     row.ci_wild_lower = t.ci_lower;
     row.ci_wild_upper = t.ci_upper;
   }
-  Object.assign(result.statistics, {
-    wild_reps: draws.reps,
-    wild_enumerated: draws.enumerated ? 1 : 0,
-    wild_webb: wild.weights === 'webb' ? 1 : 0,
-    wild_seed: wild.seed,
-    wild_level: wild.level,
-    wild_clusters: G,
-  });
+  Object.assign(result.statistics, wildStatistics(wild, draws, G));
 }

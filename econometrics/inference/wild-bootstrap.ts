@@ -93,6 +93,28 @@ export function countClusters(codes: Int32Array): number {
   return G;
 }
 
+/** G, after checking that there are at least 2 clusters and that the draws have one weight per cluster. */
+export function drawsClusters(clusters: Int32Array, draws: WildDraws): number {
+  const G = countClusters(clusters);
+  if (G < 2) throw new InputError('the wild cluster bootstrap needs at least 2 clusters', 'inference.wild');
+  if (draws.v.length !== draws.reps * G) throw new Error('wild bootstrap: draws do not match the clusters');
+  return G;
+}
+
+/**
+ * The bound a draw's |t*| must exceed to count against |t̂| in p = #{|t*| > |t̂|} / B: ties within 1e-9
+ * relative do not count (the draw v = ±1 reproduces t̂ up to rounding).
+ */
+export function exceedanceCut(tHat: number): number {
+  const t = Math.abs(tHat);
+  return t + 1e-9 * Math.max(t, 1e-12);
+}
+
+/** The step of the test inversion's search: the CRV1 half-width t_{G−1}(1 − α/2)·se. */
+export function inversionStep(level: number, G: number, se: number): number {
+  return tQuantileDf(1 - (1 - level) / 2, G - 1) * se;
+}
+
 /** The WCR test of β_k = 0 and its inverted confidence interval, for coefficient index k. */
 export function wildClusterRestricted(
   input: WildInput,
@@ -103,10 +125,8 @@ export function wildClusterRestricted(
   const { design, y, bread, clusters } = input;
   const n = y.length;
   const p = design.length;
-  const G = countClusters(clusters);
-  if (G < 2) throw new InputError('the wild cluster bootstrap needs at least 2 clusters', 'inference.wild');
-  const d = draws ?? wildDraws(G, options);
-  if (d.v.length !== d.reps * G) throw new Error('wild bootstrap: draws do not match the clusters');
+  const d = draws ?? wildDraws(countClusters(clusters), options);
+  const G = drawsClusters(clusters, d);
 
   // Restricted residuals ũ(r) = ũ⁰ + r ũ¹.
   const others = design.filter((_, c) => c !== k);
@@ -203,8 +223,7 @@ export function wildClusterRestricted(
   seHat = Math.sqrt(seHat);
   const bk = input.coef[k];
   const pAt = (r: number): number => {
-    const t = Math.abs((bk - r) / seHat);
-    const cut = t + 1e-9 * Math.max(t, 1e-12);
+    const cut = exceedanceCut((bk - r) / seHat);
     let count = 0;
     for (let b = 0; b < B; b++) {
       const den = D0[b] + r * (2 * D1[b] + r * D2[b]);
@@ -214,10 +233,8 @@ export function wildClusterRestricted(
     return count / B;
   };
 
-  const alphaLevel = 1 - options.level;
-  const step = tQuantileDf(1 - alphaLevel / 2, G - 1) * seHat;
   const p_value = pAt(0);
-  const ci = invertTest(pAt, bk, step, alphaLevel, {
+  const ci = invertTest(pAt, bk, inversionStep(options.level, G, seHat), 1 - options.level, {
     maxDoublings: 60,
     converged: (lo, hi) => Math.abs(hi - lo) <= 1e-12 * Math.max(Math.abs(lo), Math.abs(hi), seHat),
   });

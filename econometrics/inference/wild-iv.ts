@@ -26,12 +26,18 @@
  *
  * Hand-written: no TypeScript library implements the wild bootstrap of instrumental-variable models.
  */
-import { InputError } from '../../common/errors';
-import { tQuantileDf } from '../distributions';
-import { qrLeastSquares, type Columns } from '../linalg';
-import { countClusters, type WildDraws, type WildOptions, type WildTest } from './wild-bootstrap';
+import { DataError } from '../../common/errors';
+import { Cholesky, crossProductInverse, qrLeastSquares, type Columns } from '../linalg';
+import {
+  countClusters,
+  drawsClusters,
+  exceedanceCut,
+  inversionStep,
+  type WildDraws,
+  type WildOptions,
+  type WildTest,
+} from './wild-bootstrap';
 import { invertTest } from './test-inversion';
-import { crossInverse } from './working-design';
 
 export interface WildIvInput {
   /** Regressors X (actual, not projected) and instruments W, on the estimator's (within) design. */
@@ -56,21 +62,26 @@ export function wreTest(
   // Orthonormal bases of W and of the other regressors: P_W, β_k, its residuals and its CRV1 standard
   // error do not depend on the basis, and the draws' normal equations (cross-products, which square a
   // design's condition number) are then well conditioned even with grand means added back.
-  const W = orthonormalBasis(input.instruments);
-  const others = orthonormalBasis(regressors.filter((_, j) => j !== k));
+  const W = orthonormalBasis(input.instruments, 'instrument');
+  const others = orthonormalBasis(
+    regressors.filter((_, j) => j !== k),
+    'exogenous regressor',
+  );
   const n = y.length;
-  const G = countClusters(clusters);
-  if (G < 2) throw new InputError('the wild cluster bootstrap needs at least 2 clusters', 'inference.wild');
-  if (draws.v.length !== draws.reps * G) throw new Error('wild bootstrap: draws do not match the clusters');
+  const G = drawsClusters(clusters, draws);
   const L = W.length;
   const xk = regressors[k];
   const exo = others;
   const q = exo.length;
   const p = q + 1;
-  const Qm = crossInverse(W);
-  if (!Qm)
-    throw new InputError('the instruments are collinear; the WRE bootstrap cannot run', 'inference.wild');
-  const Q = Float64Array.from(Qm.to1DArray()); // (W′W)⁻¹, row-major
+  // (W′W)⁻¹, row-major (W is orthonormal, so this only removes its rounding).
+  const Q = Float64Array.from(
+    crossProductInverse(
+      W,
+      "the WRE bootstrap's instruments W′W",
+      W.map((_, a) => `instrument ${a + 1}`),
+    ).to1DArray(),
+  );
 
   // Fixed per cluster: E_h = W_h′X₋,h (L×q, row-major), and the rows of each cluster.
   const E = new Float64Array(G * L * q);
@@ -195,7 +206,11 @@ export function wreTest(
         m[c + 1] = mc;
         for (let d = 0; d < q; d++) M[(c + 1) * p + d + 1] = EQE[c * q + d];
       }
-      if (!solveSymmetric(M, p, m, beta, e0, u)) return NaN;
+      // Not positive definite: a degenerate draw, left out of the count.
+      const chol = Cholesky.tryOf(M);
+      if (!chol) return NaN;
+      chol.solveInto(m, beta);
+      chol.solveInto(e0, u);
       // w = Π*u = Qwx·u₀ + QWE·u₁…
       for (let a = 0; a < L; a++) {
         let s = Qwx[a] * u[0];
@@ -226,8 +241,7 @@ export function wreTest(
 
   const pAt = (r: number): number => {
     const { tHat, ts } = statisticsAt(r);
-    const t = Math.abs(tHat);
-    const cut = t + 1e-9 * Math.max(t, 1e-12);
+    const cut = exceedanceCut(tHat);
     let count = 0;
     for (const x of ts) if (Math.abs(x) > cut) count++;
     return count / ts.length;
@@ -248,11 +262,9 @@ export function wildRestrictedEfficient(
   const bk = input.estimate;
   const t0 = tHatAt(0);
   const seHat = Math.abs(bk / t0);
-  const alphaLevel = 1 - options.level;
-  const step = tQuantileDf(1 - alphaLevel / 2, G - 1) * seHat;
   const p_value = pAt(0);
   // Not rejected 2^20 steps (~10⁶ SEs) out is ±∞: the arithmetic of y − r·x_k means little beyond.
-  const ci = invertTest(pAt, bk, step, alphaLevel, {
+  const ci = invertTest(pAt, bk, inversionStep(options.level, G, seHat), 1 - options.level, {
     maxDoublings: 20,
     converged: (lo, hi) => Math.abs(hi - lo) <= 1e-10 * seHat,
   });
@@ -266,7 +278,7 @@ export function wildRestrictedEfficient(
 }
 
 /** An orthonormal basis of the span of independent columns (Gram–Schmidt, each step done twice). */
-function orthonormalBasis(cols: Columns): Columns {
+function orthonormalBasis(cols: Columns, what: string): Columns {
   const out: Columns = [];
   for (const c of cols) {
     const v = Float64Array.from(c);
@@ -280,50 +292,12 @@ function orthonormalBasis(cols: Columns): Columns {
     for (const x of v) norm += x * x;
     norm = Math.sqrt(norm);
     if (!(norm > 0))
-      throw new InputError('the instruments are collinear; the WRE bootstrap cannot run', 'inference.wild');
+      throw new DataError(
+        `the WRE bootstrap: ${what} ${out.length + 1} is a linear combination of the ones before it`,
+        'inference.wild',
+      );
     for (let i = 0; i < v.length; i++) v[i] /= norm;
     out.push(v);
   }
   return out;
-}
-
-/**
- * Solves the symmetric positive definite p×p system A x = b and A z = c by Cholesky (row-major A,
- * left intact). False when A is not positive definite (a degenerate draw).
- */
-function solveSymmetric(
-  A: Float64Array,
-  p: number,
-  b: Float64Array,
-  x: Float64Array,
-  c: Float64Array,
-  z: Float64Array,
-): boolean {
-  const Lm = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = A[i * p + j];
-      for (let k = 0; k < j; k++) s -= Lm[i * p + k] * Lm[j * p + k];
-      if (i === j) {
-        if (!(s > 0)) return false;
-        Lm[i * p + i] = Math.sqrt(s);
-      } else Lm[i * p + j] = s / Lm[j * p + j];
-    }
-  }
-  for (const [rhs, out] of [
-    [b, x],
-    [c, z],
-  ] as const) {
-    for (let i = 0; i < p; i++) {
-      let s = rhs[i];
-      for (let k = 0; k < i; k++) s -= Lm[i * p + k] * out[k];
-      out[i] = s / Lm[i * p + i];
-    }
-    for (let i = p - 1; i >= 0; i--) {
-      let s = out[i];
-      for (let k = i + 1; k < p; k++) s -= Lm[k * p + i] * out[k];
-      out[i] = s / Lm[i * p + i];
-    }
-  }
-  return true;
 }

@@ -13,12 +13,23 @@
  * degrees of freedom for every slope (each within column and each residual block is orthogonal to the
  * dummies' columns), and keeps it otherwise.
  *
+ * A fit that has X̃ and M = (X̃'X̃)⁻¹ already (FE: its within design, and the slopes' block of its bread,
+ * which is (X̃'X̃)⁻¹ by the partitioned inverse because [X̃ + 1x̄', 1] = [X̃, 1]·T with X̃ ⟂ 1) passes them
+ * as `within`; otherwise they are made here by demeaning Z and a Cholesky of X̃'X̃.
+ *
  * Hand-written: no TypeScript library computes cluster blocks of a hat matrix.
  */
-import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { Matrix } from 'ml-matrix';
 import { InputError } from '../../common/errors';
 import { demeanBy } from '../../panel';
-import { findCollinear, qrLeastSquares, type Columns } from '../linalg';
+import {
+  Cholesky,
+  crossProductInverse,
+  findCollinear,
+  GRAM_TOL,
+  symmetricPower,
+  type Columns,
+} from '../linalg';
 
 export interface Absorbed {
   /** Absorbed group of each row (0..ngroups−1). */
@@ -36,6 +47,15 @@ export interface ClusteredFit {
   clusters: Int32Array;
   /** The fixed effects the design was within-transformed by, if any. */
   absorbed?: Absorbed;
+  /** X̃ and (X̃'X̃)⁻¹ as the estimator has them (see the header), so they are not made again. */
+  within?: WithinDesign;
+}
+
+/** The absorbed design X̃: its columns, the design column each comes from, and M = (X̃'X̃)⁻¹. */
+export interface WithinDesign {
+  columns: Columns;
+  index: number[];
+  bread: Matrix;
 }
 
 export class WorkingDesign {
@@ -64,12 +84,18 @@ export class WorkingDesign {
     for (let i = 0; i < n; i++) this.rows[fit.clusters[i]][fill[fit.clusters[i]]++] = i;
 
     const abs = fit.absorbed;
+    this.groupSize = new Float64Array(abs?.ngroups ?? 0);
+    if (abs) for (const g of abs.codes) this.groupSize[g]++;
+    if (fit.within) {
+      this.xw = fit.within.columns;
+      this.xwIndex = fit.within.index;
+      this.m = fit.within.bread;
+      return;
+    }
     let cols: Columns = fit.design;
     let index = fit.design.map((_, j) => j);
     let m: Matrix | undefined;
     if (abs) {
-      this.groupSize = new Float64Array(abs.ngroups);
-      for (const g of abs.codes) this.groupSize[g]++;
       const dm = fit.design.map((c) => demeanBy(c, abs));
       // The constant (and any column constant within groups) vanishes: it lies in the span of D. A
       // projected constant (2SLS: P_W·1) vanishes only to rounding, so compare with the column's norm.
@@ -87,25 +113,22 @@ export class WorkingDesign {
         ).keep.map((i) => live[i]);
         cols = index.map((j) => dm[j]);
       }
-    } else {
-      this.groupSize = new Float64Array(0);
     }
     this.xw = cols;
     this.xwIndex = index;
-    this.m = m ?? crossInverse(cols) ?? qrLeastSquares(cols, new Float64Array(n)).bread;
+    this.m =
+      m ??
+      crossInverse(cols) ??
+      crossProductInverse(
+        cols,
+        "the cluster correction's working design X̃",
+        index.map((j) => `design column ${j + 1}`),
+      );
   }
 
   /** True when every absorbed group lies within one cluster (or nothing is absorbed). */
   get nested(): boolean {
-    const abs = this.fit.absorbed;
-    if (!abs) return true;
-    const seen = new Int32Array(abs.ngroups).fill(-1);
-    for (let i = 0; i < this.n; i++) {
-      const g = abs.codes[i];
-      if (seen[g] < 0) seen[g] = this.fit.clusters[i];
-      else if (seen[g] !== this.fit.clusters[i]) return false;
-    }
-    return true;
+    return !this.fit.absorbed || nestedIn(this.fit.absorbed.codes, this.fit.clusters);
   }
 
   /** H_U restricted to the rows of cluster j (n_j × n_j). */
@@ -132,29 +155,7 @@ export class WorkingDesign {
   /** (I − H_jj)^p on its range (eigenvalues ≤ 1e-12 give 0, as clubSandwich's matrix_power), p = −½ or −1. */
   adjustment(j: number, power: number): Matrix {
     const h = this.hatBlock(j);
-    const nj = h.rows;
-    const ih = Matrix.eye(nj).sub(h);
-    // Symmetrise against rounding before the symmetric eigen solver.
-    for (let a = 0; a < nj; a++)
-      for (let b = 0; b < a; b++) {
-        const v = (ih.get(a, b) + ih.get(b, a)) / 2;
-        ih.set(a, b, v);
-        ih.set(b, a, v);
-      }
-    const eig = new EigenvalueDecomposition(ih, { assumeSymmetric: true });
-    const vals = eig.realEigenvalues;
-    const vecs = eig.eigenvectorMatrix;
-    const out = new Matrix(nj, nj);
-    for (let e = 0; e < nj; e++) {
-      if (!(vals[e] > 1e-12)) continue;
-      const s = vals[e] ** power;
-      for (let a = 0; a < nj; a++) {
-        const va = vecs.get(a, e) * s;
-        if (va === 0) continue;
-        for (let b = 0; b < nj; b++) out.set(a, b, out.get(a, b) + va * vecs.get(b, e));
-      }
-    }
-    return out;
+    return symmetricPower(Matrix.eye(h.rows).sub(h), power, 1e-12);
   }
 
   /** The rows of cluster j of a length-N vector. */
@@ -163,26 +164,35 @@ export class WorkingDesign {
   }
 }
 
-/** (X'X)⁻¹ by Cholesky of the cross-product, or undefined when it is not positive definite. */
+/**
+ * (X'X)⁻¹ by Cholesky of the cross-product, or undefined when a column is (nearly) collinear with the
+ * ones before it (GRAM_TOL: findCollinear's rule), for the caller to drop it.
+ */
 export function crossInverse(cols: Columns): Matrix | undefined {
   const q = cols.length;
-  const xtx = new Matrix(q, q);
+  const xtx = new Float64Array(q * q);
   for (let a = 0; a < q; a++) {
     const ca = cols[a];
     for (let b = a; b < q; b++) {
       const cb = cols[b];
       let s = 0;
       for (let i = 0; i < ca.length; i++) s += ca[i] * cb[i];
-      xtx.set(a, b, s);
-      xtx.set(b, a, s);
+      xtx[a * q + b] = s;
+      xtx[b * q + a] = s;
     }
   }
-  const chol = new CholeskyDecomposition(xtx);
-  if (!chol.isPositiveDefinite()) return undefined;
-  // Relative conditioning guard: reject a near-singular cross-product (rank decided as findCollinear does).
-  const L = chol.lowerTriangularMatrix;
-  for (let a = 0; a < q; a++) if (!(L.get(a, a) > 1e-7 * Math.sqrt(xtx.get(a, a)))) return undefined;
-  return chol.solve(Matrix.eye(q));
+  return Cholesky.tryOf(xtx, GRAM_TOL)?.inverse();
+}
+
+/** True when every group of `inner` lies within one group of `outer` (codes per row). */
+export function nestedIn(inner: Int32Array, outer: Int32Array): boolean {
+  const seen = new Map<number, number>();
+  for (let i = 0; i < inner.length; i++) {
+    const o = seen.get(inner[i]);
+    if (o === undefined) seen.set(inner[i], outer[i]);
+    else if (o !== outer[i]) return false;
+  }
+  return true;
 }
 
 /** y = A x for a dense square A and a vector x. */
