@@ -148,6 +148,23 @@ export function ivNotes(table: StudyTable, results: (EstimationResult | undefine
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/**
+ * A difference-in-Hansen statistic J − J_excluding is negative when the model without the subset fits
+ * its remaining moments worse than the full model does, which two-step GMM allows in finite samples
+ * (each J has its own weighting matrix). xtabond2 reports the difference as computed and warns that
+ * "Difference-in-Sargan statistics may be negative" (Roodman 2009, "How to do xtabond2", Stata Journal
+ * 9(1), §4 output), its Prob > chi2 then being 1; we store the statistic and that p, and the tables print
+ * the statistic with this note instead of a bare p of 1.
+ */
+export const NEGATIVE_DIFF_HANSEN =
+  'negative difference: the Hansen J excluding the subset exceeds the full one; test not informative';
+
+/** The statistic behind a difference-in-Hansen p key (`diff_hansen_levels_p`, `diff_hansen_p:CI`). */
+export function diffHansenStatistic(pKey: string): string | undefined {
+  const m = /^diff_hansen(_levels)?_p(:.*)?$/.exec(pKey);
+  return m ? `diff_hansen${m[1] ?? ''}${m[2] ?? ''}` : undefined;
+}
+
 /** One note per GMM column: Hansen's J and the difference-in-Hansen tests it computed. */
 export function gmmNotes(table: StudyTable, results: (EstimationResult | undefined)[]): string[] {
   const notes: string[] = [];
@@ -159,7 +176,12 @@ export function gmmNotes(table: StudyTable, results: (EstimationResult | undefin
       if (s[key] === undefined) return;
       const df = s[key.replace(/^diff_hansen(_levels)?/, 'diff_hansen$1_df')];
       const p = s[key.replace(/^diff_hansen(_levels)?/, 'diff_hansen$1_p')];
-      tests.push(`${label} χ²(${df}) = ${fmt(s[key], 2)} (${fmtP(p)})`);
+      const excluding = s[key.replace(/^diff_hansen/, 'hansen_excluding')];
+      tests.push(
+        s[key] < 0
+          ? `${label} χ²(${df}) = ${fmt(s[key], 2)} (${NEGATIVE_DIFF_HANSEN}; J excluding it ${fmt(excluding, 2)}, full J ${fmt(s.hansen, 2)})`
+          : `${label} χ²(${df}) = ${fmt(s[key], 2)} (${fmtP(p)})`,
+      );
     };
     test('levels-equation GMM instruments', 'diff_hansen_levels');
     for (const key of Object.keys(s).filter((k) => k.startsWith('diff_hansen:')))

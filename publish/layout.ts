@@ -11,7 +11,15 @@ import { absorbedEffects, contractOf } from '../econometrics/registry';
 import type { EstimationResult } from '../econometrics/result';
 import type { Study, StudyTable } from '../study';
 import { basisNotes, type ColumnBasis } from './basis';
-import { chosenPValue, gmmNotes, inferenceNotes, ivNotes, moranNotes } from './inference';
+import {
+  chosenPValue,
+  diffHansenStatistic,
+  gmmNotes,
+  inferenceNotes,
+  ivNotes,
+  moranNotes,
+  NEGATIVE_DIFF_HANSEN,
+} from './inference';
 
 export interface PublishedStep {
   stepId: string;
@@ -354,6 +362,7 @@ export function tableLayout(
   for (const key of table.statistics)
     if (!rows.some((r) => r.role === 'stat' && r.label === statLabel(key)))
       statRow(statLabel(key), (r) => r.statistics[key]);
+  markNegativeDiffHansen(rows, table.statistics, results, base.notes);
   base.notes.push(...inferenceNotes(table, results), ...ivNotes(table, results), ...gmmNotes(table, results));
   // One note per fact: the stars when any are printed, the parentheses when the table has SEs and its
   // own note does not already say what they are.
@@ -373,6 +382,34 @@ export function tableLayout(
     stubs.unshift('Dependent variable');
   }
   return { ...base, headers, stubs, rows };
+}
+
+/**
+ * A difference-in-Hansen p row prints, where the difference is negative, the statistic with a dagger
+ * instead of xtabond2's p of 1, and the table says once what that means (publish/inference.ts).
+ */
+function markNegativeDiffHansen(
+  rows: LayoutRow[],
+  keys: readonly string[],
+  results: (EstimationResult | undefined)[],
+  notes: string[],
+): void {
+  let marked = false;
+  for (const key of keys) {
+    const stat = diffHansenStatistic(key);
+    const row = stat && rows.find((r) => r.role === 'stat' && r.label === statLabel(key));
+    if (!stat || !row) continue;
+    row.cells = row.cells.map((cell, i) => {
+      const d = results[i]?.statistics[stat];
+      if (d === undefined || !(d < 0)) return cell;
+      marked = true;
+      return { kind: 'text', text: `χ² = ${d.toFixed(2)}†` };
+    });
+  }
+  if (marked)
+    notes.push(
+      `† Difference-in-Hansen χ² printed instead of its p-value: ${NEGATIVE_DIFF_HANSEN} (as xtabond2 reports it).`,
+    );
 }
 
 function moranBody(labels: string[], results: (EstimationResult | undefined)[]) {

@@ -51,34 +51,50 @@ export function clusterDiagnostics(
   // cluster g is Σ_{i∈g} (x̃_i'α)² / M_kk, with no second regression.
   const mkk = m.get(kx, kx);
 
-  const mf = Float64Array.from({ length: q * q }, (_, i) => m.get(Math.floor(i / q), i % q));
-  const leverage = new Float64Array(G);
-  const partial = new Float64Array(G);
-  const gamma0 = new Float64Array(G);
-  const sumXa = new Float64Array(G);
-  // Per-cluster X̃_g'X̃_g and X̃_g'e_g for the leave-one-out estimates.
-  const xtxG = new Float64Array(G * q * q);
+  // One pass over the rows builds the per-cluster cross-products X̃_g'X̃_g (upper triangle), X̃_g'e_g and
+  // X̃_g'1; every statistic is then a q × q form per cluster, not per row:
+  //   L_g = tr(M X̃_g'X̃_g),  γ_g(0) = α'X̃_g'X̃_g α,  partial_g = γ_g(0)/M_kk,  Σ_{i∈g} x̃_i'α = α'X̃_g'1.
+  const qq = q * q;
+  const xtxG = new Float64Array(G * qq);
   const xeG = new Float64Array(G * q);
+  const sumG = new Float64Array(G * q);
   const row = new Float64Array(q);
   for (let i = 0; i < wd.n; i++) {
     const g = fit.clusters[i];
     for (let c = 0; c < q; c++) row[c] = xw[c][i];
-    let h = 0;
-    let xa = 0;
     const e = fit.residuals[i];
     for (let a = 0; a < q; a++) {
-      let s = 0;
-      for (let b = 0; b < q; b++) s += mf[a * q + b] * row[b];
-      h += row[a] * s;
-      xa += row[a] * alpha[a];
-      xeG[g * q + a] += row[a] * e;
-      const off = g * q * q + a * q;
-      for (let b = 0; b < q; b++) xtxG[off + b] += row[a] * row[b];
+      const ra = row[a];
+      xeG[g * q + a] += ra * e;
+      sumG[g * q + a] += ra;
+      const off = g * qq + a * q;
+      for (let b = a; b < q; b++) xtxG[off + b] += ra * row[b];
     }
-    leverage[g] += h;
-    partial[g] += (xa * xa) / mkk;
-    gamma0[g] += xa * xa;
-    sumXa[g] += xa;
+  }
+  const leverage = new Float64Array(G);
+  const partial = new Float64Array(G);
+  const gamma0 = new Float64Array(G);
+  const sumXa = new Float64Array(G);
+  for (let g = 0; g < G; g++) {
+    const off = g * qq;
+    for (let a = 0; a < q; a++) for (let b = 0; b < a; b++) xtxG[off + a * q + b] = xtxG[off + b * q + a];
+    let lev = 0;
+    let aXa = 0;
+    let sa = 0;
+    for (let a = 0; a < q; a++) {
+      let xa = 0;
+      for (let b = 0; b < q; b++) {
+        const x = xtxG[off + a * q + b];
+        lev += m.get(b, a) * x;
+        xa += x * alpha[b];
+      }
+      aXa += alpha[a] * xa;
+      sa += alpha[a] * sumG[g * q + a];
+    }
+    leverage[g] = lev;
+    gamma0[g] = aXa;
+    partial[g] = aXa / mkk;
+    sumXa[g] = sa;
   }
   const gamma1 = sumXa.map((s) => s * s);
 
@@ -86,11 +102,11 @@ export function clusterDiagnostics(
   const betaOut = new Float64Array(G);
   if (wd.nested) {
     const xtx = new Float64Array(q * q);
-    for (let g = 0; g < G; g++) for (let i = 0; i < q * q; i++) xtx[i] += xtxG[g * q * q + i];
+    for (let g = 0; g < G; g++) for (let i = 0; i < qq; i++) xtx[i] += xtxG[g * qq + i];
     const sub = new Float64Array(q * q);
     const rhs = new Float64Array(q);
     for (let g = 0; g < G; g++) {
-      for (let i = 0; i < q * q; i++) sub[i] = xtx[i] - xtxG[g * q * q + i];
+      for (let i = 0; i < qq; i++) sub[i] = xtx[i] - xtxG[g * qq + i];
       for (let a = 0; a < q; a++) rhs[a] = xeG[g * q + a];
       // Not positive definite: cluster g alone identifies a coefficient, so β_(g) does not exist.
       const chol = Cholesky.tryOf(sub, 1e-6);

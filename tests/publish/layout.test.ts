@@ -798,6 +798,81 @@ describe('FE-2SLS and GMM notes', () => {
   });
 });
 
+describe('a negative difference-in-Hansen statistic (Table 4 (10)): printed with what it means, not p = 1', () => {
+  const s = parseStudy({
+    id: 't',
+    title: 'T',
+    years: [2011, 2021],
+    samples: { all: {} },
+    tables: [
+      {
+        id: 't4',
+        title: 'T4',
+        statistics: ['hansen_p', 'diff_hansen_levels_p'],
+        columns: ['(9)', '(10)'].map((id) => ({
+          id,
+          spec: {
+            estimator: 'sysgmm',
+            y: 'CI',
+            x: ['AIT'],
+            gmm: { instruments: [{ variable: 'CI', lags: [2, 4], collapse: true }], diffHansen: true },
+          },
+        })),
+      },
+    ],
+  });
+  // (10): J = 4.10, J without the levels instruments 4.47, so the difference is 4.10 − 4.47 = −0.37 and
+  // χ²'s upper tail at a negative value is 1 (as xtabond2's Prob > chi2 prints it).
+  const gmm = (levels: number, excluding: number, p: number, cells: number) => ({
+    estimator: 'sysgmm',
+    nobs: 270,
+    coefficients: [{ term: 'AIT', estimate: -0.07, std_error: 0.03, statistic: -2.3, p_value: 0.02 }],
+    statistics: {
+      hansen: 4.1,
+      hansen_df: 9,
+      hansen_p: 0.904,
+      instruments: 26,
+      groups: 30,
+      diff_hansen_levels: levels,
+      hansen_excluding_levels: excluding,
+      diff_hansen_levels_df: 1,
+      diff_hansen_levels_p: p,
+      'diff_hansen:CI': cells,
+      'hansen_excluding:CI': 4.1 - cells,
+      'diff_hansen_df:CI': 4,
+      'diff_hansen_p:CI': cells < 0 ? 1 : 0.9,
+    },
+  });
+  const t = tableLayout(
+    s.tables[0],
+    [
+      { stepId: 't4/(9)', tableId: 't4', columnId: '(9)', result: gmm(0.09, 4.01, 0.764, 0.97) },
+      { stepId: 't4/(10)', tableId: 't4', columnId: '(10)', result: gmm(-0.37, 4.47, 1, -0.72) },
+    ],
+    s,
+  );
+
+  it('the table cell shows the statistic with a dagger and one note says what it means', () => {
+    const rows = t.rows.map((r) => [r.label, ...r.cells.map((c) => cellText(c))]);
+    expect(rows).toContainEqual(['Diff-in-Hansen (levels) p-value', '0.764', 'χ² = -0.37†']);
+    expect(t.notes.filter((n) => n.startsWith('†'))).toEqual([
+      '† Difference-in-Hansen χ² printed instead of its p-value: negative difference: the Hansen J excluding ' +
+        'the subset exceeds the full one; test not informative (as xtabond2 reports it).',
+    ]);
+  });
+
+  it("the column's note prints each negative difference with both J statistics instead of p = 1", () => {
+    expect(t.notes).toContain(
+      'Column (10) (system GMM, 26 instruments, 30 groups): Hansen J χ²(9) = 4.10 (p = 0.904); ' +
+        'difference-in-Hansen tests of exogeneity: levels-equation GMM instruments χ²(1) = -0.37 (negative ' +
+        'difference: the Hansen J excluding the subset exceeds the full one; test not informative; J excluding it ' +
+        '4.47, full J 4.10); GMM instruments of CI χ²(4) = -0.72 (negative difference: the Hansen J excluding the subset ' +
+        'exceeds the full one; test not informative; J excluding it 4.82, full J 4.10).',
+    );
+    expect(t.notes.join(' ')).not.toMatch(/p = 1\.000/);
+  });
+});
+
 describe('Moran tables with permutation p-values', () => {
   const s = parseStudy({
     id: 't',
