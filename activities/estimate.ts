@@ -3,15 +3,16 @@ import { Context } from '@temporalio/activity';
 import { InputError, isDataError } from '../common/errors';
 import { estimate } from '../econometrics/estimate';
 import type { EstimateOptions } from '../econometrics/estimator';
-import { Panel, type PanelRow } from '../panel';
+import { rowsOfColumns } from '../econometrics/reads';
+import { columnDigests, Panel, type ColumnDigests, type PanelRow } from '../panel';
 import type { Config } from '../common/config';
 import { codeVersionsFor } from '../freshness/code-versions';
-import { estimationStepKey } from '../freshness/step-keys';
+import { estimationStepKey, PANEL_INDEX, stepColumns } from '../freshness/step-keys';
 import type { Db } from '../store/db';
 import { linkStoredEstimation, saveEstimation, saveEstimationFailure } from '../store/estimations';
 import { setRunStage } from '../store/runs';
 import { buildStudyWeights, type Study } from '../study';
-import { cachedRows, cachedStudy } from './study-cache';
+import { cachedSnapshot, cachedStudy } from './study-cache';
 
 interface StepArgs {
   runId: string;
@@ -25,18 +26,19 @@ export type StepOutcome =
   | { stepId: string; failed: string; reused?: boolean };
 
 export function estimateActivities(db: Db, config?: Pick<Config, 'buildManifest'>) {
-  /** The indicator panel of a hash, built once per process (every step of a run reads the same one). */
-  const panels = new Map<string, Promise<{ rows: PanelRow[]; panel: Panel }>>();
+  /**
+   * The indicator panel of a hash with its column digests, read once per process (every step of a run
+   * reads the same one): the digests the indicator step stored with it, or (a panel stored before
+   * they were) computed from its rows the same way.
+   */
+  const panels = new Map<string, Promise<{ rows: PanelRow[]; digests: ColumnDigests }>>();
   const panelOf = (hash: string) => {
     let hit = panels.get(hash);
     if (!hit) {
-      hit = cachedRows(db, hash).then((rows) => ({
+      hit = cachedSnapshot(db, hash).then(({ rows, report }) => ({
         rows: rows as PanelRow[],
-        panel: Panel.fromRows(rows, {
-          entity: 'province',
-          time: 'year',
-          source: `panel ${hash.slice(0, 12)}`,
-        }),
+        digests:
+          (report as { columnDigests?: ColumnDigests }).columnDigests ?? columnDigests(rows, PANEL_INDEX),
       }));
       hit.catch(() => panels.delete(hash));
       panels.set(hash, hit);
@@ -50,19 +52,22 @@ export function estimateActivities(db: Db, config?: Pick<Config, 'buildManifest'
     const { study, steps } = cachedStudy(args.studyPath);
     const step = steps.get(stepId);
     if (!step) throw new InputError(`${args.studyPath}: no estimation step ${stepId}`, stepId);
-    // The step's content key: a result stored under it (by any run) is linked, not computed again.
-    const content = estimationStepKey(
-      study,
-      step,
-      args.indicatorsHash,
-      codeVersionsFor(config?.buildManifest),
-    );
+    const { rows, digests } = await panelOf(args.indicatorsHash);
+    // The step's content key, on the digests of the columns it reads (the early cut-off): a result
+    // stored under it (by any run, on any indicator panel with these columns) is linked, not computed.
+    const content = estimationStepKey(study, step, digests, codeVersionsFor(config?.buildManifest));
     const known = await linkStoredEstimation(db, { runId: args.runId, stepId: step.stepId, content });
     if (known)
       return 'failed' in known
         ? { stepId: step.stepId, failed: known.failed, reused: known.reused }
         : { stepId: step.stepId, nobs: known.nobs, ms: 0, reused: known.reused };
-    const { rows, panel } = await panelOf(args.indicatorsHash);
+    // The estimator sees only the columns its key covers: one it reads beyond them is not found (an
+    // error), never a value the key does not vouch for.
+    const own = rowsOfColumns(rows, stepColumns(study, step)) as PanelRow[];
+    const panel = Panel.fromRows(own, {
+      ...PANEL_INDEX,
+      source: `panel ${args.indicatorsHash.slice(0, 12)}`,
+    });
     const key = {
       runId: args.runId,
       stepId: step.stepId,
@@ -76,7 +81,7 @@ export function estimateActivities(db: Db, config?: Pick<Config, 'buildManifest'
     const started = performance.now();
     let result;
     try {
-      result = estimate(panel, step.spec, weightsOption(study, step.weights, rows));
+      result = estimate(panel, step.spec, weightsOption(study, step.weights, own));
     } catch (e) {
       // A step the data cannot support (DataError) is recorded and the study goes on, on the first
       // attempt; a spec mistake (InputError) fails the run without retries; anything else is retried.

@@ -12,7 +12,8 @@ import type { Observation } from '../ingest/observation';
 import { saveConflicts } from '../store/conflicts';
 import type { Config } from '../common/config';
 import { codeVersionsFor } from '../freshness/code-versions';
-import { assembleStepKey, assemblyOptions, indicatorsStepKey } from '../freshness/step-keys';
+import { assembleStepKey, assemblyOptions, indicatorsStepKey, PANEL_INDEX } from '../freshness/step-keys';
+import { columnDigests } from '../panel/column-digests';
 import type { Db } from '../store/db';
 import { recordRunStep } from '../store/run-steps';
 import { setRunStage } from '../store/runs';
@@ -123,7 +124,13 @@ export function panelActivities(db: Db, config?: Pick<Config, 'buildManifest'>) 
           kind: 'indicators',
           built_from: { assembled: args.assembledHash, definition: study.indicators },
           rows: table.rows,
-          report: { cells: table.cells, variables: table.variables, parameters: table.parameters },
+          report: {
+            cells: table.cells,
+            variables: table.variables,
+            parameters: table.parameters,
+            // Each column's content digest: the estimations' keys (the early cut-off).
+            columnDigests: columnDigests(table.rows, PANEL_INDEX),
+          },
         });
       }
       await linkRunSnapshot(db, args.runId, 'indicators', hash);

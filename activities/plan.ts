@@ -6,10 +6,11 @@
  */
 import { InputError } from '../common/errors';
 import { assertSafeName } from '../common/safe-names';
-import { LAYOUTS, readLayoutDeclarations, readManifest } from '../ingest';
+import { LAYOUTS, readLayoutDeclarations, readManifest, type LayoutDeclaration } from '../ingest';
 import { inputFilePath } from '../ingest/input-files';
 import { entryName } from '../ingest/manifest';
-import { listEstimations, loadStudy } from '../study';
+import { listEstimations, loadStudy, type Study } from '../study';
+import type { ColumnDigests } from '../panel/column-digests';
 import { PORTAL_LAYOUT } from '../ingest/portal-source';
 import { codeVersionsFor, type ModuleHashes } from '../freshness/code-versions';
 import type { StepKey } from '../freshness/keys';
@@ -18,6 +19,7 @@ import {
   estimationStepKey,
   indicatorsStepKey,
   ingestStepKey,
+  pendingEstimationKey,
   publishStepKey,
   runCodeVersion,
 } from '../freshness/step-keys';
@@ -59,6 +61,22 @@ export interface PlanOptions {
   estimateConcurrency?: number;
   /** The build's module graph (default dist/build.json): where the code versions come from. */
   buildManifest?: string;
+  /**
+   * The column digests of the indicator panel the planned indicators step makes (the store's, or a
+   * preview), so the estimations' keys are known; without them they are pending.
+   */
+  columnDigests?: (plan: PlannedUpstream) => Promise<ColumnDigests | undefined>;
+}
+
+/** The planned keys up to the indicators, with what a preview of the panel needs. */
+export interface PlannedUpstream {
+  ingest: StepKey[];
+  assemble: StepKey;
+  indicators: StepKey;
+  study: Study;
+  inputsDir: string;
+  files: { path: string; layout: string; options?: Record<string, unknown> }[];
+  declarations: LayoutDeclaration[];
 }
 
 /** A planned refresh with every step's key, its ingredients and the modules the code versions hash. */
@@ -123,7 +141,7 @@ export async function planRefreshKeys(options: PlanOptions): Promise<RefreshPlan
   // Every step's key, from the inputs' bytes and reading, the study and the code (a run id that
   // carries the code version: an upgrade starts a new refresh, which reuses what it did not change).
   const cv = codeVersionsFor(options.buildManifest);
-  const provisional = (runId: string) => {
+  const upstream = (runId: string) => {
     const ingest = manifest.files.map((f, i) =>
       ingestStepKey(
         {
@@ -143,21 +161,44 @@ export async function planRefreshKeys(options: PlanOptions): Promise<RefreshPlan
       ingest.map((k, i) => ({ name: manifest.files[i].path, key: k.key })),
       cv,
     );
-    const indicators = indicatorsStepKey(study, assemble.key, cv);
-    const estimations = listEstimations(study).map((s) => estimationStepKey(study, s, indicators.key, cv));
+    return { ingest, assemble, indicators: indicatorsStepKey(study, assemble.key, cv) };
+  };
+  // An estimation's key needs the digests of the indicator columns it reads: known when the panel of
+  // the indicators' key is stored (or previewed by the caller), else the key is pending.
+  const steps = listEstimations(study);
+  const downstream = (assemble: StepKey, indicators: StepKey, digests: ColumnDigests | undefined) => {
+    const estimations = steps.map((s) =>
+      digests ? estimationStepKey(study, s, digests, cv) : pendingEstimationKey(study, s, cv),
+    );
     const publish = publishStepKey(
       study,
       [assemble.key, indicators.key, ...estimations.map((e) => e.key)],
       cv,
     );
-    return [...ingest, assemble, indicators, ...estimations, publish];
+    return [...estimations, publish];
   };
-  // The code version does not depend on the run id (only a portal's key does).
-  const codeVersion = runCodeVersion(provisional(''));
+  // The code version depends on neither the run id (only a portal's key does) nor the digests.
+  const draft = upstream('');
+  const codeVersion = runCodeVersion([
+    ...draft.ingest,
+    draft.assemble,
+    draft.indicators,
+    ...downstream(draft.assemble, draft.indicators, undefined),
+  ]);
   const runHash = sha256Json({ inputsHash, codeVersion });
   // A file and folder name (out/<run id>/): built only from safe names and a hash.
   const runId = assertSafeName(`refresh-${study.id}-${vintage}-${runHash.slice(0, 12)}`, 'run id');
-  const keys = provisional(runId);
+  const { ingest, assemble, indicators } = upstream(runId);
+  const digests = await options.columnDigests?.({
+    ingest,
+    assemble,
+    indicators,
+    study,
+    inputsDir: options.inputsDir,
+    files: manifest.files,
+    declarations,
+  });
+  const keys = [...ingest, assemble, indicators, ...downstream(assemble, indicators, digests)];
   return {
     input: {
       runId,

@@ -1,6 +1,6 @@
 /**
  * Per-process caches for what every estimation step re-reads: the study definition (by path and
- * modification time) and the indicator table (by content hash, so it can never be stale).
+ * modification time) and the panel snapshots (by content hash, so they can never be stale).
  */
 import { statSync } from 'node:fs';
 import { listEstimations, loadStudy, type EstimationStep, type Study } from '../study';
@@ -20,15 +20,16 @@ export function cachedStudy(path: string) {
   return entry;
 }
 
-const tables = new Map<string, Promise<PanelRow[]>>();
+const tables = new Map<string, Promise<{ rows: PanelRow[]; report: Record<string, unknown> }>>();
 const MAX_TABLES = 8;
 
-export function cachedRows(db: Db, hash: string): Promise<PanelRow[]> {
+/** A panel snapshot's rows and report, by content hash (so a cached one can never be stale). */
+export function cachedSnapshot(db: Db, hash: string) {
   let hit = tables.get(hash);
   if (!hit) {
     hit = getSnapshot<PanelRow>(db, hash).then((s) => {
       if (!s) throw new Error(`Panel snapshot ${hash} is not in the store ${db.describe}`);
-      return s.rows;
+      return { rows: s.rows, report: s.report ?? {} };
     });
     hit.catch(() => tables.delete(hash));
     tables.set(hash, hit);

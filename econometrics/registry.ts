@@ -31,6 +31,31 @@ export const OPTION_KEYS = [
 ] as const;
 export type OptionKey = (typeof OPTION_KEYS)[number];
 
+/**
+ * The panel terms each option key names (the early cut-off keys an estimation on the columns these
+ * read: econometrics/reads.ts). A Record over OptionKey, so a new option key does not compile until it
+ * says which of its values are variables.
+ */
+export const OPTION_VARIABLES: Record<OptionKey, (value: unknown) => string[]> = {
+  endogenous: (v) => strings(v),
+  instruments: (v) => strings(v),
+  mediator: (v) => strings(v),
+  moderator: (v) => strings(v),
+  center: () => [],
+  quantiles: () => [],
+  bootstrap: () => [],
+  // GMM-style instrument variables, IV-style instruments, the x whose lags are taken (x names too).
+  gmm: (v) => {
+    const g = (v ?? {}) as { instruments?: { variable: string }[]; iv?: string[]; xlags?: object };
+    return [...(g.instruments ?? []).map((i) => i.variable), ...(g.iv ?? []), ...Object.keys(g.xlags ?? {})];
+  },
+  spatial: () => [],
+  convention: () => [],
+};
+
+const strings = (v: unknown): string[] =>
+  v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
+
 /** The keys of `spec.spatial` and who reads them. */
 export const SPATIAL_MODEL_KEYS = ['simulations', 'seed', 'leeYu', 'lmTests'] as const;
 /** The dynamic spatial panel (sar, sdm): `spatial.dynamic` and `spatial.biasCorrection`. */

@@ -37,10 +37,12 @@ export const ESTIMATOR_MODULES: Record<EstimatorName, string> = {
 export const STEP_ROOTS = {
   ingest: ['ingest/index.ts', 'ingest/portal-source.ts'],
   assemble: ['assembly/index.ts', 'assembly/cells.ts'],
-  indicators: ['indicators/index.ts'],
+  // The column digests the indicator step stores are the estimations' keys (the early cut-off).
+  indicators: ['indicators/index.ts', 'panel/column-digests.ts'],
   // The dispatcher's sample preparation (subset, winsorize) and the spec schema run for every family;
   // the dispatcher's own imports of all families are not followed (see estimationRoots).
-  estimate: ['econometrics/spec.ts', 'panel/index.ts'],
+  // What the estimation reads (econometrics/reads.ts) decides its key, so its code is in the version.
+  estimate: ['econometrics/spec.ts', 'econometrics/reads.ts', 'panel/index.ts'],
   weights: ['study/weights.ts'],
   publish: ['publish/index.ts'],
 } as const;

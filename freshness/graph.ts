@@ -2,7 +2,8 @@
  * The DAG of a refresh: input files (→ observations) → panel → indicators → estimations (grouped by
  * table) → published tables, each node with its content key and whether the run reused or computed it
  * (or, for a plan, would). Written as Mermaid or Graphviz DOT (`aicarbon graph`); publish/ draws the same
- * graph as inline SVG in the report.
+ * graph as inline SVG in the report. An estimation reused below a recomputed indicators node says why:
+ * its key is on the columns it reads (the early cut-off), and they did not change.
  */
 import type { StepKey } from './keys';
 
@@ -39,6 +40,9 @@ const ORDER: StepKey['kind'][] = ['ingest', 'assemble', 'indicators', 'estimate'
 /** Nodes and edges of a run's (or a plan's) steps; the edges follow the pipeline's data flow. */
 export function refreshGraph(title: string, steps: GraphStep[]): RefreshGraph {
   const sorted = [...steps].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+  // The early cut-off: an estimation reused below a recomputed panel read only columns that did not change.
+  const panelComputed = steps.some((s) => s.kind === 'indicators' && CLASS[s.state] === 'computed');
+  const cutOff = (s: GraphStep) => panelComputed && CLASS[s.state] === 'reused';
   const nodes = sorted.map((s, i): GraphNode => {
     const id = `n${i}`;
     const spec = s.ingredients?.spec as { estimator?: string } | undefined;
@@ -74,7 +78,13 @@ export function refreshGraph(title: string, steps: GraphStep[]): RefreshGraph {
           step: s.step,
           kind: s.kind,
           label: column,
-          ...(spec?.estimator ? { detail: spec.estimator } : {}),
+          ...(spec?.estimator || cutOff(s)
+            ? {
+                detail: [spec?.estimator, cutOff(s) ? 'its columns unchanged' : undefined]
+                  .filter(Boolean)
+                  .join(' · '),
+              }
+            : {}),
           key: s.key,
           state: s.state,
           group: table,

@@ -6,8 +6,10 @@
  *   ingest      bytes of the file, its format (extension), layout, layout declaration, options, parser code
  *   assemble    each file's name and key in manifest order, the assembly options and years, assembly code
  *   indicators  the assembled panel's key, the indicator definition, indicator code
- *   estimate    the indicators' key, the step (table, column, sample), its spec (seeds included), its
- *               weights' definition, the table's stars choice, the estimator family's code
+ *   estimate    the content digest of each indicator column it reads (the early cut-off: not the whole
+ *               indicator panel's key), the step (table, column, sample), its spec (seeds included),
+ *               its weights' definition and reference files, the table's stars choice, the estimator
+ *               family's code
  *   publish     the keys of everything it renders, the study's tables, publishing code
  *
  * A key's ingredients are kept with the run (run_steps), so `outdated` can say which of them changed.
@@ -27,6 +29,11 @@ export interface StepKey {
   ingredients: Record<string, unknown>;
   /** The modules the code version digests (not part of the key: `outdated` names the changed ones). */
   modules?: string[];
+  /**
+   * An estimation planned before its indicator panel exists: the digests of the columns it reads are
+   * not known yet, so neither is its key (`key` is then a placeholder that matches nothing stored).
+   */
+  pending?: boolean;
 }
 
 /** Hash of a JSON-able value with sorted keys, so equal content gives an equal key. */
@@ -86,7 +93,8 @@ export function indicatorsKey(args: { from: string; definition: unknown; code: s
 }
 
 export function estimationKey(args: {
-  from: string;
+  /** Each column the step reads → its digest in the indicator panel (null: not in the panel). */
+  columns: Record<string, string | null>;
   stepId: string;
   tableId: string;
   columnId: string;

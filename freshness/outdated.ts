@@ -4,6 +4,9 @@
  * records of an earlier run. A step whose key is stored is reused; any other reruns, with the
  * ingredients of its key that differ from the earlier run's: an input file's bytes (old → new hash), how
  * it is read (layout, options), the study's spec keys, the modules of its code, a seed, an upstream step.
+ * An estimation is keyed on the digests of the indicator columns it reads (the early cut-off): below a
+ * recomputed panel it reruns naming the column that changed (`column GI changed (digest a → b)`), or is
+ * reused saying that the columns it reads did not.
  */
 import type { StepKey } from './keys';
 import { stableStringify } from './keys';
@@ -55,6 +58,29 @@ function seedsOf(value: unknown, path = ''): Record<string, unknown> {
   return out;
 }
 
+const shortDigest = (d: unknown) => (typeof d === 'string' ? d.slice(0, 8) : 'absent');
+
+/**
+ * What differs between the columns two keys of an estimation read (column → digest): `column GI
+ * changed (digest 1a2b3c4d → 5e6f7a8b)`, a column read now and not before, or the other way round.
+ */
+export function columnChanges(before: unknown, now: unknown): string[] {
+  const a = (before && typeof before === 'object' ? before : {}) as Record<string, unknown>;
+  const b = (now && typeof now === 'object' ? now : {}) as Record<string, unknown>;
+  const out: string[] = [];
+  for (const c of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+    if (!(c in a)) out.push(`reads column ${c} now`);
+    else if (!(c in b)) out.push(`no longer reads column ${c}`);
+    else if (a[c] !== b[c])
+      out.push(`column ${c} changed (digest ${shortDigest(a[c])} → ${shortDigest(b[c])})`);
+  }
+  return out;
+}
+
+/** The columns an estimation's key reads, as a list for a reason. */
+const readsOf = (k: { ingredients: Record<string, unknown> }) =>
+  Object.keys((k.ingredients.columns ?? {}) as object).join(', ');
+
 /** Why a step's key differs from the earlier run's step of the same name. */
 function reasonsOf(
   planned: StepKey,
@@ -100,6 +126,11 @@ function reasonsOf(
       if (added.length) reasons.push(`input files added (${added.join(', ')})`);
       if (removed.length) reasons.push(`input files removed (${removed.join(', ')})`);
       if (!changed.length && !added.length && !removed.length) reasons.push('input files reordered');
+    } else if (k === 'columns') {
+      reasons.push(...columnChanges(a.columns, b.columns));
+    } else if (k === 'from' && planned.kind === 'estimate') {
+      // An earlier run keyed its estimations on the whole indicator panel.
+      reasons.push('keyed on the columns it reads (the earlier run keyed it on the whole indicator panel)');
     } else if (k === 'from') {
       const upstream = Array.isArray(b.from)
         ? 'upstream steps changed'
@@ -130,11 +161,34 @@ export function outdated(args: {
 }): OutdatedReport {
   const before = new Map((args.earlier?.steps ?? []).map((s) => [s.step, s]));
   const names = new Map(args.planned.map((k) => [k.key, k.step]));
+  // Whether the indicator panel the estimations read is another than the earlier run's (recomputed).
+  const indicators = args.planned.find((k) => k.kind === 'indicators');
+  const earlierPanel = before.get('indicators')?.key;
+  const panelChanged =
+    indicators !== undefined &&
+    (!args.stored.has(indicators.key) || (earlierPanel !== undefined && earlierPanel !== indicators.key));
   const steps = args.planned.map((k): OutdatedStep => {
     const base = { step: k.step, kind: k.kind, key: k.key };
-    if (k.kind !== 'publish' && args.stored.has(k.key)) return { ...base, status: 'reused', reasons: [] };
+    if (k.kind !== 'publish' && args.stored.has(k.key))
+      return {
+        ...base,
+        status: 'reused',
+        // The early cut-off: an estimation downstream of a changed panel, on columns that did not change.
+        reasons:
+          k.kind === 'estimate' && panelChanged
+            ? [`the indicators change, but not the columns it reads (${readsOf(k)})`]
+            : [],
+      };
     if (k.kind === 'publish')
       return { ...base, status: 'rerun', reasons: ['publishing renders every refresh of its own'] };
+    if (k.pending)
+      return {
+        ...base,
+        status: 'rerun',
+        reasons: [
+          `the indicators recompute and their panel cannot be previewed: reruns unless the columns it reads (${readsOf(k)}) come out unchanged`,
+        ],
+      };
     const earlier = before.get(k.step);
     if (!earlier)
       return {
@@ -174,7 +228,12 @@ export function formatOutdated(report: OutdatedReport): string {
     lines.push(`  rerun  ${s.step}`);
     for (const r of s.reasons) lines.push(`           ${r}`);
   }
-  const reused = report.steps.filter((x) => x.status === 'reused');
+  // Reused with a reason (the early cut-off below a changed panel) one by one, the rest in a line.
+  for (const s of report.steps.filter((x) => x.status === 'reused' && x.reasons.length)) {
+    lines.push(`  reused ${s.step}`);
+    for (const r of s.reasons) lines.push(`           ${r}`);
+  }
+  const reused = report.steps.filter((x) => x.status === 'reused' && !x.reasons.length);
   if (reused.length) lines.push(`  reused ${reused.map((s) => s.step).join(', ')}`);
   if (report.removed.length) lines.push(`  no longer in the study: ${report.removed.join(', ')}`);
   return lines.join('\n');

@@ -3,8 +3,10 @@
  * `outdated`) and where each step runs (the activities): one function per step kind over the study,
  * the step's inputs' keys and the code versions.
  */
+import { columnsRead } from '../econometrics/reads';
 import type { EstimatorName } from '../econometrics/registry';
-import type { EstimationStep, Study } from '../study';
+import type { ColumnDigests } from '../panel/column-digests';
+import { weightsReads, type EstimationStep, type Study } from '../study';
 import { estimationRoots, STEP_ROOTS, type CodeVersions } from './code-versions';
 import {
   assembleKey,
@@ -77,22 +79,51 @@ export function indicatorsStepKey(study: Study, from: string, cv: CodeVersions) 
 const rootsOf = (step: EstimationStep) =>
   estimationRoots(step.spec.estimator as EstimatorName, Boolean(step.weights));
 
-export function estimationStepKey(study: Study, step: EstimationStep, from: string, cv: CodeVersions) {
+/** The index of the indicator panel every estimation reads. */
+export const PANEL_INDEX = { entity: 'province', time: 'year' } as const;
+
+/**
+ * The indicator columns a step reads: its spec's (econometrics/reads.ts, from the estimator registry)
+ * and its weight matrix's (economic distance reads a variable).
+ */
+export function stepColumns(study: Study, step: EstimationStep): string[] {
+  const own = columnsRead(step.spec, PANEL_INDEX);
+  const def = step.weights ? study.weights[step.weights] : undefined;
+  return [...new Set([...own, ...(def ? weightsReads(def).columns : [])])].sort();
+}
+
+/**
+ * An estimation's key: the digests of the columns it reads (`digests` of the indicator panel it runs
+ * on), not the panel's key — a refresh whose indicators changed only in other columns reuses it.
+ */
+export function estimationStepKey(
+  study: Study,
+  step: EstimationStep,
+  digests: ColumnDigests,
+  cv: CodeVersions,
+) {
   const { roots, shallow } = rootsOf(step);
+  const def = step.weights ? study.weights[step.weights] : undefined;
   const key = estimationKey({
-    from,
+    columns: Object.fromEntries(stepColumns(study, step).map((c) => [c, digests[c] ?? null])),
     stepId: step.stepId,
     tableId: step.tableId,
     columnId: step.columnId,
     sample: step.sample,
     spec: step.spec,
-    weights: step.weights
-      ? { name: step.weights, definition: study.weights[step.weights], years: study.years }
+    weights: def
+      ? { name: step.weights, definition: def, years: study.years, reference: weightsReads(def).reference }
       : undefined,
     starsFrom: study.tables.find((t) => t.id === step.tableId)?.stars,
     code: cv.version(roots, shallow),
   });
   return withModules(key, cv, roots, shallow);
+}
+
+/** An estimation whose indicator panel is not known yet: its key is a placeholder, `pending`. */
+export function pendingEstimationKey(study: Study, step: EstimationStep, cv: CodeVersions): StepKey {
+  const k = estimationStepKey(study, step, {}, cv);
+  return { ...k, key: `pending:${k.key}`, pending: true };
 }
 
 export function publishStepKey(study: Study, from: string[], cv: CodeVersions) {

@@ -104,4 +104,4 @@ export function listEstimations(study: Study): EstimationStep[] {
   );
 }
 
-export { buildStudyWeights } from './weights';
+export { buildStudyWeights, weightsReads } from './weights';

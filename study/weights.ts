@@ -3,6 +3,7 @@
  * W1 contiguity from data/reference/adjacency.csv, W2 economic distance from each province's mean of a
  * panel variable over the study years, W3 inverse distance between capitals. All row-standardised.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
@@ -15,7 +16,7 @@ import {
 } from '../econometrics/spatial/weights';
 import type { PanelRow } from '../panel';
 import { provinces } from '../regions/provinces';
-import type { Study } from './schema';
+import type { Study, WeightsDefinition } from './schema';
 
 const reference = (file: string) => ({
   path: fileURLToPath(new URL(`../data/reference/${file}`, import.meta.url)),
@@ -23,6 +24,26 @@ const reference = (file: string) => ({
 });
 const ADJACENCY = reference('adjacency.csv');
 const ISLAND_LINKS = reference('island-links.csv');
+const PROVINCES = reference('provinces.csv');
+
+/**
+ * What building a matrix reads besides its definition: the panel columns (economic distance: its
+ * variable; the province and year are read by every estimation) and the reference files, each with
+ * the sha256 of its bytes, so a matrix's key changes when any of them does.
+ */
+export function weightsReads(def: WeightsDefinition): {
+  columns: string[];
+  reference: Record<string, string>;
+} {
+  // Contiguity reads the adjacency list (and its island links); the others the provinces' table.
+  const files = def.kind === 'contiguity' ? [ADJACENCY, ISLAND_LINKS] : [PROVINCES];
+  return {
+    columns: def.kind === 'economic' ? [def.variable] : [],
+    reference: Object.fromEntries(
+      files.map((f) => [f.source, createHash('sha256').update(readFileSync(f.path)).digest('hex')]),
+    ),
+  };
+}
 
 /** The links of the adjacency file that join an island to the mainland by convention, with why. */
 export function islandLinks(): { island: string; linkedTo: string; why: string }[] {

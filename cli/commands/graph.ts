@@ -8,6 +8,7 @@ import { InputError } from '../../common/errors';
 import { loadConfig } from '../../common/config';
 import { refreshGraph, toDot, toMermaid, type GraphStep } from '../../freshness/graph';
 import { loadRunSteps, storedKeys } from '../../store/run-steps';
+import { planColumnDigests } from '../plan-digests';
 import { openStore } from '../store-session';
 import { applyInputOptions, type InputOptions } from './run';
 
@@ -35,6 +36,7 @@ export async function graphAction(opts: GraphOptions): Promise<void> {
         studyPath: config.studyPath,
         inputsDir: config.inputsDir,
         buildManifest: config.buildManifest,
+        columnDigests: planColumnDigests(db),
       });
       const stored = await storedKeys(
         db,

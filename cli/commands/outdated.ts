@@ -8,6 +8,7 @@ import { loadConfig } from '../../common/config';
 import { formatOutdated, outdated } from '../../freshness/outdated';
 import { loadRunSteps, storedKeys } from '../../store/run-steps';
 import { getRun, latestCompletedRun } from '../../store/runs';
+import { planColumnDigests } from '../plan-digests';
 import { openStore } from '../store-session';
 import { applyInputOptions, type InputOptions } from './run';
 
@@ -18,13 +19,15 @@ export interface OutdatedOptions extends InputOptions {
 
 export async function outdatedAction(opts: OutdatedOptions): Promise<void> {
   const config = applyInputOptions(loadConfig(), opts);
-  const plan = await planRefreshKeys({
-    studyPath: config.studyPath,
-    inputsDir: config.inputsDir,
-    buildManifest: config.buildManifest,
-  });
   const db = await openStore(config);
   try {
+    // The estimations' keys need the indicator columns' digests: the store's, or a preview.
+    const plan = await planRefreshKeys({
+      studyPath: config.studyPath,
+      inputsDir: config.inputsDir,
+      buildManifest: config.buildManifest,
+      columnDigests: planColumnDigests(db),
+    });
     const run = opts.run ? await getRun(db, opts.run) : await latestCompletedRun(db, plan.input.studyId);
     if (opts.run && !run) throw new InputError(`--run: no run ${opts.run} in ${db.describe}`, '--run');
     const earlier = run
