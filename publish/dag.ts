@@ -79,11 +79,14 @@ export function dagSvg(steps: DagStep[]): string {
   link(at('assemble'), at('indicators'));
   link(at('indicators'), at('estimate'));
   link(at('estimate'), at('publish'));
+  // The early cut-off: an estimation reused below a recomputed panel read only unchanged columns.
+  const panelComputed = steps.some((s) => s.kind === 'indicators' && !s.reused);
   const nodes = placed.map(({ s, x, y }) => {
     const [fill, stroke] = COLOURS[s.reused ? 'reused' : 'computed'];
+    const why = s.kind === 'estimate' && s.reused && panelComputed ? ' (its columns unchanged)' : '';
     return (
       `<g class="dag-node" data-step="${esc(s.step)}" data-state="${s.reused ? 'reused' : 'computed'}">` +
-      `<title>${esc(`${s.step}: ${s.reused ? 'reused' : 'computed'}, key ${s.key}`)}</title>` +
+      `<title>${esc(`${s.step}: ${s.reused ? 'reused' : 'computed'}${why}, key ${s.key}`)}</title>` +
       `<rect x="${x}" y="${y}" width="${BOX}" height="${ROW - 3}" rx="3" fill="${fill}" stroke="${stroke}" stroke-width="0.8"/>` +
       `<text x="${x + 4}" y="${y + 10}" font-size="9">${esc(label(s))}</text>` +
       `<text x="${x + BOX - 4}" y="${y + 10}" font-size="8" text-anchor="end" fill="#555" font-family="monospace">${esc(shortKey(s.key))}</text></g>`

@@ -1,7 +1,8 @@
 /**
  * Memoisation through the real dev server and store (PostgreSQL and PGlite): a refresh reuses every
  * step whose content key is stored and computes only the rest, told apart by the run's step records
- * (run_steps), never by timing. The code version of one estimator family is changed through the
+ * (run_steps), never by timing. Estimations are keyed on the indicator columns they read (the early
+ * cut-off): a changed input reruns only the estimations reading a column it changed. The code version of one estimator family is changed through the
  * mechanism that derives it: a fixture module added to that family's import closure in the build
  * manifest.
  */
@@ -17,6 +18,9 @@ import { loadConfig, PROJECT_ROOT, type Config } from '../../common/config';
 import { openDb, type Db } from '../../store/db';
 import { loadEstimations } from '../../store/estimations';
 import { startWorkers, type WorkerSet } from '../../worker';
+import { outdatedReport } from '../../cli/commands/outdated';
+import { refreshGraph, toMermaid } from '../../freshness/graph';
+import { loadRunSteps } from '../../store/run-steps';
 import { runCli } from '../helpers/cli';
 import { checkMermaidFlowchart } from '../helpers/mermaid-flowchart';
 import { createTempDatabase } from '../helpers/postgres';
@@ -127,31 +131,170 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
       expect(first.steps.filter((s) => s.kind === 'estimate')).toHaveLength(17);
     }, 400_000);
 
-    it('one changed input file: only it and the steps downstream of it are computed', async () => {
-      const file = join(config.inputsDir, 'synthetic', 'pollution_investment.csv');
-      const text = await readFile(file, 'utf8');
-      await writeFile(file, text.replace('BJ,2011,78706', 'BJ,2011,78707'));
-      const before = await counts();
-      const second = await refresh();
-      runs.input = second.input.runId;
-      expect(second.input.runId).not.toBe(first.input.runId);
-      const ingests = second.steps.filter((s) => s.kind === 'ingest');
-      expect(ingests.filter((s) => !s.reused).map((s) => s.step)).toEqual([
-        'ingest:synthetic/pollution_investment.csv',
-      ]);
-      // Downstream of a file: the panel, the indicators, every estimation on them, publishing.
-      expect(second.computed.filter((s) => !s.startsWith('ingest:')).sort()).toEqual(
-        first.steps
-          .filter((s) => s.kind !== 'ingest')
+    /** What `aicarbon outdated` reports now, read from this store (in process: PGlite is held here). */
+    const rerunReasons = async () => {
+      const report = await outdatedReport(db, config);
+      return {
+        report,
+        rerun: Object.fromEntries(
+          report.steps.filter((s) => s.status === 'rerun').map((s) => [s.step, s.reasons]),
+        ),
+        estimations: report.steps
+          .filter((s) => s.status === 'rerun' && s.kind === 'estimate')
           .map((s) => s.step)
           .sort(),
+      };
+    };
+    const editInput = async (path: string, from: string, to: string) => {
+      const file = join(config.inputsDir, path);
+      const text = await readFile(file, 'utf8');
+      expect(text).toContain(from);
+      await writeFile(file, text.replace(from, to));
+      return () => writeFile(file, text);
+    };
+    // Hand lists from the study's specs (tables 3 and 4 of study/default-study.json).
+    const READS_ROBOT = ['table4/(7)', 'table4/(8)'];
+    const READS_ER = ['table3/(2)', 'table3/(4)', 'table3/(5)', 'table3/(6)', 'table3/(7)'].concat([
+      'table4/(2)',
+      'table4/(4)',
+      'table4/(6)',
+      'table4/(8)',
+      'table4/(10)',
+    ]);
+
+    it('an input of one variable: that file, the panel, the indicators and only the estimations reading the variable', async () => {
+      // IFR's national robot installations feed ROBOT alone (Table 4's exposure columns (7) and (8)).
+      const restore = await editInput(
+        'real/ifr/robot_installations.csv',
+        'China,CHN,2015,69000',
+        'China,CHN,2015,69500',
       );
-      expect((await counts()).e).toBe(before.e + 17);
+      try {
+        // Before running: outdated previews the panel and names the column.
+        const before = await rerunReasons();
+        expect(before.estimations).toEqual(READS_ROBOT);
+        expect(before.rerun['table4/(7)']).toEqual([
+          expect.stringMatching(/^column ROBOT changed \(digest [0-9a-f]{8} → [0-9a-f]{8}\)$/),
+        ]);
+        expect(before.report.steps.find((s) => s.step === 'table3/(1)')).toMatchObject({
+          status: 'reused',
+          reasons: ['the indicators change, but not the columns it reads (AIT, CI, province, year)'],
+        });
+        const counted = await counts();
+        const second = await refresh();
+        runs.input = second.input.runId;
+        expect(second.input.runId).not.toBe(first.input.runId);
+        expect(second.result.failedSteps).toEqual([]);
+        expect(second.computed.sort()).toEqual(
+          [
+            'assemble',
+            'indicators',
+            'ingest:real/ifr/robot_installations.csv',
+            'publish',
+            ...READS_ROBOT,
+          ].sort(),
+        );
+        expect((await counts()).e).toBe(counted.e + READS_ROBOT.length);
+        // The step records say why: the reused ones carry the same column digests as the first run's.
+        const recorded = await db.query<{ step: string; ingredients: { columns: Record<string, string> } }>(
+          `SELECT step, ingredients FROM run_steps WHERE run_id = $1 AND kind = 'estimate'`,
+          [second.input.runId],
+        );
+        const firstRecorded = await db.query<{
+          step: string;
+          ingredients: { columns: Record<string, string> };
+        }>(`SELECT step, ingredients FROM run_steps WHERE run_id = $1 AND kind = 'estimate'`, [
+          first.input.runId,
+        ]);
+        for (const r of recorded) {
+          const was = firstRecorded.find((x) => x.step === r.step)!.ingredients.columns;
+          const changed = Object.keys(r.ingredients.columns).filter(
+            (c) => r.ingredients.columns[c] !== was[c],
+          );
+          expect(changed, r.step).toEqual(READS_ROBOT.includes(r.step) ? ['ROBOT'] : []);
+        }
+        // After it: current.
+        expect(Object.keys((await rerunReasons()).rerun)).toEqual(['publish']);
+        // The DAG says why a column below the recomputed panel was reused: the report and `graph`.
+        const html = await readFile(
+          (second.result.published as string[]).find((p) => p.endsWith('.html'))!,
+          'utf8',
+        );
+        expect(html).toContain('<title>table3/(1): reused (its columns unchanged), key ');
+        expect(html).toContain('<title>table4/(7): computed, key ');
+        const graph = toMermaid(
+          refreshGraph(
+            second.input.runId,
+            (await loadRunSteps(db, second.input.runId)).map((r) => ({
+              ...r,
+              state: r.reused ? ('reused' as const) : ('computed' as const),
+            })),
+          ),
+        );
+        expect(checkMermaidFlowchart(graph)).toEqual([]);
+        expect(graph).toMatch(/\["#40;1#41;<br\/>ols · its columns unchanged<br\/>[0-9a-f]{12} · reused"\]/);
+
+        // A reused estimation's numbers are those a recomputation on today's panel gives, byte for byte:
+        // a changed module in the GMM family's closure recomputes its four (reused) columns.
+        await writeManifest(config.buildManifest!, 'robot');
+        const recomputed = await refresh();
+        const gmm = ['table4/(10)', 'table4/(3)', 'table4/(4)', 'table4/(9)'];
+        expect(recomputed.computed.filter((s) => s !== 'publish').sort()).toEqual(gmm);
+        const reused = await loadEstimations(db, second.input.runId);
+        const fresh = await loadEstimations(db, recomputed.input.runId);
+        for (const id of gmm) {
+          expect(second.steps.find((s) => s.step === id)!.reused).toBe(true);
+          expect(JSON.stringify(fresh.find((s) => s.stepId === id)!.result)).toBe(
+            JSON.stringify(reused.find((s) => s.stepId === id)!.result),
+          );
+        }
+      } finally {
+        await writeManifest(config.buildManifest!, '1');
+        await restore();
+      }
       // Put back: the next refresh is the first one's keys again, nothing of it is computed.
-      await writeFile(file, text);
       const again = await refresh();
       expect(again.input.runId).toBe(first.input.runId);
-    }, 400_000);
+    }, 600_000);
+
+    it('an input feeding a column every estimation reads (CI): every estimation reruns', async () => {
+      // The secondary CO2 series extends CI (and RE) past the inventories' last year.
+      const restore = await editInput(
+        'real/panels/co2.csv',
+        '安徽省,340000,2020,491921365.1',
+        '安徽省,340000,2020,501921365.1',
+      );
+      try {
+        const before = await rerunReasons();
+        const estimations = first.steps.filter((s) => s.kind === 'estimate').map((s) => s.step);
+        expect(before.estimations).toEqual([...estimations].sort());
+        for (const step of estimations)
+          expect(before.rerun[step], step).toContainEqual(
+            expect.stringMatching(/^column CI changed \(digest /),
+          );
+        const third = await refresh();
+        expect(third.computed.sort()).toEqual(
+          ['assemble', 'indicators', 'ingest:real/panels/co2.csv', 'publish', ...estimations].sort(),
+        );
+      } finally {
+        await restore();
+      }
+    }, 600_000);
+
+    it('an input feeding a control (ER): exactly the columns with the controls rerun', async () => {
+      const restore = await editInput('synthetic/pollution_investment.csv', 'BJ,2011,78706', 'BJ,2011,78707');
+      try {
+        const fourth = await refresh();
+        expect(
+          fourth.computed
+            .filter((s) => !['assemble', 'indicators', 'publish'].includes(s) && !s.startsWith('ingest:'))
+            .sort(),
+        ).toEqual([...READS_ER].sort());
+      } finally {
+        await restore();
+      }
+      expect((await refresh()).input.runId).toBe(first.input.runId);
+    }, 600_000);
 
     it("one changed column spec: only that estimation reruns, the others' numbers are the stored ones", async () => {
       await writeStudy(config.studyPath, (study) => {
@@ -232,7 +375,7 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
       const byInput = await runCli(['diff', first.input.runId, runs.input], env);
       expect(byInput.code, byInput.stderr).toBe(0);
       expect(byInput.stdout).toMatch(
-        /^Inputs: 1 files differ\n {2}changed {2}synthetic\/pollution_investment\.csv: bytes [0-9a-f]{12} → [0-9a-f]{12}\nStudy: unchanged\nCode: unchanged\n/,
+        /^Inputs: 1 files differ\n {2}changed {2}real\/ifr\/robot_installations\.csv: bytes [0-9a-f]{12} → [0-9a-f]{12}\nStudy: unchanged\nCode: unchanged\n/,
       );
       const bySpec = await runCli(['diff', first.input.runId, runs.spec], env);
       expect(bySpec.stdout).toContain(
