@@ -10,6 +10,8 @@ import { loadConfig, type Config } from '../../common/config';
 import { InputError } from '../../common/errors';
 import { STAGE } from '../../temporal/search-attributes';
 import { taskQueues } from '../../temporal/deployment';
+import { watchQueues } from '../../temporal/pollers';
+import { LEGACY_COMPUTE_QUEUE, LEGACY_IO_QUEUE, type TaskQueues } from '../../temporal/task-queues';
 import { PROGRESS_MEMO, type Progress } from '../../workflows/progress';
 import { formatElapsed } from '../follow';
 import { say } from '../output';
@@ -31,6 +33,10 @@ export interface RunStatus {
   failedSteps: { stepId: string; error: string }[];
   inFlight: string[];
   pending: { activity: string; attempt: number; state: string; worker?: string; lastFailure?: string }[];
+  /** Of a running refresh: the live workers polling its queues (pid@host and queues). */
+  workers?: string[];
+  /** Of a running refresh: the queues no live worker polls (nothing moves until one does). */
+  unpolled?: string[];
   startTime?: string;
   closeTime?: string;
   elapsedMs?: number;
@@ -95,6 +101,32 @@ async function fromStore(config: Config, runId: string) {
   }
 }
 
+/** A refresh's queues from its workflow id: `RUN@deployment`, or the shared queues of older refreshes. */
+function queuesOf(workflowId: string): TaskQueues {
+  const at = workflowId.lastIndexOf('@');
+  if (at < 0) return { deployment: '', io: LEGACY_IO_QUEUE, compute: LEGACY_COMPUTE_QUEUE };
+  const deployment = workflowId.slice(at + 1);
+  return { deployment, io: `aicarbon-io-${deployment}`, compute: `aicarbon-compute-${deployment}` };
+}
+
+/** Who works on a running refresh: live pollers by process, and the queues nobody live polls. */
+async function workersOf(client: Client, namespace: string, workflowId: string) {
+  const watch = await watchQueues(client, namespace, queuesOf(workflowId)).catch(() => undefined);
+  if (!watch) return {};
+  const byWorker = new Map<string, Set<string>>();
+  for (const p of watch.pollers.filter((q) => q.live)) {
+    const who = p.identity.split(' ')[0];
+    byWorker.set(
+      who,
+      (byWorker.get(who) ?? new Set()).add(p.queue.startsWith('aicarbon-io') ? 'io' : 'compute'),
+    );
+  }
+  return {
+    workers: [...byWorker].map(([who, queues]) => `${who} (${[...queues].sort().reverse().join(', ')})`),
+    unpolled: watch.missing,
+  };
+}
+
 const PENDING_STATE = [
   'unspecified',
   'scheduled',
@@ -140,6 +172,8 @@ export async function runStatus(
         ...(a.lastStartedTime ? { since: new Date(tsToMs(a.lastStartedTime)).toISOString() } : {}),
       });
   }
+  const running = d.status.name === 'RUNNING';
+  const workers = running ? await workersOf(client, config.temporalNamespace, workflowId) : {};
   const attribute = d.typedSearchAttributes.get(STAGE);
   const failedSteps = store.failures ?? progress?.failed ?? [];
   const start = d.startTime;
@@ -154,6 +188,7 @@ export async function runStatus(
     failedSteps,
     inFlight: progress?.inFlight ?? [],
     pending,
+    ...workers,
     startTime: start?.toISOString(),
     closeTime: end?.toISOString(),
     elapsedMs: (end ?? new Date()).getTime() - start.getTime(),
@@ -180,6 +215,13 @@ export function formatStatus(s: RunStatus): string {
     s.closeTime ? `${s.closeTime} (${formatElapsed(s.elapsedMs ?? 0)})` : formatElapsed(s.elapsedMs ?? 0),
   );
   row('stages', stageTimes(s.stages));
+  if (s.workers) row('workers', s.workers.length ? s.workers.join('; ') : 'none live');
+  if (s.unpolled?.length)
+    row(
+      'waiting',
+      `no live worker polls ${s.unpolled.join(', ')}: nothing moves until one does; ` +
+        '`aicarbon run` with the same inputs resumes it with a worker of its own',
+    );
   row('error', s.error);
   for (const p of s.pending)
     row(

@@ -82,6 +82,14 @@ describe('refresh, status and schedule without a worker', () => {
     const r = JSON.parse(running.stdout);
     expect(r).toMatchObject({ runId: input.runId, state: 'running' });
     expect(r.url).toContain(encodeURIComponent(`${input.runId}@${input.queues!.deployment}`));
+    // Nobody works on it: status says which queues no live worker polls and how to resume it.
+    expect(r.workers).toEqual([]);
+    expect(r.unpolled).toContain(`${input.queues!.io} (workflows)`);
+    expect(r.unpolled).toContain(`${input.queues!.compute} (activities)`);
+    const text = await runCli(['status', input.runId], env);
+    expect(text.stdout).toMatch(/workers {3}none live/);
+    expect(text.stdout).toContain(`waiting   no live worker polls ${input.queues!.io} (workflows)`);
+    expect(text.stdout).toContain('`aicarbon run` with the same inputs resumes it');
 
     const worker = workerProcess(f);
     children.push(worker);

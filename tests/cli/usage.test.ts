@@ -3,7 +3,12 @@
  * what is allowed; `--help` names the environment variable behind the options and the exit statuses.
  * Real CLI processes; nothing here needs a server (an address where nothing listens stands for one).
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../common/config';
 import { runCli } from '../helpers/cli';
 
 const NOWHERE = { TEMPORAL_ADDRESS: '127.0.0.1:1' };
@@ -59,5 +64,33 @@ describe('aicarbon usage errors exit 2 and say what is allowed', () => {
     const schedule = await runCli(['schedule', '--help']);
     expect(schedule.stdout).toContain('--unpause');
     expect(schedule.stdout).toContain('--describe');
+  });
+});
+
+describe('output into a pipe its reader closes', () => {
+  it('aicarbon … | head stops quietly (exit 0, no EPIPE stack)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aicarbon-epipe-'));
+    // A panel big enough that its JSON result (with its e(sample)) outgrows the pipe's buffer.
+    const rows = ['firm,year,inv,value'];
+    for (let f = 0; f < 2000; f++)
+      for (let y = 2001; y <= 2020; y++) rows.push(`${f},${y},${(f * 7 + y) % 13},${(f * 3 + y * 5) % 17}`);
+    await writeFile(join(dir, 'panel.csv'), `${rows.join('\n')}\n`);
+    await writeFile(
+      join(dir, 'spec.json'),
+      JSON.stringify({ estimator: 'fe', y: 'inv', x: ['value'], entity: 'firm', time: 'year' }),
+    );
+    const cli = join(PROJECT_ROOT, 'bin', 'aicarbon.js');
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        `"${process.execPath}" "${cli}" estimate --data panel.csv --spec spec.json 2>err | head -c 100 >/dev/null; ` +
+          'echo "${PIPESTATUS[0]}"',
+      ],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    const stderr = await readFile(join(dir, 'err'), 'utf8');
+    expect(stderr).toBe('');
+    expect(r.stdout.trim()).toBe('0');
   });
 });
