@@ -56,7 +56,11 @@ export function estimateActivities(db: Db, config?: Pick<Config, 'buildManifest'
     // The step's content key, on the digests of the columns it reads (the early cut-off): a result
     // stored under it (by any run, on any indicator panel with these columns) is linked, not computed.
     const content = estimationStepKey(study, step, digests, codeVersionsFor(config?.buildManifest));
-    const known = await linkStoredEstimation(db, { runId: args.runId, stepId: step.stepId, content });
+    const known = await linkStoredEstimation(
+      db,
+      { runId: args.runId, stepId: step.stepId, content },
+      { withSample: true },
+    );
     if (known)
       return 'failed' in known
         ? { stepId: step.stepId, failed: known.failed, reused: known.reused }

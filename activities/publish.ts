@@ -6,7 +6,7 @@ import { publishStepKey } from '../freshness/step-keys';
 import { saveRunTables } from '../store/run-tables';
 import type { Db } from '../store/db';
 import { loadRunSteps, recordRunStep } from '../store/run-steps';
-import { loadEstimationFailures, loadEstimations } from '../store/estimations';
+import { loadEstimationFailures, loadEstimations, loadSamples } from '../store/estimations';
 import { loadConflicts } from '../store/conflicts';
 import { recordPublishedFiles } from '../store/published-files';
 import { getRun, setRunStage } from '../store/runs';
@@ -23,6 +23,7 @@ export function publishActivities(db: Db, config: Config) {
       const { study } = cachedStudy(args.studyPath);
       const stored = await loadEstimations(db, args.runId);
       const failures = await loadEstimationFailures(db, args.runId);
+      const samples = await loadSamples(db, args.runId);
       const panels = await loadRunPanels(db, args.runId);
       const run = await getRun(db, args.runId);
       const inputs = await loadRunInputs(db, args.runId);
@@ -55,6 +56,7 @@ export function publishActivities(db: Db, config: Config) {
         coverage,
         assembledCoverage: panels?.assembled.coverage ?? [],
         cellBases: bases,
+        samples,
         conflicts,
         failures: failures.map((f) => ({ stepId: f.stepId, message: f.error })),
         run: {
@@ -83,7 +85,7 @@ export function publishActivities(db: Db, config: Config) {
         args.runId,
         study,
         labels,
-        columnBases(study, bases, panels?.indicators.rows ?? []),
+        columnBases(study, bases, panels?.indicators.rows ?? [], samples),
         coverage,
       );
       const recorded = [];

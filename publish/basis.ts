@@ -5,6 +5,7 @@
  * extrapolated rather than observed. Read by the report's banner, the first row of every sheet, the
  * tables' notes and the store's `column_basis`.
  */
+import type { SampleRow } from '../econometrics/result';
 import type { CellBasis } from '../indicators/coverage';
 import { sampleSubset, type Study, type StudyColumn } from '../study';
 import type { CoverageLine } from './run';
@@ -17,7 +18,10 @@ export interface VariableBasis {
   interpolated: number;
   substituted: number;
   extrapolated: number;
-  /** Rows of the column's sample where every variable it uses has a value (its N before lags). */
+  /**
+   * The rows counted: the estimation's used province-years (its N) when its sample is stored, else the
+   * rows of the column's subset where every variable it uses has a value (its N before lags).
+   */
   rows: number;
 }
 
@@ -34,11 +38,17 @@ export function columnVariables(column: StudyColumn, variables: string[]): strin
   return variables.filter((v) => tokens.includes(v));
 }
 
-/** Each column's basis, from every value's basis (indicators/coverage.ts cellBases) and the panel rows. */
+/**
+ * Each column's basis, from every value's basis (indicators/coverage.ts cellBases) and the panel rows,
+ * over the rows its estimation used (`samples`, by step id `table/column`: the stored e(sample), so a
+ * lag or GMM column counts its N rows, not the subset's) or, without a stored sample, over the subset's
+ * complete rows.
+ */
 export function columnBases(
   study: Study,
   bases: Record<string, CellBasis>,
   rows: Record<string, number | string | null>[],
+  samples: ReadonlyMap<string, readonly SampleRow[]> = new Map(),
 ): ColumnBasis[] {
   const variables = [...new Set(Object.keys(bases).map((k) => k.slice(0, k.indexOf('|'))))];
   const out: ColumnBasis[] = [];
@@ -48,9 +58,11 @@ export function columnBases(
       const subset = sampleSubset(study, column.sample);
       const inSample = subset ? rows.filter((r) => subset.values.includes(String(r[subset.by]))) : rows;
       const basisOf = (v: string, r: Record<string, unknown>) => bases[`${v}|${r.province}/${r.year}`];
-      const complete = inSample.filter((r) =>
-        used.every((v) => (basisOf(v, r)?.basis ?? 'missing') !== 'missing'),
-      );
+      const sample = samples.get(`${table.id}/${column.id}`);
+      const usedRows = sample && new Set(sample.filter((s) => s.used).map((s) => `${s.entity}/${s.time}`));
+      const complete = usedRows
+        ? inSample.filter((r) => usedRows.has(`${r.province}/${r.year}`))
+        : inSample.filter((r) => used.every((v) => (basisOf(v, r)?.basis ?? 'missing') !== 'missing'));
       out.push({
         tableId: table.id,
         columnId: column.id,
@@ -65,7 +77,9 @@ export function columnBases(
           };
           const files = new Set<string>();
           for (const r of complete) {
-            const b = basisOf(variable, r)!;
+            // A used row may lack a value of a variable it reads only at a lag (L.AIT: the year before's).
+            const b = basisOf(variable, r);
+            if (!b) continue;
             if (b.basis === 'interpolated' || b.basis === 'substituted' || b.basis === 'extrapolated')
               vb[b.basis] += 1;
             for (const f of b.synthetic) files.add(f);

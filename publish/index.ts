@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Study } from '../study';
 import type { CellBasis } from '../indicators/coverage';
+import type { SampleRow } from '../econometrics/result';
 import { publishFolder } from './atomic-folder';
 import { columnBases, proxyLines, syntheticBanner } from './basis';
 import { tidyCoefficientsCsv, writeCsvTables } from './csv';
@@ -76,6 +77,8 @@ export interface PublishInput {
   assembledCoverage?: CoverageLine[];
   /** Every study value's basis (indicators/coverage.ts cellBases): the columns' notes and the banner. */
   cellBases?: Record<string, CellBasis>;
+  /** The stored samples (e(sample)) by step id: the notes count filled values over the used rows. */
+  samples?: ReadonlyMap<string, readonly SampleRow[]>;
   /** Cells the sources disagreed on (shown in the report's coverage section). */
   conflicts?: ConflictLine[];
   /** Provenance beyond the run id (vintage, times, input hashes). */
@@ -94,7 +97,9 @@ async function writeRunFiles(scratch: string, input: PublishInput): Promise<stri
     proxies: proxyLines(input.study),
     runId: input.runId,
   };
-  const bases = input.cellBases ? columnBases(input.study, input.cellBases, input.panelRows) : [];
+  const bases = input.cellBases
+    ? columnBases(input.study, input.cellBases, input.panelRows, input.samples)
+    : [];
   const banner = syntheticBanner(input.coverage);
   const layouts = studyLayouts(input.study, input.steps, input.failures, bases);
   const written: string[] = [];

@@ -1,4 +1,4 @@
-import type { EstimationResult, LocalMoranRow } from '../econometrics/result';
+import type { EstimationResult, LocalMoranRow, SampleRow } from '../econometrics/result';
 import type { StepKey } from '../freshness/keys';
 import type { Db, Queryable } from './db';
 import { recordRunStep } from './run-steps';
@@ -81,6 +81,14 @@ export async function saveEstimation(
         key.starsFrom ?? null,
         contentOf(key).key,
       ],
+    );
+    // The sample is keyed like the result, not by run: rows already stored under the key stay (a rerun
+    // or a concurrent writer adds none), and a result stored before samples were gets its sample here.
+    await insertRows(
+      tx,
+      'estimation_sample (step_key, province, year, used, reason)',
+      (result.sample ?? []).map((r) => [contentOf(key).key, r.entity, r.time, r.used, r.reason ?? null]),
+      'ON CONFLICT (step_key, province, year) DO NOTHING',
     );
     await linkStoredEstimation(tx, key);
     if (!inserted.length) return { stored: false };
@@ -198,16 +206,21 @@ export async function saveEstimation(
 /**
  * Links the run's step to the result stored under its key; reused when another run computed it.
  * Returns the stored outcome, or undefined when nothing is stored under the key (then nothing is linked).
+ * `withSample`: a result stored without its sample (before migration 014) counts as not stored, so the
+ * step computes it again and saveEstimation adds the sample to the stored result.
  */
 export async function linkStoredEstimation(
   db: Queryable,
   key: Pick<EstimationKey, 'runId' | 'stepId' | 'content'>,
+  options: { withSample?: boolean } = {},
 ): Promise<{ nobs: number; reused: boolean } | { failed: string; reused: boolean } | undefined> {
   const content = contentOf(key);
-  const done = await db.query<{ run_id: string; nobs: number }>(
-    `SELECT run_id, nobs FROM estimations WHERE step_key = $1`,
+  const done = await db.query<{ run_id: string; nobs: number; sampled: boolean }>(
+    `SELECT run_id, nobs, EXISTS (SELECT 1 FROM estimation_sample s WHERE s.step_key = e.step_key) AS sampled
+     FROM estimations e WHERE step_key = $1`,
     [content.key],
   );
+  if (options.withSample && done.length && !done[0].sampled) return undefined;
   const failed = done.length
     ? []
     : await db.query<{ run_id: string; error: string }>(
@@ -222,13 +235,45 @@ export async function linkStoredEstimation(
 }
 
 /** INSERT INTO `target` VALUES (…), (…), … in statements of at most 500 rows; nothing for no rows. */
-async function insertRows(tx: Queryable, target: string, rows: unknown[][]): Promise<void> {
+async function insertRows(tx: Queryable, target: string, rows: unknown[][], suffix = ''): Promise<void> {
   for (let from = 0; from < rows.length; from += 500) {
     const chunk = rows.slice(from, from + 500);
     const params: unknown[] = [];
     const values = chunk.map((r) => `(${r.map((v) => (params.push(v), `$${params.length}`)).join(', ')})`);
-    await tx.query(`INSERT INTO ${target} VALUES ${values.join(', ')}`, params);
+    await tx.query(`INSERT INTO ${target} VALUES ${values.join(', ')} ${suffix}`, params);
   }
+}
+
+/**
+ * The samples of a run's estimations (e(sample)), by step id, each by province, then year; a step without one (stored before migration 014) is absent. `stepId` reads one step only.
+ */
+export async function loadSamples(
+  db: Queryable,
+  runId: string,
+  stepId?: string,
+): Promise<Map<string, SampleRow[]>> {
+  const rows = await db.query<{
+    step_id: string;
+    province: string;
+    year: number;
+    used: boolean;
+    reason: string | null;
+  }>(
+    `SELECT e.step_id, s.province, s.year, s.used, s.reason
+     FROM run_estimations e JOIN estimation_sample s ON s.step_key = e.step_key
+     WHERE e.run_id = $1 AND ($2::text IS NULL OR e.step_id = $2)
+     ORDER BY e.step_id, s.province, s.year`,
+    [runId, stepId ?? null],
+  );
+  const out = new Map<string, SampleRow[]>();
+  for (const r of rows) {
+    const row: SampleRow = { entity: r.province, time: r.year, used: r.used };
+    if (r.reason !== null) row.reason = r.reason;
+    const list = out.get(r.step_id);
+    if (list) list.push(row);
+    else out.set(r.step_id, [row]);
+  }
+  return out;
 }
 
 export interface StoredEstimation {

@@ -43,6 +43,15 @@ describe('refreshWorkflow on the bundled sample inputs', () => {
       expect.arrayContaining(['AIT', 'ED', 'ER', 'ECS', 'WF', 'OPEN', '_cons']),
     );
     for (const c of t34!.result.coefficients) expect(Number.isFinite(c.std_error)).toBe(true);
+    // e(sample): every estimation's used province-years, stored with it, number its N.
+    const used = await f.db.query<{ step_id: string; used: number }>(
+      `SELECT step_id, count(*) FILTER (WHERE used)::int AS used FROM analyst_sample WHERE run_id = $1
+       GROUP BY step_id`,
+      [input.runId],
+    );
+    expect(Object.fromEntries(used.map((u) => [u.step_id, u.used]))).toEqual(
+      Object.fromEntries(stored.map((s) => [s.stepId, s.result.nobs])),
+    );
 
     for (const file of result.published) expect(existsSync(file), file).toBe(true);
     expect((await getRun(f.db, input.runId))?.status).toBe('completed');
@@ -94,6 +103,17 @@ describe('refreshWorkflow on the bundled sample inputs', () => {
     );
     expect(t9[0].rests_on_synthetic).toBe(true); // AIT rests on the synthetic AI-patent export
     expect(t9[0].filled_variables).toMatch(/MAR \(60 extrapolated of 330/);
+    // The notes count filled values over the rows each estimation used: a lag or GMM column's N, not
+    // the 330 rows of its subset before lags.
+    const filled = await f.db.query<{ step: string; nobs: number; filled_variables: string }>(
+      `SELECT table_id || '/' || column_id AS step, nobs, filled_variables FROM analyst_columns
+       WHERE run_id = $1 AND filled_variables IS NOT NULL`,
+      [input.runId],
+    );
+    expect(filled.find((c) => c.step === 'table4/(3)')!.nobs).toBeLessThan(330);
+    for (const c of filled)
+      for (const [, of] of c.filled_variables.matchAll(/ of (\d+)\)/g))
+        expect(Number(of), c.step).toBe(c.nobs);
     // The README's SQL, pasted into psql as written, against this run.
     const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
     const sql = /```sql\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('## Results in PostgreSQL')))![1];
