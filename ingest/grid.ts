@@ -20,7 +20,7 @@ import { valueNumber } from './number-cell';
 import { layoutOptions } from './layouts/options';
 import type { Observation } from './observation';
 import { isFootnote, provinceLabel } from './province-cell';
-import { csvRecords } from './csv-file';
+import { csvBatches, type CsvBatch } from './csv-file';
 import { unitFactor } from './units';
 import { openWorkbook } from './workbook';
 
@@ -54,8 +54,8 @@ interface Grid {
   /** Rows in reach without reading on: all of a sheet, the head of a CSV. */
   rowCount: number;
   columnCount: number;
-  /** Reads on to row r (true) or says the table ended before it (false). */
-  reach(row: number): Promise<boolean>;
+  /** Reads on to row r (true) or says the table ended before it (false); a promise only when it must read. */
+  reach(row: number): boolean | Promise<boolean>;
   value(row: number, col: number): ExcelJS.CellValue;
   /** Lineage address: `C7` in a workbook, `line 4, column 3` in a CSV. */
   address(row: number, col: number): string;
@@ -116,7 +116,7 @@ async function openGrid(d: LayoutDeclaration, ctx: LayoutContext, sheetOption?: 
     sheet: ws.name,
     rowCount: ws.rowCount,
     columnCount: ws.columnCount,
-    reach: async (r) => r <= ws.rowCount,
+    reach: (r) => r <= ws.rowCount,
     close: async () => {},
     value: (r, c) => ws.getRow(r).getCell(c).value,
     address: (r, c) => `${letters(c)}${r}`,
@@ -131,7 +131,7 @@ async function openGrid(d: LayoutDeclaration, ctx: LayoutContext, sheetOption?: 
  * record's true line.
  */
 async function openCsvGrid(d: LayoutDeclaration, ctx: LayoutContext): Promise<Grid> {
-  const records = csvRecords(
+  const batches = csvBatches(
     { path: ctx.path, name: ctx.name },
     {
       encoding: d.encoding,
@@ -144,10 +144,21 @@ async function openCsvGrid(d: LayoutDeclaration, ctx: LayoutContext): Promise<Gr
   const head: { line: number; record: string[] }[] = [];
   let current: { row: number; line: number; record: string[] } | undefined;
   let ended = false;
+  // The batch being read (a chunk of the file's records) and the next record's place in it.
+  let batch: CsvBatch = { records: [], lines: [] };
+  let next = 0;
+  const refill = async () => {
+    while (!ended && next >= batch.records.length) {
+      const r = await batches.next();
+      if (r.done) ended = true;
+      else [batch, next] = [r.value, 0];
+    }
+  };
   const pull = async () => {
-    const next = await records.next();
-    if (next.done) ended = true;
-    return next.done ? undefined : next.value;
+    await refill();
+    if (ended) return undefined;
+    next += 1;
+    return { line: batch.lines[next - 1], record: batch.records[next - 1] };
   };
   // The head is bounded in bytes too: 200 rows at the 4 MiB row limit would be 800 MiB.
   let headChars = 0;
@@ -158,17 +169,34 @@ async function openCsvGrid(d: LayoutDeclaration, ctx: LayoutContext): Promise<Gr
     for (const field of r.record) headChars += field.length;
   }
   const row = (r: number) => (r <= head.length ? head[r - 1] : current?.row === r ? current : undefined);
+  /** Moves on to row r within the batch in hand: true, false (the file ended) or undefined (read on). */
+  const step = (r: number): boolean | undefined => {
+    while ((current?.row ?? head.length) < r) {
+      if (next >= batch.records.length) return ended ? false : undefined;
+      current = {
+        row: (current?.row ?? head.length) + 1,
+        line: batch.lines[next],
+        record: batch.records[next],
+      };
+      next += 1;
+    }
+    return current?.row === r;
+  };
   return {
     where: ctx.name,
     rowCount: head.length,
     columnCount: Math.max(0, ...head.map((r) => r.record.length)),
-    async reach(r) {
+    reach(r) {
       if (r <= head.length) return true;
-      while (!ended && (current?.row ?? head.length) < r) {
-        const next = await pull();
-        if (next) current = { row: (current?.row ?? head.length) + 1, ...next };
-      }
-      return current?.row === r;
+      const now = step(r);
+      if (now !== undefined) return now;
+      return (async () => {
+        for (;;) {
+          await refill();
+          const then = step(r);
+          if (then !== undefined) return then;
+        }
+      })();
     },
     value(r, c) {
       const found = row(r);
@@ -176,7 +204,7 @@ async function openCsvGrid(d: LayoutDeclaration, ctx: LayoutContext): Promise<Gr
         throw new Error(`${ctx.name}: row ${r} read out of order (the grid streams its body)`);
       return found?.record[c - 1]?.trim() ?? null;
     },
-    close: async () => void (await records.return?.(undefined)),
+    close: async () => void (await batches.return?.(undefined)),
     address: (r, c) => `line ${row(r)?.line ?? r}, column ${c}`,
     at: (r, c) => `${ctx.name} line ${row(r)?.line ?? r}, column ${c}`,
   };
@@ -486,7 +514,10 @@ async function parseGrid(
   const out: Observation[] = [];
   const seen = new Map<string, string>();
   const years = new Set<number>();
-  for (let r = dataRow; await grid.reach(r); r++) {
+  // Rows in the batch in hand are reached without awaiting (an await per row costs a turn of the loop).
+  for (let r = dataRow; ; r++) {
+    const now = grid.reach(r);
+    if (!(typeof now === 'boolean' ? now : await now)) break;
     if (isFooter(r)) break;
     if (keepCol !== undefined && !regex(d.keep!.matches).test(flat(r, keepCol))) continue;
     const province = rowProvince(r);

@@ -20,7 +20,7 @@ import { z } from 'zod';
 import { InputError } from '../../common/errors';
 import { provinceCode, provinces } from '../../regions/provinces';
 import { ApplicationIndex } from '../application-index';
-import { csvRecords } from '../csv-file';
+import { csvBatches } from '../csv-file';
 import { calendarDate } from '../date-cell';
 import { cellScalar } from '../number-cell';
 import type { Layout, LayoutContext } from '../layout';
@@ -131,21 +131,21 @@ const cellText = (v: unknown): string => {
   return String(v);
 };
 
-/** A row of the export: its cells, and its place for messages (`prefix + position`, built on demand). */
-interface Row {
+/** Rows of the export in batches: their cells, and each row's place for messages (`prefix + position`). */
+interface RowBatch {
   prefix: string;
-  position: number;
-  cells: unknown[];
+  positions: number[];
+  rows: unknown[][];
 }
 
-/** Rows of the export as arrays of cell values, with the row's position for messages (streamed). */
-async function* csvRows(ctx: LayoutContext, encoding: string): AsyncGenerator<Row> {
+/** Rows of a CSV export, a batch per chunk of the file (ingest/csv-file.ts). */
+async function* csvRows(ctx: LayoutContext, encoding: string): AsyncGenerator<RowBatch> {
   const prefix = `${ctx.name} line `;
-  for await (const r of csvRecords(ctx, { encoding, comment: '#', signal: ctx.signal }))
-    yield { prefix, position: r.line, cells: r.record };
+  for await (const { records, lines } of csvBatches(ctx, { encoding, comment: '#', signal: ctx.signal }))
+    yield { prefix, positions: lines, rows: records };
 }
 
-async function* xlsxRows(ctx: LayoutContext): AsyncGenerator<Row> {
+async function* xlsxRows(ctx: LayoutContext): AsyncGenerator<RowBatch> {
   // Streamed row by row, so the size limit is the streamed one; an .xls is converted first.
   const readable = await readableWorkbook(ctx, STREAMED_WORKBOOK_LIMITS);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(readable.path, {
@@ -161,8 +161,8 @@ async function* xlsxRows(ctx: LayoutContext): AsyncGenerator<Row> {
         // exceljs row.values is 1-based
         yield {
           prefix: `${ctx.name}!${name}!row `,
-          position: row.number,
-          cells: (row.values as unknown[]).slice(1),
+          positions: [row.number],
+          rows: [(row.values as unknown[]).slice(1)],
         };
       }
       return; // the export is the first sheet
@@ -234,13 +234,14 @@ export async function countPatents(ctx: LayoutContext): Promise<PatentCounts> {
     }
     return provinceOfField.get(field);
   };
-  for await (const { prefix, position, cells } of rows) {
+  /** One row of the export: the header, or a record counted, repeated or left out. */
+  const readRow = (prefix: string, position: number, cells: unknown[]): void => {
     const where = prefix + position;
     if (!cols) {
       header = cells.map(cellText);
-      if (header.every((h) => !h.trim())) continue;
+      if (header.every((h) => !h.trim())) return;
       cols = mapHeader(header, where);
-      continue;
+      return;
     }
     const col = (f: Field) => `${where}, column "${header[cols![f]!]}"`;
     const get = (f: Field) => {
@@ -255,7 +256,7 @@ export async function countPatents(ctx: LayoutContext): Promise<PatentCounts> {
       .toUpperCase()
       .replace(/[\s.]/g, '')
       .replace(/^CN/, '');
-    if (!appNo && cells.every((c) => !cellText(c).trim())) continue;
+    if (!appNo && cells.every((c) => !cellText(c).trim())) return;
     result.records += 1;
     if (result.records % 20000 === 0) {
       if (ctx.signal?.aborted) throw ctx.signal.reason ?? new Error('aborted');
@@ -281,24 +282,26 @@ export async function countPatents(ctx: LayoutContext): Promise<PatentCounts> {
           where,
         );
       if (firstProvince !== (province ? provinceIndex.get(province)! : 31)) otherProvince += 1;
-      continue;
+      return;
     }
     if (!province) {
       result.outside += 1;
-      continue;
+      return;
     }
     const ipc = [...ipcOf(get('ipcMain')), ...ipcOf(get('ipc'))];
     const c = classify(ipc, `${get('title')} ${get('abstract')}`);
     if (c.technologies.length === 0) {
       result.notAi += 1;
-      continue;
+      return;
     }
     const key = `${province}/${year}`;
     let n = result.counts.get(key);
     if (!n) result.counts.set(key, (n = [0, 0, 0, 0]));
     n[0] += 1;
     for (const l of c.layers) n[layerIndex[l]] += 1;
-  }
+  };
+  for await (const { prefix, positions, rows: batch } of rows)
+    for (let i = 0; i < batch.length; i++) readRow(prefix, positions[i], batch[i]);
   if (!cols) throw new InputError(`${ctx.name}: no header row (empty export)`, ctx.name);
   if (result.records === 0) throw new InputError(`${ctx.name}: a header but no records`, ctx.name);
   if (result.duplicates > 0)
