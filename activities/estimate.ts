@@ -47,24 +47,35 @@ export function estimateActivities(db: Db, config?: Pick<Config, 'buildManifest'
     return hit;
   };
 
-  async function estimateOne(args: StepArgs, stepId: string): Promise<StepOutcome> {
-    await setRunStage(db, args.runId, 'estimate');
+  /**
+   * Links the step's result when one is stored under its content key — on the digests of the columns it
+   * reads (the early cut-off): stored by any run, on any indicator panel with these columns.
+   */
+  async function linkStored(args: StepArgs, stepId: string): Promise<StepOutcome | undefined> {
     const { study, steps } = cachedStudy(args.studyPath);
     const step = steps.get(stepId);
     if (!step) throw new InputError(`${args.studyPath}: no estimation step ${stepId}`, stepId);
-    const { rows, digests } = await panelOf(args.indicatorsHash);
-    // The step's content key, on the digests of the columns it reads (the early cut-off): a result
-    // stored under it (by any run, on any indicator panel with these columns) is linked, not computed.
+    const { digests } = await panelOf(args.indicatorsHash);
     const content = estimationStepKey(study, step, digests, codeVersionsFor(config?.buildManifest));
     const known = await linkStoredEstimation(
       db,
       { runId: args.runId, stepId: step.stepId, content },
       { withSample: true },
     );
-    if (known)
-      return 'failed' in known
-        ? { stepId: step.stepId, failed: known.failed, reused: known.reused }
-        : { stepId: step.stepId, nobs: known.nobs, ms: 0, reused: known.reused };
+    if (!known) return undefined;
+    return 'failed' in known
+      ? { stepId: step.stepId, failed: known.failed, reused: known.reused }
+      : { stepId: step.stepId, nobs: known.nobs, ms: 0, reused: known.reused };
+  }
+
+  async function estimateOne(args: StepArgs, stepId: string): Promise<StepOutcome> {
+    await setRunStage(db, args.runId, 'estimate');
+    const known = await linkStored(args, stepId);
+    if (known) return known;
+    const { study, steps } = cachedStudy(args.studyPath);
+    const step = steps.get(stepId)!;
+    const { rows, digests } = await panelOf(args.indicatorsHash);
+    const content = estimationStepKey(study, step, digests, codeVersionsFor(config?.buildManifest));
     // The estimator sees only the columns its key covers: one it reads beyond them is not found (an
     // error), never a value the key does not vouch for.
     const own = rowsOfColumns(rows, stepColumns(study, step)) as PanelRow[];
@@ -108,6 +119,21 @@ export function estimateActivities(db: Db, config?: Pick<Config, 'buildManifest'
     async estimateStep(args: StepArgs & { stepId: string }): Promise<StepOutcome> {
       Context.current().heartbeat(args.stepId);
       return estimateOne(args, args.stepId);
+    },
+
+    /**
+     * Before any batch: links every step whose result is already stored under its content key, in one
+     * task, and returns their outcomes; the stage then schedules only the others (a refresh after one
+     * input changed computes a few columns instead of sending every column through a batch).
+     */
+    async linkStoredSteps(args: StepArgs & { stepIds: string[] }): Promise<StepOutcome[]> {
+      await setRunStage(db, args.runId, 'estimate');
+      const linked: StepOutcome[] = [];
+      for (const stepId of args.stepIds) {
+        const known = await linkStored(args, stepId);
+        if (known) linked.push(known);
+      }
+      return linked;
     },
 
     /**

@@ -69,13 +69,17 @@ export function busy(list: readonly Span[]): number {
   return total;
 }
 
-/** Per stage: first start to last end of its activities (ms) and how many there were. */
-export function stageSpans(spans: readonly Span[]): { stage: string; ms: number; activities: number }[] {
+/**
+ * Per stage: first start to last end of its activities (ms), how many there were, and when the first
+ * started (epoch ms; the gaps between stages are orchestration).
+ */
+export function stageSpans(
+  spans: readonly Span[],
+): { stage: string; ms: number; activities: number; start: number }[] {
   return Object.entries(STAGE_ACTIVITIES).map(([stage, names]) => {
     const list = spans.filter((s) => names.includes(s.name));
-    const span = list.length
-      ? Math.max(...list.map((s) => s.end)) - Math.min(...list.map((s) => s.start))
-      : 0;
-    return { stage, ms: span, activities: list.length };
+    const start = list.length ? Math.min(...list.map((s) => s.start)) : 0;
+    const span = list.length ? Math.max(...list.map((s) => s.end)) - start : 0;
+    return { stage, ms: span, activities: list.length, start };
   });
 }

@@ -171,6 +171,11 @@ async function incremental(label: string, file: string, edit: (text: string) => 
   await (await triggerRefresh(client, next)).handle.result();
   const ms = performance.now() - t;
   const records = await steps(next.runId);
+  const refreshSpans = await workflowSpans(client, refreshWorkflowId(next));
+  const spansOf = [
+    ...refreshSpans.activities,
+    ...(await workflowSpans(client, `${refreshWorkflowId(next)}/estimate`)).activities,
+  ];
   const rerun = records.filter((s) => s.kind === 'estimate' && !s.reused).map((s) => s.step);
   console.log(
     `Incremental refresh, ${label} (${file} changed): ${(ms / 1000).toFixed(2)} s, ` +
@@ -179,6 +184,14 @@ async function incremental(label: string, file: string, edit: (text: string) => 
   console.log(
     `  columns changed: ${(await changedColumns(input.runId, next.runId)).join(', ') || 'none'}; ` +
       `estimations rerun: ${rerun.length} of ${estimations}${rerun.length && rerun.length < 10 ? ` (${rerun.join(', ')})` : ''}`,
+  );
+  console.log(
+    `  ${stageSpans(spansOf)
+      .map(
+        (x) =>
+          `${x.stage} ${(x.ms / 1000).toFixed(2)} s (from ${((x.start - refreshSpans.started) / 1000).toFixed(1)} s)`,
+      )
+      .join(', ')}; orchestration ${((ms - busy(spansOf)) / 1000).toFixed(2)} s`,
   );
   console.log(`  ratio incremental / full: ${(ms / wall).toFixed(3)}`);
   await writeFile(path, text);

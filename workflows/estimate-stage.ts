@@ -3,8 +3,10 @@
  * a bounded number in flight. A batch is sized so that each lane gets about two (a study's columns take
  * milliseconds each, less than a task's round trip through the server), and stores each result as soon
  * as it is computed, so a crash loses at most the step in flight, and a retry or a replay does not
- * recompute finished ones. Progress is reported per step when its batch returns; the parent is told
- * which steps are in flight as each batch starts.
+ * recompute finished ones. First, one task links every result already stored under its step's content
+ * key (any earlier run's; the early cut-off keys a step on the columns it reads), so only the outdated
+ * steps go through batches. The parent is told which steps are in flight as each batch starts, and which
+ * are done in one signal per batch (and one for the linked results).
  */
 import {
   getExternalWorkflowHandle,
@@ -14,9 +16,16 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { ComputeActivities } from '../activities';
+import type { StepOutcome } from '../activities/estimate';
 import { LEGACY_COMPUTE_QUEUE } from '../temporal/task-queues';
 import { computeOptions } from './activity-options';
-import { progressQuery, stepDoneSignal, stepsInFlightSignal, type Progress } from './progress';
+import {
+  progressQuery,
+  stepDoneSignal,
+  stepsDoneSignal,
+  stepsInFlightSignal,
+  type Progress,
+} from './progress';
 import type { EstimateStageInput, PlannedStep } from './types';
 
 /** `table3/(4): fe (all)`: the column, its estimator and its sample, as the Web UI shows a step. */
@@ -48,15 +57,40 @@ export async function estimateStageWorkflow(
   setHandler(progressQuery, () => progress);
   const parent = input.parentWorkflowId ? getExternalWorkflowHandle(input.parentWorkflowId) : undefined;
 
-  // Refreshes started before batching keep one activity per step on replay.
-  const lanes = Math.max(1, Math.min(input.concurrency, input.steps.length));
-  const size = patched('estimate-in-batches') ? Math.max(1, Math.ceil(input.steps.length / (2 * lanes))) : 1;
-  const tellsInFlight = patched('steps-in-flight');
-  const queue: PlannedStep[][] = [];
-  for (let i = 0; i < input.steps.length; i += size) queue.push(input.steps.slice(i, i + size));
   const done: string[] = [];
   const failed: { stepId: string; error: string }[] = [];
   const args = { runId: input.runId, studyPath: input.studyPath, indicatorsHash: input.indicatorsHash };
+  const record = (outcome: StepOutcome) => {
+    const error = 'failed' in outcome && outcome.failed ? outcome.failed : undefined;
+    done.push(outcome.stepId);
+    if (error) failed.push({ stepId: outcome.stepId, error });
+    progress.stepsDone = done.length;
+    progress.failedSteps = failed.length;
+    progress.current = outcome.stepId;
+    progress.inFlight = progress.inFlight!.filter((s) => s !== outcome.stepId);
+    return { stepId: outcome.stepId, ...(error !== undefined ? { error } : {}) };
+  };
+  // Refreshes started before these replay as they ran: one signal to the parent per step, and every
+  // step through a batch.
+  const signalsPerBatch = patched('signals-per-batch');
+  let steps = input.steps;
+  if (patched('link-stored-first')) {
+    // Results stored under their keys (by any run) are linked in one task; only the rest is batched.
+    const linked = await compute.linkStoredSteps.executeWithOptions(
+      { ...options, summary: `link the stored results of ${input.steps.length} estimations` },
+      [{ ...args, stepIds: input.steps.map((s) => s.stepId) }],
+    );
+    const reused = new Set(linked.map((o) => o.stepId));
+    steps = input.steps.filter((s) => !reused.has(s.stepId));
+    if (linked.length) await parent?.signal(stepsDoneSignal, linked.map(record));
+  }
+
+  // Refreshes started before batching keep one activity per step on replay.
+  const lanes = Math.max(1, Math.min(input.concurrency, steps.length));
+  const size = patched('estimate-in-batches') ? Math.max(1, Math.ceil(steps.length / (2 * lanes))) : 1;
+  const tellsInFlight = patched('steps-in-flight');
+  const queue: PlannedStep[][] = [];
+  for (let i = 0; i < steps.length; i += size) queue.push(steps.slice(i, i + size));
   const details = () =>
     setCurrentDetails(
       `${done.length} of ${input.steps.length} estimations done` +
@@ -80,19 +114,18 @@ export async function estimateStageWorkflow(
           : await compute.estimateSteps.executeWithOptions({ ...options, summary: batchLabel(batch) }, [
               { ...args, stepIds: ids },
             ]);
-      for (const outcome of outcomes) {
-        const error = 'failed' in outcome && outcome.failed ? outcome.failed : undefined;
-        done.push(outcome.stepId);
-        if (error) failed.push({ stepId: outcome.stepId, error });
-        progress.stepsDone = done.length;
-        progress.failedSteps = failed.length;
-        progress.current = outcome.stepId;
-        progress.inFlight = progress.inFlight!.filter((s) => s !== outcome.stepId);
+      if (signalsPerBatch) {
+        const told = outcomes.map(record);
         details();
-        await parent?.signal(stepDoneSignal, outcome.stepId, Boolean(error), ...(error ? [error] : []));
-      }
+        await parent?.signal(stepsDoneSignal, told);
+      } else
+        for (const outcome of outcomes) {
+          const { error } = record(outcome);
+          details();
+          await parent?.signal(stepDoneSignal, outcome.stepId, Boolean(error), ...(error ? [error] : []));
+        }
     }
   };
-  await Promise.all(Array.from({ length: lanes }, lane));
+  if (steps.length) await Promise.all(Array.from({ length: lanes }, lane));
   return { done, failed };
 }

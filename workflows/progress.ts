@@ -36,5 +36,8 @@ export const progressQuery = defineQuery<Progress>('progress');
 /** The estimate stage (a child workflow) tells its parent each finished step (failed: with why). */
 export const stepDoneSignal = defineSignal<[string, boolean?, string?]>('stepDone');
 
+/** … or, in refreshes started since, the steps of a batch (or of the stored results it linked) at once. */
+export const stepsDoneSignal = defineSignal<[{ stepId: string; error?: string }[]]>('stepsDone');
+
 /** … and which steps it has in flight, as each batch starts. */
 export const stepsInFlightSignal = defineSignal<[string[]]>('stepsInFlight');

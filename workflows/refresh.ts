@@ -27,6 +27,7 @@ import {
   PROGRESS_MEMO,
   progressQuery,
   stepDoneSignal,
+  stepsDoneSignal,
   stepsInFlightSignal,
   type Progress,
   type Stage,
@@ -62,7 +63,7 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
   };
   const now = () => new Date().toISOString();
   setHandler(progressQuery, () => progress);
-  setHandler(stepDoneSignal, (stepId: string, failed?: boolean, error?: string) => {
+  const estimationDone = (stepId: string, failed?: boolean, error?: string) => {
     progress.stepsDone += 1;
     progress.current = stepId;
     progress.inFlight = (progress.inFlight ?? []).filter((s) => s !== stepId);
@@ -71,6 +72,13 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
       if ((progress.failed ??= []).length < FAILED_IN_MEMO)
         progress.failed.push({ stepId, error: (error ?? 'could not be estimated').slice(0, 300) });
     }
+  };
+  setHandler(stepDoneSignal, (stepId: string, failed?: boolean, error?: string) => {
+    estimationDone(stepId, failed, error);
+    publish();
+  });
+  setHandler(stepsDoneSignal, (steps) => {
+    for (const s of steps) estimationDone(s.stepId, s.error !== undefined, s.error);
     publish();
   });
   setHandler(stepsInFlightSignal, (stepIds: string[]) => {
