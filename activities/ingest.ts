@@ -31,6 +31,39 @@ export interface ManifestFile {
 }
 
 export function ingestActivities(db: Db, config: Config) {
+  /**
+   * A file's content key: its bytes, format, layout (and declaration), options and the parsers' code
+   * version, so a changed unit option, layout or parser re-reads it, and the same bytes read another way
+   * are another file. A portal's answers change over time: they are kept per run.
+   */
+  async function fileKey(args: { runId: string; inputsDir: string; file: ManifestFile }) {
+    // Contained in the inputs folder, checked again here: the workflow input is not trusted blindly.
+    const path = await inputFilePath(args.inputsDir, args.file.path, entryName(args.file));
+    const portal = args.file.layout === PORTAL_LAYOUT;
+    const fileHash = await sha256File(path);
+    // A layout declared in the inputs folder is read from there, and is part of the file's key.
+    const manifest =
+      portal || Object.hasOwn(LAYOUTS, args.file.layout) ? undefined : await readManifest(args.inputsDir);
+    const declarations = manifest
+      ? (await readLayoutDeclarations(args.inputsDir, manifest.layouts, Object.keys(LAYOUTS))).declarations
+      : [];
+    const declaration = declarations.find((d) => d.id === args.file.layout);
+    const step: StepKey = ingestStepKey(
+      {
+        path: args.file.path,
+        layout: args.file.layout,
+        options: args.file.options,
+        bytes: fileHash,
+        declaration,
+        portal,
+      },
+      codeVersionsFor(config.buildManifest),
+      args.runId,
+    );
+    const result = { name: args.file.path, sha256: step.key, real: args.file.real, step };
+    return { path, portal, fileHash, declarations, result };
+  }
+
   return {
     async readInputManifest(
       inputsDir: string,
@@ -50,38 +83,29 @@ export function ingestActivities(db: Db, config: Config) {
     },
 
     /**
+     * Before any file is read: the files whose content key is already stored (by any run), in one task,
+     * with what ingestSource would return for them; the workflow ingests only the others. Portals are
+     * never among them (their answers are kept per run).
+     */
+    async findStoredFiles(args: { runId: string; inputsDir: string; files: ManifestFile[] }) {
+      const found = [];
+      for (const file of args.files) {
+        if (file.layout === PORTAL_LAYOUT) continue;
+        const { result } = await fileKey({ ...args, file });
+        const known = await getSourceFile(db, result.sha256);
+        if (known)
+          found.push({ ...result, observations: known.observations, notes: known.notes, cached: true });
+      }
+      return found;
+    },
+
+    /**
      * Parses one input file into observations and stores them, keyed by the file's content hash: an
      * unchanged file is never parsed twice, and a file that fails validation stores nothing.
      */
     async ingestSource(args: { runId: string; inputsDir: string; file: ManifestFile }) {
-      // Contained in the inputs folder, checked again here: the workflow input is not trusted blindly.
-      const path = await inputFilePath(args.inputsDir, args.file.path, entryName(args.file));
-      const portal = args.file.layout === PORTAL_LAYOUT;
-      const fileHash = await sha256File(path);
-      // A layout declared in the inputs folder is read from there, and is part of the file's key.
-      const manifest =
-        portal || Object.hasOwn(LAYOUTS, args.file.layout) ? undefined : await readManifest(args.inputsDir);
-      const declarations = manifest
-        ? (await readLayoutDeclarations(args.inputsDir, manifest.layouts, Object.keys(LAYOUTS))).declarations
-        : [];
-      const declaration = declarations.find((d) => d.id === args.file.layout);
-      // The file's content key: its bytes, format, layout (and declaration), options and the parsers'
-      // code version, so a changed unit option, layout or parser re-reads it, and the same bytes read
-      // another way are another file. A portal's answers change over time: they are kept per run.
-      const step: StepKey = ingestStepKey(
-        {
-          path: args.file.path,
-          layout: args.file.layout,
-          options: args.file.options,
-          bytes: fileHash,
-          declaration,
-          portal,
-        },
-        codeVersionsFor(config.buildManifest),
-        args.runId,
-      );
-      const sha256 = step.key;
-      const result = { name: args.file.path, sha256, real: args.file.real, step };
+      const { path, portal, fileHash, declarations, result } = await fileKey(args);
+      const sha256 = result.sha256;
       const known = await getSourceFile(db, sha256);
       if (known) return { ...result, observations: known.observations, notes: known.notes, cached: true };
       const ctx = Context.current();

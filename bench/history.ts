@@ -9,10 +9,10 @@ export type Span = { name: string; start: number; end: number };
 
 /** Activity types by the stage of the refresh they belong to. */
 export const STAGE_ACTIVITIES: Record<string, string[]> = {
-  ingest: ['startRun', 'readInputManifest', 'planStudy', 'ingestSource', 'linkRunFiles'],
+  ingest: ['startRun', 'readInputManifest', 'planStudy', 'findStoredFiles', 'ingestSource', 'linkRunFiles'],
   assemble: ['assemblePanel'],
   indicators: ['computeIndicators'],
-  estimate: ['estimateStep', 'estimateSteps'],
+  estimate: ['linkStoredSteps', 'estimateStep', 'estimateSteps'],
   publish: ['publishRun', 'finishRun'],
 };
 

@@ -128,8 +128,19 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
     progress.stepsTotal = manifest.files.length + 2 + plan.steps.length + 1;
     working(manifest.files.map((f) => `ingest ${f.path}`));
 
+    // Files already stored under their keys (by any run) in one task; only the others are read.
+    const stored = patched('find-stored-files')
+      ? await io.findStoredFiles.executeWithOptions(
+          { ...ioOpts, summary: `look up ${manifest.files.length} input files in the store` },
+          [{ runId: input.runId, inputsDir: input.inputsDir, files: manifest.files }],
+        )
+      : [];
+    const storedByName = new Map(stored.map((f) => [f.name, f]));
+    for (const f of stored) stepDone(`ingest ${f.name}`);
     const ingested = await Promise.all(
       manifest.files.map(async (file) => {
+        const known = storedByName.get(file.path);
+        if (known) return known;
         const done = await io.ingestSource.executeWithOptions(
           {
             ...(file.layout === 'patent-portal' ? portalIngestOptions(ioQueue) : ioOpts),

@@ -85,7 +85,8 @@ describe('a refresh with bad input', () => {
     const attempts = events.flatMap((e) =>
       e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt] : [],
     );
-    expect(attempts).toEqual([1, 1]);
+    // One task looking up stored results, then one batch per column, each on its first attempt.
+    expect(attempts).toEqual([1, 1, 1]);
     expect((await loadEstimations(f.db, input.runId)).map((s) => s.stepId)).toEqual(['t/(1)']);
     expect((await loadEstimationFailures(f.db, input.runId)).map((s) => s.stepId)).toEqual(['t/(2)']);
     expect(await handle.query(progressQuery)).toMatchObject({ stage: 'done', failedSteps: 1 });
