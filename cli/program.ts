@@ -329,16 +329,34 @@ export function buildProgram(): Command {
 
   program.addCommand(
     new Command('explain')
-      .description('Trace one value of a run back through the indicators to source file, sheet and cell.')
-      .requiredOption('--run <id>', 'run id')
-      .requiredOption('--province <code>', 'province code, e.g. GD')
-      .requiredOption('--year <year>', 'year, e.g. 2019', integerArg(1900, 2100))
-      .requiredOption(
-        '--variable <name>',
-        'study variable (CI, AIT, EE, …) or raw variable (gdp, co2_inventory, …)',
+      .description(
+        'Trace a number of a run back to source file, sheet and cell. A table cell (--table, --column, --term): ' +
+          'the estimate, its N, the province-years the estimation used (and the ones it left out, with why) and for ' +
+          'each the cells the term reads (L.AIT: the year before), flagged interpolated, substituted, extrapolated ' +
+          'or synthetic; --dependent for the dependent variable. One value (--province, --year, --variable): its chain.',
       )
-      .option('--json', 'print the chain as JSON')
-      .addHelpText('after', envHelp([ENV.DATABASE_URL, ENV.DATA_DIR]) + exitHelp([0, 2]))
+      .option('--run <id>', 'run id (a table cell: default the latest completed run in the store)')
+      .option('--table <id>', 'a table of the study, e.g. table3')
+      .option('--column <id>', 'a column of the table, e.g. "(4)"')
+      .option('--term <term>', 'a coefficient of the column, e.g. AIT, L.AIT, AIT:IS (or AIT×IS)')
+      .option(
+        '--dependent',
+        "with --table: follow the column's dependent variable instead of the term (then --term may be left out)",
+      )
+      .option('--province <code>', 'province code, e.g. GD (with --table: print only its rows)')
+      .option('--year <year>', 'year, e.g. 2019 (with --table: print only its rows)', integerArg(1900, 2100))
+      .option('--variable <name>', 'study variable (CI, AIT, EE, …) or raw variable (gdp, co2_inventory, …)')
+      .option('--json', 'print the lineage as JSON')
+      .addHelpText(
+        'after',
+        '\nExamples:\n' +
+          '  aicarbon explain --table table3 --column "(4)" --term AIT\n' +
+          '  aicarbon explain --table table4 --column "(3)" --term L.AIT --province GD\n' +
+          '  aicarbon explain --table table3 --column "(4)" --term AIT --dependent --json\n' +
+          '  aicarbon explain --run RUN --province GD --year 2019 --variable CI\n' +
+          envHelp([ENV.DATABASE_URL, ENV.DATA_DIR]) +
+          exitHelp([0, 2]),
+      )
       .action(
         action(async (opts: ExplainOptions) => (await import('./commands/explain')).explainAction(opts)),
       ),

@@ -56,6 +56,43 @@ export function termColumns(expr: string): string[] {
   return [t];
 }
 
+/** A cell a term reads: `variable` at the row's year minus `lag` (a lead reads a negative lag). */
+export interface TermCell {
+  variable: string;
+  lag: number;
+}
+
+/**
+ * The cells a term reads at a row, by variable and lag (`L.AIT` → AIT at t − 1; `D.x` → x at t and
+ * t − 1; `AIT:ER` → AIT and ER at t), sorted by variable, then lag: what `explain` follows from a
+ * coefficient to the source cells. `×` is read as a product, as tables print it; `lag` shifts every
+ * cell (the term read `lag` periods back).
+ */
+export function termCells(expr: string, lag = 0): TermCell[] {
+  const t = expr.trim();
+  const factors = splitTopLevel(t, [':', '*', '×']);
+  if (factors.length > 1) return mergeCells(factors.flatMap((f) => termCells(f, lag)));
+  const fn = /^(ln|ln1p)\((.+)\)$/.exec(t);
+  if (fn) return termCells(fn[2], lag);
+  const op = /^([LFD])(\d*)\.(.+)$/.exec(t);
+  if (op) {
+    const k = op[2] === '' ? 1 : Number(op[2]);
+    if (op[1] === 'L') return termCells(op[3], lag + k);
+    if (op[1] === 'F') return termCells(op[3], lag - k);
+    // Dk.x = D.(D(k−1).x) reads x at t, …, t − k.
+    return mergeCells(Array.from({ length: k + 1 }, (_, j) => termCells(op[3], lag + j)).flat());
+  }
+  return [{ variable: t, lag }];
+}
+
+/** Cells without repeats, sorted by variable, then lag. */
+export function mergeCells(cells: readonly TermCell[]): TermCell[] {
+  const seen = new Map(cells.map((c) => [`${c.variable}\u0000${c.lag}`, c]));
+  return [...seen.values()].sort((a, b) =>
+    a.variable === b.variable ? a.lag - b.lag : a.variable < b.variable ? -1 : 1,
+  );
+}
+
 /**
  * The panel with each term that is not already a column added as a column named by the term, so an
  * estimator that reads columns by name (GMM's lag grid, the spatial stacks) accepts terms too.

@@ -75,11 +75,15 @@ export async function getRun(db: Queryable, runId: string): Promise<RunRecord | 
   return rows[0];
 }
 
-/** The study's most recently finished completed run (what `outdated` compares a plan with). */
-export async function latestCompletedRun(db: Queryable, studyId: string): Promise<RunRecord | undefined> {
+/**
+ * The study's most recently finished completed run (what `outdated` compares a plan with); without a
+ * study, the store's (what `explain` reads when no run is named).
+ */
+export async function latestCompletedRun(db: Queryable, studyId?: string): Promise<RunRecord | undefined> {
   const rows = await db.query<RunRecord>(
-    `SELECT * FROM runs WHERE study_id = $1 AND status = 'completed' ORDER BY finished_at DESC NULLS LAST LIMIT 1`,
-    [studyId],
+    `SELECT * FROM runs WHERE ($1::text IS NULL OR study_id = $1) AND status = 'completed'
+     ORDER BY finished_at DESC NULLS LAST LIMIT 1`,
+    [studyId ?? null],
   );
   return rows[0];
 }
