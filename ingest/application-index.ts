@@ -15,12 +15,15 @@ export class ApplicationIndex {
     return this.used + this.others.size;
   }
 
-  /** The value stored for `number`, or undefined the first time it is seen (then `value` is stored). */
-  getOrSet(number: string, value: number): number | undefined {
-    const key = numericKey(number);
+  /**
+   * The value stored for `number`, or undefined the first time it is seen (then `value` is stored);
+   * `number` may be given as its key (`applicationFieldKey`).
+   */
+  getOrSet(number: string | number, value: number): number | undefined {
+    const key = typeof number === 'number' ? number : numericKey(number);
     if (key === undefined) {
-      const before = this.others.get(number);
-      if (before === undefined) this.others.set(number, value);
+      const before = this.others.get(number as string);
+      if (before === undefined) this.others.set(number as string, value);
       return before;
     }
     const mask = this.keys.length - 1;
@@ -57,6 +60,41 @@ function numericKey(number: string): number | undefined {
   if (!m) return undefined;
   // The length keeps `0123` and `123` apart; ×2 + X keeps `123X` apart from `123`. Below 2^53.
   return (Number(m[1]) * 2 + (m[2] ? 1 : 0)) * 16 + m[1].length;
+}
+
+/**
+ * The key `getOrSet` gives an application number field once normalised (NFKC, upper case, spaces and
+ * dots dropped, a leading `CN` dropped: `CN201110000001.1` → `2011100000011`), read from the field in
+ * one pass without building that string; undefined when the field is anything but ASCII digits (at
+ * most 14) with spaces, dots, a leading CN and a trailing check X — the caller normalises it then.
+ */
+export function applicationFieldKey(field: string): number | undefined {
+  let value = 0;
+  let digits = 0;
+  let x = 0;
+  // 0: a leading C may come; 1: a C came, its N must follow; 2: digits.
+  let phase = 0;
+  for (let i = 0; i < field.length; i++) {
+    let c = field.charCodeAt(i);
+    if (c === 32 || c === 46 || (c >= 9 && c <= 13)) continue;
+    if (c >= 0x80 || x) return undefined;
+    if (c >= 97 && c <= 122) c -= 32;
+    if (phase === 0) {
+      phase = c === 67 ? 1 : 2;
+      if (phase === 1) continue;
+    } else if (phase === 1) {
+      if (c !== 78) return undefined;
+      phase = 2;
+      continue;
+    }
+    if (c >= 48 && c <= 57) {
+      if (++digits > 14) return undefined;
+      value = value * 10 + (c - 48);
+    } else if (c === 88 && digits > 0) x = 1;
+    else return undefined;
+  }
+  if (digits === 0) return undefined;
+  return (value * 2 + x) * 16 + digits;
 }
 
 /** A 32-bit hash of the key's two halves (MurmurHash3's finaliser, so every bit reaches the low ones). */

@@ -31,7 +31,30 @@ const MONTHS = [
   'December',
 ];
 
-const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysIn = (year: number, month: number) =>
+  month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : MONTH_DAYS[month - 1];
+
+/** The digit at `i` of `s`, or NaN. */
+const digitAt = (s: string, i: number) => {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : NaN;
+};
+
+/**
+ * `YYYY-MM-DD` (or with `.` or `/`), the shape nearly every export writes, read without normalising or
+ * a regular expression when it is a valid date; anything else takes the general path (which refuses).
+ */
+function plainDate(s: string): CalendarDate | undefined {
+  if (s.length !== 10) return undefined;
+  const sep = s.charCodeAt(4);
+  if ((sep !== 45 && sep !== 46 && sep !== 47) || s.charCodeAt(7) !== sep) return undefined;
+  const year = digitAt(s, 0) * 1000 + digitAt(s, 1) * 100 + digitAt(s, 2) * 10 + digitAt(s, 3);
+  const month = digitAt(s, 5) * 10 + digitAt(s, 6);
+  const day = digitAt(s, 8) * 10 + digitAt(s, 9);
+  if (!(year >= 1900 && year <= 2099 && month >= 1 && month <= 12 && day >= 1)) return undefined;
+  return day <= daysIn(year, month) ? { year, month, day } : undefined;
+}
 
 const FORMATS = [
   /^(\d{4})([-./])(\d{1,2})\2(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/,
@@ -51,6 +74,10 @@ export function calendarDate(v: unknown, where: string): CalendarDate {
       throw new InputError(`${where}: ${v} is not an Excel date (a whole day number, 1 to 73050)`, where);
     const d = new Date(EXCEL_EPOCH_MS + v * 86400000);
     return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+  }
+  if (typeof v === 'string') {
+    const plain = plainDate(v);
+    if (plain) return plain;
   }
   const text = String(v ?? '')
     .normalize('NFKC')

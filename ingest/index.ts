@@ -34,7 +34,8 @@ export {
   type PortalQuery,
   type RawStore,
 } from './portal';
-export { classifier, loadTaxonomy, normalizeIpc, splitIpc, type Taxonomy } from './taxonomy';
+export { classifier, patentClassifier, type PatentClassifier } from './patent-classifier';
+export { loadTaxonomy, normalizeIpc, splitIpc, type Taxonomy } from './taxonomy';
 
 export interface IngestedFile {
   name: string;

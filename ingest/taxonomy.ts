@@ -1,6 +1,7 @@
 /**
- * The AI patent taxonomy (the paper's Table 1) as versioned data, and the classification of one
- * patent record into sub-technologies and layers by IPC prefix and title/abstract keywords.
+ * The AI patent taxonomy (the paper's Table 1) as versioned data, with the normalisation of IPC codes
+ * its rules compare. A record is classified into sub-technologies and layers by IPC prefix and
+ * title/abstract keywords in ingest/patent-classifier.ts.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -66,36 +67,4 @@ export function loadTaxonomy(version = 'ai-patents-v1'): Taxonomy {
     );
   }
   return parseOrThrow(taxonomySchema, json, { source: `taxonomy ${version}` });
-}
-
-/** A classifier closed over a taxonomy, with prefixes and keywords prepared once (the bench classifies 1M records). */
-export function classifier(taxonomy: Taxonomy): (ipc: string[], text: string) => Classification {
-  const techs = taxonomy.layers.flatMap((l) =>
-    l.technologies.map((t) => ({
-      id: t.id,
-      layer: l.id,
-      both: t.rule === 'ipc-and-keyword',
-      ipc: t.ipc.map(normalizeIpc),
-      keywords: t.keywords.map((k) => k.toLowerCase()),
-    })),
-  );
-  return (ipc, text) => {
-    const lower = text.toLowerCase();
-    const technologies: string[] = [];
-    const layers = new Set<Layer>();
-    for (const t of techs) {
-      const byIpc = ipc.some((code) => t.ipc.some((p) => code.startsWith(p)));
-      if (!byIpc && t.both) continue;
-      if (byIpc && !t.both) {
-        technologies.push(t.id);
-        layers.add(t.layer);
-        continue;
-      }
-      if (t.keywords.some((k) => lower.includes(k))) {
-        technologies.push(t.id);
-        layers.add(t.layer);
-      }
-    }
-    return { technologies, layers: [...layers] };
-  };
 }

@@ -1,8 +1,10 @@
 /**
  * A patent portal's export (PatSnap / incoPat / CNIPA style, XLSX or CSV, Chinese or English headers):
- * streamed record by record, each record classified into AI sub-technologies by IPC and keyword
- * (ingest/taxonomy.ts), attributed to a study province from the province field or else the
- * applicant's address, counted by application year and de-duplicated by application number.
+ * streamed in batches of records, each record classified into AI sub-technologies by IPC and keyword
+ * (the taxonomy's rule, ingest/patent-classifier.ts), attributed to a study province from the province
+ * field or else the applicant's address, counted by application year and de-duplicated by application
+ * number. A record's common shapes (a plain CNIPA number, a `YYYY-MM-DD` date, an address starting
+ * with a province's name) are read without normalising; anything else takes the general path.
  *
  * Values are strict: the application date must be a real calendar date (ingest/date-cell.ts); a
  * workbook formula without a stored result is refused naming the cell. Records that repeat an
@@ -19,13 +21,14 @@ import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { InputError } from '../../common/errors';
 import { provinceCode, provinces } from '../../regions/provinces';
-import { ApplicationIndex } from '../application-index';
+import { applicationFieldKey, ApplicationIndex } from '../application-index';
 import { csvBatches } from '../csv-file';
 import { calendarDate } from '../date-cell';
 import { cellScalar } from '../number-cell';
 import type { Layout, LayoutContext } from '../layout';
 import type { Observation } from '../observation';
-import { classifier, loadTaxonomy, splitIpc } from '../taxonomy';
+import { patentClassifier } from '../patent-classifier';
+import { loadTaxonomy } from '../taxonomy';
 import { readableWorkbook } from '../workbook';
 import { STREAMED_WORKBOOK_LIMITS } from '../zip-guard';
 import { layoutOptions } from './options';
@@ -111,7 +114,37 @@ const ADDRESS_PREFIXES = provinces()
   ])
   .sort((a, b) => b[0].length - a[0].length);
 
+const LONGEST_PREFIX = Math.max(...ADDRESS_PREFIXES.map(([name]) => name.length));
+
+/** Whether `a` has `name` (lower case) at `from`, ASCII letters compared in any case. */
+function hasAt(a: string, from: number, name: string): boolean {
+  if (a.length - from < name.length) return false;
+  for (let j = 0; j < name.length; j++) {
+    let c = a.charCodeAt(from + j);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== name.charCodeAt(j)) return false;
+  }
+  return true;
+}
+
+/** The characters an address may start with before its province: ASCII spaces, digits, `,;:-`. */
+const leadingJunk = (c: number) =>
+  c === 32 || (c >= 9 && c <= 13) || (c >= 48 && c <= 57) || c === 44 || c === 58 || c === 59 || c === 45;
+
 function addressProvince(address: string): string | undefined {
+  // The common case read in place: after leading spaces, digits and punctuation, only ASCII and CJK
+  // ideographs (which NFKC leaves alone) as far as a name could reach.
+  let from = 0;
+  while (from < address.length && leadingJunk(address.charCodeAt(from))) from += 1;
+  let plain = true;
+  for (let i = from; i < Math.min(address.length, from + LONGEST_PREFIX + 1) && plain; i++) {
+    const c = address.charCodeAt(i);
+    plain = c < 0x80 || (c >= 0x4e00 && c <= 0x9fff);
+  }
+  if (plain) {
+    if (hasAt(address, from, '陕西') || hasAt(address, from, 'shaanxi')) return 'SN';
+    return ADDRESS_PREFIXES.find(([name]) => hasAt(address, from, name))?.[1];
+  }
   const a = address
     .normalize('NFKC')
     .replace(/^[\s\d,;:-]+/, '')
@@ -175,6 +208,10 @@ async function* xlsxRows(ctx: LayoutContext): AsyncGenerator<RowBatch> {
   }
 }
 
+/** An application number as compared: NFKC, upper case, no spaces or dots, no leading `CN`. */
+const applicationNumber = (field: string) =>
+  field.normalize('NFKC').toUpperCase().replace(/[\s.]/g, '').replace(/^CN/, '');
+
 /** The application date, read strictly; the cell's name is built only when it is refused. */
 function applicationDate(v: unknown, where: () => string) {
   try {
@@ -206,8 +243,12 @@ export async function countPatents(ctx: LayoutContext): Promise<PatentCounts> {
           : undefined;
   if (!format)
     throw new InputError(`${ctx.name}: cannot tell CSV from XLSX by the name; set options.format`, ctx.name);
-  const classify = classifier(loadTaxonomy(opts.taxonomy));
-  const layerIndex = { foundation: 1, technology: 2, application: 3 } as const;
+  const classifier = patentClassifier(loadTaxonomy(opts.taxonomy));
+  const { foundation, technology, application } = classifier.layerMask;
+  // Counts by province index (0–29), application year (1900–2099) and [total, foundation,
+  // technology, application]; `order` keeps the province-years in the order they were first counted.
+  const counts = new Float64Array(30 * 200 * 4);
+  const order: number[] = [];
   const result: PatentCounts = { counts: new Map(), records: 0, duplicates: 0, outside: 0, notAi: 0 };
   // Application number → where its first record was and what it was counted as (packed, see below).
   const seen = new ApplicationIndex();
@@ -215,60 +256,62 @@ export async function countPatents(ctx: LayoutContext): Promise<PatentCounts> {
   let cols: Partial<Record<Field, number>> | undefined;
   let header: string[] = [];
   const rows = format === 'csv' ? csvRows(ctx, opts.encoding) : xlsxRows(ctx);
-  const provinceIndex = new Map(provinces().map((p, i) => [p.code, i]));
-  const normalizedIpc = new Map<string, string[]>();
-  const ipcOf = (field: string) => {
-    let codes = normalizedIpc.get(field);
-    if (!codes) {
-      // Exports repeat the same IPC fields endlessly: normalise each distinct one once (bounded).
-      if (normalizedIpc.size > 100_000) normalizedIpc.clear();
-      normalizedIpc.set(field, (codes = splitIpc(field)));
-    }
-    return codes;
-  };
-  const provinceOfField = new Map<string, string | undefined>();
+  const study = provinces();
+  const provinceIndex = new Map(study.map((p, i) => [p.code, i]));
+  /** Province index of a province field (31: none), each distinct field looked up once (bounded). */
+  const provinceOfField = new Map<string, number>();
   const fieldProvince = (field: string) => {
-    if (!provinceOfField.has(field)) {
+    let i = provinceOfField.get(field);
+    if (i === undefined) {
       if (provinceOfField.size > 10_000) provinceOfField.clear();
-      provinceOfField.set(field, provinceCode(field));
+      const code = provinceCode(field);
+      provinceOfField.set(field, (i = code ? provinceIndex.get(code)! : 31));
     }
-    return provinceOfField.get(field);
+    return i;
+  };
+  // Messages name the row and column; the text is built only when one is given.
+  let prefix = '';
+  let position = 0;
+  const col = (f: Field) => `${prefix}${position}, column "${header[cols![f]!]}"`;
+  /** A field's text, trimmed: CSV fields are text; a workbook cell is unwrapped strictly (a formula needs its stored result). */
+  const get = (cells: unknown[], f: Field) => {
+    const i = cols![f];
+    if (i === undefined) return '';
+    const v = cells[i];
+    return (typeof v === 'string' ? v : String(cellScalar(v, col(f)) ?? '')).trim();
   };
   /** One row of the export: the header, or a record counted, repeated or left out. */
-  const readRow = (prefix: string, position: number, cells: unknown[]): void => {
-    const where = prefix + position;
+  const readRow = (cells: unknown[]): void => {
     if (!cols) {
       header = cells.map(cellText);
       if (header.every((h) => !h.trim())) return;
-      cols = mapHeader(header, where);
+      cols = mapHeader(header, prefix + position);
       return;
     }
-    const col = (f: Field) => `${where}, column "${header[cols![f]!]}"`;
-    const get = (f: Field) => {
-      const i = cols![f];
-      if (i === undefined) return '';
-      const v = cells[i];
-      // CSV fields are text; a workbook cell is unwrapped strictly (a formula needs its stored result).
-      return (typeof v === 'string' ? v : String(cellScalar(v, col(f)) ?? '')).trim();
-    };
-    const appNo = get('applicationNumber')
-      .normalize('NFKC')
-      .toUpperCase()
-      .replace(/[\s.]/g, '')
-      .replace(/^CN/, '');
-    if (!appNo && cells.every((c) => !cellText(c).trim())) return;
+    // The application number as a key, read from the field in one pass when it is plain CNIPA digits.
+    const number = get(cells, 'applicationNumber');
+    let key: number | string | undefined = applicationFieldKey(number);
+    if (key === undefined) {
+      key = applicationNumber(number);
+      if (!key && cells.every((c) => !cellText(c).trim())) return;
+    }
     result.records += 1;
     if (result.records % 20000 === 0) {
       if (ctx.signal?.aborted) throw ctx.signal.reason ?? new Error('aborted');
       ctx.onProgress?.(result.records);
     }
-    if (!appNo) throw new InputError(`${col('applicationNumber')}: empty application number`, where);
+    if (!key)
+      throw new InputError(`${col('applicationNumber')}: empty application number`, prefix + position);
     const { year } = applicationDate(cells[cols.applicationDate!], () => col('applicationDate'));
-    const provinceField = get('province');
-    const province = (provinceField && fieldProvince(provinceField)) || addressProvince(get('address'));
+    const provinceField = get(cells, 'province');
+    let province = provinceField ? fieldProvince(provinceField) : 31;
+    if (province === 31) {
+      const code = addressProvince(get(cells, 'address'));
+      if (code) province = provinceIndex.get(code)!;
+    }
     // Packed: first record's row, application year (offset from 1900) and province index (31: none).
-    const packed = position * 65536 + (year - 1900) * 256 + (province ? provinceIndex.get(province)! : 31);
-    const first = seen.getOrSet(appNo, packed);
+    const packed = position * 65536 + (year - 1900) * 256 + province;
+    const first = seen.getOrSet(key, packed);
     if (first !== undefined) {
       // Another publication of the same application (its A and B documents, a corrected reprint).
       result.duplicates += 1;
@@ -276,32 +319,50 @@ export async function countPatents(ctx: LayoutContext): Promise<PatentCounts> {
       const firstProvince = first % 256;
       if (firstYear !== year)
         throw new InputError(
-          `${col('applicationDate')}: application ${appNo} again, with application year ${year}, but its ` +
-            `first record (${format === 'csv' ? 'line' : 'row'} ${Math.floor(first / 65536)}) gives ${firstYear}: ` +
-            `one application has one filing date`,
-          where,
+          `${col('applicationDate')}: application ${applicationNumber(number)} again, with application year ` +
+            `${year}, but its first record (${format === 'csv' ? 'line' : 'row'} ${Math.floor(first / 65536)}) ` +
+            `gives ${firstYear}: one application has one filing date`,
+          prefix + position,
         );
-      if (firstProvince !== (province ? provinceIndex.get(province)! : 31)) otherProvince += 1;
+      if (firstProvince !== province) otherProvince += 1;
       return;
     }
-    if (!province) {
+    if (province === 31) {
       result.outside += 1;
       return;
     }
-    const ipc = [...ipcOf(get('ipcMain')), ...ipcOf(get('ipc'))];
-    const c = classify(ipc, `${get('title')} ${get('abstract')}`);
-    if (c.technologies.length === 0) {
+    const ipc = classifier.ipcMask(get(cells, 'ipcMain')) | classifier.ipcMask(get(cells, 'ipc'));
+    const counted = classifier.counted(
+      ipc,
+      classifier.keywordMask(get(cells, 'title'), get(cells, 'abstract')),
+    );
+    if (counted === 0) {
       result.notAi += 1;
       return;
     }
-    const key = `${province}/${year}`;
-    let n = result.counts.get(key);
-    if (!n) result.counts.set(key, (n = [0, 0, 0, 0]));
-    n[0] += 1;
-    for (const l of c.layers) n[layerIndex[l]] += 1;
+    const cell = province * 200 + (year - 1900);
+    if (counts[cell * 4] === 0) order.push(cell);
+    counts[cell * 4] += 1;
+    if (counted & foundation) counts[cell * 4 + 1] += 1;
+    if (counted & technology) counts[cell * 4 + 2] += 1;
+    if (counted & application) counts[cell * 4 + 3] += 1;
   };
-  for await (const { prefix, positions, rows: batch } of rows)
-    for (let i = 0; i < batch.length; i++) readRow(prefix, positions[i], batch[i]);
+  for await (const batch of rows) {
+    prefix = batch.prefix;
+    for (let i = 0; i < batch.rows.length; i++) {
+      position = batch.positions[i];
+      readRow(batch.rows[i]);
+    }
+  }
+  for (const cell of order) {
+    const at = cell * 4;
+    result.counts.set(`${study[Math.floor(cell / 200)].code}/${1900 + (cell % 200)}`, [
+      counts[at],
+      counts[at + 1],
+      counts[at + 2],
+      counts[at + 3],
+    ]);
+  }
   if (!cols) throw new InputError(`${ctx.name}: no header row (empty export)`, ctx.name);
   if (result.records === 0) throw new InputError(`${ctx.name}: a header but no records`, ctx.name);
   if (result.duplicates > 0)

@@ -139,6 +139,13 @@ describe('dates', () => {
     expect(() => calendarDate('2019年4月31日', 'x')).toThrow('(April 2019 has 30 days)');
     expect(() => calendarDate(2.5, 'x')).toThrow('2.5 is not an Excel date');
     expect(calendarDate('2020-02-29', 'x')).toEqual({ year: 2020, month: 2, day: 29 });
+    // The plain YYYY-MM-DD shape (read without the general path) keeps the same rule.
+    expect(calendarDate('2000-02-29', 'x')).toEqual({ year: 2000, month: 2, day: 29 });
+    expect(calendarDate('2011/12/31', 'x')).toEqual({ year: 2011, month: 12, day: 31 });
+    expect(() => calendarDate('1900-02-29', 'x')).toThrow('(February 1900 has 28 days)');
+    expect(() => calendarDate('2100-01-01', 'x')).toThrow('(year 2100 is outside 1900–2099)');
+    expect(() => calendarDate('2011-06/15', 'x')).toThrow('"2011-06/15" is not a date (expected e.g.');
+    expect(() => calendarDate('2011-00-10', 'x')).toThrow('(there is no month 0)');
     expect(calendarDate('２０１９．０３．０５ 10:30', 'x')).toEqual({ year: 2019, month: 3, day: 5 });
     // Excel day 43466 is 2019-01-01; + 31 (January) + 28 (February) + 10 = 43535 is 11 March.
     expect(calendarDate(43535, 'x')).toEqual({ year: 2019, month: 3, day: 11 });
