@@ -20,7 +20,7 @@ import { planRefresh } from '../../activities/plan';
 import type { Db } from '../../store/db';
 import { failLostActivities, watchQueues } from '../../temporal/pollers';
 import { taskQueues } from '../../temporal/deployment';
-import { startWorkers, type WorkerSet } from '../../worker';
+import type { WorkerSet } from '../../worker';
 import { PROGRESS_MEMO, type Progress } from '../../workflows/progress';
 import { refreshWorkflowId, type RefreshInput, type RefreshResult } from '../../workflows/types';
 import { follow } from '../follow';
@@ -91,6 +91,11 @@ async function finalProgress(client: Client, workflowId: string): Promise<Progre
 
 export async function run(opts: RunOptions): Promise<void> {
   const config = applyInputOptions(loadConfig(), opts);
+  // The worker's modules (estimators, publishing) are most of the command's start-up and a refresh
+  // that already completed needs none of them: loaded when a worker is needed, from the start with
+  // --force (it overlaps the planning and the server's answers).
+  const loadingWorker = opts.force ? import('../../worker') : undefined;
+  loadingWorker?.catch(() => {}); // a failure is reported where it is awaited
   // Bad inputs, study or settings stop here, before anything starts.
   const input = await planFor(config, opts);
   // The CLI handles Ctrl-C itself: stop the local worker cleanly, leave the refresh to resume later.
@@ -160,6 +165,7 @@ export async function run(opts: RunOptions): Promise<void> {
     if (needWorker) {
       db = await openStore(config);
       connection = await NativeConnection.connect({ address: temporal.address });
+      const { startWorkers } = await (loadingWorker ?? import('../../worker'));
       workers = await startWorkers({ connection, namespace, db, config, label: 'aicarbon run' });
     }
     if (state === 'running' && workers) {
