@@ -89,6 +89,20 @@ export const cellText = (v: ExcelJS.CellValue): string => {
   return String(v);
 };
 const squash = (s: string) => s.normalize('NFKC').replace(/[\s\u3000]+/g, '');
+
+/** `fn` with its results kept for the last 10,000 distinct arguments (a throw is not kept). */
+function memo<T>(fn: (text: string) => T): (text: string) => T {
+  const cache = new Map<string, T>();
+  return (text) => {
+    let v = cache.get(text);
+    if (v === undefined && !cache.has(text)) {
+      v = fn(text);
+      if (cache.size >= 10_000) cache.clear();
+      cache.set(text, v);
+    }
+    return v as T;
+  };
+}
 const regex = (p: string) => new RegExp(p, 'iu');
 
 async function openGrid(d: LayoutDeclaration, ctx: LayoutContext, sheetOption?: string): Promise<Grid> {
@@ -142,7 +156,6 @@ async function openCsvGrid(d: LayoutDeclaration, ctx: LayoutContext): Promise<Gr
     },
   )[Symbol.asyncIterator]();
   const head: { line: number; record: string[] }[] = [];
-  let current: { row: number; line: number; record: string[] } | undefined;
   let ended = false;
   // The batch being read (a chunk of the file's records) and the next record's place in it.
   let batch: CsvBatch = { records: [], lines: [] };
@@ -168,19 +181,34 @@ async function openCsvGrid(d: LayoutDeclaration, ctx: LayoutContext): Promise<Gr
     head.push(r);
     for (const field of r.record) headChars += field.length;
   }
-  const row = (r: number) => (r <= head.length ? head[r - 1] : current?.row === r ? current : undefined);
+  // The body row in reach: its number and its place in the batch in hand.
+  let currentRow = 0;
+  let currentAt = -1;
+  const row = (r: number) =>
+    r <= head.length
+      ? head[r - 1]
+      : currentRow === r && currentAt >= 0
+        ? { line: batch.lines[currentAt], record: batch.records[currentAt] }
+        : undefined;
+  const recordOf = (r: number) =>
+    r <= head.length
+      ? head[r - 1].record
+      : currentRow === r && currentAt >= 0
+        ? batch.records[currentAt]
+        : undefined;
   /** Moves on to row r within the batch in hand: true, false (the file ended) or undefined (read on). */
   const step = (r: number): boolean | undefined => {
-    while ((current?.row ?? head.length) < r) {
-      if (next >= batch.records.length) return ended ? false : undefined;
-      current = {
-        row: (current?.row ?? head.length) + 1,
-        line: batch.lines[next],
-        record: batch.records[next],
-      };
+    while (Math.max(currentRow, head.length) < r) {
+      if (next >= batch.records.length) {
+        if (ended) return false;
+        currentAt = -1; // the batch in hand is about to be replaced
+        return undefined;
+      }
+      currentRow = Math.max(currentRow, head.length) + 1;
+      currentAt = next;
       next += 1;
     }
-    return current?.row === r;
+    return currentRow === r && currentAt >= 0;
   };
   return {
     where: ctx.name,
@@ -199,10 +227,10 @@ async function openCsvGrid(d: LayoutDeclaration, ctx: LayoutContext): Promise<Gr
       })();
     },
     value(r, c) {
-      const found = row(r);
+      const found = recordOf(r);
       if (!found && r > head.length && !ended)
         throw new Error(`${ctx.name}: row ${r} read out of order (the grid streams its body)`);
-      return found?.record[c - 1]?.trim() ?? null;
+      return found?.[c - 1]?.trim() ?? null;
     },
     close: async () => void (await batches.return?.(undefined)),
     address: (r, c) => `line ${row(r)?.line ?? r}, column ${c}`,
@@ -332,14 +360,20 @@ async function parseGrid(
         grid.at(r, c),
       );
   }
+  // A long CSV repeats its labels row after row: each distinct text is judged once (bounded caches).
+  const footerText = memo((t: string) =>
+    footers.length ? footers.some((f) => f.test(squash(t))) : isFootnote(t),
+  );
   const isFooter = (r: number) => {
     for (let c = 1; c <= grid.columnCount; c++) {
       const t = text(r, c).trim();
       if (!t) continue;
-      return footers.length ? footers.some((f) => f.test(squash(t))) : isFootnote(t);
+      return footerText(t);
     }
     return false;
   };
+  const keepPattern = d.keep ? regex(d.keep.matches) : undefined;
+  const kept = memo((t: string) => keepPattern!.test(squash(t)));
 
   // First body row: the first row under the header whose key cell reads as a key (or a row outside
   // the study); header lines in the label column (an English sub-header) are passed over.
@@ -519,7 +553,7 @@ async function parseGrid(
     const now = grid.reach(r);
     if (!(typeof now === 'boolean' ? now : await now)) break;
     if (isFooter(r)) break;
-    if (keepCol !== undefined && !regex(d.keep!.matches).test(flat(r, keepCol))) continue;
+    if (keepCol !== undefined && !kept(text(r, keepCol))) continue;
     const province = rowProvince(r);
     const year = rowYear(r);
     if (province === null || year === null) continue;
@@ -541,7 +575,7 @@ async function parseGrid(
     seen.set(rowKey, grid.address(r, keyCol));
     const rowUnit = unitCol !== undefined ? text(r, unitCol).normalize('NFKC').trim() : undefined;
     for (const t of targets) {
-      const value = valueNumber(grid.value(r, t.col), grid.at(r, t.col));
+      const value = cellNumber(grid.value(r, t.col), () => grid.at(r, t.col));
       if (value === undefined) continue;
       const unit = t.unit ?? (rowUnit || undefined);
       const { unit: canonical, factor } = conversion(
@@ -577,6 +611,15 @@ async function parseGrid(
           grid.where,
         );
   return out;
+}
+
+/** A cell's number by the strict-value rule, the cell's name built only when it is refused. */
+function cellNumber(v: ExcelJS.CellValue, where: () => string): number | undefined {
+  try {
+    return valueNumber(v, '');
+  } catch {
+    return valueNumber(v, where());
+  }
 }
 
 /** A declaration as a registry layout. */
