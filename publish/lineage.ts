@@ -119,8 +119,22 @@ export interface LineageInput {
 const GMM = new Set(['diffgmm', 'sysgmm']);
 const MEDIATION_PATHS = new Set(['total', 'a', 'b', 'direct']);
 
-/** The column's step, or an InputError naming the tables or columns that exist. */
-export function findStep(steps: LineageStep[], tableId: string, columnId: string): LineageStep {
+/**
+ * The column's step, or an InputError naming the tables or columns that exist, or why the column has
+ * no estimate (`failures`: the run's estimations that could not be computed).
+ */
+export function findStep(
+  steps: LineageStep[],
+  tableId: string,
+  columnId: string,
+  failures: readonly { tableId: string; columnId: string; error: string }[] = [],
+): LineageStep {
+  const failed = failures.find((f) => f.tableId === tableId && f.columnId === columnId);
+  if (failed)
+    throw new InputError(
+      `--column: ${tableId} ${columnId} could not be estimated in this run, so it has no sample: ${failed.error}`,
+      '--column',
+    );
   const inTable = steps.filter((s) => s.tableId === tableId);
   if (!inTable.length) {
     const tables = [...new Set(steps.map((s) => s.tableId))];

@@ -8,7 +8,7 @@ import { loadConfig } from '../../common/config';
 import { cellBases, explain, formatExplain } from '../../indicators';
 import { findCoefficient, findStep, formatLineage, sampleLineage } from '../../publish/lineage';
 import type { Db } from '../../store/db';
-import { loadEstimations, loadSamples } from '../../store/estimations';
+import { loadEstimationFailures, loadEstimations, loadSamples } from '../../store/estimations';
 import { latestCompletedRun } from '../../store/runs';
 import { loadRunInputs } from '../../store/source-files';
 import { openStore } from '../store-session';
@@ -82,7 +82,7 @@ async function explainCell(db: Db, opts: ExplainOptions & { table: string; colum
   if (!steps.length)
     throw new InputError(`--run: no stored estimations for run ${runId} in ${db.describe}`, '--run');
   // The table, column and term first: a typo is answered before the panels are read.
-  const step = findStep(steps, opts.table, opts.column);
+  const step = findStep(steps, opts.table, opts.column, await loadEstimationFailures(db, runId));
   const term = opts.term ?? step.result.coefficients[0]?.term ?? '';
   findCoefficient(step, term);
   const panels = await loadRunPanels(db, runId);

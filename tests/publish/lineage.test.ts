@@ -9,7 +9,7 @@ import type { AssembledPanel } from '../../assembly/panel';
 import type { EstimationResult, SampleRow } from '../../econometrics/result';
 import { cellBases, type IndicatorCell } from '../../indicators';
 import { termCells } from '../../panel';
-import { formatLineage, sampleLineage, termReads, type LineageInput } from '../../publish/lineage';
+import { findStep, formatLineage, sampleLineage, termReads, type LineageInput } from '../../publish/lineage';
 
 describe('termCells: the variables a term reads and at which lag', () => {
   it.each([
@@ -184,5 +184,8 @@ describe('sampleLineage: a coefficient down to its source cells', () => {
     expect(() => sampleLineage(input({ columnId: '(4)' }))).toThrow(/no column \(4\) \(columns: \(1\)\)/);
     expect(() => sampleLineage(input({ term: 'AIT' }))).toThrow(/has no term AIT \(terms: L\.AIT\)/);
     expect(() => sampleLineage(input({ sample: undefined }))).toThrow(/stores no sample/);
+    expect(() =>
+      findStep(input().steps, 't', '(2)', [{ tableId: 't', columnId: '(2)', error: 'singular X′X (AIT)' }]),
+    ).toThrow('t (2) could not be estimated in this run, so it has no sample: singular X′X (AIT)');
   });
 });
