@@ -8,12 +8,14 @@
  *
  * What a term reads at a used row (t): its variables at the lags the term names (panel/terms.ts
  * termCells); a GMM column's difference equation reads each at t and t − 1 as well; a spatial term
- * W*x reads x of the province itself here and of its neighbours under the weights (not listed); a
- * mediation path's term (`a:AIT`) reads its regressor; the constant, time dummies and ρ read no cell.
+ * W*x reads x of the province's neighbours under the column's weights, each with its weight w_ij (ρ:
+ * the neighbours' y); a mediation path's term (`a:AIT`) reads its regressor; the constant and the time
+ * dummies read no cell.
  */
 import type { AssembledPanel } from '../assembly/panel';
 import { InputError } from '../common/errors';
 import type { CoefficientRow, EstimationResult, SampleRow } from '../econometrics/result';
+import type { WeightsMatrix } from '../econometrics/spatial/weights/matrix';
 import { cellRef, parseCellRef, type IndicatorCell } from '../indicators/cells';
 import type { CellBasis, ValueBasis } from '../indicators/coverage';
 import { explain, type ExplainNode } from '../indicators/explain';
@@ -69,6 +71,8 @@ export interface LineageRow {
   province: string;
   year: number;
   values: ReadValue[];
+  /** A spatial term's values at the province's neighbours, each with its weight in W (row i). */
+  neighbours?: (ReadValue & { weight: number })[];
 }
 
 export interface SampleLineage {
@@ -83,6 +87,8 @@ export interface SampleLineage {
   dependent: boolean;
   /** What the followed term (or the dependent variable) reads at a row, as variable and lag. */
   reads: TermCell[];
+  /** What a spatial term reads at the row's neighbours (W*x: x), as variable and lag. */
+  neighbourReads: TermCell[];
   /** How the term's reads were derived, when more than its name says (GMM, spatial, mediation…). */
   notes: string[];
   /** Rows of the column's panel (the subset) and the used ones (N). */
@@ -112,6 +118,8 @@ export interface LineageInput {
   /** indicators/coverage.ts cellBases of the run. */
   bases: Record<string, CellBasis>;
   syntheticFiles: ReadonlySet<string>;
+  /** The column's weight matrix (a spatial column): W*x is followed to the neighbours' cells. */
+  weights?: WeightsMatrix;
   /** Print only these used rows (the counts still cover all). */
   only?: { province?: string; year?: number };
 }
@@ -170,7 +178,7 @@ export function termReads(
   spec: Record<string, unknown>,
   term: string,
   dependent: boolean,
-): { reads: TermCell[]; notes: string[] } {
+): { reads: TermCell[]; neighbours: TermCell[]; notes: string[] } {
   const notes: string[] = [];
   let expr: string | undefined = term;
   const path = /^(total|a|b|direct):(.+)$/.exec(term);
@@ -184,21 +192,26 @@ export function termReads(
   } else if (term === '_cons' || /^year_\d{4}$/.test(term)) {
     expr = undefined;
     notes.push(`${term} reads no variable; --dependent follows ${String(spec.y)}`);
-  } else if (term === 'rho' || term === 'lambda') {
-    expr = String(spec.y);
-    notes.push(`${term} is the spatial parameter of W*${String(spec.y)}: the neighbours' ${String(spec.y)}`);
-  }
-  if (expr === undefined) return { reads: [], notes };
-  const spatial = /^W\*(.+)$/.exec(expr);
-  if (spatial) {
-    expr = spatial[1];
+  } else if (term === 'rho') {
+    expr = `W*${String(spec.y)}`;
+    notes.push(`rho is the coefficient of W*${String(spec.y)}, the neighbours' ${String(spec.y)}`);
+  } else if (term === 'lambda') {
+    expr = undefined;
     notes.push(
-      `W*${expr} is the weighted mean of ${expr} over the province's neighbours in the same year; its own cells are listed`,
+      'lambda is the spatial autocorrelation of the errors; --dependent follows the dependent variable',
     );
   }
-  if (!GMM.has(estimator)) return { reads: termCells(expr), notes };
+  if (expr === undefined) return { reads: [], neighbours: [], notes };
+  const spatial = /^W\*(.+)$/.exec(expr);
+  if (spatial) {
+    notes.push(
+      `W*${spatial[1]}: the weighted mean of ${spatial[1]} over the province's neighbours, w_ij × value`,
+    );
+    return { reads: [], neighbours: termCells(spatial[1]), notes };
+  }
+  if (!GMM.has(estimator)) return { reads: termCells(expr), neighbours: [], notes };
   notes.push('a GMM difference equation at t reads each value at t and t − 1');
-  return { reads: mergeCells([...termCells(expr), ...termCells(expr, 1)]), notes };
+  return { reads: mergeCells([...termCells(expr), ...termCells(expr, 1)]), neighbours: [], notes };
 }
 
 /** The lineage of a table cell down to its source cells. */
@@ -207,7 +220,17 @@ export function sampleLineage(input: LineageInput): SampleLineage {
   const coefficient = findCoefficient(step, input.term);
   const spec = step.spec as Record<string, unknown>;
   const dependent = input.dependent ?? false;
-  const { reads, notes } = termReads(step.result.estimator, spec, coefficient.term, dependent);
+  const {
+    reads,
+    neighbours: neighbourReads,
+    notes,
+  } = termReads(step.result.estimator, spec, coefficient.term, dependent);
+  const weights = input.weights;
+  if (neighbourReads.length && !weights)
+    throw new InputError(
+      `--term: ${coefficient.term} of ${step.stepId} reads the neighbours' values, and the column's weight matrix is not known here (AICARBON_STUDY must name the run's study)`,
+      '--term',
+    );
   const sample = input.sample;
   if (!sample)
     throw new InputError(
@@ -233,7 +256,11 @@ export function sampleLineage(input: LineageInput): SampleLineage {
       continue;
     }
     const values = reads.map((c) => readValue(input, c.variable, r.entity, r.time - c.lag));
-    for (const v of values) {
+    const around = neighbourReads.length ? neighboursOf(weights!, r.entity) : [];
+    const neighbours = around.flatMap(({ id, weight }) =>
+      neighbourReads.map((c) => ({ ...readValue(input, c.variable, id, r.time - c.lag), weight })),
+    );
+    for (const v of [...values, ...neighbours]) {
       counts[v.basis] += 1;
       counts.values += 1;
       if (v.synthetic.length) counts.synthetic += 1;
@@ -241,7 +268,8 @@ export function sampleLineage(input: LineageInput): SampleLineage {
     const shown =
       (input.only?.province === undefined || input.only.province === r.entity) &&
       (input.only?.year === undefined || input.only.year === r.time);
-    if (shown) rows.push({ province: r.entity, year: r.time, values });
+    if (shown)
+      rows.push({ province: r.entity, year: r.time, values, ...(around.length ? { neighbours } : {}) });
   }
   return {
     stepId: step.stepId,
@@ -253,6 +281,7 @@ export function sampleLineage(input: LineageInput): SampleLineage {
     nobs: step.result.nobs,
     dependent,
     reads,
+    neighbourReads,
     notes,
     rows: sample.length,
     used: sample.length - [...leftOut.values()].reduce((n, l) => n + l.length, 0),
@@ -260,6 +289,16 @@ export function sampleLineage(input: LineageInput): SampleLineage {
     sample: rows,
     counts,
   };
+}
+
+/** Row `id` of W: the neighbours and their weights, in W's column order. */
+function neighboursOf(w: WeightsMatrix, id: string): { id: string; weight: number }[] {
+  const i = w.ids.indexOf(id);
+  if (i < 0) return [];
+  const out = [];
+  for (let k = w.rowPtr[i]; k < w.rowPtr[i + 1]; k++)
+    out.push({ id: w.ids[w.colIdx[k]], weight: w.values[k] });
+  return out;
 }
 
 /** One study value with the assembled cells of its chain and their file cells. */
@@ -316,11 +355,15 @@ const num = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(6)).toStri
 /** The lineage as the lines `aicarbon explain --table … --column … --term …` prints. */
 export function formatLineage(l: SampleLineage): string[] {
   const c = l.coefficient;
+  const cells = (list: TermCell[]) => list.map((r) => `${r.variable} at ${at(r)}`).join(', ');
+  const who = l.dependent ? 'the dependent variable is' : `${l.term} reads`;
   const out = [
     `${l.tableId} ${l.columnId} (${l.estimator}): ${l.term} = ${num(c.estimate)}  (SE ${num(c.std_error)}, p ${num(c.p_value)}), N = ${l.nobs}`,
     l.reads.length
-      ? `${l.dependent ? 'the dependent variable is' : `${l.term} reads`} ${l.reads.map((r) => `${r.variable} at ${at(r)}`).join(', ')}`
-      : `${l.term} reads no variable`,
+      ? `${who} ${cells(l.reads)}`
+      : l.neighbourReads.length
+        ? `${l.term} reads at each neighbour: ${cells(l.neighbourReads)}`
+        : `${l.term} reads no variable`,
     ...l.notes.map((n) => `  (${n})`),
     `sample: ${l.used} of ${l.rows} province-years used` +
       (l.rows > l.used ? `, ${l.rows - l.used} left out:` : ''),
@@ -343,31 +386,40 @@ export function formatLineage(l: SampleLineage): string[] {
   out.push('');
   for (const row of l.sample) {
     out.push(`${row.province} ${row.year}`);
-    for (const v of row.values) {
-      const flags = [
-        ...(v.basis !== 'observed' ? [v.basis] : []),
-        ...(v.synthetic.length ? ['synthetic'] : []),
-      ];
-      out.push(
-        `  ${v.ref} = ${v.value === null ? 'missing' : num(v.value)}${flags.length ? `  [${flags.join(', ')}]` : ''}`,
-      );
-      for (const cell of v.cells) {
-        const cellFlags = [
-          ...(cell.method !== 'observed' ? [cell.method] : []),
-          ...(cell.sources.some((s) => s.synthetic) ? ['synthetic'] : []),
-        ];
-        const unit = cell.unit ? ` ${cell.unit}` : '';
-        const from = cell.converted ? ` (from ${cell.converted.from} × ${cell.converted.factor})` : '';
-        out.push(
-          `    ${cell.ref} = ${cell.value === null ? 'missing' : num(cell.value)}${unit}${from}` +
-            (cellFlags.length ? `  [${cellFlags.join(', ')}]` : ''),
-        );
-        for (const s of cell.sources)
-          out.push(
-            `      ← ${[s.file, s.sheet, s.cell].filter(Boolean).join(' ! ')}${s.url ? ` (${s.url})` : ''}`,
-          );
-      }
+    for (const v of row.values) out.push(...valueLines(v, ''));
+    for (const v of row.neighbours ?? []) out.push(...valueLines(v, `w ${num(v.weight)} × `));
+    for (const r of row.neighbours?.length ? l.neighbourReads : []) {
+      const of = row.neighbours!.filter((v) => v.variable === r.variable && v.year === row.year - r.lag);
+      const lag = of.every((v) => v.value !== null)
+        ? num(of.reduce((sum, v) => sum + v.weight * v.value!, 0))
+        : 'missing';
+      out.push(`  = W*${r.variable} at ${at(r)}: Σ w × ${r.variable} = ${lag}`);
     }
+  }
+  return out;
+}
+
+/** A value read, flagged, then its assembled cells and their file cells. */
+function valueLines(v: ReadValue, prefix: string): string[] {
+  const flags = [...(v.basis !== 'observed' ? [v.basis] : []), ...(v.synthetic.length ? ['synthetic'] : [])];
+  const out = [
+    `  ${prefix}${v.ref} = ${v.value === null ? 'missing' : num(v.value)}${flags.length ? `  [${flags.join(', ')}]` : ''}`,
+  ];
+  for (const cell of v.cells) {
+    const cellFlags = [
+      ...(cell.method !== 'observed' ? [cell.method] : []),
+      ...(cell.sources.some((s) => s.synthetic) ? ['synthetic'] : []),
+    ];
+    const unit = cell.unit ? ` ${cell.unit}` : '';
+    const from = cell.converted ? ` (from ${cell.converted.from} × ${cell.converted.factor})` : '';
+    out.push(
+      `    ${cell.ref} = ${cell.value === null ? 'missing' : num(cell.value)}${unit}${from}` +
+        (cellFlags.length ? `  [${cellFlags.join(', ')}]` : ''),
+    );
+    for (const s of cell.sources)
+      out.push(
+        `      ← ${[s.file, s.sheet, s.cell].filter(Boolean).join(' ! ')}${s.url ? ` (${s.url})` : ''}`,
+      );
   }
   return out;
 }

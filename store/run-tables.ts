@@ -7,7 +7,7 @@
 import type { StudyCoverage } from '../indicators/coverage';
 import type { ColumnBasis } from '../publish/basis';
 import type { Study } from '../study';
-import type { Db } from './db';
+import type { Db, Queryable } from './db';
 
 export async function saveRunTables(
   db: Db,
@@ -75,4 +75,18 @@ export async function saveRunTables(
         ],
       );
   });
+}
+
+/** The weight matrix a run's column was estimated with (its study name, W1, …), or undefined. */
+export async function columnWeightsName(
+  db: Queryable,
+  runId: string,
+  tableId: string,
+  columnId: string,
+): Promise<string | undefined> {
+  const rows = await db.query<{ weights: string | null }>(
+    `SELECT weights FROM run_columns WHERE run_id = $1 AND table_id = $2 AND column_id = $3`,
+    [runId, tableId, columnId],
+  );
+  return rows[0]?.weights ?? undefined;
 }

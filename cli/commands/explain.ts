@@ -9,7 +9,11 @@ import { cellBases, explain, formatExplain } from '../../indicators';
 import { findCoefficient, findStep, formatLineage, sampleLineage } from '../../publish/lineage';
 import type { Db } from '../../store/db';
 import { loadEstimationFailures, loadEstimations, loadSamples } from '../../store/estimations';
-import { latestCompletedRun } from '../../store/runs';
+import { columnWeightsName } from '../../store/run-tables';
+import { getRun, latestCompletedRun } from '../../store/runs';
+import type { WeightsMatrix } from '../../econometrics/spatial/weights/matrix';
+import type { PanelRow } from '../../panel';
+import { buildStudyWeights, loadStudy } from '../../study';
 import { loadRunInputs } from '../../store/source-files';
 import { openStore } from '../store-session';
 
@@ -88,6 +92,7 @@ async function explainCell(db: Db, opts: ExplainOptions & { table: string; colum
   const panels = await loadRunPanels(db, runId);
   if (!panels) throw new InputError(`--run: run ${runId} has no stored panel in ${db.describe}`, '--run');
   const synthetic = new Set((await loadRunInputs(db, runId)).filter((f) => !f.real).map((f) => f.name));
+  const weights = await columnWeights(db, runId, step, panels.indicators.rows);
   const lineage = sampleLineage({
     steps,
     tableId: opts.table,
@@ -99,6 +104,7 @@ async function explainCell(db: Db, opts: ExplainOptions & { table: string; colum
     assembled: panels.assembled,
     bases: cellBases(panels.indicators, panels.assembled, synthetic),
     syntheticFiles: synthetic,
+    ...(weights ? { weights } : {}),
     only: {
       ...(opts.province !== undefined ? { province: opts.province.toUpperCase() } : {}),
       ...(opts.year !== undefined ? { year: opts.year } : {}),
@@ -109,6 +115,25 @@ async function explainCell(db: Db, opts: ExplainOptions & { table: string; colum
       ? `${JSON.stringify({ runId, ...lineage }, null, 2)}\n`
       : `run ${runId}\n${formatLineage(lineage).join('\n')}\n`,
   );
+}
+
+/**
+ * A spatial column's weight matrix, as its estimation built it: the run's matrix name for the column
+ * (run_columns) and its definition in the study (AICARBON_STUDY, when it is the run's study); undefined
+ * for a column without one or when the study is another.
+ */
+async function columnWeights(
+  db: Db,
+  runId: string,
+  step: { tableId: string; columnId: string },
+  rows: PanelRow[],
+): Promise<WeightsMatrix | undefined> {
+  const name = await columnWeightsName(db, runId, step.tableId, step.columnId);
+  if (!name) return undefined;
+  const study = loadStudy(loadConfig().studyPath);
+  const run = await getRun(db, runId);
+  if (study.id !== run?.study_id || !Object.hasOwn(study.weights, name)) return undefined;
+  return buildStudyWeights(study, name, rows);
 }
 
 async function explainValue(

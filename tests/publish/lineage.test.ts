@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AssembledPanel } from '../../assembly/panel';
 import type { EstimationResult, SampleRow } from '../../econometrics/result';
+import { weightsFromDense } from '../../econometrics/spatial/weights/matrix';
 import { cellBases, type IndicatorCell } from '../../indicators';
 import { termCells } from '../../panel';
 import { findStep, formatLineage, sampleLineage, termReads, type LineageInput } from '../../publish/lineage';
@@ -67,11 +68,14 @@ describe('termReads: what a coefficient reads under its estimator', () => {
     expect(termReads('mediation', spec, 'a:AIT', true).reads).toEqual([{ variable: 'EE', lag: 0 }]);
     expect(termReads('mediation', spec, 'total:AIT', true).reads).toEqual([{ variable: 'CI', lag: 0 }]);
   });
-  it('W*x reads x (the neighbours too, said in a note); the constant reads nothing', () => {
-    const w = termReads('sdm', { y: 'CI' }, 'W*AIT', false);
-    expect(w.reads).toEqual([{ variable: 'AIT', lag: 0 }]);
-    expect(w.notes.join()).toMatch(/neighbours/);
-    expect(termReads('fe', { y: 'CI' }, '_cons', false).reads).toEqual([]);
+  it("W*x reads x at the neighbours, rho the neighbours' y; the constant reads nothing", () => {
+    expect(termReads('sdm', { y: 'CI' }, 'W*AIT', false)).toMatchObject({
+      reads: [],
+      neighbours: [{ variable: 'AIT', lag: 0 }],
+    });
+    expect(termReads('sdm', { y: 'CI' }, 'W*L.CI', false).neighbours).toEqual([{ variable: 'CI', lag: 1 }]);
+    expect(termReads('sdm', { y: 'CI' }, 'rho', false).neighbours).toEqual([{ variable: 'CI', lag: 0 }]);
+    expect(termReads('fe', { y: 'CI' }, '_cons', false)).toMatchObject({ reads: [], neighbours: [] });
   });
 });
 
@@ -171,6 +175,30 @@ describe('sampleLineage: a coefficient down to its source cells', () => {
     expect(text).toContain('sample: 3 of 6 province-years used, 3 left out:');
     expect(text).toContain('AIT|A/2001 = 1.79176  [interpolated, synthetic]');
     expect(text).toContain('      ← syn.csv ! S ! B4');
+  });
+
+  it("follows W*AIT to the neighbours' cells under the column's weights, with each weight and the sum", () => {
+    // Two provinces, each the other's only neighbour (row-standardised: weight 1).
+    const weights = weightsFromDense(
+      ['A', 'B'],
+      [
+        [0, 1],
+        [1, 0],
+      ],
+      'test',
+    );
+    const spatial = { ...result, coefficients: [{ ...result.coefficients[0], term: 'W*AIT' }] };
+    const steps = [{ stepId: 't/(1)', tableId: 't', columnId: '(1)', spec: { y: 'CI' }, result: spatial }];
+    const l = sampleLineage(input({ steps, term: 'W*AIT', weights }));
+    expect(
+      l.sample.map(
+        (r) => `${r.province}/${r.year}: ${r.neighbours!.map((v) => `${v.weight}×${v.ref}`).join()}`,
+      ),
+    ).toEqual(['A/2001: 1×AIT|B/2001', 'A/2002: 1×AIT|B/2002', 'B/2001: 1×AIT|A/2001']);
+    expect(formatLineage(l).join('\n')).toContain(
+      `= W*AIT at t: Σ w × AIT = ${Number(Math.log1p(2).toPrecision(6))}`,
+    );
+    expect(() => sampleLineage(input({ steps, term: 'W*AIT' }))).toThrow(/weight matrix is not known/);
   });
 
   it('prints only the rows asked for, counting all', () => {

@@ -2,7 +2,8 @@
  * `aicarbon explain` from a table cell down to source cells, as a user runs it after a refresh of the
  * bundled sample (real dev server, PostgreSQL): the estimate and its N, the used province-years of the
  * stored sample, and for each the cells the term (or the dependent variable) reads — checked against
- * the input files read here independently (the CEADs workbooks with exceljs, a CSV with csv-parse).
+ * the input files read here independently (the CEADs workbooks with exceljs, a CSV with csv-parse), and
+ * a spatial term to the neighbours its weight matrix names.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -162,6 +163,29 @@ describe('explain a table cell down to its source cells', () => {
     expect(dependent.stdout).toContain(
       '      ← real/ceads/Emission_Inventories_for_30_Provinces_2012.xlsx ! Guangdong2012 ! W4',
     );
+    // A spatial term: W*AIT at Guangdong reads AIT of its neighbours under contiguity (W1): Fujian,
+    // Jiangxi, Hunan, Guangxi by land and Hainan by the study's island link, 1/5 each.
+    const spatial = await runCli(
+      [
+        'explain',
+        '--table',
+        'table11',
+        '--column',
+        'W1',
+        '--term',
+        'W*AIT',
+        '--province',
+        'GD',
+        '--year',
+        '2015',
+      ],
+      env,
+    );
+    expect(spatial.code, spatial.stderr).toBe(0);
+    const around = [...spatial.stdout.matchAll(/^ {2}w (\S+) × AIT\|(\w+)\/2015 = /gm)].map(
+      (m) => `${m[2]} ${m[1]}`,
+    );
+    expect(around.sort()).toEqual(['FJ 0.2', 'GX 0.2', 'HI 0.2', 'HN 0.2', 'JX 0.2']);
     const partial = await runCli(['explain', '--table', 'table3', '--term', 'AIT'], env);
     expect(partial.code).toBe(2);
     expect(partial.stderr).toContain('missing: --column');
