@@ -18,6 +18,8 @@ interface StepArgs {
   runId: string;
   studyPath: string;
   indicatorsHash: string;
+  /** A forced rerun: estimate again unless stored since then (store/snapshots.ts Recompute). */
+  storedSince?: string;
 }
 
 /** `reused`: the result was stored under the step's content key by an earlier run, not computed. */
@@ -60,7 +62,7 @@ export function estimateActivities(db: Db, config?: Pick<Config, 'buildManifest'
     const known = await linkStoredEstimation(
       db,
       { runId: args.runId, stepId: step.stepId, content },
-      { withSample: true },
+      { withSample: true, storedSince: args.storedSince },
     );
     if (!known) return undefined;
     return 'failed' in known
@@ -79,6 +81,7 @@ export function estimateActivities(db: Db, config?: Pick<Config, 'buildManifest'
     // The estimator sees only the columns its key covers: one it reads beyond them is not found (an
     // error), never a value the key does not vouch for.
     const own = rowsOfColumns(rows, stepColumns(study, step)) as PanelRow[];
+    const recompute = { storedSince: args.storedSince };
     const panel = Panel.fromRows(own, {
       ...PANEL_INDEX,
       source: `panel ${args.indicatorsHash.slice(0, 12)}`,
@@ -101,12 +104,12 @@ export function estimateActivities(db: Db, config?: Pick<Config, 'buildManifest'
       // A step the data cannot support (DataError) is recorded and the study goes on, on the first
       // attempt; a spec mistake (InputError) fails the run without retries; anything else is retried.
       if (!isDataError(e)) throw e;
-      await saveEstimationFailure(db, key, e.message);
+      await saveEstimationFailure(db, key, e.message, recompute);
       return { stepId: step.stepId, failed: e.message, reused: false };
     }
     const ms = performance.now() - started;
     // Another refresh may have stored the same key meanwhile: then its copy stays and is linked.
-    const { stored } = await saveEstimation(db, key, result, ms);
+    const { stored } = await saveEstimation(db, key, result, ms, recompute);
     return { stepId: step.stepId, nobs: result.nobs, ms, reused: !stored };
   }
 

@@ -87,12 +87,18 @@ export function ingestActivities(db: Db, config: Config) {
      * with what ingestSource would return for them; the workflow ingests only the others. Portals are
      * never among them (their answers are kept per run).
      */
-    async findStoredFiles(args: { runId: string; inputsDir: string; files: ManifestFile[] }) {
+    async findStoredFiles(args: {
+      runId: string;
+      inputsDir: string;
+      files: ManifestFile[];
+      /** A forced rerun: only files stored since then count (store/snapshots.ts Recompute). */
+      storedSince?: string;
+    }) {
       const found = [];
       for (const file of args.files) {
         if (file.layout === PORTAL_LAYOUT) continue;
         const { result } = await fileKey({ ...args, file });
-        const known = await getSourceFile(db, result.sha256);
+        const known = await getSourceFile(db, result.sha256, { storedSince: args.storedSince });
         if (known)
           found.push({ ...result, observations: known.observations, notes: known.notes, cached: true });
       }
@@ -103,10 +109,17 @@ export function ingestActivities(db: Db, config: Config) {
      * Parses one input file into observations and stores them, keyed by the file's content hash: an
      * unchanged file is never parsed twice, and a file that fails validation stores nothing.
      */
-    async ingestSource(args: { runId: string; inputsDir: string; file: ManifestFile }) {
+    async ingestSource(args: {
+      runId: string;
+      inputsDir: string;
+      file: ManifestFile;
+      /** A forced rerun: parse again unless stored since then (store/snapshots.ts Recompute). */
+      storedSince?: string;
+    }) {
       const { path, portal, fileHash, declarations, result } = await fileKey(args);
       const sha256 = result.sha256;
-      const known = await getSourceFile(db, sha256);
+      const recompute = { storedSince: args.storedSince };
+      const known = await getSourceFile(db, sha256, recompute);
       if (known) return { ...result, observations: known.observations, notes: known.notes, cached: true };
       const ctx = Context.current();
       const { observations, notes } = portal
@@ -132,6 +145,7 @@ export function ingestActivities(db: Db, config: Config) {
           notes,
         },
         observations,
+        recompute,
       );
       return { ...result, observations: observations.length, notes, cached: false };
     },

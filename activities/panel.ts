@@ -17,7 +17,7 @@ import { columnDigests } from '../panel/column-digests';
 import type { Db } from '../store/db';
 import { recordRunStep } from '../store/run-steps';
 import { setRunStage } from '../store/runs';
-import { getSnapshot, linkRunSnapshot, saveSnapshot } from '../store/snapshots';
+import { getSnapshot, getSnapshotReport, linkRunSnapshot, saveSnapshot } from '../store/snapshots';
 import { loadObservations, rejectRunFiles, runFileNames } from '../store/source-files';
 import { cachedStudy } from './study-cache';
 
@@ -42,6 +42,8 @@ export function panelActivities(db: Db, config?: Pick<Config, 'buildManifest'>) 
       /** The run's files in manifest order (refreshes started before this field pass `fileHashes`). */
       files?: { name: string; sha256: string }[];
       fileHashes?: string[];
+      /** A forced rerun: assemble again unless stored since then (store/snapshots.ts Recompute). */
+      storedSince?: string;
     }) {
       await setRunStage(db, args.runId, 'assemble');
       const { study } = cachedStudy(args.studyPath);
@@ -59,8 +61,10 @@ export function panelActivities(db: Db, config?: Pick<Config, 'buildManifest'>) 
         cv(),
       );
       const hash = step.key;
-      const existing = await getSnapshot(db, hash);
-      let conflicts = (existing?.report as { conflicts?: Conflict[] } | undefined)?.conflicts ?? [];
+      const recompute = { storedSince: args.storedSince };
+      // Only the report of a stored panel is needed here, not its rows.
+      const existing = await getSnapshotReport(db, hash, recompute);
+      let conflicts = (existing as { conflicts?: Conflict[] } | undefined)?.conflicts ?? [];
       if (!existing) {
         const observations: Observation[] = [];
         for (const f of files)
@@ -85,13 +89,17 @@ export function panelActivities(db: Db, config?: Pick<Config, 'buildManifest'>) 
           throw e;
         }
         const { rows, frame } = toCellRows(panel);
-        await saveSnapshot(db, {
-          snapshot_hash: hash,
-          kind: 'assembled',
-          built_from: { files, options },
-          rows,
-          report: { ...frame, quality } as unknown as Record<string, unknown>,
-        });
+        await saveSnapshot(
+          db,
+          {
+            snapshot_hash: hash,
+            kind: 'assembled',
+            built_from: { files, options },
+            rows,
+            report: { ...frame, quality } as unknown as Record<string, unknown>,
+          },
+          recompute,
+        );
         conflicts = panel.conflicts;
       }
       await linkRunSnapshot(db, args.runId, 'assembled', hash);
@@ -107,31 +115,42 @@ export function panelActivities(db: Db, config?: Pick<Config, 'buildManifest'>) 
     },
 
     /** The assembled panel → the study's variables with lineage, stored by content hash. */
-    async computeIndicators(args: { runId: string; studyPath: string; assembledHash: string }) {
+    async computeIndicators(args: {
+      runId: string;
+      studyPath: string;
+      assembledHash: string;
+      /** A forced rerun: compute again unless stored since then (store/snapshots.ts Recompute). */
+      storedSince?: string;
+    }) {
       await setRunStage(db, args.runId, 'indicators');
       const { study } = cachedStudy(args.studyPath);
       const step = indicatorsStepKey(study, args.assembledHash, cv());
       const hash = step.key;
-      const existing = await getSnapshot(db, hash);
+      const recompute = { storedSince: args.storedSince };
+      const existing = await getSnapshotReport(db, hash, recompute);
       if (!existing) {
         const assembled = await getSnapshot<CellRow>(db, args.assembledHash);
         if (!assembled)
           throw new Error(`assembled panel ${args.assembledHash} is not in the store ${db.describe}`);
         const panel = fromCellRows(assembled.rows, assembled.report as unknown as PanelFrame);
         const table = computeIndicators(panel, study.indicators);
-        await saveSnapshot(db, {
-          snapshot_hash: hash,
-          kind: 'indicators',
-          built_from: { assembled: args.assembledHash, definition: study.indicators },
-          rows: table.rows,
-          report: {
-            cells: table.cells,
-            variables: table.variables,
-            parameters: table.parameters,
-            // Each column's content digest: the estimations' keys (the early cut-off).
-            columnDigests: columnDigests(table.rows, PANEL_INDEX),
+        await saveSnapshot(
+          db,
+          {
+            snapshot_hash: hash,
+            kind: 'indicators',
+            built_from: { assembled: args.assembledHash, definition: study.indicators },
+            rows: table.rows,
+            report: {
+              cells: table.cells,
+              variables: table.variables,
+              parameters: table.parameters,
+              // Each column's content digest: the estimations' keys (the early cut-off).
+              columnDigests: columnDigests(table.rows, PANEL_INDEX),
+            },
           },
-        });
+          recompute,
+        );
       }
       await linkRunSnapshot(db, args.runId, 'indicators', hash);
       await recordRunStep(db, args.runId, step, Boolean(existing));

@@ -39,6 +39,11 @@ export interface RefreshInput {
   /** Estimations in flight at once (default 4). */
   estimateConcurrency?: number;
   /**
+   * A forced rerun (`--force`): every step is computed again, and its result replaces the stored one;
+   * only what this execution stored itself (before a crash or Ctrl-C) is reused when it resumes.
+   */
+  recompute?: boolean;
+  /**
    * The deployment's task queues (temporal/task-queues.ts): only workers bound to the same store and
    * output folder poll them. Set by the caller that knows the deployment (the CLI, the scheduled
    * refresh's worker); absent in refreshes started before queues were per deployment.

@@ -8,15 +8,18 @@ import { linkRunFiles } from '../store/source-files';
 
 export function runActivities(db: Db, config?: Pick<Config, 'buildManifest'>) {
   return {
-    /** Records the run with its code version and the module hashes it digests (for `outdated`). */
+    /**
+     * Records the run with its code version and the module hashes it digests (for `outdated`); returns
+     * when it started by the store's clock (what a forced rerun reuses only results stored since).
+     */
     async startRun(run: {
       runId: string;
       studyId: string;
       vintage: string;
       inputsHash: string;
       codeVersion?: string;
-    }) {
-      await startRun(db, {
+    }): Promise<{ startedAt: string }> {
+      return startRun(db, {
         ...run,
         ...(run.codeVersion ? { codeModules: codeVersionsFor(config?.buildManifest).all() } : {}),
       });

@@ -145,7 +145,11 @@ export function buildProgram(): Command {
           'that already completed it only reports them; on an interrupted refresh it resumes it.',
       ),
     )
-      .option('--force', 'run again even if this exact refresh (same study and inputs) already completed')
+      .option(
+        '--force',
+        'run again even if this exact refresh (same study and inputs) already completed, computing every step ' +
+          'anew instead of reusing stored results',
+      )
       .option('--json', 'print the result as JSON on stdout instead of the summary')
       .addHelpText(
         'after',
@@ -204,7 +208,7 @@ export function buildProgram(): Command {
           'work; print its run id on stdout.',
       ),
     )
-      .option('--force', 'run again even if this exact refresh already completed')
+      .option('--force', 'run again even if this exact refresh already completed, computing every step anew')
       .option('--wait', 'follow the refresh until it ends (warns when no worker polls its queues)')
       .option('--json', 'with --wait: print the result as JSON on stdout')
       .addHelpText(

@@ -1,7 +1,8 @@
 /**
  * Starting a refresh without ever running the same one twice: the workflow id is the run id (study +
  * vintage + inputs hash). A running refresh is attached to; a completed one is reported, and only
- * `--force` runs it again. The refresh runs on the task queues its input names (its deployment's).
+ * `--force` runs it again, computing every step anew (memoisation would otherwise link them all). The
+ * refresh runs on the task queues its input names (its deployment's).
  */
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { STAGE, STUDY, VINTAGE } from '../temporal/search-attributes';
@@ -26,7 +27,8 @@ export async function refreshState(
 export async function triggerRefresh(
   client: Client,
   input: RefreshInput,
-  options: { force?: boolean } = {},
+  /** force: start it again when it completed; recompute: and compute every step again (`--force`). */
+  options: { force?: boolean; recompute?: boolean } = {},
 ): Promise<{ handle: WorkflowHandle; outcome: TriggerOutcome }> {
   const workflowId = refreshWorkflowId(input);
   if ((await refreshState(client, workflowId)) === 'running') {
@@ -37,7 +39,7 @@ export async function triggerRefresh(
     const handle = await client.workflow.start('refreshWorkflow', {
       taskQueue: input.queues.io,
       workflowId,
-      args: [input],
+      args: [options.recompute ? { ...input, recompute: true } : input],
       workflowIdReusePolicy: options.force ? 'ALLOW_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
       workflowIdConflictPolicy: 'USE_EXISTING',
       typedSearchAttributes: [

@@ -2,6 +2,7 @@ import type { EstimationResult, LocalMoranRow, SampleRow } from '../econometrics
 import type { StepKey } from '../freshness/keys';
 import type { Db, Queryable } from './db';
 import { recordRunStep } from './run-steps';
+import type { Recompute } from './snapshots';
 
 export interface EstimationKey {
   runId: string;
@@ -48,6 +49,24 @@ async function clearStaleOrigin(tx: Queryable, key: EstimationKey) {
 }
 
 /**
+ * A forced rerun's recomputed result replaces the one stored under its key before the rerun started
+ * (its rows and sample go with it; every run linked to the key then reads the new copy, equal to the
+ * old one as the computation is deterministic).
+ */
+async function replaceOlder(tx: Queryable, key: EstimationKey, { storedSince }: Recompute) {
+  if (!storedSince) return;
+  const step = contentOf(key).key;
+  await tx.query(`DELETE FROM estimations WHERE step_key = $1 AND finished_at < $2::timestamptz`, [
+    step,
+    storedSince,
+  ]);
+  await tx.query(`DELETE FROM estimation_failures WHERE step_key = $1 AND failed_at < $2::timestamptz`, [
+    step,
+    storedSince,
+  ]);
+}
+
+/**
  * Stores the step's result once per content key and links the run to it, in one transaction: a retried,
  * rerun or concurrent step (another refresh computing the same key) leaves exactly one copy of the
  * result and one link per run, never a mix of two attempts or a link without its result. Returns
@@ -58,9 +77,11 @@ export async function saveEstimation(
   key: EstimationKey,
   result: EstimationResult,
   durationMs: number,
+  recompute: Recompute = {},
 ): Promise<{ stored: boolean }> {
   return db.transaction(async (tx) => {
     await clearStaleOrigin(tx, key);
+    await replaceOlder(tx, key, recompute);
     const inserted = await tx.query(
       `INSERT INTO estimations (run_id, step_id, table_id, column_id, estimator, sample, spec, nobs, ngroups,
          warnings, duration_ms, stars_from, step_key)
@@ -90,7 +111,7 @@ export async function saveEstimation(
       (result.sample ?? []).map((r) => [contentOf(key).key, r.entity, r.time, r.used, r.reason ?? null]),
       'ON CONFLICT (step_key, province, year) DO NOTHING',
     );
-    await linkStoredEstimation(tx, key);
+    await linkStoredEstimation(tx, key, recompute);
     if (!inserted.length) return { stored: false };
     // One multi-row INSERT per table: a statement per row made each stored result cost tens of ms.
     await insertRows(
@@ -212,20 +233,23 @@ export async function saveEstimation(
 export async function linkStoredEstimation(
   db: Queryable,
   key: Pick<EstimationKey, 'runId' | 'stepId' | 'content'>,
-  options: { withSample?: boolean } = {},
+  options: { withSample?: boolean } & Recompute = {},
 ): Promise<{ nobs: number; reused: boolean } | { failed: string; reused: boolean } | undefined> {
   const content = contentOf(key);
+  const since = options.storedSince ?? null;
   const done = await db.query<{ run_id: string; nobs: number; sampled: boolean }>(
     `SELECT run_id, nobs, EXISTS (SELECT 1 FROM estimation_sample s WHERE s.step_key = e.step_key) AS sampled
-     FROM estimations e WHERE step_key = $1`,
-    [content.key],
+     FROM estimations e
+     WHERE step_key = $1 AND ($2::timestamptz IS NULL OR finished_at >= $2::timestamptz)`,
+    [content.key, since],
   );
   if (options.withSample && done.length && !done[0].sampled) return undefined;
   const failed = done.length
     ? []
     : await db.query<{ run_id: string; error: string }>(
-        `SELECT run_id, error FROM estimation_failures WHERE step_key = $1`,
-        [content.key],
+        `SELECT run_id, error FROM estimation_failures
+         WHERE step_key = $1 AND ($2::timestamptz IS NULL OR failed_at >= $2::timestamptz)`,
+        [content.key, since],
       );
   const origin = done[0] ?? failed[0];
   if (!origin) return undefined;
@@ -490,16 +514,22 @@ export interface EstimationFailure {
  * Records that a step could not be estimated from the data: like a result, stored once per content key
  * (the same data and code fail the same way) and linked to the run.
  */
-export async function saveEstimationFailure(db: Db, key: EstimationKey, error: string): Promise<void> {
+export async function saveEstimationFailure(
+  db: Db,
+  key: EstimationKey,
+  error: string,
+  recompute: Recompute = {},
+): Promise<void> {
   await db.transaction(async (tx) => {
     await clearStaleOrigin(tx, key);
+    await replaceOlder(tx, key, recompute);
     await tx.query(
       `INSERT INTO estimation_failures (run_id, step_id, table_id, column_id, error, step_key)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (step_key) DO NOTHING`,
       [key.runId, key.stepId, key.tableId, key.columnId, error, contentOf(key).key],
     );
-    await linkStoredEstimation(tx, key);
+    await linkStoredEstimation(tx, key, recompute);
   });
 }
 

@@ -27,16 +27,17 @@ export async function startRun(
     codeVersion?: string;
     codeModules?: Record<string, string>;
   },
-): Promise<void> {
-  await db.transaction(async (tx) => {
+): Promise<{ startedAt: string }> {
+  return db.transaction(async (tx) => {
     await tx.query(`DELETE FROM rejected_files WHERE run_id = $1`, [run.runId]);
-    await tx.query(
+    const [row] = await tx.query<{ started_at: string }>(
       `INSERT INTO runs (run_id, study_id, vintage, inputs_hash, status, stage, code_version, code_modules)
      VALUES ($1, $2, $3, $4, 'running', 'ingest', $5, $6)
      ON CONFLICT (run_id) DO UPDATE SET study_id = EXCLUDED.study_id, vintage = EXCLUDED.vintage,
        inputs_hash = EXCLUDED.inputs_hash, status = 'running', stage = 'ingest', started_at = now(),
        finished_at = NULL, error = NULL, code_version = EXCLUDED.code_version,
-       code_modules = EXCLUDED.code_modules`,
+       code_modules = EXCLUDED.code_modules
+     RETURNING started_at::text`,
       [
         run.runId,
         run.studyId,
@@ -46,6 +47,7 @@ export async function startRun(
         run.codeModules ? JSON.stringify(run.codeModules) : null,
       ],
     );
+    return { startedAt: row.started_at };
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Observation } from '../ingest/observation';
 import type { Queryable, Db } from './db';
+import type { Recompute } from './snapshots';
 
 export interface SourceFileRecord {
   sha256: string;
@@ -11,10 +12,16 @@ export interface SourceFileRecord {
   notes: string[];
 }
 
-export async function getSourceFile(db: Queryable, sha256: string): Promise<SourceFileRecord | undefined> {
+/** The stored file under this key (a forced rerun: only one stored since it started). */
+export async function getSourceFile(
+  db: Queryable,
+  sha256: string,
+  { storedSince }: Recompute = {},
+): Promise<SourceFileRecord | undefined> {
   const rows = await db.query<SourceFileRecord>(
-    `SELECT sha256, name, size::float8 AS size, layout, observations, notes FROM source_files WHERE sha256 = $1`,
-    [sha256],
+    `SELECT sha256, name, size::float8 AS size, layout, observations, notes FROM source_files
+     WHERE sha256 = $1 AND ($2::timestamptz IS NULL OR ingested_at >= $2::timestamptz)`,
+    [sha256, storedSince ?? null],
   );
   return rows[0];
 }
@@ -23,7 +30,8 @@ const BATCH = 500;
 
 /**
  * Stores a parsed file and its observations in one transaction: either all of it lands or nothing
- * does, and storing the same bytes again changes nothing.
+ * does, and storing the same bytes again changes nothing — unless a forced rerun parsed them again
+ * and they were stored before it started: then its observations replace the stored ones.
  */
 export async function saveSourceFile(
   db: Db,
@@ -37,12 +45,17 @@ export async function saveSourceFile(
     notes?: string[];
   },
   observations: Observation[],
+  { storedSince }: Recompute = {},
 ): Promise<void> {
   await db.transaction(async (tx) => {
     const inserted = await tx.query(
       `INSERT INTO source_files (sha256, name, size, layout, observations, file_sha256, notes)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (sha256) DO NOTHING RETURNING sha256`,
+       ON CONFLICT (sha256) DO UPDATE SET name = EXCLUDED.name, size = EXCLUDED.size,
+         layout = EXCLUDED.layout, observations = EXCLUDED.observations,
+         file_sha256 = EXCLUDED.file_sha256, notes = EXCLUDED.notes, ingested_at = now()
+       WHERE $8::timestamptz IS NOT NULL AND source_files.ingested_at < $8::timestamptz
+       RETURNING sha256`,
       [
         file.sha256,
         file.name,
@@ -51,9 +64,11 @@ export async function saveSourceFile(
         observations.length,
         file.fileSha256 ?? null,
         JSON.stringify(file.notes ?? []),
+        storedSince ?? null,
       ],
     );
     if (inserted.length === 0) return;
+    if (storedSince) await tx.query(`DELETE FROM observations WHERE sha256 = $1`, [file.sha256]);
     for (let start = 0; start < observations.length; start += BATCH) {
       const chunk = observations.slice(start, start + BATCH);
       const params: unknown[] = [];

@@ -59,7 +59,12 @@ export async function estimateStageWorkflow(
 
   const done: string[] = [];
   const failed: { stepId: string; error: string }[] = [];
-  const args = { runId: input.runId, studyPath: input.studyPath, indicatorsHash: input.indicatorsHash };
+  const args = {
+    runId: input.runId,
+    studyPath: input.studyPath,
+    indicatorsHash: input.indicatorsHash,
+    ...(input.storedSince ? { storedSince: input.storedSince } : {}),
+  };
   const record = (outcome: StepOutcome) => {
     const error = 'failed' in outcome && outcome.failed ? outcome.failed : undefined;
     done.push(outcome.stepId);

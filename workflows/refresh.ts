@@ -114,7 +114,7 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
 
   try {
     enter('ingest');
-    await io.startRun.executeWithOptions({ ...ioOpts, summary: `record run ${input.runId}` }, [
+    const run = await io.startRun.executeWithOptions({ ...ioOpts, summary: `record run ${input.runId}` }, [
       {
         runId: input.runId,
         studyId: input.studyId,
@@ -123,6 +123,8 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
         ...(input.codeVersion ? { codeVersion: input.codeVersion } : {}),
       },
     ]);
+    // A forced rerun computes every step again, reusing only what it stored itself (when resumed).
+    const recompute = input.recompute && run?.startedAt ? { storedSince: run.startedAt } : {};
     const manifest = await io.readInputManifest(input.inputsDir);
     const plan = await io.planStudy(input.studyPath);
     progress.stepsTotal = manifest.files.length + 2 + plan.steps.length + 1;
@@ -132,7 +134,7 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
     const stored = patched('find-stored-files')
       ? await io.findStoredFiles.executeWithOptions(
           { ...ioOpts, summary: `look up ${manifest.files.length} input files in the store` },
-          [{ runId: input.runId, inputsDir: input.inputsDir, files: manifest.files }],
+          [{ runId: input.runId, inputsDir: input.inputsDir, files: manifest.files, ...recompute }],
         )
       : [];
     const storedByName = new Map(stored.map((f) => [f.name, f]));
@@ -146,7 +148,7 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
             ...(file.layout === 'patent-portal' ? portalIngestOptions(ioQueue) : ioOpts),
             summary: `ingest ${file.path}`,
           },
-          [{ runId: input.runId, inputsDir: input.inputsDir, file }],
+          [{ runId: input.runId, inputsDir: input.inputsDir, file, ...recompute }],
         );
         stepDone(`ingest ${file.path}`);
         return done;
@@ -166,6 +168,7 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
         studyPath: input.studyPath,
         // In manifest order, by name: with assembly.priority, that order decides between sources.
         files: ingested.map((f) => ({ name: f.name, sha256: f.sha256 })),
+        ...recompute,
       },
     ]);
     stepDone('assemble');
@@ -175,7 +178,14 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
     const compute = proxyActivities<ComputeActivities>(computeOpts);
     const indicators = await compute.computeIndicators.executeWithOptions(
       { ...computeOpts, summary: 'compute indicators' },
-      [{ runId: input.runId, studyPath: input.studyPath, assembledHash: assembled.snapshotHash }],
+      [
+        {
+          runId: input.runId,
+          studyPath: input.studyPath,
+          assembledHash: assembled.snapshotHash,
+          ...recompute,
+        },
+      ],
     );
     stepDone('indicators');
 
@@ -194,6 +204,7 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
           concurrency: input.estimateConcurrency ?? 4,
           parentWorkflowId: workflowInfo().workflowId,
           ...(input.queues ? { computeQueue } : {}),
+          ...recompute,
         },
       ],
     });

@@ -43,4 +43,6 @@ export interface EstimateStageInput {
   parentWorkflowId?: string;
   /** The compute queue of the refresh's deployment (absent: the shared queue of older refreshes). */
   computeQueue?: string;
+  /** A forced rerun: results stored before this instant are estimated again (store/snapshots.ts). */
+  storedSince?: string;
 }

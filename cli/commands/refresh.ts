@@ -32,7 +32,10 @@ export async function refresh(opts: RefreshOptions): Promise<void> {
     user: 'aicarbon refresh',
   });
   try {
-    const { handle, outcome } = await triggerRefresh(temporal.client, input, { force: opts.force });
+    const { handle, outcome } = await triggerRefresh(temporal.client, input, {
+      force: opts.force,
+      recompute: opts.force,
+    });
     say(`${outcome}: ${input.runId}`);
     const url = workflowUrl(temporal.uiUrl, namespace, refreshWorkflowId(input));
     if (url) say(`Web UI: ${url}`);

@@ -180,7 +180,10 @@ export async function run(opts: RunOptions): Promise<void> {
             : '.'),
       );
     }
-    const { handle, outcome } = await triggerRefresh(temporal.client, input, { force });
+    const { handle, outcome } = await triggerRefresh(temporal.client, input, {
+      force,
+      recompute: opts.force,
+    });
     const description = await handle.describe();
     const url = workflowUrl(temporal.uiUrl, namespace, workflowId, description.runId);
     if (outcome === 'started') say(`Refresh ${input.runId} started.`);

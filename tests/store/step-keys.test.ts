@@ -14,11 +14,13 @@ import type { EstimationResult } from '../../econometrics/result';
 import type { StepKey } from '../../freshness/keys';
 import { openDb, type Db } from '../../store/db';
 import {
+  linkStoredEstimation,
   loadEstimationFailures,
   loadEstimations,
   saveEstimation,
   saveEstimationFailure,
 } from '../../store/estimations';
+import { getSnapshot, saveSnapshot } from '../../store/snapshots';
 import { loadRunSteps } from '../../store/run-steps';
 import { startRun } from '../../store/runs';
 import { createTempDatabase } from '../helpers/postgres';
@@ -56,7 +58,7 @@ function keyedStore(name: string, open: () => Promise<Db>, concurrent?: () => Pr
     let db: Db;
     beforeAll(async () => {
       db = await open();
-      for (const r of ['a', 'b', 'c', 'd'])
+      for (const r of ['a', 'b', 'c', 'd', 'e', 'e2', 'f'])
         await startRun(db, { runId: r, studyId: 's', vintage: 'v', inputsHash: 'h', codeVersion: 'c1' });
     });
     afterAll(async () => db?.close());
@@ -88,6 +90,49 @@ function keyedStore(name: string, open: () => Promise<Db>, concurrent?: () => Pr
       ]);
       const rows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM estimation_failures`);
       expect(rows[0].n).toBe(1);
+    });
+
+    it('a forced rerun reuses only what it stored since it started, and its result replaces the older copy', async () => {
+      await saveEstimation(db, step('e', 'k-force'), result, 5);
+      await saveEstimationFailure(db, step('e2', 'k-force-fail'), 'too few rows');
+      // The forced rerun of run b starts (store clock) after those were stored.
+      const { startedAt } = await startRun(db, { runId: 'f', studyId: 's', vintage: 'v', inputsHash: 'h' });
+      const forced = { storedSince: startedAt };
+      expect(await linkStoredEstimation(db, step('f', 'k-force'), forced)).toBeUndefined();
+      expect(await linkStoredEstimation(db, step('f', 'k-force-fail'), forced)).toBeUndefined();
+      const recomputed = { ...result, statistics: { r2_within: 0.41 } };
+      expect(await saveEstimation(db, step('f', 'k-force'), recomputed, 9, forced)).toEqual({ stored: true });
+      await saveEstimationFailure(db, step('f', 'k-force-fail'), 'still too few rows', forced);
+      // One copy under each key, now the forced run's, read by the run that stored the older one too.
+      const copies = await db.query<{ run_id: string; step_key: string }>(
+        `SELECT run_id, step_key FROM estimations WHERE step_key = 'k-force'
+         UNION ALL SELECT run_id, step_key FROM estimation_failures WHERE step_key = 'k-force-fail'`,
+      );
+      expect(copies).toEqual([
+        { run_id: 'f', step_key: 'k-force' },
+        { run_id: 'f', step_key: 'k-force-fail' },
+      ]);
+      expect((await loadEstimations(db, 'e')).find((e) => e.durationMs === 9)?.result.statistics).toEqual({
+        r2_within: 0.41,
+      });
+      // Resumed, the forced run links what it stored itself: computed by it, not reused.
+      expect(await linkStoredEstimation(db, step('f', 'k-force'), forced)).toEqual({
+        nobs: 330,
+        reused: false,
+      });
+      expect(await linkStoredEstimation(db, step('f', 'k-force-fail'), forced)).toEqual({
+        failed: 'still too few rows',
+        reused: false,
+      });
+      // Panels alike: an older snapshot is absent to the forced run, and saving replaces it.
+      const snapshot = { snapshot_hash: 'p-force', kind: 'indicators' as const, built_from: {}, report: {} };
+      await saveSnapshot(db, { ...snapshot, rows: [{ x: 1 }] });
+      const again = await startRun(db, { runId: 'f', studyId: 's', vintage: 'v', inputsHash: 'h' });
+      expect(await getSnapshot(db, 'p-force', { storedSince: again.startedAt })).toBeUndefined();
+      await saveSnapshot(db, { ...snapshot, rows: [{ x: 2 }] });
+      expect((await getSnapshot(db, 'p-force'))?.rows).toEqual([{ x: 1 }]);
+      await saveSnapshot(db, { ...snapshot, rows: [{ x: 2 }] }, { storedSince: again.startedAt });
+      expect((await getSnapshot(db, 'p-force', { storedSince: again.startedAt }))?.rows).toEqual([{ x: 2 }]);
     });
 
     if (concurrent)

@@ -94,7 +94,7 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 
-    const refresh = async () => {
+    const refresh = async (options: { force?: boolean; recompute?: boolean } = {}) => {
       const input = await planRefreshFor(
         { config },
         {
@@ -103,7 +103,7 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
           buildManifest: config.buildManifest,
         },
       );
-      const { handle } = await triggerRefresh(env.client, input);
+      const { handle } = await triggerRefresh(env.client, input, options);
       const result = await handle.result();
       const steps = await db.query<{ step: string; kind: string; reused: boolean }>(
         `SELECT step, kind, reused FROM run_steps WHERE run_id = $1 ORDER BY step`,
@@ -129,6 +129,29 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
       expect([...kinds].sort()).toEqual(['assemble', 'estimate', 'indicators', 'ingest', 'publish']);
       expect(first.steps.filter((s) => s.reused)).toEqual([]);
       expect(first.steps.filter((s) => s.kind === 'estimate')).toHaveLength(17);
+    }, 400_000);
+
+    it('a forced rerun (--force) computes every step again and replaces the stored results with the same numbers', async () => {
+      const counted = await counts();
+      const before = await loadEstimations(db, first.input.runId);
+      const forced = await refresh({ force: true, recompute: true });
+      expect(forced.input.runId).toBe(first.input.runId);
+      expect(forced.result.failedSteps).toEqual([]);
+      // Every step computed by this execution (files parsed, panels built, columns estimated) …
+      expect(forced.steps.filter((s) => s.reused)).toEqual([]);
+      expect(forced.steps).toHaveLength(first.steps.length);
+      const [stale] = await db.query<{ n: number }>(
+        `SELECT (SELECT count(*) FROM estimations e JOIN runs r ON r.run_id = $1 WHERE e.finished_at < r.started_at)
+              + (SELECT count(*) FROM source_files f JOIN runs r ON r.run_id = $1 WHERE f.ingested_at < r.started_at)
+              + (SELECT count(*) FROM panel_snapshots p JOIN runs r ON r.run_id = $1 WHERE p.created_at < r.started_at)
+           AS n`,
+        [first.input.runId],
+      );
+      expect(Number(stale.n)).toBe(0);
+      // … in place of the stored copies (none added), with the same numbers.
+      expect(await counts()).toEqual(counted);
+      const after = await loadEstimations(db, first.input.runId);
+      expect(after.map((e) => JSON.stringify(e.result))).toEqual(before.map((e) => JSON.stringify(e.result)));
     }, 400_000);
 
     /** What `aicarbon outdated` reports now, read from this store (in process: PGlite is held here). */
