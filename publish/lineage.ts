@@ -125,6 +125,8 @@ export interface LineageInput {
 }
 
 const GMM = new Set(['diffgmm', 'sysgmm']);
+// Names in the paper's order, as people number them: table3 before table10, (2) before (10).
+const natural = new Intl.Collator('en', { numeric: true }).compare;
 const MEDIATION_PATHS = new Set(['total', 'a', 'b', 'direct']);
 
 /**
@@ -145,7 +147,7 @@ export function findStep(
     );
   const inTable = steps.filter((s) => s.tableId === tableId);
   if (!inTable.length) {
-    const tables = [...new Set(steps.map((s) => s.tableId))];
+    const tables = [...new Set(steps.map((s) => s.tableId))].sort(natural);
     throw new InputError(
       `--table: no table ${tableId} among this run's estimations (tables: ${tables.join(', ')})`,
       '--table',
@@ -154,7 +156,10 @@ export function findStep(
   const step = inTable.find((s) => s.columnId === columnId);
   if (!step)
     throw new InputError(
-      `--column: table ${tableId} has no column ${columnId} (columns: ${inTable.map((s) => s.columnId).join(', ')})`,
+      `--column: table ${tableId} has no column ${columnId} (columns: ${inTable
+        .map((s) => s.columnId)
+        .sort(natural)
+        .join(', ')})`,
       '--column',
     );
   return step;

@@ -212,6 +212,14 @@ describe('sampleLineage: a coefficient down to its source cells', () => {
     expect(() => sampleLineage(input({ columnId: '(4)' }))).toThrow(/no column \(4\) \(columns: \(1\)\)/);
     expect(() => sampleLineage(input({ term: 'AIT' }))).toThrow(/has no term AIT \(terms: L\.AIT\)/);
     expect(() => sampleLineage(input({ sample: undefined }))).toThrow(/stores no sample/);
+    const many = ['table10/(1)', 'table3/(10)', 'table3/(2)'].map((id) => ({
+      ...input().steps[0],
+      stepId: id,
+      tableId: id.split('/')[0],
+      columnId: id.split('/')[1],
+    }));
+    expect(() => findStep(many, 'table9', '(1)')).toThrow('(tables: table3, table10)');
+    expect(() => findStep(many, 'table3', '(1)')).toThrow('(columns: (2), (10))');
     expect(() =>
       findStep(input().steps, 't', '(2)', [{ tableId: 't', columnId: '(2)', error: 'singular X′X (AIT)' }]),
     ).toThrow('t (2) could not be estimated in this run, so it has no sample: singular X′X (AIT)');
