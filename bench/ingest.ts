@@ -23,7 +23,7 @@
  * Goals: peak RSS under 500 MiB whatever the file size; time within 2× the bare pass.
  *
  *   npm run bench:ingest [-- --tidy-mb 1000 --records 3000000 --grid-mb 300 --rounds 3]
- *                        [-- --only tidy|patents|grid|zip]
+ *                        [-- --size 0.1] (every file at a tenth of its size) [-- --only tidy|patents|grid|zip]
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, readFileSync } from 'node:fs';
@@ -183,17 +183,18 @@ if (measureAt > 0) {
   const dir = await mkdtemp(join(tmpdir(), 'bench-ingest-'));
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   const rounds = arg('--rounds', 3);
+  const size = arg('--size', 1);
   const wanted = (what: string) => only === undefined || only === what;
   try {
     if (wanted('tidy')) {
       const tidy = join(dir, 'panel.csv');
-      await writeLines(tidy, tidyLines(arg('--tidy-mb', 1000) * 1e6));
+      await writeLines(tidy, tidyLines(arg('--tidy-mb', 1000 * size) * 1e6));
       pairing('tidy CSV (tidy-csv layout)', 'tidy', tidy, (await stat(tidy)).size, rounds);
       await rm(tidy);
     }
     if (wanted('patents')) {
       const patents = join(dir, 'export.csv');
-      const records = arg('--records', 3_000_000);
+      const records = arg('--records', Math.round(3_000_000 * size));
       await writeLines(patents, patentLines(records));
       const title = `patent export, ${records.toLocaleString('en')} records (patent-export layout)`;
       pairing(title, 'patents', patents, (await stat(patents)).size, rounds);
@@ -201,7 +202,7 @@ if (measureAt > 0) {
     }
     if (wanted('grid')) {
       const grid = join(dir, 'owid.csv');
-      await writeLines(grid, gridLines(arg('--grid-mb', 300) * 1e6));
+      await writeLines(grid, gridLines(arg('--grid-mb', 300 * size) * 1e6));
       pairing('declared grid CSV (owid-country-year layout)', 'grid', grid, (await stat(grid)).size, rounds);
       await rm(grid);
     }
