@@ -53,31 +53,29 @@ export function estimateActivities(db: Db, config?: Pick<Config, 'buildManifest'
    * Links the step's result when one is stored under its content key — on the digests of the columns it
    * reads (the early cut-off): stored by any run, on any indicator panel with these columns.
    */
-  async function linkStored(args: StepArgs, stepId: string): Promise<StepOutcome | undefined> {
+  async function linkStored(args: StepArgs, stepId: string) {
     const { study, steps } = cachedStudy(args.studyPath);
     const step = steps.get(stepId);
     if (!step) throw new InputError(`${args.studyPath}: no estimation step ${stepId}`, stepId);
-    const { digests } = await panelOf(args.indicatorsHash);
+    const { rows, digests } = await panelOf(args.indicatorsHash);
     const content = estimationStepKey(study, step, digests, codeVersionsFor(config?.buildManifest));
     const known = await linkStoredEstimation(
       db,
       { runId: args.runId, stepId: step.stepId, content },
       { withSample: true, storedSince: args.storedSince },
     );
-    if (!known) return undefined;
-    return 'failed' in known
-      ? { stepId: step.stepId, failed: known.failed, reused: known.reused }
-      : { stepId: step.stepId, nobs: known.nobs, ms: 0, reused: known.reused };
+    const outcome: StepOutcome | undefined = !known
+      ? undefined
+      : 'failed' in known
+        ? { stepId: step.stepId, failed: known.failed, reused: known.reused }
+        : { stepId: step.stepId, nobs: known.nobs, ms: 0, reused: known.reused };
+    return { outcome, study, step, rows, content };
   }
 
   async function estimateOne(args: StepArgs, stepId: string): Promise<StepOutcome> {
     await setRunStage(db, args.runId, 'estimate');
-    const known = await linkStored(args, stepId);
-    if (known) return known;
-    const { study, steps } = cachedStudy(args.studyPath);
-    const step = steps.get(stepId)!;
-    const { rows, digests } = await panelOf(args.indicatorsHash);
-    const content = estimationStepKey(study, step, digests, codeVersionsFor(config?.buildManifest));
+    const { outcome, study, step, rows, content } = await linkStored(args, stepId);
+    if (outcome) return outcome;
     // The estimator sees only the columns its key covers: one it reads beyond them is not found (an
     // error), never a value the key does not vouch for.
     const own = rowsOfColumns(rows, stepColumns(study, step)) as PanelRow[];
@@ -133,8 +131,8 @@ export function estimateActivities(db: Db, config?: Pick<Config, 'buildManifest'
       await setRunStage(db, args.runId, 'estimate');
       const linked: StepOutcome[] = [];
       for (const stepId of args.stepIds) {
-        const known = await linkStored(args, stepId);
-        if (known) linked.push(known);
+        const { outcome } = await linkStored(args, stepId);
+        if (outcome) linked.push(outcome);
       }
       return linked;
     },

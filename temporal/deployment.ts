@@ -44,6 +44,10 @@ export function deploymentId(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'o
 export function taskQueues(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'outDir' | 'deployment'>,
 ): TaskQueues {
-  const deployment = deploymentId(config);
+  return queuesOfDeployment(deploymentId(config));
+}
+
+/** The queues named after a deployment id (a refresh's workflow id `RUN@deployment` carries it). */
+export function queuesOfDeployment(deployment: string): TaskQueues {
   return { deployment, io: `aicarbon-io-${deployment}`, compute: `aicarbon-compute-${deployment}` };
 }

@@ -9,7 +9,7 @@ import { tsToMs } from '@temporalio/common/lib/time.js';
 import { loadConfig, type Config } from '../../common/config';
 import { InputError } from '../../common/errors';
 import { STAGE } from '../../temporal/search-attributes';
-import { taskQueues } from '../../temporal/deployment';
+import { queuesOfDeployment, taskQueues } from '../../temporal/deployment';
 import { watchQueues } from '../../temporal/pollers';
 import { LEGACY_COMPUTE_QUEUE, LEGACY_IO_QUEUE, type TaskQueues } from '../../temporal/task-queues';
 import { PROGRESS_MEMO, type Progress } from '../../workflows/progress';
@@ -105,8 +105,7 @@ async function fromStore(config: Config, runId: string) {
 function queuesOf(workflowId: string): TaskQueues {
   const at = workflowId.lastIndexOf('@');
   if (at < 0) return { deployment: '', io: LEGACY_IO_QUEUE, compute: LEGACY_COMPUTE_QUEUE };
-  const deployment = workflowId.slice(at + 1);
-  return { deployment, io: `aicarbon-io-${deployment}`, compute: `aicarbon-compute-${deployment}` };
+  return queuesOfDeployment(workflowId.slice(at + 1));
 }
 
 /** Who works on a running refresh: live pollers by process, and the queues nobody live polls. */
