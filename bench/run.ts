@@ -6,14 +6,20 @@
  *            reaching or starting the dev server, opening the store, starting the workers, the trigger);
  *   workflow the refresh workflow started → closed, split by stage from its own history (warm only);
  *   after    workflow closed → process exit (printing, worker shutdown, store close, server stop).
- * Three conditions, interleaved round by round (cold, warm no-op, warm recomputing, cold, …) so
- * drifting load hits all alike:
+ * Four conditions, interleaved round by round (cold, warm no-op, warm recomputing, warm code changed,
+ * cold, …) so drifting load hits all alike:
  *   warm no-op        `aicarbon run` on a Temporal dev server already running (started by this script, as
  *                     `temporal server start-dev` would be) and a store holding this very refresh,
  *                     completed (one untimed warm-up): memoisation makes it a no-op, "already completed";
  *   warm recomputing  `aicarbon run --force` on the same server and store: every step computed again
  *                     (each file parsed, the panels built, every estimation, publishing), the figure
  *                     that says how fast the pipeline is;
+ *   warm code changed  `aicarbon run` on the same server and store after a code upgrade that leaves
+ *                     ingestion alone: the input files are reused by their keys and everything after
+ *                     them is computed (the panels, every estimation, publishing). The upgrade is the
+ *                     build manifest's code probe (as bench:pipeline's): a module of its own, with a
+ *                     new hash each round, added to the closures of assembly, indicators, the panel,
+ *                     the estimators and publishing, not ingestion's (AICARBON_BUILD_MANIFEST);
  *   cold              `aicarbon run` with no server and no store: a fresh data directory, so the command
  *                     starts its own dev server, creates the PGlite store and runs the migrations (the
  *                     Temporal CLI binary itself is cached; the operating system's file cache is warm in
@@ -24,16 +30,18 @@
  */
 import { taskQueues } from '../temporal/deployment';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { loadConfig } from '../common/config';
+import { loadCodeVersions, STEP_ROOTS } from '../freshness/code-versions';
 import { freePort } from '../common/ports';
 import { resolveTemporalCli } from '../temporal/cli-binary';
 import { connectClient } from '../temporal/connection';
 import { startDevServer } from '../temporal/dev-server';
+import { openDb } from '../store/db';
 import { loadAverage, median, roundsArg } from './harness';
 import { stageSpans, workflowSpans } from './history';
 
@@ -128,6 +136,28 @@ const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], 
 if (build.status) process.exit(build.status);
 
 const base = mkdtempSync(join(tmpdir(), 'aicarbon-bench-run-'));
+
+// The code upgrade of "warm code changed": the build's module graph with a probe module in the closure
+// of every step after ingestion, a new hash each round; ingestion's code version must not move.
+const builtManifest = join(root, 'dist', 'build.json');
+const probedManifest = join(base, 'build-probed.json');
+const PROBE = 'bench/code-probe.ts';
+const PROBED_ROOTS = [
+  'assembly/index.ts',
+  'indicators/index.ts',
+  'panel/index.ts',
+  'econometrics/spec.ts',
+  'publish/index.ts',
+];
+function codeUpgrade(tag: string) {
+  const graph = JSON.parse(readFileSync(builtManifest, 'utf8'));
+  for (const file of PROBED_ROOTS) graph.files[file].deps.push(PROBE);
+  graph.files[PROBE] = { hash: tag, deps: [] };
+  writeFileSync(probedManifest, JSON.stringify(graph));
+  const ingest = (manifestPath: string) => loadCodeVersions({ manifestPath }).version([...STEP_ROOTS.ingest]);
+  if (ingest(probedManifest) !== ingest(builtManifest))
+    throw new Error(`the code probe reaches ingestion's closure: ${PROBED_ROOTS.join(', ')}`);
+}
 const cli = await resolveTemporalCli({ cliPath: config.temporalCliPath, cacheDir: config.cacheDir });
 const warmDir = join(base, 'warm');
 const warmPorts = [await freePort(), await freePort()];
@@ -145,8 +175,28 @@ console.log(
 );
 await runOnce(warmEnv); // the warm-up: the store then holds a completed refresh, the server its history
 
-type Condition = 'warm no-op' | 'warm recomputing' | 'cold';
-const figures: Record<Condition, RunFigures[]> = { 'warm no-op': [], 'warm recomputing': [], cold: [] };
+const CONDITIONS = ['warm no-op', 'warm recomputing', 'warm code changed', 'cold'] as const;
+type Condition = (typeof CONDITIONS)[number];
+const figures = Object.fromEntries(CONDITIONS.map((c) => [c, []])) as unknown as Record<
+  Condition,
+  RunFigures[]
+>;
+
+/** A timed run's figures with the split and stages from the workflow's own history (server clock). */
+async function withWorkflowSplit(run: Awaited<ReturnType<typeof runOnce>>): Promise<RunFigures> {
+  // The workflow id is the run id at the deployment (the warm data folder's store and output folder).
+  const workflowId = `${run.runId}@${taskQueues({ dataDir: warmDir, outDir: join(warmDir, 'out') }).deployment}`;
+  const refresh = await workflowSpans(client, workflowId);
+  const estimate = await workflowSpans(client, `${workflowId}/estimate`).catch(() => undefined);
+  const t0 = run.startEpoch;
+  return {
+    ...run,
+    beforeMs: refresh.started - t0,
+    workflowMs: refresh.closed - refresh.started,
+    afterMs: t0 + run.wallMs - refresh.closed,
+    stages: stageSpans([...refresh.activities, ...(estimate?.activities ?? [])]),
+  };
+}
 const load0 = loadAverage();
 for (let i = 0; i < rounds; i++) {
   const coldDir = join(base, `cold-${i}`);
@@ -159,27 +209,37 @@ for (let i = 0; i < rounds; i++) {
     throw new Error(`warm no-op: the refresh was not found completed:\n${noop.stderr.slice(-1000)}`);
   figures['warm no-op'].push(noop);
 
-  const warm = await runOnce(warmEnv, ['--force']);
-  // The workflow's own start and close (server clock, same machine) and its stages.
-  // The workflow id is the run id at the deployment (the warm data folder's store and output folder).
-  const workflowId = `${warm.runId}@${taskQueues({ dataDir: warmDir, outDir: join(warmDir, 'out') }).deployment}`;
-  const refresh = await workflowSpans(client, workflowId);
-  const estimate = await workflowSpans(client, `${workflowId}/estimate`).catch(() => undefined);
-  const t0 = warm.startEpoch;
-  figures['warm recomputing'].push({
-    ...warm,
-    beforeMs: refresh.started - t0,
-    workflowMs: refresh.closed - refresh.started,
-    afterMs: t0 + warm.wallMs - refresh.closed,
-    stages: stageSpans([...refresh.activities, ...(estimate?.activities ?? [])]),
-  });
+  figures['warm recomputing'].push(await withWorkflowSplit(await runOnce(warmEnv, ['--force'])));
+
+  codeUpgrade(`round ${i} ${Date.now()}`);
+  const upgraded = await runOnce({ ...warmEnv, AICARBON_BUILD_MANIFEST: probedManifest });
+  if (!/ started/.test(upgraded.stderr))
+    throw new Error(`warm code changed: no new refresh started:\n${upgraded.stderr.slice(-1000)}`);
+  figures['warm code changed'].push(await withWorkflowSplit(upgraded));
+  // What the condition claims, from the store (untimed): every file reused, every later step computed.
+  const store = await openDb({ dataDir: warmDir });
+  const steps = await store
+    .query<{ kind: string; reused: boolean; n: number }>(
+      `SELECT kind, reused, count(*)::int AS n FROM run_steps WHERE run_id = $1 GROUP BY kind, reused`,
+      [upgraded.runId],
+    )
+    .finally(() => store.close());
+  const wrong = steps.filter((st) => st.reused !== (st.kind === 'ingest'));
+  if (wrong.length || !steps.some((st) => st.kind === 'ingest'))
+    throw new Error(
+      `warm code changed: steps ${JSON.stringify(steps)} (expected ingest reused, the rest computed)`,
+    );
+  if (i === 0)
+    console.log(
+      `warm code changed: ${steps.map((st) => `${st.kind} ${st.reused ? 'reused' : 'computed'} ${st.n}`).join(', ')}`,
+    );
 }
 const load1 = loadAverage();
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const med = (list: RunFigures[], f: (r: RunFigures) => number) => median(list.map(f));
 console.log(`[median of ${rounds} interleaved rounds; load ${load0.toFixed(2)} → ${load1.toFixed(2)}]`);
-for (const cond of ['warm no-op', 'warm recomputing', 'cold'] as const) {
+for (const cond of CONDITIONS) {
   const list = figures[cond];
   const walls = list.map((r) => r.wallMs);
   const split =
@@ -189,18 +249,20 @@ for (const cond of ['warm no-op', 'warm recomputing', 'cold'] as const) {
         `   workflow ${s(med(list, (r) => r.workflowMs))}` +
         `   after ${s(med(list, (r) => r.afterMs))}`;
   console.log(
-    `${cond.padEnd(16)}  wall ${s(med(list, (r) => r.wallMs))} (rounds ${s(Math.min(...walls))}–${s(Math.max(...walls))})` +
+    `${cond.padEnd(17)}  wall ${s(med(list, (r) => r.wallMs))} (rounds ${s(Math.min(...walls))}–${s(Math.max(...walls))})` +
       `   cpu ${s(med(list, (r) => r.cpuMs))}${split}`,
   );
   if (list[0].stages) {
     const parts = list[0].stages.map(
       (st, k) => `${st.stage} ${s(median(list.map((r) => r.stages![k].ms)))} (${st.activities})`,
     );
-    console.log(`${''.padEnd(18)}workflow stages (span, activities): ${parts.join(', ')}`);
+    console.log(`${''.padEnd(19)}workflow stages (span, activities): ${parts.join(', ')}`);
   }
 }
-const recomputing = med(figures['warm recomputing'], (r) => r.wallMs);
-console.log(`goal: warm recomputing wall ≤ 5 s → ${recomputing <= 5000 ? 'met' : 'not met'}`);
+for (const cond of ['warm recomputing', 'warm code changed'] as const) {
+  const wall = med(figures[cond], (r) => r.wallMs);
+  console.log(`goal: ${cond} wall ≤ 5 s → ${wall <= 5000 ? 'met' : 'not met'}`);
+}
 
 await client.connection.close();
 await server.stop();
