@@ -96,6 +96,43 @@ export async function startWorkers(options: {
   };
 }
 
+/**
+ * The workers a command runs in its own process (`aicarbon run`): the Temporal runtime installed for a
+ * command line — its logs through LOG_LEVEL (default error, Core's own warnings about slow workflow
+ * tasks on a busy machine too), Ctrl-C left to the command, which stops the workers itself — then a
+ * connection to `address` and the workers on it. Here rather than in the command so that a command
+ * which needs no worker (a refresh already completed) never loads the worker runtime.
+ */
+export async function startCommandWorkers(options: {
+  address: string;
+  namespace: string;
+  db: Db;
+  config: Config;
+  label: string;
+}): Promise<WorkerSet & { connection: NativeConnection }> {
+  const log = createLogger({ level: logLevelFrom(options.config.logLevel, 'error'), name: 'aicarbon' });
+  Runtime.install({
+    logger: temporalLogger(log),
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, console: {} } },
+    shutdownSignals: [],
+  });
+  const connection = await NativeConnection.connect({ address: options.address });
+  try {
+    const set = await startWorkers({ ...options, connection });
+    return {
+      ...set,
+      connection,
+      async shutdown() {
+        await set.shutdown();
+        await connection.close();
+      },
+    };
+  } catch (e) {
+    await connection.close();
+    throw e;
+  }
+}
+
 /** A standalone worker process (deployment, or the crash test): runs until SIGINT/SIGTERM. */
 export async function runWorkerProcess(roles: QueueRole[], config = loadConfig()): Promise<void> {
   const log = createLogger({ level: logLevelFrom(config.logLevel, 'info'), name: 'aicarbon-worker' });

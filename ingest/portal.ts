@@ -15,8 +15,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import axios from 'axios';
-import * as cheerio from 'cheerio';
+import type * as Cheerio from 'cheerio';
 import { InputError } from '../common/errors';
 import type { Observation } from './observation';
 import type { Layer, Taxonomy } from './taxonomy';
@@ -241,12 +240,18 @@ export const queryName = (q: Pick<PortalQuery, 'id' | 'branch' | 'province' | 'y
 /** Largest response body read (a result page is tens of kB); a bigger one is a fault, not a page. */
 export const MAX_PAGE_BYTES = 16 << 20;
 
-export function parseHitCount(
+// axios and cheerio are loaded when the portal is first queried or a stored page parsed: most runs read
+// no portal, and together they are a few hundred milliseconds of every command's start-up.
+let cheerio: Promise<typeof Cheerio> | undefined;
+const loadCheerio = () => (cheerio ??= import('cheerio'));
+const loadAxios = () => import('axios').then((m) => m.default);
+
+export async function parseHitCount(
   html: string,
   config: PortalConfig,
   where: string,
-): { count: number; records: string[] } {
-  const $ = cheerio.load(html);
+): Promise<{ count: number; records: string[] }> {
+  const $ = (await loadCheerio()).load(html);
   if (config.selectors.empty && $(config.selectors.empty).length > 0) return { count: 0, records: [] };
   const el = $(config.selectors.hitCount).first();
   if (el.length === 0)
@@ -291,6 +296,7 @@ export async function runPortalQueries(
     if (at > now) await sleep(at - now, run.signal);
   };
 
+  const axios = await loadAxios();
   const fetchPage = async (q: PortalQuery, url: string): Promise<Buffer> => {
     const name = `${queryName(q)} at ${shortUrl(url)}`;
     for (let attempt = 0; ; attempt++) {
@@ -336,7 +342,11 @@ export async function runPortalQueries(
       const url = pageUrl(config, q, page);
       const body = await fetchPage(q, url);
       pages.push({ url, sha256: await run.store.put(body) });
-      const parsed = parseHitCount(body.toString('utf8'), config, `${queryName(q)} at ${shortUrl(url)}`);
+      const parsed = await parseHitCount(
+        body.toString('utf8'),
+        config,
+        `${queryName(q)} at ${shortUrl(url)}`,
+      );
       count = page === 1 ? parsed.count : count;
       records.push(...parsed.records);
       if (!config.collectRecords || parsed.records.length === 0 || records.length >= count) break;
@@ -374,7 +384,7 @@ export async function replayPortal(
     const where = `${queryName(q)} at ${shortUrl(pageUrl(config, q, 1))}`;
     const body = await store.get(r.sha256);
     if (!body) throw new InputError(`${where}: stored response ${r.sha256} is missing`, q.id);
-    out[q.id] = { ...r, count: parseHitCount(body.toString('utf8'), config, where).count };
+    out[q.id] = { ...r, count: (await parseHitCount(body.toString('utf8'), config, where)).count };
   }
   return out;
 }

@@ -9,10 +9,20 @@ import { copyFile, mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { InputError } from '../common/errors';
 import type { LayoutContext } from './layout';
 import { checkZipSizes, WORKBOOK_LIMITS, type ZipLimits } from './zip-guard';
+
+/**
+ * exceljs, loaded when a workbook is first read: it is a large module graph (about half a second to
+ * load) that a command which reads no workbook — a memoised `run`, a refresh whose files are all stored
+ * — should not pay for.
+ */
+let loading: Promise<typeof ExcelJS> | undefined;
+export function loadExcelJS(): Promise<typeof ExcelJS> {
+  return (loading ??= import('exceljs').then((m) => m.default));
+}
 
 const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
@@ -138,8 +148,9 @@ async function convertWithLibreOffice(ctx: WorkbookContext): Promise<ReadableWor
 
 /** A workbook read whole (small tables); the converted copy of an .xls is removed once read. */
 export async function openWorkbook(ctx: WorkbookContext): Promise<ExcelJS.Workbook> {
+  const { Workbook } = await loadExcelJS();
   return withWorkbookFile(ctx, async (path, name) => {
-    const wb = new ExcelJS.Workbook();
+    const wb = new Workbook();
     try {
       await wb.xlsx.readFile(path);
     } catch (e) {

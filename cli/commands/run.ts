@@ -9,13 +9,10 @@
  * live worker does (another `run` or `aicarbon worker`), it only follows. While following it says what
  * the refresh waits for whenever nothing moves for a few seconds (cli/follow.ts).
  */
-import { NativeConnection, Runtime } from '@temporalio/worker';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { resolve } from 'node:path';
 import { loadConfig, type Config } from '../../common/config';
-import { createLogger, logLevelFrom } from '../../common/logger';
 import { getRun } from '../../store/runs';
-import { temporalLogger } from '../../temporal/runtime-logger';
 import { planRefresh } from '../../activities/plan';
 import type { Db } from '../../store/db';
 import { failLostActivities, watchQueues } from '../../temporal/pollers';
@@ -91,21 +88,13 @@ async function finalProgress(client: Client, workflowId: string): Promise<Progre
 
 export async function run(opts: RunOptions): Promise<void> {
   const config = applyInputOptions(loadConfig(), opts);
-  // The worker's modules (estimators, publishing) are most of the command's start-up and a refresh
-  // that already completed needs none of them: loaded when a worker is needed, from the start with
-  // --force (it overlaps the planning and the server's answers).
+  // The worker's modules (Temporal's worker runtime, estimators, publishing) are most of the command's
+  // start-up and a refresh that already completed needs none of them: loaded when a worker is needed,
+  // from the start with --force (it overlaps the planning and the server's answers).
   const loadingWorker = opts.force ? import('../../worker') : undefined;
   loadingWorker?.catch(() => {}); // a failure is reported where it is awaited
   // Bad inputs, study or settings stop here, before anything starts.
   const input = await planFor(config, opts);
-  // The CLI handles Ctrl-C itself: stop the local worker cleanly, leave the refresh to resume later.
-  const log = createLogger({ level: logLevelFrom(config.logLevel, 'error'), name: 'aicarbon' });
-  Runtime.install({
-    logger: temporalLogger(log),
-    // Core's own warnings (slow workflow tasks on a busy machine) are not the user's business.
-    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, console: {} } },
-    shutdownSignals: [],
-  });
   const workflowId = refreshWorkflowId(input);
   const namespace = config.temporalNamespace;
   const temporal: TemporalSession = await openTemporal(config, {
@@ -116,16 +105,15 @@ export async function run(opts: RunOptions): Promise<void> {
   });
   let workers: WorkerSet | undefined;
   let db: Db | undefined;
-  let connection: NativeConnection | undefined;
   let cleaned: Promise<void> | undefined;
   const cleanup = () =>
     (cleaned ??= (async () => {
       await workers?.shutdown();
-      await connection?.close();
       await db?.close();
       await temporal.close();
     })());
   const following = new AbortController();
+  // The CLI handles Ctrl-C itself: stop the local worker cleanly, leave the refresh to resume later.
   const onSignal = () => {
     following.abort();
     say(
@@ -135,7 +123,6 @@ export async function run(opts: RunOptions): Promise<void> {
     // The client stays open until exit: a call still in flight must not meet a closed channel.
     (async () => {
       await workers?.shutdown();
-      await connection?.close();
       await db?.close();
       await temporal.releaseServer();
     })().finally(() => process.exit(EXIT_INTERRUPTED));
@@ -164,9 +151,14 @@ export async function run(opts: RunOptions): Promise<void> {
     const needWorker = force || state === 'absent' || (watch !== undefined && !watch.ready);
     if (needWorker) {
       db = await openStore(config);
-      connection = await NativeConnection.connect({ address: temporal.address });
-      const { startWorkers } = await (loadingWorker ?? import('../../worker'));
-      workers = await startWorkers({ connection, namespace, db, config, label: 'aicarbon run' });
+      const { startCommandWorkers } = await (loadingWorker ?? import('../../worker'));
+      workers = await startCommandWorkers({
+        address: temporal.address,
+        namespace,
+        db,
+        config,
+        label: 'aicarbon run',
+      });
     }
     if (state === 'running' && workers) {
       const lost = await failLostActivities(temporal.client, namespace, [

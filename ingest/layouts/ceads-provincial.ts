@@ -4,7 +4,7 @@
  * total column is `Scope_1_Total` (2016 on) or `Scope 1 Total` (earlier); the total row is
  * `TotalEmissions` or `Total Consumption`. Values are Mt CO2.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { InputError } from '../../common/errors';
 import type { Layout } from '../layout';
 import type { Observation } from '../observation';

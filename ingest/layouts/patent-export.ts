@@ -17,7 +17,6 @@
  * a province with no AI patent in a year is an observed zero. Records of applicants outside the study
  * provinces (abroad, Hong Kong, Tibet…) and records matching no branch are not counted.
  */
-import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { InputError } from '../../common/errors';
 import { provinceCode, provinces } from '../../regions/provinces';
@@ -29,7 +28,7 @@ import type { Layout, LayoutContext } from '../layout';
 import type { Observation } from '../observation';
 import { patentClassifier } from '../patent-classifier';
 import { loadTaxonomy } from '../taxonomy';
-import { readableWorkbook } from '../workbook';
+import { loadExcelJS, readableWorkbook } from '../workbook';
 import { STREAMED_WORKBOOK_LIMITS } from '../zip-guard';
 import { layoutOptions } from './options';
 
@@ -180,6 +179,7 @@ async function* csvRows(ctx: LayoutContext, encoding: string): AsyncGenerator<Ro
 
 async function* xlsxRows(ctx: LayoutContext): AsyncGenerator<RowBatch> {
   // Streamed row by row, so the size limit is the streamed one; an .xls is converted first.
+  const ExcelJS = await loadExcelJS();
   const readable = await readableWorkbook(ctx, STREAMED_WORKBOOK_LIMITS);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(readable.path, {
     sharedStrings: 'cache',

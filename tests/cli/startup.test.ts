@@ -1,6 +1,7 @@
 /**
  * Start-up: `aicarbon --help` and every command's `--help` load the command line only — not Temporal,
- * the store, the pipeline or the spreadsheet libraries — so they answer at once (the seconds are measured
+ * the store, the pipeline or the spreadsheet libraries — so they answer at once, and `run` loads the
+ * worker and the readers only when it needs them (the seconds are measured
  * by `npm run bench:cli`, not here). Checked by recording every module the process resolves.
  */
 import { spawnSync } from 'node:child_process';
@@ -72,5 +73,16 @@ describe('aicarbon start-up', () => {
     expect(r.modules.some((m) => m.includes('/node_modules/@temporalio/client/'))).toBe(true);
     const pipeline = ['@temporalio/worker', 'exceljs', 'ml-matrix', '/dist/econometrics/', '/dist/ingest/'];
     expect(r.modules.filter((m) => pipeline.some((h) => m.includes(h)))).toEqual([]);
+  });
+
+  it('run plans the refresh without loading the worker runtime, the spreadsheet or the web libraries', () => {
+    // A refresh that already completed needs no worker and reads no workbook or portal page: those
+    // load only when a worker starts or a file is read. Nothing answers on port 1, so the command
+    // stops after planning (hashing the inputs, reading the study), having loaded what that needs.
+    const r = loadedBy(['run'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.modules.some((m) => m.endsWith('/dist/activities/plan.js'))).toBe(true);
+    const unneeded = ['@temporalio/worker', 'exceljs', 'cheerio', 'axios', '/dist/worker.js'];
+    expect(r.modules.filter((m) => unneeded.some((h) => m.includes(h)))).toEqual([]);
   });
 });
