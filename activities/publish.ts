@@ -3,17 +3,18 @@ import { cellBases, parseCellRef, studyCoverage } from '../indicators';
 import { columnBases, columnLabel, publishResults } from '../publish';
 import { codeVersionsFor } from '../freshness/code-versions';
 import { publishStepKey } from '../freshness/step-keys';
-import { saveRunTables } from '../store/run-tables';
+import { loadUsedRows, saveRunTables } from '../store/run-tables';
 import type { Db } from '../store/db';
 import { loadRunSteps, recordRunStep } from '../store/run-steps';
-import { loadEstimationFailures, loadEstimations, loadSamples } from '../store/estimations';
-import { loadConflicts } from '../store/conflicts';
+import { loadEstimationFailures, loadEstimations } from '../store/estimations';
 import { recordPublishedFiles } from '../store/published-files';
 import { getRun, setRunStage } from '../store/runs';
 import { loadRunInputs } from '../store/source-files';
 import { loadRunPanels } from './run-panels';
 import { cachedStudy } from './study-cache';
 import { sha256File } from './hashing';
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function publishActivities(db: Db, config: Config) {
   return {
@@ -23,11 +24,10 @@ export function publishActivities(db: Db, config: Config) {
       const { study } = cachedStudy(args.studyPath);
       const stored = await loadEstimations(db, args.runId);
       const failures = await loadEstimationFailures(db, args.runId);
-      const samples = await loadSamples(db, args.runId);
+      const samples = await loadUsedRows(db, args.runId);
       const panels = await loadRunPanels(db, args.runId);
       const run = await getRun(db, args.runId);
       const inputs = await loadRunInputs(db, args.runId);
-      const conflicts = await loadConflicts(db, args.runId);
       // Published files belong to the run (out/<run id>/): always rendered, keyed for the record.
       const recordedSteps = (await loadRunSteps(db, args.runId)).filter((s) => s.kind !== 'publish');
       const publishStep = publishStepKey(
@@ -42,6 +42,11 @@ export function publishActivities(db: Db, config: Config) {
       ];
       const bases = panels ? cellBases(panels.indicators, panels.assembled, synthetic) : {};
       const coverage = studyCoverage({ variables, cells: panels?.indicators.cells ?? {} }, bases);
+      const columns = columnBases(study, bases, panels?.indicators.rows ?? [], samples);
+      // The conflicts the run's assembled panel carries (the rows of store/conflicts.ts), in their order.
+      const conflicts = [...(panels?.assembled.conflicts ?? [])].sort(
+        (a, b) => cmp(a.variable, b.variable) || cmp(a.province, b.province) || a.year - b.year,
+      );
       const files = await publishResults({
         outDir: config.outDir,
         runId: args.runId,
@@ -55,8 +60,7 @@ export function publishActivities(db: Db, config: Config) {
         panelRows: panels?.indicators.rows ?? [],
         coverage,
         assembledCoverage: panels?.assembled.coverage ?? [],
-        cellBases: bases,
-        samples,
+        bases: columns,
         conflicts,
         failures: failures.map((f) => ({ stepId: f.stepId, message: f.error })),
         run: {
@@ -80,14 +84,7 @@ export function publishActivities(db: Db, config: Config) {
       const labels = new Map(
         study.tables.map((t) => [t.id, t.columns.map((c) => columnLabel(study, c) ?? c.id)]),
       );
-      await saveRunTables(
-        db,
-        args.runId,
-        study,
-        labels,
-        columnBases(study, bases, panels?.indicators.rows ?? [], samples),
-        coverage,
-      );
+      await saveRunTables(db, args.runId, study, labels, columns, coverage);
       const recorded = [];
       for (const path of files)
         recorded.push({ path, kind: path.split('.').pop() ?? '', sha256: await sha256File(path) });

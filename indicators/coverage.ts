@@ -88,7 +88,10 @@ export function cellBases(
   syntheticFiles: ReadonlySet<string> = new Set(),
 ): Record<string, CellBasis> {
   const memo = new Map<string, { basis: ValueBasis; synthetic: Set<string> }>();
-  const resolve = (ref: string, seen: Set<string>): { basis: ValueBasis; synthetic: Set<string> } => {
+  // The refs on the current chain: entered before a value's inputs, left after (one set for the whole
+  // walk, not a copy per level).
+  const onPath = new Set<string>();
+  const resolve = (ref: string): { basis: ValueBasis; synthetic: Set<string> } => {
     const known = memo.get(ref);
     if (known) return known;
     const ic = table.cells[ref];
@@ -96,14 +99,15 @@ export function cellBases(
     if (ic) {
       let basis: ValueBasis = ic.method === 'extrapolated' ? 'extrapolated' : 'observed';
       const synthetic = new Set<string>();
-      const next = new Set(seen).add(ref);
+      onPath.add(ref);
       for (const input of ic.inputs) {
-        if (next.has(input)) continue; // as explain: a hand-edited cycle is cut, not followed
-        const sub = resolve(input, next);
+        if (onPath.has(input)) continue; // as explain: a hand-edited cycle is cut, not followed
+        const sub = resolve(input);
         // A missing input does not make a computed value missing (a formula's alternative way).
         if (sub.basis !== 'missing' && RANK[sub.basis] > RANK[basis]) basis = sub.basis;
         for (const f of sub.synthetic) synthetic.add(f);
       }
+      onPath.delete(ref);
       if (ic.value === null || !Number.isFinite(ic.value)) basis = 'missing';
       out = { basis, synthetic };
     } else {
@@ -117,7 +121,7 @@ export function cellBases(
   };
   const bases: Record<string, CellBasis> = {};
   for (const ref of Object.keys(table.cells)) {
-    const { basis, synthetic } = resolve(ref, new Set());
+    const { basis, synthetic } = resolve(ref);
     bases[ref] = { basis, synthetic: [...synthetic].sort() };
   }
   return bases;

@@ -50,19 +50,50 @@ export function columnBases(
   rows: Record<string, number | string | null>[],
   samples: ReadonlyMap<string, readonly SampleRow[]> = new Map(),
 ): ColumnBasis[] {
-  const variables = [...new Set(Object.keys(bases).map((k) => k.slice(0, k.indexOf('|'))))];
+  const seen = new Set<string>();
+  for (const k of Object.keys(bases)) seen.add(k.slice(0, k.indexOf('|')));
+  const variables = [...seen];
+  // Each row's key once, and each variable's bases aligned with the rows (built when first read), so a
+  // column counts over row indices instead of building a `VARIABLE|PROVINCE/YEAR` string per value.
+  const cellOf = rows.map((r) => `${r.province}/${r.year}`);
+  const rowIndex = new Map(cellOf.map((c, i) => [c, i]));
+  const byVariable = new Map<string, (CellBasis | undefined)[]>();
+  const basesOf = (v: string) => {
+    let list = byVariable.get(v);
+    if (!list) byVariable.set(v, (list = cellOf.map((c) => bases[`${v}|${c}`])));
+    return list;
+  };
+  const subsetRows = new Map<string, number[]>();
+  const sampleRows = (sample: string) => {
+    let list = subsetRows.get(sample);
+    if (!list) {
+      const subset = sampleSubset(study, sample);
+      const values = subset && new Set(subset.values.map(String));
+      list = [];
+      for (let i = 0; i < rows.length; i++)
+        if (!values || values.has(String(rows[i][subset!.by]))) list.push(i);
+      subsetRows.set(sample, list);
+    }
+    return list;
+  };
   const out: ColumnBasis[] = [];
   for (const table of study.tables)
     for (const column of table.columns) {
       const used = columnVariables(column, variables);
-      const subset = sampleSubset(study, column.sample);
-      const inSample = subset ? rows.filter((r) => subset.values.includes(String(r[subset.by]))) : rows;
-      const basisOf = (v: string, r: Record<string, unknown>) => bases[`${v}|${r.province}/${r.year}`];
+      const inSample = sampleRows(column.sample);
       const sample = samples.get(`${table.id}/${column.id}`);
-      const usedRows = sample && new Set(sample.filter((s) => s.used).map((s) => `${s.entity}/${s.time}`));
-      const complete = usedRows
-        ? inSample.filter((r) => usedRows.has(`${r.province}/${r.year}`))
-        : inSample.filter((r) => used.every((v) => (basisOf(v, r)?.basis ?? 'missing') !== 'missing'));
+      let complete: number[];
+      if (sample) {
+        const usedRows = new Set<number>();
+        for (const s of sample) {
+          const i = s.used ? rowIndex.get(`${s.entity}/${s.time}`) : undefined;
+          if (i !== undefined) usedRows.add(i);
+        }
+        complete = inSample.filter((i) => usedRows.has(i));
+      } else {
+        const lists = used.map(basesOf);
+        complete = inSample.filter((i) => lists.every((l) => (l[i]?.basis ?? 'missing') !== 'missing'));
+      }
       out.push({
         tableId: table.id,
         columnId: column.id,
@@ -76,9 +107,10 @@ export function columnBases(
             rows: complete.length,
           };
           const files = new Set<string>();
-          for (const r of complete) {
+          const list = basesOf(variable);
+          for (const i of complete) {
             // A used row may lack a value of a variable it reads only at a lag (L.AIT: the year before's).
-            const b = basisOf(variable, r);
+            const b = list[i];
             if (!b) continue;
             if (b.basis === 'interpolated' || b.basis === 'substituted' || b.basis === 'extrapolated')
               vb[b.basis] += 1;

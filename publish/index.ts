@@ -11,7 +11,7 @@ import type { Study } from '../study';
 import type { CellBasis } from '../indicators/coverage';
 import type { SampleRow } from '../econometrics/result';
 import { publishFolder } from './atomic-folder';
-import { columnBases, proxyLines, syntheticBanner } from './basis';
+import { columnBases, proxyLines, syntheticBanner, type ColumnBasis } from './basis';
 import { tidyCoefficientsCsv, writeCsvTables } from './csv';
 import { studyLayouts, type FailedStep, type PublishedStep } from './layout';
 import { writeLatexTables } from './latex';
@@ -79,6 +79,8 @@ export interface PublishInput {
   cellBases?: Record<string, CellBasis>;
   /** The stored samples (e(sample)) by step id: the notes count filled values over the used rows. */
   samples?: ReadonlyMap<string, readonly SampleRow[]>;
+  /** The columns' bases when already computed (publish/basis.ts columnBases), instead of the two above. */
+  bases?: ColumnBasis[];
   /** Cells the sources disagreed on (shown in the report's coverage section). */
   conflicts?: ConflictLine[];
   /** Provenance beyond the run id (vintage, times, input hashes). */
@@ -97,9 +99,9 @@ async function writeRunFiles(scratch: string, input: PublishInput): Promise<stri
     proxies: proxyLines(input.study),
     runId: input.runId,
   };
-  const bases = input.cellBases
-    ? columnBases(input.study, input.cellBases, input.panelRows, input.samples)
-    : [];
+  const bases =
+    input.bases ??
+    (input.cellBases ? columnBases(input.study, input.cellBases, input.panelRows, input.samples) : []);
   const banner = syntheticBanner(input.coverage);
   const layouts = studyLayouts(input.study, input.steps, input.failures, bases);
   const written: string[] = [];

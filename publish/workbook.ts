@@ -3,8 +3,10 @@
  * provenance and the data coverage. Numbers stay numbers with number formats (stars and parentheses
  * come from the formats), so they can be re-used in formulas.
  */
+import { writeFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { cellText, type LayoutCell, type TableLayout } from './layout';
+import { setZipDates } from './zip-dates';
 import { provenanceRows, type CoverageLine, type RunMetadata } from './run';
 
 const DECIMALS = '0.000';
@@ -136,6 +138,10 @@ export async function writeWorkbook(
   assembled: CoverageLine[] = [],
 ): Promise<void> {
   const wb = new ExcelJS.Workbook();
+  // Dated by the run, not the clock: a run's workbook renders to the same bytes each time.
+  const madeAt = run.startedAt ? new Date(run.startedAt) : new Date(Date.UTC(1980, 0, 1));
+  wb.created = madeAt;
+  wb.modified = madeAt;
   wb.creator = 'aicarbon';
   wb.title = run.studyTitle;
   wb.subject = run.runId;
@@ -205,5 +211,5 @@ export async function writeWorkbook(
   cov.getColumn(8).width = 60;
   printSetup(cov, 8, banner ? 1 : 0);
 
-  await wb.xlsx.writeFile(path);
+  await writeFile(path, setZipDates(Buffer.from(await wb.xlsx.writeBuffer()), madeAt));
 }

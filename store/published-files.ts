@@ -10,13 +10,11 @@ export interface PublishedFile {
 export async function recordPublishedFiles(db: Db, runId: string, files: PublishedFile[]): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query('DELETE FROM published_files WHERE run_id = $1', [runId]);
-    for (const f of files)
-      await tx.query('INSERT INTO published_files (run_id, path, kind, sha256) VALUES ($1, $2, $3, $4)', [
-        runId,
-        f.path,
-        f.kind,
-        f.sha256,
-      ]);
+    await tx.query(
+      `INSERT INTO published_files (run_id, path, kind, sha256)
+       SELECT $1, x.* FROM jsonb_to_recordset($2::jsonb) AS x(path text, kind text, sha256 text)`,
+      [runId, JSON.stringify(files)],
+    );
   });
 }
 

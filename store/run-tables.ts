@@ -4,6 +4,7 @@
  * inputs and filled values of its variables, publish/basis.ts) and the study variables' coverage after
  * the indicator step. Replaced whole by each publish, so a re-publish leaves exactly its own rows.
  */
+import type { SampleRow } from '../econometrics/result';
 import type { StudyCoverage } from '../indicators/coverage';
 import type { ColumnBasis } from '../publish/basis';
 import type { Study } from '../study';
@@ -17,64 +18,94 @@ export async function saveRunTables(
   bases: ColumnBasis[],
   coverage: StudyCoverage[],
 ): Promise<void> {
+  // One statement per table, its rows as one JSON array (a statement per row cost more than the rest of
+  // publishing on the embedded store).
+  const tables = study.tables.map((table, t) => ({
+    table_id: table.id,
+    table_order: t + 1,
+    title: table.title,
+  }));
+  const columns = study.tables.flatMap((table) => {
+    const shown = labels.get(table.id) ?? [];
+    return table.columns.map((column, c) => ({
+      table_id: table.id,
+      column_id: column.id,
+      column_order: c + 1,
+      label: shown[c] ?? column.label ?? '',
+      dependent_variable: column.spec.y,
+      weights: column.weights ?? null,
+    }));
+  });
+  const basisRows = bases.flatMap((b) =>
+    b.variables.map((v) => ({
+      table_id: b.tableId,
+      column_id: b.columnId,
+      variable: v.variable,
+      synthetic_inputs: v.syntheticInputs.join(', '),
+      interpolated: v.interpolated,
+      substituted: v.substituted,
+      extrapolated: v.extrapolated,
+      rows: v.rows,
+    })),
+  );
+  const coverageRows = coverage.map((c) => ({
+    variable: c.variable,
+    observed: c.observed,
+    interpolated: c.interpolated,
+    substituted: c.substituted,
+    extrapolated: c.extrapolated,
+    missing: c.missing,
+    synthetic_inputs: c.syntheticInputs.join(', '),
+    missing_cells: c.missingCells.join(' '),
+  }));
   await db.transaction(async (tx) => {
     for (const table of ['column_basis', 'run_columns', 'run_tables', 'study_coverage'])
       await tx.query(`DELETE FROM ${table} WHERE run_id = $1`, [runId]);
-    for (const [t, table] of study.tables.entries()) {
-      await tx.query(
-        'INSERT INTO run_tables (run_id, table_id, table_order, title) VALUES ($1, $2, $3, $4)',
-        [runId, table.id, t + 1, table.title],
-      );
-      const shown = labels.get(table.id) ?? [];
-      for (const [c, column] of table.columns.entries())
-        await tx.query(
-          `INSERT INTO run_columns (run_id, table_id, column_id, column_order, label, dependent_variable, weights)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [
-            runId,
-            table.id,
-            column.id,
-            c + 1,
-            shown[c] ?? column.label ?? '',
-            column.spec.y,
-            column.weights ?? null,
-          ],
-        );
-    }
-    for (const b of bases)
-      for (const v of b.variables)
-        await tx.query(
-          `INSERT INTO column_basis (run_id, table_id, column_id, variable, synthetic_inputs, interpolated,
-             substituted, extrapolated, rows) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [
-            runId,
-            b.tableId,
-            b.columnId,
-            v.variable,
-            v.syntheticInputs.join(', '),
-            v.interpolated,
-            v.substituted,
-            v.extrapolated,
-            v.rows,
-          ],
-        );
-    for (const c of coverage)
-      await tx.query(
-        `INSERT INTO study_coverage (run_id, variable, observed, interpolated, substituted, extrapolated, missing,
-           synthetic_inputs, missing_cells) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [
-          runId,
-          c.variable,
-          c.observed,
-          c.interpolated,
-          c.substituted,
-          c.extrapolated,
-          c.missing,
-          c.syntheticInputs.join(', '),
-          c.missingCells.join(' '),
-        ],
-      );
+    await tx.query(
+      `INSERT INTO run_tables (run_id, table_id, table_order, title)
+       SELECT $1, x.* FROM jsonb_to_recordset($2::jsonb) AS x(table_id text, table_order integer, title text)`,
+      [runId, JSON.stringify(tables)],
+    );
+    await tx.query(
+      `INSERT INTO run_columns (run_id, table_id, column_id, column_order, label, dependent_variable, weights)
+       SELECT $1, x.* FROM jsonb_to_recordset($2::jsonb) AS x(table_id text, column_id text,
+         column_order integer, label text, dependent_variable text, weights text)`,
+      [runId, JSON.stringify(columns)],
+    );
+    await tx.query(
+      `INSERT INTO column_basis (run_id, table_id, column_id, variable, synthetic_inputs, interpolated,
+         substituted, extrapolated, rows)
+       SELECT $1, x.* FROM jsonb_to_recordset($2::jsonb) AS x(table_id text, column_id text, variable text,
+         synthetic_inputs text, interpolated integer, substituted integer, extrapolated integer, rows integer)`,
+      [runId, JSON.stringify(basisRows)],
+    );
+    await tx.query(
+      `INSERT INTO study_coverage (run_id, variable, observed, interpolated, substituted, extrapolated, missing,
+         synthetic_inputs, missing_cells)
+       SELECT $1, x.* FROM jsonb_to_recordset($2::jsonb) AS x(variable text, observed integer,
+         interpolated integer, substituted integer, extrapolated integer, missing integer,
+         synthetic_inputs text, missing_cells text)`,
+      [runId, JSON.stringify(coverageRows)],
+    );
   });
+}
+
+/**
+ * The province-years each of a run's estimations used (its stored e(sample) without the rows left
+ * out), by step id: what the columns' bases count over. One row per step, not one per province-year.
+ */
+export async function loadUsedRows(db: Queryable, runId: string): Promise<Map<string, SampleRow[]>> {
+  const rows = await db.query<{ step_id: string; cells: [string, number][] | null }>(
+    `SELECT e.step_id,
+       json_agg(json_build_array(s.province, s.year) ORDER BY s.province, s.year) FILTER (WHERE s.used) AS cells
+     FROM run_estimations e JOIN estimation_sample s ON s.step_key = e.step_key
+     WHERE e.run_id = $1
+     GROUP BY e.step_id`,
+    [runId],
+  );
+  return new Map(
+    rows.map((r) => [r.step_id, (r.cells ?? []).map(([entity, time]) => ({ entity, time, used: true }))]),
+  );
 }
 
 /** The weight matrix a run's column was estimated with (its study name, W1, …), or undefined. */
