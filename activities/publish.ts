@@ -1,9 +1,10 @@
 import type { Config } from '../common/config';
 import { cellBases, parseCellRef, studyCoverage } from '../indicators';
-import { columnBases, columnLabel, publishResults } from '../publish';
+import { columnBases, columnLabel, diskRenderCache, publishResults } from '../publish';
+import { join } from 'node:path';
 import { codeVersionsFor } from '../freshness/code-versions';
 import { publishStepKey } from '../freshness/step-keys';
-import { loadUsedRows, saveRunTables } from '../store/run-tables';
+import { loadStepRefs, loadUsedRows, saveRunTables } from '../store/run-tables';
 import type { Db } from '../store/db';
 import { loadRunSteps, recordRunStep } from '../store/run-steps';
 import { loadEstimationFailures, loadEstimations } from '../store/estimations';
@@ -22,7 +23,7 @@ export function publishActivities(db: Db, config: Config) {
     async publishRun(args: { runId: string; studyPath: string }) {
       await setRunStage(db, args.runId, 'publish');
       const { study } = cachedStudy(args.studyPath);
-      const stored = await loadEstimations(db, args.runId);
+      const refs = await loadStepRefs(db, args.runId);
       const failures = await loadEstimationFailures(db, args.runId);
       const samples = await loadUsedRows(db, args.runId);
       const panels = await loadRunPanels(db, args.runId);
@@ -30,11 +31,14 @@ export function publishActivities(db: Db, config: Config) {
       const inputs = await loadRunInputs(db, args.runId);
       // Published files belong to the run (out/<run id>/): always rendered, keyed for the record.
       const recordedSteps = (await loadRunSteps(db, args.runId)).filter((s) => s.kind !== 'publish');
+      const cv = codeVersionsFor(config.buildManifest);
       const publishStep = publishStepKey(
         study,
         recordedSteps.filter((s) => s.kind !== 'ingest').map((s) => s.key),
-        codeVersionsFor(config.buildManifest),
+        cv,
       );
+      // What keys the reused renderings: the publish modules, and the code that reads results back.
+      const renderCode = cv.version(['publish/index.ts', 'store/estimations.ts', 'activities/publish.ts']);
       // What every value rests on: its chain's worst cell and the synthetic files behind it.
       const synthetic = new Set(inputs.filter((f) => !f.real).map((f) => f.name));
       const variables = [
@@ -47,16 +51,23 @@ export function publishActivities(db: Db, config: Config) {
       const conflicts = [...(panels?.assembled.conflicts ?? [])].sort(
         (a, b) => cmp(a.variable, b.variable) || cmp(a.province, b.province) || a.year - b.year,
       );
+      const cache = diskRenderCache(join(config.dataDir, 'publish-cache'));
       const files = await publishResults({
         outDir: config.outDir,
         runId: args.runId,
         study,
-        steps: stored.map((s) => ({
-          stepId: s.stepId,
-          tableId: s.tableId,
-          columnId: s.columnId,
-          result: s.result,
-        })),
+        // By reference: only the results of parts not rendered under their keys before are loaded.
+        steps: {
+          refs,
+          load: async (stepIds) =>
+            (await loadEstimations(db, args.runId, stepIds)).map((s) => ({
+              stepId: s.stepId,
+              tableId: s.tableId,
+              columnId: s.columnId,
+              result: s.result,
+            })),
+        },
+        reuse: { cache, code: renderCode },
         panelRows: panels?.indicators.rows ?? [],
         coverage,
         assembledCoverage: panels?.assembled.coverage ?? [],
@@ -89,6 +100,7 @@ export function publishActivities(db: Db, config: Config) {
       for (const path of files)
         recorded.push({ path, kind: path.split('.').pop() ?? '', sha256: await sha256File(path) });
       await recordPublishedFiles(db, args.runId, recorded);
+      await cache.prune();
       await recordRunStep(db, args.runId, publishStep, false);
       return { files };
     },

@@ -87,34 +87,37 @@ export function cellBases(
   },
   syntheticFiles: ReadonlySet<string> = new Set(),
 ): Record<string, CellBasis> {
-  const memo = new Map<string, { basis: ValueBasis; synthetic: Set<string> }>();
+  const memo = new Map<string, { basis: ValueBasis; synthetic: ReadonlySet<string> }>();
   // The refs on the current chain: entered before a value's inputs, left after (one set for the whole
-  // walk, not a copy per level).
+  // walk, not a copy per level). Most values rest on no synthetic file: they share one empty set.
   const onPath = new Set<string>();
-  const resolve = (ref: string): { basis: ValueBasis; synthetic: Set<string> } => {
+  const none: ReadonlySet<string> = new Set();
+  const resolve = (ref: string): { basis: ValueBasis; synthetic: ReadonlySet<string> } => {
     const known = memo.get(ref);
     if (known) return known;
     const ic = table.cells[ref];
-    let out: { basis: ValueBasis; synthetic: Set<string> };
+    let out: { basis: ValueBasis; synthetic: ReadonlySet<string> };
     if (ic) {
       let basis: ValueBasis = ic.method === 'extrapolated' ? 'extrapolated' : 'observed';
-      const synthetic = new Set<string>();
+      let synthetic: Set<string> | undefined;
       onPath.add(ref);
       for (const input of ic.inputs) {
         if (onPath.has(input)) continue; // as explain: a hand-edited cycle is cut, not followed
         const sub = resolve(input);
         // A missing input does not make a computed value missing (a formula's alternative way).
         if (sub.basis !== 'missing' && RANK[sub.basis] > RANK[basis]) basis = sub.basis;
-        for (const f of sub.synthetic) synthetic.add(f);
+        for (const f of sub.synthetic) (synthetic ??= new Set()).add(f);
       }
       onPath.delete(ref);
       if (ic.value === null || !Number.isFinite(ic.value)) basis = 'missing';
-      out = { basis, synthetic };
+      out = { basis, synthetic: synthetic ?? none };
     } else {
       const { variable, cell } = parseCellRef(ref);
       const pc = panel.variables[variable]?.cells[cell];
-      const synthetic = new Set((pc?.sources ?? []).map((s) => s.file).filter((f) => syntheticFiles.has(f)));
-      out = { basis: pc ? (pc.method as ValueBasis) : 'missing', synthetic };
+      let synthetic: Set<string> | undefined;
+      for (const s of pc?.sources ?? [])
+        if (syntheticFiles.has(s.file)) (synthetic ??= new Set()).add(s.file);
+      out = { basis: pc ? (pc.method as ValueBasis) : 'missing', synthetic: synthetic ?? none };
     }
     memo.set(ref, out);
     return out;
@@ -122,7 +125,7 @@ export function cellBases(
   const bases: Record<string, CellBasis> = {};
   for (const ref of Object.keys(table.cells)) {
     const { basis, synthetic } = resolve(ref);
-    bases[ref] = { basis, synthetic: [...synthetic].sort() };
+    bases[ref] = { basis, synthetic: synthetic.size ? [...synthetic].sort() : [] };
   }
   return bases;
 }

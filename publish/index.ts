@@ -13,9 +13,10 @@ import type { SampleRow } from '../econometrics/result';
 import { publishFolder } from './atomic-folder';
 import { columnBases, proxyLines, syntheticBanner, type ColumnBasis } from './basis';
 import { tidyCoefficientsCsv, writeCsvTables } from './csv';
-import { studyLayouts, type FailedStep, type PublishedStep } from './layout';
+import { renderParts, resultsJson, type StoredSteps } from './parts';
+import type { RenderCache } from './render-cache';
+import { type FailedStep, type PublishedStep } from './layout';
 import { writeLatexTables } from './latex';
-import { spatialMaps } from './maps';
 import { writeReport } from './report';
 import type { ConflictLine, CoverageLine, RunMetadata } from './run';
 import { writeWorkbook } from './workbook';
@@ -38,7 +39,9 @@ export {
   type PublishedStep,
   type TableLayout,
 } from './layout';
-export { writeCsvTables, tidyCoefficientsCsv } from './csv';
+export { tableCsv, tidyCoefficientsCsv, tidyStepRows, writeCsvTables } from './csv';
+export { renderParts, resultsJson, type RenderedParts, type StepRef, type StoredSteps } from './parts';
+export { diskRenderCache, partKey, type RenderCache } from './render-cache';
 export {
   basisNotes,
   columnBases,
@@ -53,7 +56,11 @@ export { captionText, latexTable, writeLatexTables, latexEscape } from './latex'
 export { writeWorkbook, numberFormat } from './workbook';
 export {
   renderReport,
+  reportParts,
+  spatialHtml,
+  tableHtml,
   writeReport,
+  type ReportParts,
   type ReportInput,
   type LisaMap,
   type EffectsMap,
@@ -67,7 +74,8 @@ export interface PublishInput {
   outDir: string;
   runId: string;
   study: Study;
-  steps: PublishedStep[];
+  /** The run's results, or their references with a loader (publish/parts.ts: loaded as parts need them). */
+  steps: PublishedStep[] | StoredSteps;
   /** Steps that failed (shown blank with their reason). */
   failures?: FailedStep[];
   panelRows: PanelRow[];
@@ -85,6 +93,11 @@ export interface PublishInput {
   conflicts?: ConflictLine[];
   /** Provenance beyond the run id (vintage, times, input hashes). */
   run?: Partial<RunMetadata>;
+  /**
+   * Renderings to reuse by content key (publish/render-cache.ts) and the publish code version that
+   * keys them; with `steps` as references, a part found here needs neither its results nor a render.
+   */
+  reuse?: { cache: RenderCache; code: string };
 }
 
 export function publishResults(input: PublishInput): Promise<string[]> {
@@ -103,39 +116,44 @@ async function writeRunFiles(scratch: string, input: PublishInput): Promise<stri
     input.bases ??
     (input.cellBases ? columnBases(input.study, input.cellBases, input.panelRows, input.samples) : []);
   const banner = syntheticBanner(input.coverage);
-  const layouts = studyLayouts(input.study, input.steps, input.failures, bases);
-  const written: string[] = [];
-  written.push(...(await writeCsvTables(join(scratch, 'tables'), layouts)));
-  written.push(...(await writeLatexTables(join(scratch, 'latex'), layouts)));
-  const workbook = join(scratch, 'results.xlsx');
-  await writeWorkbook(workbook, layouts, run, input.coverage, banner, input.assembledCoverage);
-  written.push(workbook);
-  const maps = spatialMaps(input.study, input.steps);
-  const report = join(scratch, 'report.html');
-  await writeReport(report, {
-    run,
+  const parts = await renderParts({
     study: input.study,
     steps: input.steps,
     failures: input.failures,
-    rows: input.panelRows,
-    coverage: input.coverage,
-    assembledCoverage: input.assembledCoverage,
-    banner,
     bases,
-    conflicts: input.conflicts,
-    lisa: maps.lisa,
-    effects: maps.effects,
-    mapNotes: maps.notes,
+    cache: input.reuse?.cache,
+    code: input.reuse?.code,
   });
+  const layouts = parts.layouts;
+  const written: string[] = [];
+  written.push(...(await writeCsvTables(join(scratch, 'tables'), layouts, parts.csv)));
+  written.push(...(await writeLatexTables(join(scratch, 'latex'), layouts, parts.latex)));
+  const workbook = join(scratch, 'results.xlsx');
+  await writeWorkbook(workbook, layouts, run, input.coverage, banner, input.assembledCoverage);
+  written.push(workbook);
+  const report = join(scratch, 'report.html');
+  await writeReport(
+    report,
+    {
+      run,
+      study: input.study,
+      steps: [],
+      failures: input.failures,
+      rows: input.panelRows,
+      coverage: input.coverage,
+      assembledCoverage: input.assembledCoverage,
+      banner,
+      bases,
+      conflicts: input.conflicts,
+    },
+    { layouts, tables: parts.html, spatial: parts.spatial },
+  );
   written.push(report);
   const results = join(scratch, 'results.json');
-  await writeFile(
-    results,
-    JSON.stringify({ run, steps: input.steps, failures: input.failures ?? [] }, null, 2),
-  );
+  await writeFile(results, resultsJson(run, parts.json, input.failures ?? []));
   written.push(results);
   const estimates = join(scratch, 'estimates.csv');
-  await writeFile(estimates, tidyCoefficientsCsv(input.steps, input.study));
+  await writeFile(estimates, tidyCoefficientsCsv([], input.study) + parts.tidy.join(''));
   written.push(estimates);
   const panel = join(scratch, 'panel.csv');
   const columns = Object.keys(input.panelRows[0] ?? {});

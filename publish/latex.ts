@@ -128,14 +128,17 @@ export function latexTable(t: TableLayout): string {
   return lines.join('\n');
 }
 
-/** One `<table id>.tex` per table (needs `\usepackage{booktabs}`); returns the paths written. */
-export async function writeLatexTables(dir: string, tables: TableLayout[]): Promise<string[]> {
+/**
+ * One `<table id>.tex` per table (needs `\usepackage{booktabs}`; `latexTable`, or the texts given in
+ * the tables' order); returns the paths written.
+ */
+export async function writeLatexTables(
+  dir: string,
+  tables: TableLayout[],
+  texts: string[] = tables.map(latexTable),
+): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const paths: string[] = [];
-  for (const t of tables) {
-    const path = join(dir, `${t.id}.tex`);
-    await writeFile(path, latexTable(t));
-    paths.push(path);
-  }
+  const paths = tables.map((t) => join(dir, `${t.id}.tex`));
+  await Promise.all(paths.map((path, i) => writeFile(path, texts[i])));
   return paths;
 }

@@ -77,7 +77,8 @@ div.banner{background:#fff3cd;border:2px solid #c0392b;color:#7a1c10;padding:10p
 nav ul{columns:3}code{font-size:12px}figure{margin:12px 0}figcaption{font-size:13px;color:#444}
 `;
 
-function tableHtml(t: TableLayout): string {
+/** One table of the report: its caption, the paper layout and its notes. */
+export function tableHtml(t: TableLayout): string {
   const head = t.headers
     .map((labels, h) => {
       const cells: string[] = [];
@@ -235,13 +236,41 @@ function provenanceHtml(run: RunMetadata): string {
   return `<table class="plain">${meta}</table>${inputs}${dag}`;
 }
 
-/** The whole report as one HTML string. */
-export function renderReport(input: ReportInput): string {
+/** The parts of the report rendered from the estimations: each table, and the spatial section. */
+export interface ReportParts {
+  layouts: TableLayout[];
+  /** `tableHtml` of each layout, in order. */
+  tables: string[];
+  /** `spatialHtml` of the steps the spatial section reads. */
+  spatial: string;
+}
+
+/**
+ * The spatial section's estimation parts: Moran's I by year and the LISA and spillover maps (the
+ * regions map, drawn from the panel, follows them).
+ */
+export function spatialHtml(
+  study: Study,
+  steps: PublishedStep[],
+  maps: Pick<ReportInput, 'lisa' | 'effects' | 'mapNotes'>,
+): string {
+  const drawn = [...(maps.lisa ?? []).map(lisaHtml), ...(maps.effects ?? []).map(effectsHtml)];
+  return `<h3>Moran's I by year</h3>${moranHtml(study, steps)}
+<h3>Maps</h3>${drawn.length ? drawn.join('') : '<p class="empty">No LISA or province-level spatial effects in this run.</p>'}${(maps.mapNotes ?? []).map((n) => `<p class="notes">${esc(n)}</p>`).join('')}`;
+}
+
+/** The report's parts from every step given. */
+export function reportParts(input: ReportInput): ReportParts {
+  const layouts = studyLayouts(input.study, input.steps, input.failures, input.bases);
+  return { layouts, tables: layouts.map(tableHtml), spatial: spatialHtml(input.study, input.steps, input) };
+}
+
+/** The whole report as one HTML string (from `parts` when they are rendered already). */
+export function renderReport(input: ReportInput, parts: ReportParts = reportParts(input)): string {
   const { study, run } = input;
-  const layouts = studyLayouts(study, input.steps, input.failures, input.bases);
   const proxies = proxyLines(study);
   const nav = [
-    ...layouts.map((t) => [t.id, t.title]),
+    ...parts.layouts.map((t) => [t.id, t.title]),
     ...study.figures.map((f) => [f.id, f.title]),
     ['spatial', 'Spatial patterns'],
     ['coverage', 'Data coverage'],
@@ -249,7 +278,6 @@ export function renderReport(input: ReportInput): string {
   ]
     .map(([id, title]) => `<li><a href="#${esc(id)}">${esc(title)}</a></li>`)
     .join('');
-  const maps = [...(input.lisa ?? []).map(lisaHtml), ...(input.effects ?? []).map(effectsHtml)];
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
@@ -260,11 +288,10 @@ ${input.banner ? `<div class="banner" id="synthetic-banner" role="alert">${esc(i
 ${proxies.length ? `<p class="notes" id="proxies">Proxies: ${proxies.map(esc).join('; ')}.</p>` : ''}
 <p>Run <code>${esc(run.runId)}</code>${run.vintage ? `, inputs vintage ${esc(run.vintage)}` : ''}${run.finishedAt ? `, finished ${esc(run.finishedAt)}` : ''}.</p>
 <nav><ul>${nav}</ul></nav>
-<h2>Tables</h2>${layouts.map(tableHtml).join('')}
+<h2>Tables</h2>${parts.tables.join('')}
 <h2>Figures</h2>${study.figures.map((f) => figureHtml(f, study, input.rows)).join('') || '<p class="empty">The study declares no figures.</p>'}
 <h2 id="spatial">Spatial patterns</h2>
-<h3>Moran's I by year</h3>${moranHtml(study, input.steps)}
-<h3>Maps</h3>${maps.length ? maps.join('') : '<p class="empty">No LISA or province-level spatial effects in this run.</p>'}${(input.mapNotes ?? []).map((n) => `<p class="notes">${esc(n)}</p>`).join('')}${regionsMap(study, input.rows)}
+${parts.spatial}${regionsMap(study, input.rows)}
 <h2 id="coverage">Data coverage</h2>
 <h3>Study variables after the indicator step</h3><p class="notes">The values the tables use: observed when every cell behind a value was read from a file; otherwise interpolated, substituted or extrapolated as the worst cell behind it (what <code>aicarbon explain</code> shows).</p>${coverageHtml(input.coverage, 'coverage-table')}${
     input.assembledCoverage?.length
@@ -276,6 +303,6 @@ ${proxies.length ? `<p class="notes" id="proxies">Proxies: ${proxies.map(esc).jo
 `;
 }
 
-export async function writeReport(path: string, input: ReportInput): Promise<void> {
-  await writeFile(path, renderReport(input));
+export async function writeReport(path: string, input: ReportInput, parts?: ReportParts): Promise<void> {
+  await writeFile(path, renderReport(input, parts));
 }

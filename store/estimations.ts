@@ -312,8 +312,16 @@ export interface StoredEstimation {
 
 const orNaN = (x: number | null) => (x === null ? NaN : x);
 
-/** Reads a run's results back into the tidy shape, in step order. */
-export async function loadEstimations(db: Queryable, runId: string): Promise<StoredEstimation[]> {
+/**
+ * Reads a run's results back into the tidy shape, in step order; with `stepIds`, only those steps
+ * (publishing loads the results it has no rendering of).
+ */
+export async function loadEstimations(
+  db: Queryable,
+  runId: string,
+  stepIds?: readonly string[],
+): Promise<StoredEstimation[]> {
+  const only = stepIds ? [...stepIds] : null;
   const steps = await db.query<{
     step_id: string;
     table_id: string;
@@ -325,7 +333,11 @@ export async function loadEstimations(db: Queryable, runId: string): Promise<Sto
     ngroups: number | null;
     warnings: string[];
     duration_ms: number;
-  }>(`SELECT * FROM run_estimations WHERE run_id = $1 ORDER BY step_id`, [runId]);
+  }>(
+    `SELECT * FROM run_estimations WHERE run_id = $1 AND ($2::text[] IS NULL OR step_id = ANY($2::text[]))
+     ORDER BY step_id`,
+    [runId, only],
+  );
   const coefs = await db.query<{
     step_id: string;
     term: string;
@@ -335,45 +347,45 @@ export async function loadEstimations(db: Queryable, runId: string): Promise<Sto
     p_value: number | null;
   }>(
     `SELECT x.* FROM run_estimations e JOIN coefficients x ON x.run_id = e.computed_by AND x.step_id = e.step_id
-     WHERE e.run_id = $1 ORDER BY step_id, position`,
-    [runId],
+     WHERE e.run_id = $1 AND ($2::text[] IS NULL OR e.step_id = ANY($2::text[])) ORDER BY step_id, position`,
+    [runId, only],
   );
   const stats = await db.query<{ step_id: string; name: string; value: number | null }>(
     `SELECT x.* FROM run_estimations e JOIN model_statistics x ON x.run_id = e.computed_by AND x.step_id = e.step_id
-     WHERE e.run_id = $1 ORDER BY step_id, name`,
-    [runId],
+     WHERE e.run_id = $1 AND ($2::text[] IS NULL OR e.step_id = ANY($2::text[])) ORDER BY step_id, name`,
+    [runId, only],
   );
   const effects = await db.query<
     Record<string, number | null> & { step_id: string; term: string; horizon: string }
   >(
     // Rows come back short (or static) before long, then by term.
     `SELECT x.* FROM run_estimations e JOIN spatial_effects x ON x.run_id = e.computed_by AND x.step_id = e.step_id
-     WHERE e.run_id = $1 ORDER BY step_id, CASE horizon WHEN 'long' THEN 1 ELSE 0 END, term`,
-    [runId],
+     WHERE e.run_id = $1 AND ($2::text[] IS NULL OR e.step_id = ANY($2::text[])) ORDER BY step_id, CASE horizon WHEN 'long' THEN 1 ELSE 0 END, term`,
+    [runId, only],
   );
   const morans = await db.query<Record<string, number | null> & { step_id: string; time: string }>(
     `SELECT x.* FROM run_estimations e JOIN moran x ON x.run_id = e.computed_by AND x.step_id = e.step_id
-     WHERE e.run_id = $1 ORDER BY step_id, time`,
-    [runId],
+     WHERE e.run_id = $1 AND ($2::text[] IS NULL OR e.step_id = ANY($2::text[])) ORDER BY step_id, time`,
+    [runId, only],
   );
   const lisas = await db.query<
     Record<string, number | null> & { step_id: string; time: number; entity: string; cluster: string }
   >(
     `SELECT x.* FROM run_estimations e JOIN local_moran x ON x.run_id = e.computed_by AND x.step_id = e.step_id
-     WHERE e.run_id = $1 ORDER BY step_id, time, entity`,
-    [runId],
+     WHERE e.run_id = $1 AND ($2::text[] IS NULL OR e.step_id = ANY($2::text[])) ORDER BY step_id, time, entity`,
+    [runId, only],
   );
   const entityEffects = await db.query<
     Record<string, number | null> & { step_id: string; term: string; entity: string }
   >(
     `SELECT x.* FROM run_estimations e JOIN entity_effects x ON x.run_id = e.computed_by AND x.step_id = e.step_id
-     WHERE e.run_id = $1 ORDER BY step_id, term, entity`,
-    [runId],
+     WHERE e.run_id = $1 AND ($2::text[] IS NULL OR e.step_id = ANY($2::text[])) ORDER BY step_id, term, entity`,
+    [runId, only],
   );
   const inference = await db.query<{ step_id: string; term: string; name: string; value: number | null }>(
     `SELECT x.* FROM run_estimations e JOIN coefficient_inference x ON x.run_id = e.computed_by AND x.step_id = e.step_id
-     WHERE e.run_id = $1 ORDER BY step_id, term, name`,
-    [runId],
+     WHERE e.run_id = $1 AND ($2::text[] IS NULL OR e.step_id = ANY($2::text[])) ORDER BY step_id, term, name`,
+    [runId, only],
   );
   const detail = new Map<string, Record<string, number>>();
   for (const i of inference) {
@@ -389,8 +401,8 @@ export async function loadEstimations(db: Queryable, runId: string): Promise<Sto
     beta_jackknife: number | null;
   }>(
     `SELECT x.* FROM run_estimations e JOIN cluster_diagnostics x ON x.run_id = e.computed_by AND x.step_id = e.step_id
-     WHERE e.run_id = $1 ORDER BY step_id, position`,
-    [runId],
+     WHERE e.run_id = $1 AND ($2::text[] IS NULL OR e.step_id = ANY($2::text[])) ORDER BY step_id, position`,
+    [runId, only],
   );
   return steps.map((s) => {
     const effectRows = effects.filter((e) => e.step_id === s.step_id);

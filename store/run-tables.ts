@@ -7,6 +7,7 @@
 import type { SampleRow } from '../econometrics/result';
 import type { StudyCoverage } from '../indicators/coverage';
 import type { ColumnBasis } from '../publish/basis';
+import type { StepRef } from '../publish/parts';
 import type { Study } from '../study';
 import type { Db, Queryable } from './db';
 
@@ -106,6 +107,20 @@ export async function loadUsedRows(db: Queryable, runId: string): Promise<Map<st
   return new Map(
     rows.map((r) => [r.step_id, (r.cells ?? []).map(([entity, time]) => ({ entity, time, used: true }))]),
   );
+}
+
+/** A run's estimations by reference (step ids and content keys), in the order loadEstimations gives. */
+export async function loadStepRefs(db: Queryable, runId: string): Promise<StepRef[]> {
+  const rows = await db.query<{ step_id: string; table_id: string; column_id: string; step_key: string }>(
+    `SELECT step_id, table_id, column_id, step_key FROM run_estimations WHERE run_id = $1 ORDER BY step_id`,
+    [runId],
+  );
+  return rows.map((r) => ({
+    stepId: r.step_id,
+    tableId: r.table_id,
+    columnId: r.column_id,
+    key: r.step_key,
+  }));
 }
 
 /** The weight matrix a run's column was estimated with (its study name, W1, …), or undefined. */

@@ -1,0 +1,94 @@
+/**
+ * Renderings by content key: a published part (a table's layout and its CSV, LaTeX and HTML, one
+ * step's tidy rows and JSON, the report's spatial section) is stored under the hash of everything it
+ * is rendered from — the publish code version, the study, the content keys of the estimations it
+ * shows and the derived inputs it reads (a column's basis, a step's failure) — so a publish whose
+ * inputs did not change for a part takes it from here instead of loading its estimations and rendering
+ * it again. A key names its content: an entry is never replaced by different text, only pruned.
+ *
+ * On disk, one file per key (`<dir>/<key>`), its first line the sha256 of the rest: an entry written
+ * halfway or altered counts as absent. Written to a temporary name and renamed, so concurrent
+ * publishers of the same key leave one whole entry. Entries are touched when read and the least
+ * recently used removed when the folder grows past `maxBytes` (256 MiB; a full publish of the sample
+ * study adds about 1.2 MB).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface RenderCache {
+  get(key: string): Promise<string | undefined>;
+  put(key: string, text: string): Promise<void>;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The key of a part: the hash of its ingredients, in order. */
+export const partKey = (...ingredients: unknown[]) => sha256(JSON.stringify(ingredients));
+
+const KEY = /^[0-9a-f]{64}$/;
+const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+
+export function diskRenderCache(
+  dir: string,
+  { maxBytes = DEFAULT_MAX_BYTES }: { maxBytes?: number } = {},
+): RenderCache & { prune(): Promise<void> } {
+  let wrote = false;
+  const path = (key: string) => {
+    if (!KEY.test(key)) throw new Error(`render cache: ${key} is not a part key (64 hex digits)`);
+    return join(dir, key);
+  };
+  return {
+    async get(key) {
+      const file = path(key);
+      const text = await readFile(file, 'utf8').catch(() => undefined);
+      if (text === undefined) return undefined;
+      const cut = text.indexOf('\n');
+      const body = text.slice(cut + 1);
+      if (cut !== 64 || text.slice(0, 64) !== sha256(body)) {
+        await rm(file, { force: true });
+        return undefined;
+      }
+      const now = new Date();
+      await utimes(file, now, now).catch(() => undefined);
+      return body;
+    },
+    async put(key, text) {
+      const file = path(key);
+      await mkdir(dir, { recursive: true });
+      const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      await writeFile(temp, `${sha256(text)}\n${text}`);
+      await rename(temp, file);
+      wrote = true;
+    },
+    /** Removes the least recently used entries past `maxBytes` (only after this cache wrote any). */
+    async prune() {
+      if (!wrote) return;
+      wrote = false;
+      const all = await readdir(dir).catch(() => [] as string[]);
+      // A temporary file of a publisher killed between write and rename, an hour on.
+      for (const n of all.filter((n) => n.endsWith('.tmp'))) {
+        const s = await stat(join(dir, n)).catch(() => undefined);
+        if (s && Date.now() - s.mtimeMs > 3_600_000) await rm(join(dir, n), { force: true });
+      }
+      const names = all.filter((n) => KEY.test(n));
+      const entries = (
+        await Promise.all(
+          names.map((n) =>
+            stat(join(dir, n)).then(
+              (s) => ({ n, size: s.size, used: s.mtimeMs }),
+              () => undefined,
+            ),
+          ),
+        )
+      ).filter((e) => e !== undefined);
+      let total = entries.reduce((sum, e) => sum + e.size, 0);
+      entries.sort((a, b) => a.used - b.used);
+      for (const e of entries) {
+        if (total <= maxBytes) break;
+        await rm(join(dir, e.n), { force: true });
+        total -= e.size;
+      }
+    },
+  };
+}
