@@ -1,10 +1,19 @@
 import type { Config } from '../common/config';
+import type { SampleRow } from '../econometrics/result';
 import { cellBases, parseCellRef, studyCoverage } from '../indicators';
-import { columnBases, columnLabel, diskRenderCache, publishResults } from '../publish';
+import {
+  columnBases,
+  columnLabel,
+  diskRenderCache,
+  partKey,
+  publishResults,
+  type RenderCache,
+  type StepRef,
+} from '../publish';
 import { join } from 'node:path';
 import { codeVersionsFor } from '../freshness/code-versions';
 import { publishStepKey } from '../freshness/step-keys';
-import { loadStepRefs, loadUsedRows, saveRunTables } from '../store/run-tables';
+import { loadStepRefs, loadUsedRows, saveRunTables, usedRowsOf } from '../store/run-tables';
 import type { Db } from '../store/db';
 import { loadRunSteps, recordRunStep } from '../store/run-steps';
 import { loadEstimationFailures, loadEstimations } from '../store/estimations';
@@ -18,6 +27,33 @@ import { sha256File } from './hashing';
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function publishActivities(db: Db, config: Config) {
+  /**
+   * The used rows of each estimation's sample, by step id: stored once per content key, so they are
+   * cached under it and only the estimations new to the cache are read from the store.
+   */
+  async function usedRows(cache: RenderCache, code: string, refs: StepRef[]) {
+    const keyOf = (r: StepRef) => partKey(code, 'used rows', r.key);
+    const cached = await Promise.all(refs.map((r) => cache.get(keyOf(r))));
+    const missing = refs.filter((_, i) => cached[i] === undefined);
+    const loaded = await loadUsedRows(
+      db,
+      missing.map((r) => r.key),
+    );
+    const out = new Map<string, SampleRow[]>();
+    const writes: Promise<void>[] = [];
+    refs.forEach((r, i) => {
+      let cells = cached[i];
+      if (cells === undefined) {
+        cells = loaded.get(r.key);
+        if (cells === undefined) return; // stored without its sample: the basis counts complete rows
+        writes.push(cache.put(keyOf(r), cells));
+      }
+      out.set(r.stepId, usedRowsOf(cells));
+    });
+    await Promise.all(writes);
+    return out;
+  }
+
   return {
     /** The run's stored results → files in out/<run id>/, recorded in the store with their hashes. */
     async publishRun(args: { runId: string; studyPath: string }) {
@@ -25,7 +61,6 @@ export function publishActivities(db: Db, config: Config) {
       const { study } = cachedStudy(args.studyPath);
       const refs = await loadStepRefs(db, args.runId);
       const failures = await loadEstimationFailures(db, args.runId);
-      const samples = await loadUsedRows(db, args.runId);
       const panels = await loadRunPanels(db, args.runId);
       const run = await getRun(db, args.runId);
       const inputs = await loadRunInputs(db, args.runId);
@@ -39,6 +74,8 @@ export function publishActivities(db: Db, config: Config) {
       );
       // What keys the reused renderings: the publish modules, and the code that reads results back.
       const renderCode = cv.version(['publish/index.ts', 'store/estimations.ts', 'activities/publish.ts']);
+      const cache = diskRenderCache(join(config.dataDir, 'publish-cache'));
+      const samples = await usedRows(cache, renderCode, refs);
       // What every value rests on: its chain's worst cell and the synthetic files behind it.
       const synthetic = new Set(inputs.filter((f) => !f.real).map((f) => f.name));
       const variables = [
@@ -51,7 +88,6 @@ export function publishActivities(db: Db, config: Config) {
       const conflicts = [...(panels?.assembled.conflicts ?? [])].sort(
         (a, b) => cmp(a.variable, b.variable) || cmp(a.province, b.province) || a.year - b.year,
       );
-      const cache = diskRenderCache(join(config.dataDir, 'publish-cache'));
       const files = await publishResults({
         outDir: config.outDir,
         runId: args.runId,
@@ -96,9 +132,13 @@ export function publishActivities(db: Db, config: Config) {
         study.tables.map((t) => [t.id, t.columns.map((c) => columnLabel(study, c) ?? c.id)]),
       );
       await saveRunTables(db, args.runId, study, labels, columns, coverage);
-      const recorded = [];
-      for (const path of files)
-        recorded.push({ path, kind: path.split('.').pop() ?? '', sha256: await sha256File(path) });
+      const recorded = await Promise.all(
+        files.map(async (path) => ({
+          path,
+          kind: path.split('.').pop() ?? '',
+          sha256: await sha256File(path),
+        })),
+      );
       await recordPublishedFiles(db, args.runId, recorded);
       await cache.prune();
       await recordRunStep(db, args.runId, publishStep, false);

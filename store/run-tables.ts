@@ -92,21 +92,30 @@ export async function saveRunTables(
 }
 
 /**
- * The province-years each of a run's estimations used (its stored e(sample) without the rows left
- * out), by step id: what the columns' bases count over. One row per step, not one per province-year.
+ * The province-years each stored estimation used (its e(sample) without the rows left out), by step
+ * key: what the columns' bases count over. One row per estimation, its cells as one string
+ * (`province` U+001F `year`, separated by U+001E, characters no province or year holds); an estimation
+ * stored without a sample is absent, one whose sample used no row maps to an empty list.
  */
-export async function loadUsedRows(db: Queryable, runId: string): Promise<Map<string, SampleRow[]>> {
-  const rows = await db.query<{ step_id: string; cells: [string, number][] | null }>(
-    `SELECT e.step_id,
-       json_agg(json_build_array(s.province, s.year) ORDER BY s.province, s.year) FILTER (WHERE s.used) AS cells
-     FROM run_estimations e JOIN estimation_sample s ON s.step_key = e.step_key
-     WHERE e.run_id = $1
-     GROUP BY e.step_id`,
-    [runId],
+export async function loadUsedRows(db: Queryable, stepKeys: readonly string[]): Promise<Map<string, string>> {
+  if (!stepKeys.length) return new Map();
+  const rows = await db.query<{ step_key: string; cells: string | null }>(
+    `SELECT step_key,
+       string_agg(province || chr(31) || year, chr(30) ORDER BY province, year) FILTER (WHERE used) AS cells
+     FROM estimation_sample WHERE step_key = ANY($1::text[])
+     GROUP BY step_key`,
+    [[...stepKeys]],
   );
-  return new Map(
-    rows.map((r) => [r.step_id, (r.cells ?? []).map(([entity, time]) => ({ entity, time, used: true }))]),
-  );
+  return new Map(rows.map((r) => [r.step_key, r.cells ?? '']));
+}
+
+/** `loadUsedRows`' string of one estimation as sample rows (all used). */
+export function usedRowsOf(cells: string): SampleRow[] {
+  if (!cells) return [];
+  return cells.split('\u001e').map((c) => {
+    const [entity, time] = c.split('\u001f');
+    return { entity, time: Number(time), used: true };
+  });
 }
 
 /** A run's estimations by reference (step ids and content keys), in the order loadEstimations gives. */

@@ -105,17 +105,17 @@ function scenario(store: 'PostgreSQL' | 'PGlite') {
     it('a refresh after one input changed renders only the table that changed, and writes the bytes of a full render', async () => {
       await refresh();
       const afterFirst = await cacheEntries(config);
-      // 12 steps' entries, 2 tables, the spatial section.
-      expect(afterFirst).toBe(12 + 2 + 1);
+      // 12 steps' entries and their samples' used rows, 2 tables, the spatial section.
+      expect(afterFirst).toBe(12 * 2 + 2 + 1);
 
       const file = join(config.inputsDir, 'real/ifr/robot_installations.csv');
       const text = await readFile(file, 'utf8');
       expect(text).toContain('China,CHN,2015,69000');
       await writeFile(file, text.replace('China,CHN,2015,69000', 'China,CHN,2015,69500'));
       const runId = await refresh();
-      // New parts: Table 4 and the entries of its two recomputed columns; Table 10 and the spatial
-      // section were taken from the cache.
-      expect((await cacheEntries(config)) - afterFirst).toBe(1 + 2);
+      // New parts: Table 4, the entries of its two recomputed columns and their used rows; Table 10
+      // and the spatial section were taken from the cache.
+      expect((await cacheEntries(config)) - afterFirst).toBe(1 + 2 * 2);
       const incremental = await filesOf(join(config.outDir, runId));
       expect(incremental.size).toBe(6 + 2 * 2);
       const recorded = await db.query<{ path: string; sha256: string }>(
@@ -130,7 +130,7 @@ function scenario(store: 'PostgreSQL' | 'PGlite') {
       // The same run published with an empty cache: every part rendered from the stored results.
       const fresh = { ...config, outDir: join(dir, 'out-full'), dataDir: join(dir, 'data-full') };
       await publishActivities(db, fresh).publishRun({ runId, studyPath: config.studyPath });
-      expect(await cacheEntries(fresh)).toBe(12 + 2 + 1);
+      expect(await cacheEntries(fresh)).toBe(12 * 2 + 2 + 1);
       expect(await filesOf(join(fresh.outDir, runId))).toEqual(incremental);
 
       // Published again with the cache: the same bytes, the same rows (replaced, not added).
