@@ -103,14 +103,25 @@ export async function saveEstimation(
         contentOf(key).key,
       ],
     );
-    // The sample is keyed like the result, not by run: rows already stored under the key stay (a rerun
-    // or a concurrent writer adds none), and a result stored before samples were gets its sample here.
-    await insertRows(
-      tx,
-      'estimation_sample (step_key, province, year, used, reason)',
-      (result.sample ?? []).map((r) => [contentOf(key).key, r.entity, r.time, r.used, r.reason ?? null]),
-      'ON CONFLICT (step_key, province, year) DO NOTHING',
-    );
+    // The sample is keyed like the result, not by run: one stored under the key stays (a rerun or a
+    // concurrent writer adds none), and a result stored before samples were gets its sample here. One row
+    // of arrays, put in (province, year) order by the store itself, as the view lists them.
+    const sample = result.sample ?? [];
+    if (sample.length)
+      await tx.query(
+        `INSERT INTO estimation_samples (step_key, provinces, years, used, reasons)
+         SELECT $1, array_agg(p ORDER BY p, y), array_agg(y ORDER BY p, y), array_agg(u ORDER BY p, y),
+                array_agg(r ORDER BY p, y)
+         FROM unnest($2::text[], $3::int[], $4::boolean[], $5::text[]) AS s(p, y, u, r)
+         ON CONFLICT (step_key) DO NOTHING`,
+        [
+          contentOf(key).key,
+          sample.map((r) => r.entity),
+          sample.map((r) => r.time),
+          sample.map((r) => r.used),
+          sample.map((r) => r.reason ?? null),
+        ],
+      );
     await linkStoredEstimation(tx, key, recompute);
     if (!inserted.length) return { stored: false };
     // One multi-row INSERT per table: a statement per row made each stored result cost tens of ms.
@@ -238,7 +249,7 @@ export async function linkStoredEstimation(
   const content = contentOf(key);
   const since = options.storedSince ?? null;
   const done = await db.query<{ run_id: string; nobs: number; sampled: boolean }>(
-    `SELECT run_id, nobs, EXISTS (SELECT 1 FROM estimation_sample s WHERE s.step_key = e.step_key) AS sampled
+    `SELECT run_id, nobs, EXISTS (SELECT 1 FROM estimation_samples s WHERE s.step_key = e.step_key) AS sampled
      FROM estimations e
      WHERE step_key = $1 AND ($2::timestamptz IS NULL OR finished_at >= $2::timestamptz)`,
     [content.key, since],
@@ -269,7 +280,9 @@ async function insertRows(tx: Queryable, target: string, rows: unknown[][], suff
 }
 
 /**
- * The samples of a run's estimations (e(sample)), by step id, each by province, then year; a step without one (stored before migration 014) is absent. `stepId` reads one step only.
+ * The samples of a run's estimations (e(sample)), by step id, each by province, then year (the order the
+ * store keeps them in); a step without one (stored before migration 014) is absent. `stepId` reads one
+ * step only.
  */
 export async function loadSamples(
   db: Queryable,
@@ -278,25 +291,27 @@ export async function loadSamples(
 ): Promise<Map<string, SampleRow[]>> {
   const rows = await db.query<{
     step_id: string;
-    province: string;
-    year: number;
-    used: boolean;
-    reason: string | null;
+    provinces: string[];
+    years: number[];
+    used: boolean[];
+    reasons: (string | null)[];
   }>(
-    `SELECT e.step_id, s.province, s.year, s.used, s.reason
-     FROM run_estimations e JOIN estimation_sample s ON s.step_key = e.step_key
+    `SELECT e.step_id, s.provinces, s.years, s.used, s.reasons
+     FROM run_estimations e JOIN estimation_samples s ON s.step_key = e.step_key
      WHERE e.run_id = $1 AND ($2::text IS NULL OR e.step_id = $2)
-     ORDER BY e.step_id, s.province, s.year`,
+     ORDER BY e.step_id`,
     [runId, stepId ?? null],
   );
   const out = new Map<string, SampleRow[]>();
-  for (const r of rows) {
-    const row: SampleRow = { entity: r.province, time: r.year, used: r.used };
-    if (r.reason !== null) row.reason = r.reason;
-    const list = out.get(r.step_id);
-    if (list) list.push(row);
-    else out.set(r.step_id, [row]);
-  }
+  for (const r of rows)
+    out.set(
+      r.step_id,
+      r.provinces.map((entity, i) => {
+        const row: SampleRow = { entity, time: r.years[i], used: r.used[i] };
+        if (r.reasons[i] !== null) row.reason = r.reasons[i]!;
+        return row;
+      }),
+    );
   return out;
 }
 

@@ -2,11 +2,15 @@
  * The sample of each estimation (e(sample), migration 014) on PGlite and PostgreSQL: stored once per
  * content key with its result, a rerun and a second run of the same key add no rows, the used rows
  * number the estimate's N for a lag column (IV with L.AIT) and a GMM column (system GMM), and a result
- * stored without its sample counts as not stored for the estimation step, which then adds it.
+ * stored without its sample counts as not stored for the estimation step, which then adds it. Migration
+ * 015 (one row of arrays per key, panels as json) keeps what a store held before it.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimate } from '../../econometrics/estimate';
 import type { EstimationResult } from '../../econometrics/result';
@@ -14,6 +18,7 @@ import type { StepKey } from '../../freshness/keys';
 import { openDb, type Db } from '../../store/db';
 import { linkStoredEstimation, loadSamples, saveEstimation } from '../../store/estimations';
 import { startRun } from '../../store/runs';
+import { getSnapshot } from '../../store/snapshots';
 import { fixturePanel } from '../econometrics/golden';
 import { createTempDatabase } from '../helpers/postgres';
 
@@ -156,4 +161,78 @@ sampleStore('estimation samples on PostgreSQL', async () => {
 });
 afterAll(async () => {
   for (const d of drops) await d();
+});
+
+describe('migration 015 on a store written before it (PostgreSQL)', () => {
+  it('keeps every sample row, in (province, year) order, and the panels with their coverage', async () => {
+    const temp = await createTempDatabase('aicarbon_m015');
+    drops.push(temp.drop);
+    const client = new pg.Client({ connectionString: temp.url });
+    await client.connect();
+    const cells = [{ variable: 'co2', province: 'SH', year: 2011, value: 201.49469207404664, sources: [] }];
+    try {
+      // The schema as it was before 015, applied the way migrate() records it.
+      const dir = fileURLToPath(new URL('../../store/migrations/', import.meta.url));
+      await client.query(
+        `CREATE TABLE schema_migrations (version text PRIMARY KEY, checksum text NOT NULL,
+           applied_at timestamptz NOT NULL DEFAULT now())`,
+      );
+      for (const file of (await readdir(dir)).filter((f) => /^\d{3}_/.test(f)).sort()) {
+        if (file >= '015') break;
+        const sql = await readFile(join(dir, file), 'utf8');
+        await client.query(sql);
+        await client.query('INSERT INTO schema_migrations (version, checksum) VALUES ($1, $2)', [
+          file,
+          createHash('sha256').update(sql).digest('hex'),
+        ]);
+      }
+      await client.query(`INSERT INTO runs (run_id, study_id, vintage, inputs_hash, status, stage)
+        VALUES ('old', 's', 'v', 'h', 'completed', 'done')`);
+      await client.query(`INSERT INTO estimations (run_id, step_id, table_id, column_id, estimator, sample, spec,
+        nobs, duration_ms, step_key) VALUES ('old', 'table4/(2)', 'table4', '(2)', 'iv', 'all', '{}', 2, 3, 'k-old')`);
+      await client.query(`INSERT INTO run_steps (run_id, step, kind, step_key, code_version, ingredients, reused)
+        VALUES ('old', 'table4/(2)', 'estimate', 'k-old', 'c', '{}', false)`);
+      // Stored out of order: the view lists them by province, then year.
+      await client.query(`INSERT INTO estimation_sample (step_key, province, year, used, reason) VALUES
+        ('k-old', 'TJ', 2012, true, NULL), ('k-old', 'BJ', 2012, true, NULL),
+        ('k-old', 'BJ', 2011, false, 'missing L.AIT (no 2010 row)')`);
+      await client.query(
+        `INSERT INTO panel_snapshots (snapshot_hash, kind, built_from, rows, report) VALUES ('p-old', 'assembled', '{}', $1, $2)`,
+        [
+          JSON.stringify(cells),
+          JSON.stringify({ coverage: [{ variable: 'co2', observed: 1, interpolated: 0, missing: 0 }] }),
+        ],
+      );
+      await client.query(
+        `INSERT INTO run_snapshots (run_id, kind, snapshot_hash) VALUES ('old', 'assembled', 'p-old')`,
+      );
+    } finally {
+      await client.end();
+    }
+    const db = await openDb({ databaseUrl: temp.url, dataDir: '/nonexistent' });
+    try {
+      expect((await loadSamples(db, 'old')).get('table4/(2)')).toEqual([
+        { entity: 'BJ', time: 2011, used: false, reason: 'missing L.AIT (no 2010 row)' },
+        { entity: 'BJ', time: 2012, used: true },
+        { entity: 'TJ', time: 2012, used: true },
+      ]);
+      expect(
+        await db.query(
+          `SELECT province, year, used, reason FROM analyst_sample WHERE run_id = 'old' ORDER BY province, year`,
+        ),
+      ).toEqual([
+        { province: 'BJ', year: 2011, used: false, reason: 'missing L.AIT (no 2010 row)' },
+        { province: 'BJ', year: 2012, used: true, reason: null },
+        { province: 'TJ', year: 2012, used: true, reason: null },
+      ]);
+      expect((await getSnapshot(db, 'p-old'))?.rows).toEqual(cells);
+      expect(
+        await db.query(
+          `SELECT stage, variable, observed, missing FROM analyst_coverage WHERE run_id = 'old'`,
+        ),
+      ).toEqual([{ stage: 'assembled', variable: 'co2', observed: 1, missing: 0 }]);
+    } finally {
+      await db.close();
+    }
+  });
 });
