@@ -132,6 +132,7 @@ async function writeRunFiles(scratch: string, input: PublishInput): Promise<stri
   await writeWorkbook(workbook, layouts, run, input.coverage, banner, input.assembledCoverage);
   written.push(workbook);
   const report = join(scratch, 'report.html');
+  // The parts drawn from the estimations are rendered already: the report itself reads no step.
   await writeReport(
     report,
     {
@@ -153,6 +154,7 @@ async function writeRunFiles(scratch: string, input: PublishInput): Promise<stri
   await writeFile(results, resultsJson(run, parts.json, input.failures ?? []));
   written.push(results);
   const estimates = join(scratch, 'estimates.csv');
+  // The header (the tidy CSV of no step), then each step's rows.
   await writeFile(estimates, tidyCoefficientsCsv([], input.study) + parts.tidy.join(''));
   written.push(estimates);
   const panel = join(scratch, 'panel.csv');
