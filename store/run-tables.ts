@@ -93,20 +93,24 @@ export async function saveRunTables(
 
 /**
  * The province-years each stored estimation used (its e(sample) without the rows left out), by step
- * key: what the columns' bases count over. One row per estimation, its cells as one string
- * (`province` U+001F `year`, separated by U+001E, characters no province or year holds); an estimation
- * stored without a sample is absent, one whose sample used no row maps to an empty list.
+ * key: what the columns' bases count over. Read from the sample's parallel arrays (migration 015) and
+ * given as one string each (`province` U+001F `year`, separated by U+001E, characters no province or
+ * year holds), the form the publish activity caches; an estimation stored without a sample is absent,
+ * one whose sample used no row maps to ''.
  */
 export async function loadUsedRows(db: Queryable, stepKeys: readonly string[]): Promise<Map<string, string>> {
   if (!stepKeys.length) return new Map();
-  const rows = await db.query<{ step_key: string; cells: string | null }>(
-    `SELECT step_key,
-       string_agg(province || chr(31) || year, chr(30) ORDER BY province, year) FILTER (WHERE used) AS cells
-     FROM estimation_sample WHERE step_key = ANY($1::text[])
-     GROUP BY step_key`,
+  const rows = await db.query<{ step_key: string; provinces: string[]; years: number[]; used: boolean[] }>(
+    `SELECT step_key, provinces, years, used FROM estimation_samples WHERE step_key = ANY($1::text[])`,
     [[...stepKeys]],
   );
-  return new Map(rows.map((r) => [r.step_key, r.cells ?? '']));
+  return new Map(
+    rows.map((r) => {
+      const cells: string[] = [];
+      r.provinces.forEach((p, i) => r.used[i] && cells.push(`${p}\u001f${r.years[i]}`));
+      return [r.step_key, cells.join('\u001e')];
+    }),
+  );
 }
 
 /** `loadUsedRows`' string of one estimation as sample rows (all used). */
