@@ -106,7 +106,7 @@ export function cellBases(
         const sub = resolve(input);
         // A missing input does not make a computed value missing (a formula's alternative way).
         if (sub.basis !== 'missing' && RANK[sub.basis] > RANK[basis]) basis = sub.basis;
-        for (const f of sub.synthetic) (synthetic ??= new Set()).add(f);
+        if (sub.synthetic.size) for (const f of sub.synthetic) (synthetic ??= new Set()).add(f);
       }
       onPath.delete(ref);
       if (ic.value === null || !Number.isFinite(ic.value)) basis = 'missing';
