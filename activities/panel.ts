@@ -8,7 +8,6 @@ import {
 } from '../assembly';
 import { fromCellRows, toCellRows, type CellRow, type PanelFrame } from '../assembly/cells';
 import { computeIndicators } from '../indicators';
-import type { Observation } from '../ingest/observation';
 import { saveConflicts } from '../store/conflicts';
 import type { Config } from '../common/config';
 import { codeVersionsFor } from '../freshness/code-versions';
@@ -18,7 +17,7 @@ import type { Db } from '../store/db';
 import { recordRunStep } from '../store/run-steps';
 import { setRunStage } from '../store/runs';
 import { getSnapshot, getSnapshotReport, linkRunSnapshot, saveSnapshot } from '../store/snapshots';
-import { loadObservations, rejectRunFiles, runFileNames } from '../store/source-files';
+import { loadRunObservations, rejectRunFiles, runFileNames } from '../store/source-files';
 import { cachedStudy } from './study-cache';
 
 /**
@@ -66,10 +65,8 @@ export function panelActivities(db: Db, config?: Pick<Config, 'buildManifest'>) 
       const existing = await getSnapshotReport(db, hash, recompute);
       let conflicts = (existing as { conflicts?: Conflict[] } | undefined)?.conflicts ?? [];
       if (!existing) {
-        const observations: Observation[] = [];
-        for (const f of files)
-          for (const o of await loadObservations(db, [f.sha256]))
-            observations.push({ ...o, source: { ...o.source, file: f.name } });
+        // Every file's observations in one statement, in manifest order, named as the manifest names them.
+        const observations = await loadRunObservations(db, files);
         const panel = assemble(observations, options);
         // Impossible values stop the run here (InputError naming province, year, source cell);
         // outliers and jumps are kept with the snapshot's report.

@@ -19,6 +19,7 @@ import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Session } from 'node:inspector/promises';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { planRefresh } from '../activities/plan';
 import { assemble } from '../assembly';
@@ -31,7 +32,7 @@ import { Panel } from '../panel';
 import { listEstimations, loadStudy } from '../study';
 import { InputError } from '../common/errors';
 import { weightsOption } from '../activities/estimate';
-import { openDb } from '../store/db';
+import { openDb, type Db, type Queryable } from '../store/db';
 import { resolveTemporalCli } from '../temporal/cli-binary';
 import { connectClient } from '../temporal/connection';
 import { startDevServer } from '../temporal/dev-server';
@@ -75,7 +76,34 @@ const db = await openDb({ databaseUrl: config.databaseUrl, dataDir });
 const connection = await NativeConnection.connect({ address: server.address });
 const client = await connectClient(server.address, 'default');
 const workerConfig = { ...config, dataDir, outDir: join(dataDir, 'out') };
-const workers = await startWorkers({ connection, namespace: 'default', db, config: workerConfig });
+// --trace-sql: each statement's time and rows during each incremental refresh (the workers' store).
+const sqlTrace = process.argv.includes('--trace-sql')
+  ? new Map<string, { n: number; ms: number; rows: number }>()
+  : undefined;
+let tracing = false;
+const traced = (q: Queryable): Queryable => ({
+  query: async <T>(sql: string, params?: unknown[]) => {
+    const t = performance.now();
+    const rows = await q.query<T>(sql, params);
+    if (tracing && sqlTrace) {
+      const key = sql
+        .replace(/\s+/g, ' ')
+        .replace(/(\(\$\d+(,\$\d+)*\),?)+/g, '(…)')
+        .slice(0, 110);
+      const e = sqlTrace.get(key) ?? { n: 0, ms: 0, rows: 0 };
+      e.n += 1;
+      e.ms += performance.now() - t;
+      e.rows += rows.length;
+      sqlTrace.set(key, e);
+    }
+    return rows;
+  },
+  exec: (sql: string) => q.exec(sql),
+});
+const workerDb: Db = sqlTrace
+  ? { ...db, ...traced(db), transaction: (fn) => db.transaction((tx) => fn(traced(tx))) }
+  : db;
+const workers = await startWorkers({ connection, namespace: 'default', db: workerDb, config: workerConfig });
 
 const plan = async () => ({
   ...(await planRefresh({
@@ -159,6 +187,22 @@ console.log(
     `${fullSteps.filter((s) => s.reused).length} reused (${load()})`,
 );
 const estimations = fullSteps.filter((s) => s.kind === 'estimate').length;
+// --cpu-prof DIR: a CPU profile of this process (workflows and activities) during each incremental refresh.
+const profileAt = process.argv.indexOf('--cpu-prof');
+const profileDir = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
+async function startProfile() {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return async (path: string) => {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(path, JSON.stringify(profile));
+    session.disconnect();
+    console.log(`  CPU profile: ${path}`);
+  };
+}
 async function incremental(label: string, file: string, edit: (text: string) => string) {
   const path = join(config.inputsDir, file);
   const text = await readFile(path, 'utf8');
@@ -167,15 +211,28 @@ async function incremental(label: string, file: string, edit: (text: string) => 
   await writeFile(path, changed);
   const next = await plan();
   const startLoad = load();
+  const profile = profileDir ? await startProfile() : undefined;
+  sqlTrace?.clear();
+  tracing = true;
   const t = performance.now();
   await (await triggerRefresh(client, next)).handle.result();
   const ms = performance.now() - t;
+  tracing = false;
+  if (sqlTrace)
+    for (const [sql, e] of [...sqlTrace].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15))
+      console.log(`  sql ${e.ms.toFixed(0).padStart(5)} ms ×${e.n} ${e.rows} rows: ${sql}`);
+  if (profile) await profile(join(profileDir!, `${file.replace(/\W+/g, '_')}.cpuprofile`));
   const records = await steps(next.runId);
   const refreshSpans = await workflowSpans(client, refreshWorkflowId(next));
   const spansOf = [
     ...refreshSpans.activities,
     ...(await workflowSpans(client, `${refreshWorkflowId(next)}/estimate`)).activities,
   ];
+  if (process.argv.includes('--activities'))
+    for (const a of [...spansOf].sort((x, y) => x.start - y.start))
+      console.log(
+        `  activity ${a.name.padEnd(18)} from ${((a.start - refreshSpans.started) / 1000).toFixed(2)} s, ${(a.end - a.start).toFixed(0)} ms`,
+      );
   const rerun = records.filter((s) => s.kind === 'estimate' && !s.reused).map((s) => s.step);
   console.log(
     `Incremental refresh, ${label} (${file} changed): ${(ms / 1000).toFixed(2)} s, ` +

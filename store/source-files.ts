@@ -98,42 +98,93 @@ export async function saveSourceFile(
   });
 }
 
-export async function loadObservations(db: Queryable, sha256s: string[]): Promise<Observation[]> {
-  const rows = await db.query<{
-    sha256: string;
-    file_sha256: string;
-    province: string;
-    year: number;
-    variable: string;
-    value: number;
-    unit: string;
-    source_file: string;
-    sheet: string;
-    cell: string;
-    method: Observation['method'];
-    url: string;
-  }>(
-    `SELECT o.sha256, COALESCE(f.file_sha256, o.sha256) AS file_sha256, o.province, o.year, o.variable, o.value,
-            o.unit, o.source_file, o.sheet, o.cell, o.method, o.url
-     FROM observations o JOIN source_files f ON f.sha256 = o.sha256
-     WHERE o.sha256 = ANY($1::text[]) ORDER BY o.sha256, o.variable, o.province, o.year, o.sheet, o.cell`,
-    [sha256s],
+/** Observations aggregated into one JSON array each (far below the store's 1 GB limit for a value). */
+const OBSERVATIONS_PER_CHUNK = 50_000;
+
+/**
+ * The observations of the files under these keys, each file's in the store's order (variable, province,
+ * year, sheet, cell), files by key. One statement: the store aggregates the rows into a few JSON arrays,
+ * so the client decodes a few values instead of twelve fields of every row (11,255 observations: about
+ * 0.2 s instead of 0.8 s on PGlite). A value is a JSON number (float8's shortest exact text, the digits
+ * the row protocol gives); a non-finite one comes as text ("NaN", "Infinity") and is read as such.
+ */
+async function observationRows(db: Queryable, sha256s: string[], perChunk = OBSERVATIONS_PER_CHUNK) {
+  const chunks = await db.query<{ chunk: string }>(
+    `SELECT json_agg(json_build_array(sha256, file_sha256, province, year, variable, value, unit,
+                                      source_file, sheet, cell, method, url) ORDER BY n)::text AS chunk
+     FROM (SELECT o.*, COALESCE(f.file_sha256, o.sha256) AS file_sha256,
+                  row_number() OVER (ORDER BY o.sha256, o.variable, o.province, o.year, o.sheet, o.cell) AS n
+           FROM observations o JOIN source_files f ON f.sha256 = o.sha256
+           WHERE o.sha256 = ANY($1::text[])) x
+     GROUP BY (n - 1) / $2 ORDER BY (n - 1) / $2`,
+    [[...new Set(sha256s)], perChunk],
   );
-  return rows.map((r) => ({
-    province: r.province,
-    year: r.year,
-    variable: r.variable,
-    value: r.value,
-    unit: r.unit,
-    method: r.method,
+  return chunks.flatMap((c) => JSON.parse(c.chunk) as ObservationTuple[]);
+}
+
+type ObservationTuple = [
+  sha256: string,
+  fileSha256: string,
+  province: string,
+  year: number,
+  variable: string,
+  value: number | string,
+  unit: string,
+  sourceFile: string,
+  sheet: string,
+  cell: string,
+  method: Observation['method'],
+  url: string,
+];
+
+/** An observation as stored, its lineage's file named `file` (the stored name unless given). */
+function observationOf(t: ObservationTuple, file = t[7]): Observation {
+  const [, fileSha256, province, year, variable, value, unit, , sheet, cell, method, url] = t;
+  return {
+    province,
+    year,
+    variable,
+    value: typeof value === 'number' ? value : Number(value),
+    unit,
+    method,
     source: {
-      file: r.source_file,
-      sha256: r.file_sha256,
-      ...(r.sheet ? { sheet: r.sheet } : {}),
-      ...(r.cell ? { cell: r.cell } : {}),
-      ...(r.url ? { url: r.url } : {}),
+      file,
+      sha256: fileSha256,
+      ...(sheet ? { sheet } : {}),
+      ...(cell ? { cell } : {}),
+      ...(url ? { url } : {}),
     },
-  }));
+  };
+}
+
+/** The observations of the files under these keys, ordered by key, then as each file's are stored. */
+export async function loadObservations(db: Queryable, sha256s: string[]): Promise<Observation[]> {
+  return (await observationRows(db, sha256s)).map((t) => observationOf(t));
+}
+
+/**
+ * A run's observations, file after file in the order given (the manifest's, which decides between
+ * sources), each file's in the store's order, their lineage naming the file as the run names it: what
+ * assembly reads, in one statement.
+ */
+export async function loadRunObservations(
+  db: Queryable,
+  files: { name: string; sha256: string }[],
+  /** Observations per aggregated array (a test sets it small to cross the boundaries). */
+  { perChunk }: { perChunk?: number } = {},
+): Promise<Observation[]> {
+  const byKey = new Map<string, ObservationTuple[]>();
+  const rows = await observationRows(
+    db,
+    files.map((f) => f.sha256),
+    perChunk,
+  );
+  for (const t of rows) {
+    const list = byKey.get(t[0]);
+    if (list) list.push(t);
+    else byKey.set(t[0], [t]);
+  }
+  return files.flatMap((f) => (byKey.get(f.sha256) ?? []).map((t) => observationOf(t, f.name)));
 }
 
 /** A run's input files (name, the bytes' hash, real or synthetic), by name. */

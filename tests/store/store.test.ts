@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../store/db';
 import { migrate } from '../../store/migrate';
 import { getRun, finishRun, startRun } from '../../store/runs';
-import { getSourceFile, loadObservations, saveSourceFile } from '../../store/source-files';
+import {
+  getSourceFile,
+  loadObservations,
+  loadRunObservations,
+  saveSourceFile,
+} from '../../store/source-files';
 import { loadEstimations, saveEstimation } from '../../store/estimations';
 import type { Observation } from '../../ingest/observation';
 import type { EstimationResult } from '../../econometrics/result';
@@ -64,6 +69,53 @@ function storeContract(name: string, open: () => Promise<Db>) {
       const back = await loadObservations(db, ['abc']);
       expect(back).toHaveLength(2);
       expect(back[0]).toEqual(observations[0]);
+    });
+
+    it("loads a run's observations in one statement: files in the order given, each as stored", async () => {
+      // Saved out of order, with a second variable, a URL, no sheet, and the bytes' own hash.
+      const a = { sha256: 'run-a', name: 'a.csv', size: 1, layout: 'tidy', fileSha256: 'bytes-a' };
+      const b = { sha256: 'run-b', name: 'b.csv', size: 1, layout: 'tidy' };
+      const cpi = (province: string, year: number, value: number, cell: string): Observation => ({
+        ...obs(province, year, value, cell),
+        variable: 'cpi',
+        unit: 'index',
+        source: { file: 'b.csv', sha256: 'run-b', cell, url: 'https://example.org/cpi' },
+      });
+      await saveSourceFile(db, a, [
+        obs('TJ', 2012, 3, 'C7'),
+        obs('BJ', 2012, 2, 'C6'),
+        obs('BJ', 2011, 1, 'C5'),
+      ]);
+      await saveSourceFile(db, b, [obs('BJ', 2011, 0.1 + 0.2, 'D5'), cpi('BJ', 2011, 1e-7, 'line 2')]);
+      const per = async (f: { name: string; sha256: string }) =>
+        (await loadObservations(db, [f.sha256])).map((o) => ({
+          ...o,
+          source: { ...o.source, file: f.name },
+        }));
+      const files = [
+        { name: 'second.csv', sha256: 'run-b' },
+        { name: 'first.csv', sha256: 'run-a' },
+      ];
+      const one = await loadRunObservations(db, files);
+      // The same observations as file by file, in the order given, named as the run names the files.
+      expect(one).toEqual([...(await per(files[0])), ...(await per(files[1]))]);
+      expect(one.map((o) => `${o.source.file} ${o.variable} ${o.province} ${o.year} ${o.value}`)).toEqual([
+        'second.csv cpi BJ 2011 1e-7',
+        'second.csv gdp BJ 2011 0.30000000000000004',
+        'first.csv gdp BJ 2011 1',
+        'first.csv gdp BJ 2012 2',
+        'first.csv gdp TJ 2012 3',
+      ]);
+      expect(one[0].source).toEqual({
+        file: 'second.csv',
+        sha256: 'run-b',
+        cell: 'line 2',
+        url: 'https://example.org/cpi',
+      });
+      expect(one[2].source).toEqual({ file: 'first.csv', sha256: 'bytes-a', sheet: 'Sheet1', cell: 'C5' });
+      // Aggregated two observations at a time: the same, across the arrays' boundaries.
+      expect(await loadRunObservations(db, files, { perChunk: 2 })).toEqual(one);
+      expect(await loadRunObservations(db, [{ name: 'x', sha256: 'absent' }])).toEqual([]);
     });
 
     it('writes nothing when one observation of a file is bad', async () => {
