@@ -18,7 +18,7 @@ import { recordRunStep } from '../store/run-steps';
 import { setRunStage } from '../store/runs';
 import { getSnapshot, getSnapshotReport, linkRunSnapshot, saveSnapshot } from '../store/snapshots';
 import { loadRunObservations, rejectRunFiles, runFileNames } from '../store/source-files';
-import { cachedStudy } from './study-cache';
+import { cachedStudy, heldSnapshot, rememberSnapshot } from './study-cache';
 
 /**
  * The panels are stored by their content keys (freshness/step-keys.ts): the files' keys, the study's
@@ -86,17 +86,14 @@ export function panelActivities(db: Db, config?: Pick<Config, 'buildManifest'>) 
           throw e;
         }
         const { rows, frame } = toCellRows(panel);
+        const report = { ...frame, quality } as unknown as Record<string, unknown>;
         await saveSnapshot(
           db,
-          {
-            snapshot_hash: hash,
-            kind: 'assembled',
-            built_from: { files, options },
-            rows,
-            report: { ...frame, quality } as unknown as Record<string, unknown>,
-          },
+          { snapshot_hash: hash, kind: 'assembled', built_from: { files, options }, rows, report },
           recompute,
         );
+        // The indicators step reads it next: from memory when it runs in this process.
+        rememberSnapshot(hash, { rows, report });
         conflicts = panel.conflicts;
       }
       await linkRunSnapshot(db, args.runId, 'assembled', hash);
@@ -126,11 +123,23 @@ export function panelActivities(db: Db, config?: Pick<Config, 'buildManifest'>) 
       const recompute = { storedSince: args.storedSince };
       const existing = await getSnapshotReport(db, hash, recompute);
       if (!existing) {
-        const assembled = await getSnapshot<CellRow>(db, args.assembledHash);
+        // The panel assembly just stored: from memory when assembly ran in this process.
+        const assembled =
+          (await heldSnapshot(args.assembledHash)) ?? (await getSnapshot(db, args.assembledHash));
         if (!assembled)
           throw new Error(`assembled panel ${args.assembledHash} is not in the store ${db.describe}`);
-        const panel = fromCellRows(assembled.rows, assembled.report as unknown as PanelFrame);
+        const panel = fromCellRows(
+          assembled.rows as unknown as CellRow[],
+          assembled.report as unknown as PanelFrame,
+        );
         const table = computeIndicators(panel, study.indicators);
+        const report = {
+          cells: table.cells,
+          variables: table.variables,
+          parameters: table.parameters,
+          // Each column's content digest: the estimations' keys (the early cut-off).
+          columnDigests: columnDigests(table.rows, PANEL_INDEX),
+        };
         await saveSnapshot(
           db,
           {
@@ -138,16 +147,12 @@ export function panelActivities(db: Db, config?: Pick<Config, 'buildManifest'>) 
             kind: 'indicators',
             built_from: { assembled: args.assembledHash, definition: study.indicators },
             rows: table.rows,
-            report: {
-              cells: table.cells,
-              variables: table.variables,
-              parameters: table.parameters,
-              // Each column's content digest: the estimations' keys (the early cut-off).
-              columnDigests: columnDigests(table.rows, PANEL_INDEX),
-            },
+            report,
           },
           recompute,
         );
+        // The estimations read it next: from memory when they run in this process.
+        rememberSnapshot(hash, { rows: table.rows, report });
       }
       await linkRunSnapshot(db, args.runId, 'indicators', hash);
       await recordRunStep(db, args.runId, step, Boolean(existing));

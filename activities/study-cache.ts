@@ -1,6 +1,7 @@
 /**
  * Per-process caches for what every estimation step re-reads: the study definition (by path and
- * modification time) and the panel snapshots (by content hash, so they can never be stale).
+ * modification time) and the panel snapshots (by content hash, so they can never be stale), including
+ * a panel this process has just stored, which the next step reads from memory instead of from the store.
  */
 import { statSync } from 'node:fs';
 import { listEstimations, loadStudy, type EstimationStep, type Study } from '../study';
@@ -36,4 +37,43 @@ export function cachedSnapshot(db: Db, hash: string) {
     if (tables.size > MAX_TABLES) tables.delete(tables.keys().next().value as string);
   }
   return hit;
+}
+
+/**
+ * A panel this process has just stored under `hash`: the step that reads it next in this process
+ * (indicators after assembly, the estimations after the indicators) takes it from here instead of
+ * reading it back from the store. It is kept as the store gives it back, so a reader cannot tell: the
+ * rows as JSON keeps them (a key whose value is undefined is absent, −0 is 0; their nested values are
+ * plain strings and finite numbers already), the report through JSON. Object key order is the one
+ * thing that differs (the store's jsonb sorts keys), and no reader depends on it.
+ */
+export function rememberSnapshot(
+  hash: string,
+  snapshot: { rows: readonly object[]; report: Record<string, unknown> },
+): void {
+  const rows = snapshot.rows.map((r) => asStoredRow(r as Record<string, unknown>)) as PanelRow[];
+  const report = JSON.parse(JSON.stringify(snapshot.report)) as Record<string, unknown>;
+  tables.set(hash, Promise.resolve({ rows, report }));
+  if (tables.size > MAX_TABLES) tables.delete(tables.keys().next().value as string);
+}
+
+/** The snapshot this process remembered (or read) under `hash`, if it holds it; never reads the store. */
+export function heldSnapshot(hash: string) {
+  return tables.get(hash);
+}
+
+/** A row as JSON gives it back at its top level; the row itself when nothing differs. */
+function asStoredRow(row: Record<string, unknown>): Record<string, unknown> {
+  for (const k in row) {
+    const v = row[k];
+    if (v === undefined || Object.is(v, -0) || (typeof v === 'number' && !Number.isFinite(v))) {
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(row)) {
+        if (value === undefined) continue;
+        out[key] = typeof value === 'number' && !Number.isFinite(value) ? null : value === 0 ? 0 : value;
+      }
+      return out;
+    }
+  }
+  return row;
 }
