@@ -58,12 +58,19 @@ export async function loadRunSteps(db: Queryable, runId: string): Promise<RunSte
   }));
 }
 
-/** Which of these keys hold a stored result (of any run): estimations, failures, snapshots, files. */
+/**
+ * Which of these keys hold a result a refresh would reuse (stored by any run): snapshots, files,
+ * estimations — with their sample: one stored without it (before migration 014) is computed again by
+ * the estimation step (store/estimations.ts linkStoredEstimation, `withSample`), so it does not count —
+ * and failures, unless such an estimation shares their key (the step then computes it too).
+ */
 export async function storedKeys(db: Queryable, keys: string[]): Promise<Set<string>> {
   if (!keys.length) return new Set();
   const rows = await db.query<{ k: string }>(
-    `SELECT step_key AS k FROM estimations WHERE step_key = ANY($1::text[])
-     UNION SELECT step_key FROM estimation_failures WHERE step_key = ANY($1::text[])
+    `SELECT e.step_key AS k FROM estimations e WHERE e.step_key = ANY($1::text[])
+       AND EXISTS (SELECT 1 FROM estimation_samples s WHERE s.step_key = e.step_key)
+     UNION SELECT f.step_key FROM estimation_failures f WHERE f.step_key = ANY($1::text[])
+       AND NOT EXISTS (SELECT 1 FROM estimations e WHERE e.step_key = f.step_key)
      UNION SELECT snapshot_hash FROM panel_snapshots WHERE snapshot_hash = ANY($1::text[])
      UNION SELECT sha256 FROM source_files WHERE sha256 = ANY($1::text[])`,
     [keys],

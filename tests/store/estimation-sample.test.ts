@@ -2,8 +2,9 @@
  * The sample of each estimation (e(sample), migration 014) on PGlite and PostgreSQL: stored once per
  * content key with its result, a rerun and a second run of the same key add no rows, the used rows
  * number the estimate's N for a lag column (IV with L.AIT) and a GMM column (system GMM), and a result
- * stored without its sample counts as not stored for the estimation step, which then adds it. Migration
- * 015 (one row of arrays per key, panels as json) keeps what a store held before it.
+ * stored without its sample counts as not stored for the estimation step, which then adds it, nor for
+ * `outdated` and `graph` (storedKeys). Migration 015 (one row of arrays per key, panels as json) keeps
+ * what a store held before it.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -17,6 +18,7 @@ import type { EstimationResult } from '../../econometrics/result';
 import type { StepKey } from '../../freshness/keys';
 import { openDb, type Db } from '../../store/db';
 import { linkStoredEstimation, loadSamples, saveEstimation } from '../../store/estimations';
+import { storedKeys } from '../../store/run-steps';
 import { startRun } from '../../store/runs';
 import { getSnapshot } from '../../store/snapshots';
 import { fixturePanel } from '../econometrics/golden';
@@ -140,6 +142,42 @@ function sampleStore(name: string, open: () => Promise<Db>) {
       });
       expect(await count(db, `step_key = 'k-bare'`)).toBe(330);
       expect(await linkStoredEstimation(db, key, { withSample: true })).toMatchObject({ nobs: lag.nobs });
+    });
+
+    it('outdated agrees: a result stored without its sample is not a stored key until the sample is added', async () => {
+      const { sample: _sample, ...bare } = lag;
+      const stepKey = content('table3/(2)', 'k-unsampled');
+      await saveEstimation(
+        db,
+        step('legacy', 'table3/(2)', 'k-unsampled', lagSpec),
+        bare as EstimationResult,
+        5,
+      );
+      // What `aicarbon outdated` and `graph` ask the store agrees with the step: nothing to reuse.
+      expect(await storedKeys(db, ['k-unsampled'])).toEqual(new Set());
+      expect(
+        await linkStoredEstimation(
+          db,
+          { runId: 'b', stepId: 'table3/(2)', content: stepKey },
+          { withSample: true },
+        ),
+      ).toBeUndefined();
+      // A failure stored under the same key does not make it reusable either: the step computes it.
+      await db.query(
+        `INSERT INTO estimation_failures (run_id, step_id, table_id, column_id, error, step_key)
+         VALUES ('legacy', 'table3/(2)', 'table3', '(2)', 'singular', 'k-unsampled')`,
+      );
+      expect(await storedKeys(db, ['k-unsampled'])).toEqual(new Set());
+      // Once the step has added the sample, the key is stored, as the refresh would then find it.
+      await saveEstimation(db, step('b', 'table3/(2)', 'k-unsampled', lagSpec), lag, 5);
+      expect(await storedKeys(db, ['k-unsampled'])).toEqual(new Set(['k-unsampled']));
+      expect(
+        await linkStoredEstimation(
+          db,
+          { runId: 'b', stepId: 'table3/(2)', content: stepKey },
+          { withSample: true },
+        ),
+      ).toMatchObject({ nobs: lag.nobs });
     });
   });
 }
