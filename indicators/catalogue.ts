@@ -107,22 +107,36 @@ const inputsMissing = (failures: Failure[], at: CellAt) =>
 const noAlternative = (failures: Failure[], at: CellAt) =>
   `${failures.map((x) => `${'formula' in x.way ? x.way.formula : x.way.unavailable}: missing ${labels(x)}`).join('; ')} (${at.province} ${at.year})`;
 
+/**
+ * The observed years of an assembled variable, by province, in the panel's order: read off its cells
+ * once per evaluation (a scan of every cell for each province-year made the evaluation quadratic).
+ */
+const observedByProvince = (ctx: EvaluationContext, variable: string) =>
+  ctx.once(`observed years of ${variable}`, () => {
+    const out = new Map<string, number[]>();
+    for (const [key, c] of Object.entries(ctx.panel.variables[variable]?.cells ?? {})) {
+      if (c.method !== 'observed') continue;
+      const slash = key.indexOf('/');
+      const province = key.slice(0, slash);
+      const list = out.get(province);
+      const year = Number(key.slice(slash + 1));
+      if (list) list.push(year);
+      else out.set(province, [year]);
+    }
+    return out;
+  });
+
 /** The last observed year of an assembled variable before `year`, for one province. */
-function lastObservedBefore(panel: AssembledPanel, variable: string, province: string, year: number) {
+function lastObservedBefore(ctx: EvaluationContext, variable: string, province: string, year: number) {
   let last: number | undefined;
-  for (const [key, c] of Object.entries(panel.variables[variable]?.cells ?? {})) {
-    if (!key.startsWith(`${province}/`) || c.method !== 'observed') continue;
-    const y = Number(key.slice(province.length + 1));
+  for (const y of observedByProvince(ctx, variable).get(province) ?? [])
     if (y < year && (last === undefined || y > last)) last = y;
-  }
   return last;
 }
 
 /** The observed years of an assembled variable for one province, in the panel's order. */
-const observedYears = (panel: AssembledPanel, variable: string, province: string) =>
-  Object.entries(panel.variables[variable]?.cells ?? {})
-    .filter(([k, c]) => k.startsWith(`${province}/`) && c.method === 'observed')
-    .map(([k]) => Number(k.slice(province.length + 1)));
+const observedYears = (ctx: EvaluationContext, variable: string, province: string) =>
+  observedByProvince(ctx, variable).get(province) ?? [];
 
 const yearsBetween = (from: number, to: number) =>
   Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
@@ -152,8 +166,9 @@ const CO2_FUEL: IndicatorDeclaration = {
 const CO2: IndicatorDeclaration = {
   name: 'CO2',
   about: 'CO2 emissions, Mt: the inventory, extended past its last year by a second inventory, or from fuels',
-  ways: (at, { def, panel }) =>
-    def.co2.order.flatMap((choice): (Way | NoWay)[] => {
+  ways: (at, ctx) => {
+    const { def } = ctx;
+    return def.co2.order.flatMap((choice): (Way | NoWay)[] => {
       if (choice === 'fuels')
         return [
           {
@@ -168,7 +183,7 @@ const CO2: IndicatorDeclaration = {
         value: ([v]) => v,
       };
       const alt = def.co2.extendWith;
-      const last = alt ? lastObservedBefore(panel, def.co2.primary, at.province, at.year) : undefined;
+      const last = alt ? lastObservedBefore(ctx, def.co2.primary, at.province, at.year) : undefined;
       if (!alt || last === undefined) return [inventory];
       return [
         inventory,
@@ -183,7 +198,8 @@ const CO2: IndicatorDeclaration = {
           value: ([primaryLast, altLast, altNow]) => f.co2ByGrowth(primaryLast, altLast, altNow),
         },
       ];
-    }),
+    });
+  },
   missing: (_, at, { def, cell }) =>
     `${def.co2.order
       .map((choice) =>
@@ -434,14 +450,15 @@ const IS: IndicatorDeclaration = {
 const MAR: IndicatorDeclaration = {
   name: 'MAR',
   about: 'marketization (NERI index), extended past its last year by the province trend when the study asks',
-  ways: (at, { def, panel }) => {
+  ways: (at, ctx) => {
+    const { def } = ctx;
     const published: Way = {
       formula: 'NERI index',
       needs: [assembled('marketization', at)],
       value: ([v]) => v,
     };
     if (def.marketizationExtension !== 'province-trend') return [published];
-    const years = observedYears(panel, 'marketization', at.province);
+    const years = observedYears(ctx, 'marketization', at.province);
     return [
       published,
       {

@@ -131,7 +131,12 @@ export function computeIndicators(
   return { variables: [...STUDY_VARIABLES], rows, cells, parameters: tableParameters(ctx) };
 }
 
-/** Propagates "computed from a filled cell" up the chains, so no filled input goes unflagged. */
+const NONE: CellRef[] = [];
+
+/**
+ * Propagates "computed from a filled cell" up the chains, so no filled input goes unflagged. Cells
+ * with the same filled inputs may share one list (read-only, stored as JSON).
+ */
 function markFilledInputs(cells: Record<CellRef, IndicatorCell>, panel: AssembledPanel) {
   const memo = new Map<CellRef, CellRef[]>();
   const filledOf = (ref: CellRef): CellRef[] => {
@@ -140,8 +145,12 @@ function markFilledInputs(cells: Record<CellRef, IndicatorCell>, panel: Assemble
     memo.set(ref, []); // guards a cycle, which the evaluator never builds
     const ic = cells[ref];
     let out: CellRef[];
-    if (ic) out = [...new Set(ic.inputs.flatMap(filledOf))];
-    else {
+    if (ic) {
+      // The union of the inputs' lists (each already without repeats), in order of first appearance;
+      // one non-empty list is its own union (most chains: a copy per cell made this quadratic).
+      const lists = ic.inputs.map(filledOf).filter((l) => l.length);
+      out = lists.length === 0 ? NONE : lists.length === 1 ? lists[0] : [...new Set(lists.flat())];
+    } else {
       const { variable, cell } = parseCellRef(ref);
       const pc = panel.variables[variable]?.cells[cell];
       out = pc && pc.method !== 'observed' ? [ref] : [];
