@@ -9,6 +9,7 @@
 import type { Config } from '../common/config';
 import type { Db } from '../store/db';
 import { taskQueues } from '../temporal/deployment';
+import { beginActivities } from './begin';
 import { estimateActivities } from './estimate';
 import { nonRetryableOnBadInput } from './failures';
 import { ingestActivities } from './ingest';
@@ -28,9 +29,12 @@ function wrapped<T extends Record<string, unknown>>(activities: T): T {
 
 export function createActivities(deps: { db: Db; config: Config }) {
   const panel = panelActivities(deps.db, deps.config);
+  const runs = runActivities(deps.db, deps.config);
+  const ingest = ingestActivities(deps.db, deps.config);
   const io = {
-    ...runActivities(deps.db, deps.config),
-    ...ingestActivities(deps.db, deps.config),
+    ...runs,
+    ...ingest,
+    ...beginActivities(runs, ingest),
     assemblePanel: panel.assemblePanel,
     ...publishActivities(deps.db, deps.config),
     async planStudy(studyPath: string) {

@@ -18,6 +18,7 @@ import { recordRunStep } from '../store/run-steps';
 import { setRunStage } from '../store/runs';
 import { getSnapshot, getSnapshotReport, linkRunSnapshot, saveSnapshot } from '../store/snapshots';
 import { loadRunObservations, rejectRunFiles, runFileNames } from '../store/source-files';
+import { linkFiles, type RunFile } from './runs';
 import { cachedStudy, heldSnapshot, rememberSnapshot } from './study-cache';
 
 /**
@@ -43,7 +44,13 @@ export function panelActivities(db: Db, config?: Pick<Config, 'buildManifest'>) 
       fileHashes?: string[];
       /** A forced rerun: assemble again unless stored since then (store/snapshots.ts Recompute). */
       storedSince?: string;
+      /**
+       * The run's input files with their ingest steps, linked to the run here first (refreshes started
+       * before this linked them in a task of their own, linkRunFiles).
+       */
+      link?: RunFile[];
     }) {
+      if (args.link) await linkFiles(db, args.runId, args.link);
       await setRunStage(db, args.runId, 'assemble');
       const { study } = cachedStudy(args.studyPath);
       const names = args.files ? undefined : await runFileNames(db, args.runId);

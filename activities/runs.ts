@@ -35,18 +35,29 @@ export function runActivities(db: Db, config?: Pick<Config, 'buildManifest'>) {
       await finishRun(db, runId, outcome);
     },
     /** The run's input files, and each file's ingest step (its key, and whether it was parsed before). */
-    async linkRunFiles(
-      runId: string,
-      files: { name: string; sha256: string; real: boolean; step?: StepKey; cached?: boolean }[],
-    ) {
-      await db.transaction(async (tx) => {
-        await linkRunFiles(
-          tx,
-          runId,
-          files.map(({ name, sha256, real }) => ({ name, sha256, real })),
-        );
-        for (const f of files) if (f.step) await recordRunStep(tx, runId, f.step, Boolean(f.cached));
-      });
+    async linkRunFiles(runId: string, files: RunFile[]) {
+      await linkFiles(db, runId, files);
     },
   };
+}
+
+/** An input file of a run: its content key, and its ingest step (its key, whether parsed before). */
+export interface RunFile {
+  name: string;
+  sha256: string;
+  real: boolean;
+  step?: StepKey;
+  cached?: boolean;
+}
+
+/** The run's input files and each file's ingest step record, in one transaction. */
+export async function linkFiles(db: Db, runId: string, files: RunFile[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    await linkRunFiles(
+      tx,
+      runId,
+      files.map(({ name, sha256, real }) => ({ name, sha256, real })),
+    );
+    for (const f of files) if (f.step) await recordRunStep(tx, runId, f.step, Boolean(f.cached));
+  });
 }

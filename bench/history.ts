@@ -9,7 +9,15 @@ export type Span = { name: string; start: number; end: number };
 
 /** Activity types by the stage of the refresh they belong to. */
 export const STAGE_ACTIVITIES: Record<string, string[]> = {
-  ingest: ['startRun', 'readInputManifest', 'planStudy', 'findStoredFiles', 'ingestSource', 'linkRunFiles'],
+  ingest: [
+    'beginRefresh',
+    'startRun',
+    'readInputManifest',
+    'planStudy',
+    'findStoredFiles',
+    'ingestSource',
+    'linkRunFiles',
+  ],
   assemble: ['assemblePanel'],
   indicators: ['computeIndicators'],
   estimate: ['linkStoredSteps', 'estimateStep', 'estimateSteps'],

@@ -6,7 +6,7 @@
  * recompute finished ones. First, one task links every result already stored under its step's content
  * key (any earlier run's; the early cut-off keys a step on the columns it reads), so only the outdated
  * steps go through batches. The parent is told which steps are in flight as each batch starts, and which
- * are done in one signal per batch (and one for the linked results).
+ * are done in one signal per batch (and one for the linked results, sent as the first batches start).
  */
 import {
   getExternalWorkflowHandle,
@@ -79,6 +79,7 @@ export async function estimateStageWorkflow(
   // step through a batch.
   const signalsPerBatch = patched('signals-per-batch');
   let steps = input.steps;
+  let toldLinked: Promise<void> | undefined;
   if (patched('link-stored-first')) {
     // Results stored under their keys (by any run) are linked in one task; only the rest is batched.
     const linked = await compute.linkStoredSteps.executeWithOptions(
@@ -87,7 +88,13 @@ export async function estimateStageWorkflow(
     );
     const reused = new Set(linked.map((o) => o.stepId));
     steps = input.steps.filter((s) => !reused.has(s.stepId));
-    if (linked.length) await parent?.signal(stepsDoneSignal, linked.map(record));
+    // The parent hears of them while the first batches start (refreshes started before this told it
+    // first, then scheduled the batches).
+    if (linked.length) {
+      const told = parent?.signal(stepsDoneSignal, linked.map(record));
+      if (patched('tell-linked-alongside')) toldLinked = told;
+      else await told;
+    }
   }
 
   // Refreshes started before batching keep one activity per step on replay.
@@ -132,5 +139,6 @@ export async function estimateStageWorkflow(
     }
   };
   if (steps.length) await Promise.all(Array.from({ length: lanes }, lane));
+  await toldLinked;
   return { done, failed };
 }

@@ -114,29 +114,49 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
 
   try {
     enter('ingest');
-    const run = await io.startRun.executeWithOptions({ ...ioOpts, summary: `record run ${input.runId}` }, [
-      {
-        runId: input.runId,
-        studyId: input.studyId,
-        vintage: input.vintage,
-        inputsHash: input.inputsHash,
-        ...(input.codeVersion ? { codeVersion: input.codeVersion } : {}),
-      },
-    ]);
+    const runRecord = {
+      runId: input.runId,
+      studyId: input.studyId,
+      vintage: input.vintage,
+      inputsHash: input.inputsHash,
+      ...(input.codeVersion ? { codeVersion: input.codeVersion } : {}),
+    };
+    // Recording the run, reading its manifest and plan and looking up the stored files are one task;
+    // refreshes started before this replay them as the four tasks they ran as.
+    const begun = patched('begin-in-one-task')
+      ? await io.beginRefresh.executeWithOptions(
+          { ...ioOpts, summary: `record run ${input.runId}, read its inputs, look up the stored files` },
+          [
+            {
+              run: runRecord,
+              inputsDir: input.inputsDir,
+              studyPath: input.studyPath,
+              ...(input.recompute ? { recompute: true } : {}),
+            },
+          ],
+        )
+      : undefined;
+    const run =
+      begun?.run ??
+      (await io.startRun.executeWithOptions({ ...ioOpts, summary: `record run ${input.runId}` }, [
+        runRecord,
+      ]));
     // A forced rerun computes every step again, reusing only what it stored itself (when resumed).
     const recompute = input.recompute && run?.startedAt ? { storedSince: run.startedAt } : {};
-    const manifest = await io.readInputManifest(input.inputsDir);
-    const plan = await io.planStudy(input.studyPath);
+    const manifest = begun?.manifest ?? (await io.readInputManifest(input.inputsDir));
+    const plan = begun?.plan ?? (await io.planStudy(input.studyPath));
     progress.stepsTotal = manifest.files.length + 2 + plan.steps.length + 1;
     working(manifest.files.map((f) => `ingest ${f.path}`));
 
     // Files already stored under their keys (by any run) in one task; only the others are read.
-    const stored = patched('find-stored-files')
-      ? await io.findStoredFiles.executeWithOptions(
-          { ...ioOpts, summary: `look up ${manifest.files.length} input files in the store` },
-          [{ runId: input.runId, inputsDir: input.inputsDir, files: manifest.files, ...recompute }],
-        )
-      : [];
+    const stored =
+      begun?.stored ??
+      (patched('find-stored-files')
+        ? await io.findStoredFiles.executeWithOptions(
+            { ...ioOpts, summary: `look up ${manifest.files.length} input files in the store` },
+            [{ runId: input.runId, inputsDir: input.inputsDir, files: manifest.files, ...recompute }],
+          )
+        : []);
     const storedByName = new Map(stored.map((f) => [f.name, f]));
     for (const f of stored) stepDone(`ingest ${f.name}`);
     const ingested = await Promise.all(
@@ -154,11 +174,17 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
         return done;
       }),
     );
-    await io.linkRunFiles(
-      input.runId,
-      // With each file's content key and whether it was parsed before (the run's step records).
-      ingested.map((f) => ({ name: f.name, sha256: f.sha256, real: f.real, step: f.step, cached: f.cached })),
-    );
+    // With each file's content key and whether it was parsed before (the run's step records): linked by
+    // the assemble task itself (refreshes started before this link them in a task of their own).
+    const runFiles = ingested.map((f) => ({
+      name: f.name,
+      sha256: f.sha256,
+      real: f.real,
+      step: f.step,
+      cached: f.cached,
+    }));
+    const linkInAssemble = patched('link-files-in-assemble');
+    if (!linkInAssemble) await io.linkRunFiles(input.runId, runFiles);
 
     enter('assemble');
     working(['assemble']);
@@ -169,6 +195,7 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
         // In manifest order, by name: with assembly.priority, that order decides between sources.
         files: ingested.map((f) => ({ name: f.name, sha256: f.sha256 })),
         ...recompute,
+        ...(linkInAssemble ? { link: runFiles } : {}),
       },
     ]);
     stepDone('assemble');
