@@ -44,8 +44,8 @@ export function cachedSnapshot(db: Db, hash: string) {
  * (indicators after assembly, the estimations after the indicators) takes it from here instead of
  * reading it back from the store. It is kept as the store gives it back, so a reader cannot tell: the
  * rows as JSON keeps them (a key whose value is undefined is absent, −0 is 0; their nested values are
- * plain strings and finite numbers already), the report through JSON. Object key order is the one
- * thing that differs (the store's jsonb sorts keys), and no reader depends on it.
+ * plain strings and finite numbers already), the report through JSON; the store keeps the JSON text
+ * as written (migration 015), so even the keys' order is the same.
  */
 export function rememberSnapshot(
   hash: string,
