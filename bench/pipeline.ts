@@ -6,6 +6,10 @@
  * npm run bench:study (`--warm`) — the same, timed after a first refresh has warmed the dev server,
  * the workflow bundle and the store (the goal: the whole default study under 30 s).
  *
+ * `--rounds N` repeats the full and the one-variable refresh N times, interleaved, and prints their
+ * medians and the range of the ratio; `--activities`, `--trace-sql` and `--cpu-prof DIR` show where an
+ * incremental refresh's time goes (each activity's span, each statement's time, a CPU profile).
+ *
  * Both then time incremental refreshes against the full one in the same run, each after one input
  * file changed: an input of one variable (IFR robot installations → ROBOT, read by two columns; goal:
  * under a quarter of the full refresh), and for contrast an input of a control (pollution-control
@@ -203,7 +207,12 @@ async function startProfile() {
     console.log(`  CPU profile: ${path}`);
   };
 }
-async function incremental(label: string, file: string, edit: (text: string) => string) {
+async function incremental(
+  label: string,
+  file: string,
+  edit: (text: string) => string,
+  full = { runId: input.runId, ms: wall },
+) {
   const path = join(config.inputsDir, file);
   const text = await readFile(path, 'utf8');
   const changed = edit(text);
@@ -239,7 +248,7 @@ async function incremental(label: string, file: string, edit: (text: string) => 
       `${records.filter((s) => !s.reused).length} steps computed, ${records.filter((s) => s.reused).length} reused (${startLoad} → ${load()})`,
   );
   console.log(
-    `  columns changed: ${(await changedColumns(input.runId, next.runId)).join(', ') || 'none'}; ` +
+    `  columns changed: ${(await changedColumns(full.runId, next.runId)).join(', ') || 'none'}; ` +
       `estimations rerun: ${rerun.length} of ${estimations}${rerun.length && rerun.length < 10 ? ` (${rerun.join(', ')})` : ''}`,
   );
   console.log(
@@ -250,20 +259,52 @@ async function incremental(label: string, file: string, edit: (text: string) => 
       )
       .join(', ')}; orchestration ${((ms - busy(spansOf)) / 1000).toFixed(2)} s`,
   );
-  console.log(`  ratio incremental / full: ${(ms / wall).toFixed(3)}`);
+  console.log(`  ratio incremental / full: ${(ms / full.ms).toFixed(3)}`);
   await writeFile(path, text);
   return ms;
 }
 // The goal's case: an input of one variable. IFR's national robot installations feed ROBOT alone, read by
 // the two robot-exposure columns of Table 4.
-const one = await incremental('an input of one variable', 'real/ifr/robot_installations.csv', (csv) =>
-  csv.replace(/^(China,CHN,2015,)(\d+)$/m, (_, head: string, v: string) => `${head}${Number(v) + 500}`),
-);
+const robots = (csv: string) =>
+  csv.replace(/^(China,CHN,2015,)(\d+)$/m, (_, head: string, v: string) => `${head}${Number(v) + 500}`);
+const one = await incremental('an input of one variable', 'real/ifr/robot_installations.csv', robots);
 // For contrast: an input of a control (pollution-control investment → ER), which most columns read.
 await incremental('an input of a control variable', 'synthetic/pollution_investment.csv', (csv) =>
   csv.replace(/^(BJ,2011,)(\d+)$/m, (_, head: string, v: string) => `${head}${Number(v) + 1}`),
 );
 console.log(`ratio incremental (one variable) / full: ${(one / wall).toFixed(3)} (goal < 0.25)`);
+
+// --rounds N: N rounds of (a full refresh under a code version of its own, then the one-variable
+// refresh after it), interleaved; medians and the range of the per-round ratio.
+const roundsAt = process.argv.indexOf('--rounds');
+const rounds = roundsAt > 0 ? Number(process.argv[roundsAt + 1]) : 1;
+if (rounds > 1) {
+  const pairs = [{ full: wall, one }];
+  for (let r = 1; r < rounds; r++) {
+    await codeProbe(`full ${Date.now()}`);
+    const again = await plan();
+    const startLoad = load();
+    const t = performance.now();
+    await (await triggerRefresh(client, again)).handle.result();
+    const full = performance.now() - t;
+    console.log(`Round ${r + 1}: full refresh ${(full / 1000).toFixed(2)} s (${startLoad} → ${load()})`);
+    const ms = await incremental('an input of one variable', 'real/ifr/robot_installations.csv', robots, {
+      runId: again.runId,
+      ms: full,
+    });
+    pairs.push({ full, one: ms });
+  }
+  const median = (xs: number[]) => {
+    const v = [...xs].sort((a, b) => a - b);
+    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  };
+  const ratios = pairs.map((p) => p.one / p.full);
+  console.log(
+    `${rounds} rounds: full refresh median ${(median(pairs.map((p) => p.full)) / 1000).toFixed(2)} s, ` +
+      `one-variable refresh median ${(median(pairs.map((p) => p.one)) / 1000).toFixed(2)} s; ratio median ` +
+      `${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}) (goal < 0.25; ${load()})`,
+  );
+}
 
 await workers.shutdown();
 await connection.close();
