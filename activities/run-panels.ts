@@ -5,6 +5,7 @@ import type { IndicatorCell } from '../indicators';
 import type { Queryable } from '../store/db';
 import { getSnapshot, runSnapshotHash } from '../store/snapshots';
 import type { PanelRow } from '../panel';
+import { heldSnapshot } from './study-cache';
 
 export interface RunPanels {
   assembled: AssembledPanel;
@@ -15,8 +16,12 @@ export async function loadRunPanels(db: Queryable, runId: string): Promise<RunPa
   const assembledHash = await runSnapshotHash(db, runId, 'assembled');
   const indicatorsHash = await runSnapshotHash(db, runId, 'indicators');
   if (!assembledHash || !indicatorsHash) return undefined;
-  const assembled = await getSnapshot<CellRow>(db, assembledHash);
-  const indicators = await getSnapshot<PanelRow>(db, indicatorsHash);
+  // Panels this process has just stored (the refresh's own, when publishing in the same process) are
+  // taken from memory, as the store would give them back; any other is read from the store.
+  const assembled = ((await heldSnapshot(assembledHash)) ??
+    (await getSnapshot<CellRow>(db, assembledHash))) as { rows: CellRow[]; report: unknown } | undefined;
+  const indicators =
+    (await heldSnapshot(indicatorsHash)) ?? (await getSnapshot<PanelRow>(db, indicatorsHash));
   if (!assembled || !indicators) return undefined;
   return {
     assembled: fromCellRows(assembled.rows, assembled.report as unknown as PanelFrame),

@@ -57,9 +57,12 @@ export function rememberSnapshot(
   if (tables.size > MAX_TABLES) tables.delete(tables.keys().next().value as string);
 }
 
-/** The snapshot this process remembered (or read) under `hash`, if it holds it; never reads the store. */
-export function heldSnapshot(hash: string) {
-  return tables.get(hash);
+/**
+ * The snapshot this process remembered (or read) under `hash`, if it holds it; never reads the store
+ * (undefined also when holding it failed: the caller reads the store).
+ */
+export async function heldSnapshot(hash: string) {
+  return tables.get(hash)?.catch(() => undefined);
 }
 
 /** A row as JSON gives it back at its top level; the row itself when nothing differs. */
