@@ -53,12 +53,13 @@ export function estimateActivities(db: Db, config?: Pick<Config, 'buildManifest'
    * Links the step's result when one is stored under its content key — on the digests of the columns it
    * reads (the early cut-off): stored by any run, on any indicator panel with these columns.
    */
-  async function linkStored(args: StepArgs, stepId: string) {
+  async function linkStored(args: StepArgs, stepId: string, lookup = true) {
     const { study, steps } = cachedStudy(args.studyPath);
     const step = steps.get(stepId);
     if (!step) throw new InputError(`${args.studyPath}: no estimation step ${stepId}`, stepId);
     const { rows, digests } = await panelOf(args.indicatorsHash);
     const content = estimationStepKey(study, step, digests, codeVersionsFor(config?.buildManifest));
+    if (!lookup) return { outcome: undefined, study, step, rows, content };
     const known = await linkStoredEstimation(
       db,
       { runId: args.runId, stepId: step.stepId, content },
@@ -72,9 +73,9 @@ export function estimateActivities(db: Db, config?: Pick<Config, 'buildManifest'
     return { outcome, study, step, rows, content };
   }
 
-  async function estimateOne(args: StepArgs, stepId: string): Promise<StepOutcome> {
-    await setRunStage(db, args.runId, 'estimate');
-    const { outcome, study, step, rows, content } = await linkStored(args, stepId);
+  /** `lookup: false`: the stage has just looked this step up (linkStoredSteps) and found nothing stored. */
+  async function estimateOne(args: StepArgs, stepId: string, lookup = true): Promise<StepOutcome> {
+    const { outcome, study, step, rows, content } = await linkStored(args, stepId, lookup);
     if (outcome) return outcome;
     // The estimator sees only the columns its key covers: one it reads beyond them is not found (an
     // error), never a value the key does not vouch for.
@@ -119,6 +120,7 @@ export function estimateActivities(db: Db, config?: Pick<Config, 'buildManifest'
      */
     async estimateStep(args: StepArgs & { stepId: string }): Promise<StepOutcome> {
       Context.current().heartbeat(args.stepId);
+      await setRunStage(db, args.runId, 'estimate');
       return estimateOne(args, args.stepId);
     },
 
@@ -142,13 +144,26 @@ export function estimateActivities(db: Db, config?: Pick<Config, 'buildManifest'
      * each step is stored as soon as it is estimated and recorded in the heartbeat, so a retry after a
      * crash resumes after the last stored step instead of recomputing the batch.
      */
-    async estimateSteps(args: StepArgs & { stepIds: string[] }): Promise<StepOutcome[]> {
+    async estimateSteps(
+      args: StepArgs & {
+        stepIds: string[];
+        /**
+         * The stage looked every step up just before (linkStoredSteps) and batched only those with
+         * nothing stored, so each is estimated without a second lookup; one another refresh stores
+         * meanwhile is still found when saving (saveEstimation keeps one copy and links it).
+         */
+        lookedUp?: boolean;
+      },
+    ): Promise<StepOutcome[]> {
       const ctx = Context.current();
+      await setRunStage(db, args.runId, 'estimate');
       const before = (ctx.info.heartbeatDetails as { done?: StepOutcome[] } | undefined)?.done ?? [];
       const done = before.filter((o) => args.stepIds.includes(o.stepId));
+      // A retried attempt looks up again: its earlier attempt may have stored steps it did not report.
+      const lookup = !args.lookedUp || ctx.info.attempt > 1;
       for (const stepId of args.stepIds) {
         if (done.some((o) => o.stepId === stepId)) continue;
-        done.push(await estimateOne(args, stepId));
+        done.push(await estimateOne(args, stepId, lookup));
         ctx.heartbeat({ done });
       }
       return args.stepIds.map((id) => done.find((o) => o.stepId === id)!);

@@ -5,8 +5,9 @@
  * as it is computed, so a crash loses at most the step in flight, and a retry or a replay does not
  * recompute finished ones. First, one task links every result already stored under its step's content
  * key (any earlier run's; the early cut-off keys a step on the columns it reads), so only the outdated
- * steps go through batches. The parent is told which steps are in flight as each batch starts, and which
- * are done in one signal per batch (and one for the linked results, sent as the first batches start).
+ * steps go through batches, each estimating its steps without a second lookup. The parent is told which
+ * steps are in flight as each batch starts, and which are done in one signal per batch (and one for the
+ * linked results, sent as the first batches start).
  */
 import {
   getExternalWorkflowHandle,
@@ -80,6 +81,7 @@ export async function estimateStageWorkflow(
   const signalsPerBatch = patched('signals-per-batch');
   let steps = input.steps;
   let toldLinked: Promise<void> | undefined;
+  let lookedUp = false;
   if (patched('link-stored-first')) {
     // Results stored under their keys (by any run) are linked in one task; only the rest is batched.
     const linked = await compute.linkStoredSteps.executeWithOptions(
@@ -95,6 +97,9 @@ export async function estimateStageWorkflow(
       if (patched('tell-linked-alongside')) toldLinked = told;
       else await told;
     }
+    // The batches then estimate without looking each step up again (refreshes started before this
+    // patch replay their batches' inputs as they were).
+    lookedUp = patched('batches-after-lookup');
   }
 
   // Refreshes started before batching keep one activity per step on replay.
@@ -124,7 +129,7 @@ export async function estimateStageWorkflow(
               ]),
             ]
           : await compute.estimateSteps.executeWithOptions({ ...options, summary: batchLabel(batch) }, [
-              { ...args, stepIds: ids },
+              { ...args, stepIds: ids, ...(lookedUp ? { lookedUp } : {}) },
             ]);
       if (signalsPerBatch) {
         const told = outcomes.map(record);
