@@ -16,10 +16,10 @@ import { columnDigests } from '../panel/column-digests';
 import type { Db } from '../store/db';
 import { recordRunStep } from '../store/run-steps';
 import { setRunStage } from '../store/runs';
-import { getSnapshot, getSnapshotReport, linkRunSnapshot, saveSnapshot } from '../store/snapshots';
+import { getSnapshotReport, linkRunSnapshot, saveSnapshot } from '../store/snapshots';
 import { loadRunObservations, rejectRunFiles, runFileNames } from '../store/source-files';
 import { linkFiles, type RunFile } from './runs';
-import { cachedStudy, heldSnapshot, rememberSnapshot } from './study-cache';
+import { cachedStudy, heldOrStoredSnapshot, rememberSnapshot } from './study-cache';
 
 /**
  * The panels are stored by their content keys (freshness/step-keys.ts): the files' keys, the study's
@@ -131,8 +131,7 @@ export function panelActivities(db: Db, config?: Pick<Config, 'buildManifest'>) 
       const existing = await getSnapshotReport(db, hash, recompute);
       if (!existing) {
         // The panel assembly just stored: from memory when assembly ran in this process.
-        const assembled =
-          (await heldSnapshot(args.assembledHash)) ?? (await getSnapshot(db, args.assembledHash));
+        const assembled = await heldOrStoredSnapshot(db, args.assembledHash);
         if (!assembled)
           throw new Error(`assembled panel ${args.assembledHash} is not in the store ${db.describe}`);
         const panel = fromCellRows(

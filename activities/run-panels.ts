@@ -3,9 +3,9 @@ import { fromCellRows, type CellRow, type PanelFrame } from '../assembly/cells';
 import type { AssembledPanel } from '../assembly/panel';
 import type { IndicatorCell } from '../indicators';
 import type { Queryable } from '../store/db';
-import { getSnapshot, runSnapshotHash } from '../store/snapshots';
+import { runSnapshotHash } from '../store/snapshots';
 import type { PanelRow } from '../panel';
-import { heldSnapshot } from './study-cache';
+import { heldOrStoredSnapshot } from './study-cache';
 
 export interface RunPanels {
   assembled: AssembledPanel;
@@ -18,13 +18,14 @@ export async function loadRunPanels(db: Queryable, runId: string): Promise<RunPa
   if (!assembledHash || !indicatorsHash) return undefined;
   // Panels this process has just stored (the refresh's own, when publishing in the same process) are
   // taken from memory, as the store would give them back; any other is read from the store.
-  const assembled = ((await heldSnapshot(assembledHash)) ??
-    (await getSnapshot<CellRow>(db, assembledHash))) as { rows: CellRow[]; report: unknown } | undefined;
-  const indicators =
-    (await heldSnapshot(indicatorsHash)) ?? (await getSnapshot<PanelRow>(db, indicatorsHash));
+  const assembled = await heldOrStoredSnapshot(db, assembledHash);
+  const indicators = await heldOrStoredSnapshot(db, indicatorsHash);
   if (!assembled || !indicators) return undefined;
   return {
-    assembled: fromCellRows(assembled.rows, assembled.report as unknown as PanelFrame),
+    assembled: fromCellRows(
+      assembled.rows as unknown as CellRow[],
+      assembled.report as unknown as PanelFrame,
+    ),
     indicators: {
       rows: indicators.rows,
       cells: (indicators.report as { cells: Record<string, IndicatorCell> }).cells,

@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { listEstimations, loadStudy, type EstimationStep, type Study } from '../study';
-import type { Db } from '../store/db';
+import type { Db, Queryable } from '../store/db';
 import { getSnapshot } from '../store/snapshots';
 import type { PanelRow } from '../panel';
 
@@ -58,11 +58,16 @@ export function rememberSnapshot(
 }
 
 /**
- * The snapshot this process remembered (or read) under `hash`, if it holds it; never reads the store
- * (undefined also when holding it failed: the caller reads the store).
+ * A panel snapshot's rows and report by content hash: the one this process remembered (or read) when it
+ * holds it, else the store's, which is not kept (unlike cachedSnapshot: a panel read once, for
+ * publishing or the indicators, is not held in memory for later).
  */
-export async function heldSnapshot(hash: string) {
-  return tables.get(hash)?.catch(() => undefined);
+export async function heldOrStoredSnapshot(
+  db: Queryable,
+  hash: string,
+): Promise<{ rows: PanelRow[]; report: unknown } | undefined> {
+  // A failed hold counts as absent: the store is read instead.
+  return (await tables.get(hash)?.catch(() => undefined)) ?? (await getSnapshot<PanelRow>(db, hash));
 }
 
 /** A row as JSON gives it back at its top level; the row itself when nothing differs. */
