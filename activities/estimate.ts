@@ -9,7 +9,12 @@ import type { Config } from '../common/config';
 import { codeVersionsFor } from '../freshness/code-versions';
 import { estimationStepKey, PANEL_INDEX, stepColumns } from '../freshness/step-keys';
 import type { Db } from '../store/db';
-import { linkStoredEstimation, saveEstimation, saveEstimationFailure } from '../store/estimations';
+import {
+  linkStoredEstimation,
+  linkStoredEstimations,
+  saveEstimation,
+  saveEstimationFailure,
+} from '../store/estimations';
 import { setRunStage } from '../store/runs';
 import { buildStudyWeights, type Study } from '../study';
 import { cachedSnapshot, cachedStudy } from './study-cache';
@@ -131,12 +136,25 @@ export function estimateActivities(db: Db, config?: Pick<Config, 'buildManifest'
      */
     async linkStoredSteps(args: StepArgs & { stepIds: string[] }): Promise<StepOutcome[]> {
       await setRunStage(db, args.runId, 'estimate');
-      const linked: StepOutcome[] = [];
+      const steps = [];
       for (const stepId of args.stepIds) {
-        const { outcome } = await linkStored(args, stepId);
-        if (outcome) linked.push(outcome);
+        const { content } = await linkStored(args, stepId, false);
+        steps.push({ stepId, content });
       }
-      return linked;
+      // Every step's key looked up in one statement, the run linked to those found in one more.
+      const known = await linkStoredEstimations(db, args.runId, steps, {
+        withSample: true,
+        storedSince: args.storedSince,
+      });
+      return args.stepIds.flatMap((stepId): StepOutcome[] => {
+        const o = known.get(stepId);
+        if (!o) return [];
+        return [
+          'failed' in o
+            ? { stepId, failed: o.failed, reused: o.reused }
+            : { stepId, nobs: o.nobs, ms: 0, reused: o.reused },
+        ];
+      });
     },
 
     /**

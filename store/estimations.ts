@@ -1,7 +1,7 @@
 import type { EstimationResult, LocalMoranRow, SampleRow } from '../econometrics/result';
 import type { StepKey } from '../freshness/keys';
 import type { Db, Queryable } from './db';
-import { recordRunStep } from './run-steps';
+import { recordRunStep, recordRunSteps } from './run-steps';
 import type { Recompute } from './snapshots';
 
 export interface EstimationKey {
@@ -36,43 +36,174 @@ const TIDY = new Set(['term', 'estimate', 'std_error', 'statistic', 'p_value']);
 const num = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : x);
 
 /**
- * An earlier result of this run's step under another key (a refresh started before content keys, or
- * retried after its inputs changed) gives way, unless another run links to it.
+ * Before a result of this run's step is stored, in one statement: an earlier result of the step under
+ * another key (a refresh started before content keys, or retried after its inputs changed) gives way
+ * unless another run links to it; and a forced rerun's recomputed result replaces the one stored under
+ * its key before the rerun started (its rows and sample go with it; every run linked to the key then
+ * reads the new copy, equal to the old one as the computation is deterministic).
  */
-async function clearStaleOrigin(tx: Queryable, key: EstimationKey) {
-  // Both tables in one statement (one round trip per stored result, not two).
+async function clearEarlier(tx: Queryable, key: EstimationKey, { storedSince }: Recompute) {
   await tx.query(
     `WITH e AS (
        DELETE FROM estimations x WHERE x.run_id = $1 AND x.step_id = $2 AND x.step_key <> $3
          AND NOT EXISTS (SELECT 1 FROM run_steps s WHERE s.step_key = x.step_key AND s.run_id <> $1)),
      f AS (
        DELETE FROM estimation_failures x WHERE x.run_id = $1 AND x.step_id = $2 AND x.step_key <> $3
-         AND NOT EXISTS (SELECT 1 FROM run_steps s WHERE s.step_key = x.step_key AND s.run_id <> $1))
+         AND NOT EXISTS (SELECT 1 FROM run_steps s WHERE s.step_key = x.step_key AND s.run_id <> $1)),
+     older AS (
+       DELETE FROM estimations WHERE $4::timestamptz IS NOT NULL AND step_key = $3
+         AND finished_at < $4::timestamptz),
+     older_failure AS (
+       DELETE FROM estimation_failures WHERE $4::timestamptz IS NOT NULL AND step_key = $3
+         AND failed_at < $4::timestamptz)
      SELECT 1`,
-    [key.runId, key.stepId, contentOf(key).key],
+    [key.runId, key.stepId, contentOf(key).key, storedSince ?? null],
   );
 }
 
 /**
- * A forced rerun's recomputed result replaces the one stored under its key before the rerun started
- * (its rows and sample go with it; every run linked to the key then reads the new copy, equal to the
- * old one as the computation is deterministic).
+ * The tables of a stored result's rows beside its estimations row: each filled from one JSON array
+ * (json_to_recordset with the columns' types: a number goes through JSON's shortest round-trip text, as a
+ * bound parameter does, so the stored double is the same), and only when the result's row was inserted.
  */
-async function replaceOlder(tx: Queryable, key: EstimationKey, { storedSince }: Recompute) {
-  if (!storedSince) return;
-  await tx.query(
-    `WITH e AS (DELETE FROM estimations WHERE step_key = $1 AND finished_at < $2::timestamptz),
-     f AS (DELETE FROM estimation_failures WHERE step_key = $1 AND failed_at < $2::timestamptz)
-     SELECT 1`,
-    [contentOf(key).key, storedSince],
-  );
+const RESULT_ROWS = [
+  [
+    'coefficients',
+    'position integer, term text, estimate float8, std_error float8, statistic float8, p_value float8',
+  ],
+  ['coefficient_inference', 'term text, name text, value float8'],
+  [
+    'cluster_diagnostics',
+    'position integer, cluster text, nobs integer, leverage float8, partial_leverage float8, beta_jackknife float8',
+  ],
+  ['model_statistics', 'name text, value float8'],
+  [
+    'spatial_effects',
+    'term text, horizon text, direct float8, direct_se float8, indirect float8, indirect_se float8, total float8, total_se float8',
+  ],
+  [
+    'local_moran',
+    'time integer, entity text, z float8, lag float8, ii float8, expected float8, variance float8, z_score float8, p_value float8, cluster text, p_permutation float8, p_bh float8',
+  ],
+  ['entity_effects', 'term text, entity text, direct float8, received float8, emitted float8'],
+  [
+    'moran',
+    'time text, i float8, expected float8, variance float8, z float8, p_value float8, p_permutation float8',
+  ],
+] as const;
+
+/** A result's rows for RESULT_ROWS, table by table, as objects named like the columns. */
+function resultRows(result: EstimationResult): Record<(typeof RESULT_ROWS)[number][0], object[]> {
+  return {
+    coefficients: result.coefficients.map((c, i) => ({
+      position: i,
+      term: c.term,
+      estimate: num(c.estimate),
+      std_error: num(c.std_error),
+      statistic: num(c.statistic),
+      p_value: num(c.p_value),
+    })),
+    coefficient_inference: result.coefficients.flatMap((c) =>
+      Object.entries(c)
+        .filter(([name, value]) => !TIDY.has(name) && typeof value === 'number')
+        .map(([name, value]) => ({ term: c.term, name, value: num(value as number) })),
+    ),
+    cluster_diagnostics: (result.clusters ?? []).map((d, i) => ({
+      position: i,
+      cluster: d.cluster,
+      nobs: d.nobs,
+      leverage: num(d.leverage),
+      partial_leverage: num(d.partial_leverage),
+      beta_jackknife: num(d.beta_jackknife),
+    })),
+    model_statistics: Object.entries(result.statistics).map(([name, value]) => ({ name, value: num(value) })),
+    spatial_effects: (result.effects ?? []).map((x) => ({
+      term: x.term,
+      horizon: x.horizon ?? 'static',
+      direct: num(x.direct),
+      direct_se: num(x.direct_se),
+      indirect: num(x.indirect),
+      indirect_se: num(x.indirect_se),
+      total: num(x.total),
+      total_se: num(x.total_se),
+    })),
+    local_moran: (result.lisa ?? []).map((l) => ({
+      time: l.time,
+      entity: l.id,
+      z: num(l.z),
+      lag: num(l.lag),
+      ii: num(l.Ii),
+      expected: num(l.expected),
+      variance: num(l.variance),
+      z_score: num(l.zScore),
+      p_value: num(l.p_value),
+      cluster: l.cluster,
+      p_permutation: num(l.p_permutation),
+      p_bh: num(l.p_bh),
+    })),
+    entity_effects: (result.entityEffects ?? []).map((x) => ({
+      term: x.term,
+      entity: x.id,
+      direct: num(x.direct),
+      received: num(x.received),
+      emitted: num(x.emitted),
+    })),
+    moran: (result.moran ?? []).map((m) => ({
+      time: String(m.time),
+      i: num(m.I),
+      expected: num(m.expected),
+      variance: num(m.variance),
+      z: num(m.z),
+      p_value: num(m.p_value),
+      p_permutation: num(m.p_permutation),
+    })),
+  };
 }
+
+// $1 run, $2 step, $3 table, $4 column, $5 estimator, $6 sample, $7 spec, $8 nobs, $9 ngroups,
+// $10 warnings, $11 duration, $12 stars_from, $13 step key, $14–$17 the sample's arrays, $18 since,
+// $19–$21 the run step (kind, code version, ingredients), then one JSON array per RESULT_ROWS table.
+const SAVE_RESULT = `WITH ins AS (
+   INSERT INTO estimations (run_id, step_id, table_id, column_id, estimator, sample, spec, nobs, ngroups,
+     warnings, duration_ms, stars_from, step_key)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+   ON CONFLICT (step_key) DO NOTHING RETURNING run_id),
+ sampled AS (
+   INSERT INTO estimation_samples (step_key, provinces, years, used, reasons)
+   SELECT $13::text, array_agg(p ORDER BY p, y), array_agg(y ORDER BY p, y), array_agg(u ORDER BY p, y),
+          array_agg(r ORDER BY p, y)
+   FROM unnest($14::text[], $15::int[], $16::boolean[], $17::text[]) AS s(p, y, u, r)
+   HAVING count(*) > 0
+   ON CONFLICT (step_key) DO NOTHING),
+ origin AS (
+   SELECT run_id FROM ins
+   UNION ALL
+   SELECT run_id FROM estimations WHERE step_key = $13 AND ($18::timestamptz IS NULL OR finished_at >= $18::timestamptz)
+   LIMIT 1),
+ linked AS (
+   INSERT INTO run_steps (run_id, step, kind, step_key, code_version, ingredients, reused)
+   SELECT $1::text, $2::text, $19::text, $13::text, $20::text, $21::jsonb, origin.run_id <> $1 FROM origin
+   ON CONFLICT (run_id, step) DO UPDATE SET
+     reused = CASE WHEN run_steps.step_key = EXCLUDED.step_key THEN run_steps.reused AND EXCLUDED.reused
+                   ELSE EXCLUDED.reused END,
+     step_key = EXCLUDED.step_key, kind = EXCLUDED.kind, code_version = EXCLUDED.code_version,
+     ingredients = EXCLUDED.ingredients, recorded_at = now()
+   RETURNING 1)${RESULT_ROWS.map(
+     ([table, columns], i) => `,
+ rows_${table} AS (
+   INSERT INTO ${table} (run_id, step_id, ${columns.replace(/ [a-z0-9]+(,|$)/g, '$1')})
+   SELECT $1::text, $2::text, x.* FROM json_to_recordset($${22 + i}::json) AS x(${columns})
+   WHERE EXISTS (SELECT 1 FROM ins))`,
+   ).join('')}
+ SELECT EXISTS (SELECT 1 FROM ins) AS inserted, EXISTS (SELECT 1 FROM linked) AS linked`;
 
 /**
  * Stores the step's result once per content key and links the run to it, in one transaction: a retried,
  * rerun or concurrent step (another refresh computing the same key) leaves exactly one copy of the
  * result and one link per run, never a mix of two attempts or a link without its result. Returns
- * whether the result was already stored (by another attempt or run).
+ * whether the result was already stored (by another attempt or run). Two statements (clearEarlier, then
+ * SAVE_RESULT: the result, its sample, its rows and the run's link), not one per table: on the
+ * embedded store each statement costs about a millisecond whatever it holds.
  */
 export async function saveEstimation(
   db: Db,
@@ -81,159 +212,42 @@ export async function saveEstimation(
   durationMs: number,
   recompute: Recompute = {},
 ): Promise<{ stored: boolean }> {
+  const content = contentOf(key);
+  const sample = result.sample ?? [];
+  const rows = resultRows(result);
   return db.transaction(async (tx) => {
-    await clearStaleOrigin(tx, key);
-    await replaceOlder(tx, key, recompute);
-    const inserted = await tx.query(
-      `INSERT INTO estimations (run_id, step_id, table_id, column_id, estimator, sample, spec, nobs, ngroups,
-         warnings, duration_ms, stars_from, step_key)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-       ON CONFLICT (step_key) DO NOTHING RETURNING step_id`,
-      [
-        key.runId,
-        key.stepId,
-        key.tableId,
-        key.columnId,
-        result.estimator,
-        key.sample,
-        JSON.stringify(key.spec),
-        result.nobs,
-        result.ngroups ?? null,
-        JSON.stringify(result.warnings ?? []),
-        durationMs,
-        key.starsFrom ?? null,
-        contentOf(key).key,
-      ],
-    );
-    // The sample is keyed like the result, not by run: one stored under the key stays (a rerun or a
-    // concurrent writer adds none), and a result stored before samples were gets its sample here. One row
-    // of arrays, put in (province, year) order by the store itself, as the view lists them.
-    const sample = result.sample ?? [];
-    if (sample.length)
-      await tx.query(
-        `INSERT INTO estimation_samples (step_key, provinces, years, used, reasons)
-         SELECT $1, array_agg(p ORDER BY p, y), array_agg(y ORDER BY p, y), array_agg(u ORDER BY p, y),
-                array_agg(r ORDER BY p, y)
-         FROM unnest($2::text[], $3::int[], $4::boolean[], $5::text[]) AS s(p, y, u, r)
-         ON CONFLICT (step_key) DO NOTHING`,
-        [
-          contentOf(key).key,
-          sample.map((r) => r.entity),
-          sample.map((r) => r.time),
-          sample.map((r) => r.used),
-          sample.map((r) => r.reason ?? null),
-        ],
-      );
-    await linkStoredEstimation(tx, key, recompute);
-    if (!inserted.length) return { stored: false };
-    // One multi-row INSERT per table: a statement per row made each stored result cost tens of ms.
-    await insertRows(
-      tx,
-      'coefficients (run_id, step_id, position, term, estimate, std_error, statistic, p_value)',
-      result.coefficients.map((c, i) => [
-        key.runId,
-        key.stepId,
-        i,
-        c.term,
-        num(c.estimate),
-        num(c.std_error),
-        num(c.statistic),
-        num(c.p_value),
-      ]),
-    );
-    await insertRows(
-      tx,
-      'coefficient_inference (run_id, step_id, term, name, value)',
-      result.coefficients.flatMap((c) =>
-        Object.entries(c)
-          .filter(([name, value]) => !TIDY.has(name) && typeof value === 'number')
-          .map(([name, value]) => [key.runId, key.stepId, c.term, name, num(value as number)]),
-      ),
-    );
-    await insertRows(
-      tx,
-      'cluster_diagnostics (run_id, step_id, position, cluster, nobs, leverage, partial_leverage, beta_jackknife)',
-      (result.clusters ?? []).map((d, i) => [
-        key.runId,
-        key.stepId,
-        i,
-        d.cluster,
-        d.nobs,
-        num(d.leverage),
-        num(d.partial_leverage),
-        num(d.beta_jackknife),
-      ]),
-    );
-    await insertRows(
-      tx,
-      'model_statistics (run_id, step_id, name, value)',
-      Object.entries(result.statistics).map(([name, value]) => [key.runId, key.stepId, name, num(value)]),
-    );
-    await insertRows(
-      tx,
-      'spatial_effects (run_id, step_id, term, horizon, direct, direct_se, indirect, indirect_se, total, total_se)',
-      (result.effects ?? []).map((x) => [
-        key.runId,
-        key.stepId,
-        x.term,
-        x.horizon ?? 'static',
-        num(x.direct),
-        num(x.direct_se),
-        num(x.indirect),
-        num(x.indirect_se),
-        num(x.total),
-        num(x.total_se),
-      ]),
-    );
-    await insertRows(
-      tx,
-      'local_moran (run_id, step_id, time, entity, z, lag, ii, expected, variance, z_score, p_value, cluster, p_permutation, p_bh)',
-      (result.lisa ?? []).map((l) => [
-        key.runId,
-        key.stepId,
-        l.time,
-        l.id,
-        num(l.z),
-        num(l.lag),
-        num(l.Ii),
-        num(l.expected),
-        num(l.variance),
-        num(l.zScore),
-        num(l.p_value),
-        l.cluster,
-        num(l.p_permutation),
-        num(l.p_bh),
-      ]),
-    );
-    await insertRows(
-      tx,
-      'entity_effects (run_id, step_id, term, entity, direct, received, emitted)',
-      (result.entityEffects ?? []).map((x) => [
-        key.runId,
-        key.stepId,
-        x.term,
-        x.id,
-        num(x.direct),
-        num(x.received),
-        num(x.emitted),
-      ]),
-    );
-    await insertRows(
-      tx,
-      'moran (run_id, step_id, time, i, expected, variance, z, p_value, p_permutation)',
-      (result.moran ?? []).map((m) => [
-        key.runId,
-        key.stepId,
-        String(m.time),
-        num(m.I),
-        num(m.expected),
-        num(m.variance),
-        num(m.z),
-        num(m.p_value),
-        num(m.p_permutation),
-      ]),
-    );
-    return { stored: true };
+    await clearEarlier(tx, key, recompute);
+    const [saved] = await tx.query<{ inserted: boolean; linked: boolean }>(SAVE_RESULT, [
+      key.runId,
+      key.stepId,
+      key.tableId,
+      key.columnId,
+      result.estimator,
+      key.sample,
+      JSON.stringify(key.spec),
+      result.nobs,
+      result.ngroups ?? null,
+      JSON.stringify(result.warnings ?? []),
+      durationMs,
+      key.starsFrom ?? null,
+      content.key,
+      // The sample is keyed like the result, not by run: one stored under the key stays (a rerun or a
+      // concurrent writer adds none), and a result stored before samples were gets its sample here. One
+      // row of arrays, put in (province, year) order by the store itself, as the view lists them.
+      sample.map((r) => r.entity),
+      sample.map((r) => r.time),
+      sample.map((r) => r.used),
+      sample.map((r) => r.reason ?? null),
+      recompute.storedSince ?? null,
+      content.kind,
+      content.code,
+      JSON.stringify(content.ingredients),
+      ...RESULT_ROWS.map(([table]) => JSON.stringify(rows[table])),
+    ]);
+    // A concurrent writer's copy, committed after this statement's snapshot was taken, is seen by a
+    // statement of its own (then nothing of this attempt was inserted).
+    if (!saved.linked) await linkStoredEstimation(tx, key, recompute);
+    return { stored: saved.inserted };
   });
 }
 
@@ -271,14 +285,58 @@ export async function linkStoredEstimation(
   return done[0] ? { nobs: done[0].nobs, reused } : { failed: failed[0].error, reused };
 }
 
-/** INSERT INTO `target` VALUES (…), (…), … in statements of at most 500 rows; nothing for no rows. */
-async function insertRows(tx: Queryable, target: string, rows: unknown[][], suffix = ''): Promise<void> {
-  for (let from = 0; from < rows.length; from += 500) {
-    const chunk = rows.slice(from, from + 500);
-    const params: unknown[] = [];
-    const values = chunk.map((r) => `(${r.map((v) => (params.push(v), `$${params.length}`)).join(', ')})`);
-    await tx.query(`INSERT INTO ${target} VALUES ${values.join(', ')} ${suffix}`, params);
-  }
+export type StoredOutcome = { nobs: number; reused: boolean } | { failed: string; reused: boolean };
+
+/**
+ * linkStoredEstimation for several steps of a run at once: one statement looks every key up, one links
+ * the run to those found (a refresh's lookup before its batches, instead of two or three statements per
+ * step). Same rules, step by step: a result (with its sample, when `withSample`) or else a failure
+ * stored under the key, not before `storedSince`. Returns the outcomes of the steps found, by step id.
+ */
+export async function linkStoredEstimations(
+  db: Queryable,
+  runId: string,
+  steps: readonly Pick<EstimationKey, 'stepId' | 'content'>[],
+  options: { withSample?: boolean } & Recompute = {},
+): Promise<Map<string, StoredOutcome>> {
+  const contents = steps.map((s) => contentOf({ ...s, runId }));
+  const found = await db.query<{
+    step_key: string;
+    result_run: string | null;
+    nobs: number | null;
+    sampled: boolean;
+    failure_run: string | null;
+    error: string | null;
+  }>(
+    `SELECT k.step_key, e.run_id AS result_run, e.nobs,
+            EXISTS (SELECT 1 FROM estimation_samples s WHERE s.step_key = k.step_key) AS sampled,
+            f.run_id AS failure_run, f.error
+     FROM unnest($1::text[]) AS k(step_key)
+     LEFT JOIN estimations e ON e.step_key = k.step_key
+       AND ($2::timestamptz IS NULL OR e.finished_at >= $2::timestamptz)
+     LEFT JOIN estimation_failures f ON f.step_key = k.step_key
+       AND ($2::timestamptz IS NULL OR f.failed_at >= $2::timestamptz)
+     WHERE e.step_key IS NOT NULL OR f.step_key IS NOT NULL`,
+    [contents.map((c) => c.key), options.storedSince ?? null],
+  );
+  const byKey = new Map(found.map((r) => [r.step_key, r]));
+  const outcomes = new Map<string, StoredOutcome>();
+  const links: { step: StepKey; reused: boolean }[] = [];
+  steps.forEach((s, i) => {
+    const row = byKey.get(contents[i].key);
+    if (!row) return;
+    // A result stored without its sample counts as not stored (its failure is not looked at either).
+    if (row.result_run !== null && options.withSample && !row.sampled) return;
+    const origin = row.result_run ?? row.failure_run!;
+    const reused = origin !== runId;
+    outcomes.set(
+      s.stepId,
+      row.result_run !== null ? { nobs: row.nobs!, reused } : { failed: row.error!, reused },
+    );
+    links.push({ step: contents[i], reused });
+  });
+  await recordRunSteps(db, runId, links);
+  return outcomes;
 }
 
 /**
@@ -550,8 +608,7 @@ export async function saveEstimationFailure(
   recompute: Recompute = {},
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    await clearStaleOrigin(tx, key);
-    await replaceOlder(tx, key, recompute);
+    await clearEarlier(tx, key, recompute);
     await tx.query(
       `INSERT INTO estimation_failures (run_id, step_id, table_id, column_id, error, step_key)
        VALUES ($1, $2, $3, $4, $5, $6)

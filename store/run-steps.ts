@@ -32,6 +32,39 @@ export async function recordRunStep(db: Queryable, runId: string, step: StepKey,
   );
 }
 
+/** recordRunStep for several steps of a run in one statement (each step once). */
+export async function recordRunSteps(
+  db: Queryable,
+  runId: string,
+  steps: readonly { step: StepKey; reused: boolean }[],
+) {
+  if (!steps.length) return;
+  await db.query(
+    `INSERT INTO run_steps (run_id, step, kind, step_key, code_version, ingredients, reused)
+     SELECT $1, x.step, x.kind, x.step_key, x.code_version, x.ingredients, x.reused
+     FROM jsonb_to_recordset($2::jsonb)
+       AS x(step text, kind text, step_key text, code_version text, ingredients jsonb, reused boolean)
+     ON CONFLICT (run_id, step) DO UPDATE SET
+       reused = CASE WHEN run_steps.step_key = EXCLUDED.step_key THEN run_steps.reused AND EXCLUDED.reused
+                     ELSE EXCLUDED.reused END,
+       step_key = EXCLUDED.step_key, kind = EXCLUDED.kind, code_version = EXCLUDED.code_version,
+       ingredients = EXCLUDED.ingredients, recorded_at = now()`,
+    [
+      runId,
+      JSON.stringify(
+        steps.map(({ step, reused }) => ({
+          step: step.step,
+          kind: step.kind,
+          step_key: step.key,
+          code_version: step.code,
+          ingredients: step.ingredients,
+          reused,
+        })),
+      ),
+    ],
+  );
+}
+
 export async function loadRunSteps(db: Queryable, runId: string): Promise<RunStepRecord[]> {
   const rows = await db.query<{
     run_id: string;

@@ -15,6 +15,7 @@ import type { StepKey } from '../../freshness/keys';
 import { openDb, type Db } from '../../store/db';
 import {
   linkStoredEstimation,
+  linkStoredEstimations,
   loadEstimationFailures,
   loadEstimations,
   saveEstimation,
@@ -133,6 +134,46 @@ function keyedStore(name: string, open: () => Promise<Db>, concurrent?: () => Pr
       expect((await getSnapshot(db, 'p-force'))?.rows).toEqual([{ x: 1 }]);
       await saveSnapshot(db, { ...snapshot, rows: [{ x: 2 }] }, { storedSince: again.startedAt });
       expect((await getSnapshot(db, 'p-force', { storedSince: again.startedAt }))?.rows).toEqual([{ x: 2 }]);
+    });
+
+    it('looking several steps up at once links exactly what looking each up does', async () => {
+      // Keys of one refresh's steps: stored by another run, failed in another run, stored without a
+      // sample, nothing stored, and one the run stored itself.
+      const at = (runId: string, stepId: string, key: string) => ({
+        ...step(runId, key),
+        stepId,
+        content: { ...content(key), step: stepId },
+      });
+      const sampled = { ...result, sample: [{ entity: 'A', time: 1, used: true }] };
+      await saveEstimation(db, at('a', 't/(1)', 'kb-other'), sampled, 5);
+      await saveEstimationFailure(db, at('c', 't/(2)', 'kb-failed'), 'too few rows');
+      await saveEstimation(db, at('a', 't/(3)', 'kb-unsampled'), result, 5);
+      const ids = ['t/(1)', 't/(2)', 't/(3)', 't/(4)', 't/(5)'];
+      const keys = ['kb-other', 'kb-failed', 'kb-unsampled', 'kb-none', 'kb-own'];
+      for (const r of ['g', 'h']) {
+        await startRun(db, { runId: r, studyId: 's', vintage: 'v', inputsHash: 'h' });
+        await saveEstimation(db, at(r, 't/(5)', `kb-own-${r}`), sampled, 5);
+      }
+      const steps = (r: string) =>
+        ids.map((id, i) => at(r, id, keys[i] === 'kb-own' ? `kb-own-${r}` : keys[i]));
+      const batch = await linkStoredEstimations(db, 'g', steps('g'), { withSample: true });
+      const single = new Map();
+      for (const s of steps('h')) {
+        const o = await linkStoredEstimation(db, s, { withSample: true });
+        if (o) single.set(s.stepId, o);
+      }
+      expect([...batch]).toEqual([...single]);
+      expect([...batch]).toEqual([
+        ['t/(1)', { nobs: 330, reused: true }],
+        ['t/(2)', { failed: 'too few rows', reused: true }],
+        ['t/(5)', { nobs: 330, reused: false }],
+      ]);
+      const links = async (r: string) =>
+        (await loadRunSteps(db, r)).map((s) => [s.step, s.key.replace(`-${r}`, ''), s.reused, s.code]);
+      expect(await links('g')).toEqual(await links('h'));
+      // A forced rerun started after all of them finds none.
+      const { startedAt } = await startRun(db, { runId: 'g', studyId: 's', vintage: 'v', inputsHash: 'h' });
+      expect((await linkStoredEstimations(db, 'g', steps('g'), { storedSince: startedAt })).size).toBe(0);
     });
 
     if (concurrent)
