@@ -18,7 +18,7 @@ import type { StepKey } from '../freshness/keys';
 import { ingestStepKey } from '../freshness/step-keys';
 import type { Db } from '../store/db';
 import { loadPortalQueries, savePortalQuery } from '../store/portal-queries';
-import { getSourceFile, saveSourceFile } from '../store/source-files';
+import { getSourceFile, getSourceFiles, saveSourceFile } from '../store/source-files';
 import { sha256File } from './hashing';
 
 export interface ManifestFile {
@@ -94,15 +94,23 @@ export function ingestActivities(db: Db, config: Config) {
       /** A forced rerun: only files stored since then count (store/snapshots.ts Recompute). */
       storedSince?: string;
     }) {
-      const found = [];
+      const keyed = [];
       for (const file of args.files) {
         if (file.layout === PORTAL_LAYOUT) continue;
-        const { result } = await fileKey({ ...args, file });
-        const known = await getSourceFile(db, result.sha256, { storedSince: args.storedSince });
-        if (known)
-          found.push({ ...result, observations: known.observations, notes: known.notes, cached: true });
+        keyed.push((await fileKey({ ...args, file })).result);
       }
-      return found;
+      // Every file's key looked up in one statement.
+      const stored = await getSourceFiles(
+        db,
+        keyed.map((r) => r.sha256),
+        { storedSince: args.storedSince },
+      );
+      return keyed.flatMap((result) => {
+        const known = stored.get(result.sha256);
+        return known
+          ? [{ ...result, observations: known.observations, notes: known.notes, cached: true }]
+          : [];
+      });
     },
 
     /**

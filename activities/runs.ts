@@ -2,7 +2,7 @@ import type { Config } from '../common/config';
 import { codeVersionsFor } from '../freshness/code-versions';
 import type { StepKey } from '../freshness/keys';
 import type { Db } from '../store/db';
-import { recordRunStep } from '../store/run-steps';
+import { recordRunSteps } from '../store/run-steps';
 import { finishRun, getRun, startRun } from '../store/runs';
 import { linkRunFiles } from '../store/source-files';
 
@@ -50,7 +50,7 @@ export interface RunFile {
   cached?: boolean;
 }
 
-/** The run's input files and each file's ingest step record, in one transaction. */
+/** The run's input files and each file's ingest step record, in one transaction of two statements. */
 export async function linkFiles(db: Db, runId: string, files: RunFile[]): Promise<void> {
   await db.transaction(async (tx) => {
     await linkRunFiles(
@@ -58,6 +58,10 @@ export async function linkFiles(db: Db, runId: string, files: RunFile[]): Promis
       runId,
       files.map(({ name, sha256, real }) => ({ name, sha256, real })),
     );
-    for (const f of files) if (f.step) await recordRunStep(tx, runId, f.step, Boolean(f.cached));
+    await recordRunSteps(
+      tx,
+      runId,
+      files.flatMap((f) => (f.step ? [{ step: f.step, reused: Boolean(f.cached) }] : [])),
+    );
   });
 }

@@ -26,6 +26,21 @@ export async function getSourceFile(
   return rows[0];
 }
 
+/** getSourceFile for several keys in one statement: the stored ones, by key. */
+export async function getSourceFiles(
+  db: Queryable,
+  sha256s: readonly string[],
+  { storedSince }: Recompute = {},
+): Promise<Map<string, SourceFileRecord>> {
+  if (!sha256s.length) return new Map();
+  const rows = await db.query<SourceFileRecord>(
+    `SELECT sha256, name, size::float8 AS size, layout, observations, notes FROM source_files
+     WHERE sha256 = ANY($1::text[]) AND ($2::timestamptz IS NULL OR ingested_at >= $2::timestamptz)`,
+    [[...sha256s], storedSince ?? null],
+  );
+  return new Map(rows.map((r) => [r.sha256, r]));
+}
+
 const BATCH = 500;
 
 /**
@@ -239,16 +254,17 @@ export async function loadRejectedFiles(
   return db.query(`SELECT name, sha256, reason FROM rejected_files WHERE run_id = $1 ORDER BY name`, [runId]);
 }
 
+/** The run's input files by name (one statement: each name's file replaces the one linked before). */
 export async function linkRunFiles(
   db: Queryable,
   runId: string,
   files: { name: string; sha256: string; real: boolean }[],
 ): Promise<void> {
-  for (const f of files) {
-    await db.query(
-      `INSERT INTO run_files (run_id, name, sha256, real) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (run_id, name) DO UPDATE SET sha256 = EXCLUDED.sha256, real = EXCLUDED.real`,
-      [runId, f.name, f.sha256, f.real],
-    );
-  }
+  if (!files.length) return;
+  await db.query(
+    `INSERT INTO run_files (run_id, name, sha256, real)
+     SELECT $1, x.name, x.sha256, x.real FROM jsonb_to_recordset($2::jsonb) AS x(name text, sha256 text, real boolean)
+     ON CONFLICT (run_id, name) DO UPDATE SET sha256 = EXCLUDED.sha256, real = EXCLUDED.real`,
+    [runId, JSON.stringify(files.map(({ name, sha256, real }) => ({ name, sha256, real })))],
+  );
 }

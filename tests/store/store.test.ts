@@ -8,6 +8,7 @@ import { migrate } from '../../store/migrate';
 import { getRun, finishRun, startRun } from '../../store/runs';
 import {
   getSourceFile,
+  getSourceFiles,
   loadObservations,
   loadRunObservations,
   saveSourceFile,
@@ -66,6 +67,11 @@ function storeContract(name: string, open: () => Promise<Db>) {
       await saveSourceFile(db, file, observations);
       await saveSourceFile(db, file, observations);
       expect(await getSourceFile(db, 'abc')).toEqual({ ...file, observations: 2, notes: [] });
+      // Several keys in one lookup: the stored ones only; a forced rerun's later start finds none.
+      const many = await getSourceFiles(db, ['absent', 'abc']);
+      expect([...many]).toEqual([['abc', { ...file, observations: 2, notes: [] }]]);
+      const later = new Date(Date.now() + 60_000).toISOString();
+      expect((await getSourceFiles(db, ['abc'], { storedSince: later })).size).toBe(0);
       const back = await loadObservations(db, ['abc']);
       expect(back).toHaveLength(2);
       expect(back[0]).toEqual(observations[0]);
