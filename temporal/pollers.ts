@@ -82,6 +82,16 @@ export interface QueueWatch {
   pollers: Poller[];
   /** The queues (and task kinds) nobody live polls, e.g. `aicarbon-compute-… (activities)`. */
   missing: string[];
+  /**
+   * True when standing workers (`aicarbon worker`, a deployment's; not another `aicarbon run`, whose
+   * worker stops when its own refresh ends) live poll every queue: a refresh can be handed to them.
+   */
+  standing: boolean;
+}
+
+/** A worker that stays up after a refresh: any but the one an `aicarbon run` process hosts (worker.ts). */
+export function isStandingWorker(identity: string): boolean {
+  return !/ aicarbon run (io|compute)$/.test(identity);
 }
 
 export async function watchQueues(
@@ -96,7 +106,8 @@ export async function watchQueues(
   ]);
   const names = [`${queues.io} (workflows)`, `${queues.io} (activities)`, `${queues.compute} (activities)`];
   const missing = names.filter((_, i) => !lists[i].some((p) => p.live));
-  return { ready: missing.length === 0, pollers: lists.flat(), missing };
+  const standing = lists.every((list) => list.some((p) => p.live && isStandingWorker(p.identity)));
+  return { ready: missing.length === 0, pollers: lists.flat(), missing, standing };
 }
 
 /**

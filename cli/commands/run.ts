@@ -8,6 +8,11 @@
  * worker had started, so Temporal retries them now rather than after their heartbeat timeout; when a
  * live worker does (another `run` or `aicarbon worker`), it only follows. While following it says what
  * the refresh waits for whenever nothing moves for a few seconds (cli/follow.ts).
+ *
+ * A standing worker (`aicarbon worker`, kept up beside the dev server) is used, not duplicated: when
+ * one live polls every queue of the refresh's deployment, `run` hands the refresh to it — it opens no
+ * store (the worker holds the embedded one: a second opener would be refused) and loads no worker
+ * code, so what the user waits for is the workflow on an already warm process.
  */
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { resolve } from 'node:path';
@@ -15,7 +20,7 @@ import { loadConfig, type Config } from '../../common/config';
 import { getRun } from '../../store/runs';
 import { planRefresh } from '../../activities/plan';
 import type { Db } from '../../store/db';
-import { failLostActivities, watchQueues } from '../../temporal/pollers';
+import { failLostActivities, isStandingWorker, watchQueues } from '../../temporal/pollers';
 import { taskQueues } from '../../temporal/deployment';
 import type { WorkerSet } from '../../worker';
 import { PROGRESS_MEMO, type Progress } from '../../workflows/progress';
@@ -117,8 +122,11 @@ export async function run(opts: RunOptions): Promise<void> {
   const onSignal = () => {
     following.abort();
     say(
-      `\nInterrupted: stopping the local worker. The refresh ${input.runId} stays in Temporal; ` +
-        'run the same command again to resume it.',
+      workers
+        ? `\nInterrupted: stopping the local worker. The refresh ${input.runId} stays in Temporal; ` +
+            'run the same command again to resume it.'
+        : `\nInterrupted: no longer following. The refresh ${input.runId} goes on in its worker; ` +
+            'run the same command again to follow it.',
     );
     // The client stays open until exit: a call still in flight must not meet a closed channel.
     (async () => {
@@ -132,9 +140,16 @@ export async function run(opts: RunOptions): Promise<void> {
   try {
     // A worker is needed unless the refresh already completed or a live worker is on its queues; it
     // starts (and the store opens) before the trigger, so a bad DATABASE_URL starts nothing.
-    const state = await refreshState(temporal.client, workflowId);
+    const [state, queues] = await Promise.all([
+      refreshState(temporal.client, workflowId),
+      watchQueues(temporal.client, namespace, input.queues!),
+    ]);
+    // A standing worker of this deployment does the work (and holds its store).
+    const standing = queues.standing ? queues : undefined;
     let force = opts.force;
-    if (state === 'completed' && !force) {
+    // The deployment is its store (temporal/task-queues.ts): a standing worker on its queues stored a
+    // completed refresh's results there, and holds an embedded store, so only PostgreSQL is asked.
+    if (state === 'completed' && !force && !(standing && !config.databaseUrl)) {
       // Completed in Temporal is not enough: its results must be in the store this run points at (a
       // new, empty DATABASE_URL is not "already completed"). Memoisation makes the rerun cheap.
       const store = await openStore(config);
@@ -146,9 +161,8 @@ export async function run(opts: RunOptions): Promise<void> {
         force = true;
       }
     }
-    const watch =
-      state === 'running' ? await watchQueues(temporal.client, namespace, input.queues!) : undefined;
-    const needWorker = force || state === 'absent' || (watch !== undefined && !watch.ready);
+    const watch = state === 'running' ? queues : undefined;
+    const needWorker = !standing && (force || state === 'absent' || (watch !== undefined && !watch.ready));
     if (needWorker) {
       db = await openStore(config);
       const { startCommandWorkers } = await (loadingWorker ?? import('../../worker'));
@@ -178,15 +192,22 @@ export async function run(opts: RunOptions): Promise<void> {
     });
     const description = await handle.describe();
     const url = workflowUrl(temporal.uiUrl, namespace, workflowId, description.runId);
-    if (outcome === 'started') say(`Refresh ${input.runId} started.`);
+    const workerNames = (w: typeof queues) => [
+      ...new Set(
+        w.pollers.filter((p) => p.live && (!standing || isStandingWorker(p.identity))).map((p) => p.identity),
+      ),
+    ];
+    if (outcome === 'started')
+      say(
+        `Refresh ${input.runId} started` +
+          (standing ? ` on the standing worker ${workerNames(standing).join(', ')}.` : '.'),
+      );
     else if (outcome === 'already-completed')
       say(`Refresh ${input.runId} already completed for these inputs (use --force to run it again).`);
-    else if (!workers) {
-      const live = watch?.pollers.filter((p) => p.live).map((p) => p.identity) ?? [];
+    else if (!workers)
       say(
-        `Refresh ${input.runId} is already running: following it (worker ${[...new Set(live)].join(', ')}).`,
+        `Refresh ${input.runId} is already running: following it (worker ${workerNames(queues).join(', ')}).`,
       );
-    }
     if (url) say(`Web UI: ${url}`);
     const result: RefreshResult = await follow(handle, {
       client: temporal.client,

@@ -1,0 +1,95 @@
+/**
+ * `aicarbon run` beside a standing worker (`aicarbon worker` kept up on the embedded PGlite store, the
+ * default), as real processes on a real dev server: `run` hands the refresh to that worker instead of
+ * starting one of its own — which the store the worker holds would refuse — and says so; a second
+ * `run` reports the refresh completed, again without opening the store. Once the worker has stopped,
+ * the store holds the one run, completed, with every estimation of the study linked once.
+ * No wall times are asserted.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, PROJECT_ROOT, type Config } from '../../common/config';
+import { openDb } from '../../store/db';
+import { listEstimations, loadStudy } from '../../study';
+import { taskQueues } from '../../temporal/deployment';
+import { watchQueues } from '../../temporal/pollers';
+import { runCli } from '../helpers/cli';
+import { waitFor } from '../helpers/pipeline';
+import { createDevServerEnv } from '../helpers/temporal';
+
+describe('aicarbon run beside a standing worker on the embedded store', () => {
+  let env: TestWorkflowEnvironment;
+  let config: Config;
+  let vars: Record<string, string>;
+  let worker: ChildProcess | undefined;
+  let workerExit: Promise<number | null> | undefined;
+
+  beforeAll(async () => {
+    env = await createDevServerEnv();
+    const dataDir = await mkdtemp(join(tmpdir(), 'aicarbon-standing-data-'));
+    const outDir = await mkdtemp(join(tmpdir(), 'aicarbon-standing-out-'));
+    // No DATABASE_URL: the worker holds the PGlite store under the data folder.
+    vars = {
+      TEMPORAL_ADDRESS: env.address,
+      DATABASE_URL: '',
+      AICARBON_DATA_DIR: dataDir,
+      AICARBON_OUT_DIR: outDir,
+    };
+    config = { ...loadConfig({}), temporalAddress: env.address, dataDir, outDir };
+    worker = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'aicarbon.js'), 'worker'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, ...vars, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    workerExit = new Promise((resolve) => worker!.on('exit', (code) => resolve(code)));
+    await waitFor(
+      async () =>
+        (await watchQueues(env.client, 'default', taskQueues(config))).standing ? true : undefined,
+      60_000,
+      'the standing worker to poll its queues',
+    );
+  }, 90_000);
+
+  afterAll(async () => {
+    if (worker && worker.exitCode === null) worker.kill('SIGTERM');
+    await workerExit;
+    await env?.teardown();
+  });
+
+  it('hands the refresh to the worker, then reports it completed; the store holds it once', async () => {
+    const first = await runCli(['run'], vars);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(
+      /Refresh \S+ started on the standing worker \d+@\S+ aicarbon worker (io|compute)/,
+    );
+    expect(first.stderr).not.toMatch(/in use by process|started its own worker|resuming/);
+    expect(first.stdout).toMatch(/^Refresh \S+ done/m);
+
+    const second = await runCli(['run'], vars);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/already completed for these inputs/);
+    expect(second.stderr).not.toContain('in use by process');
+
+    // The worker lets go of the store when it stops (SIGTERM: graceful).
+    worker!.kill('SIGTERM');
+    expect(await workerExit).toBe(0);
+    const db = await openDb({ dataDir: config.dataDir });
+    try {
+      const runs = await db.query<{ status: string }>(`SELECT status FROM runs`);
+      expect(runs).toEqual([{ status: 'completed' }]);
+      const linked = await db.query<{ n: number; steps: number }>(
+        `SELECT count(*)::int AS n, count(DISTINCT step_id)::int AS steps FROM run_estimations`,
+      );
+      const failed = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM run_estimation_failures`);
+      const planned = listEstimations(loadStudy(config.studyPath)).length;
+      expect(linked[0].n).toBe(linked[0].steps);
+      expect(linked[0].n + failed[0].n).toBe(planned);
+    } finally {
+      await db.close();
+    }
+  }, 300_000);
+});
