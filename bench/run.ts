@@ -20,16 +20,24 @@
  *                     build manifest's code probe (as bench:pipeline's): a module of its own, with a
  *                     new hash each round, added to the closures of assembly, indicators, the panel,
  *                     the estimators and publishing, not ingestion's (AICARBON_BUILD_MANIFEST);
+ *   standing code changed  the same upgrade with a standing worker (`aicarbon worker`, its own data
+ *                     folder on the warm server) restarted on the upgraded code beforehand, untimed, as
+ *                     a deployment is upgraded: `aicarbon run` hands the refresh to it (no store opened,
+ *                     no worker code loaded in the command); the worker has its modules loaded and its
+ *                     store open, its JIT cold;
+ *   standing recomputing  `aicarbon run --force` right after, on that worker (its JIT now warm): every
+ *                     step computed again, each file parsed;
  *   cold              `aicarbon run` with no server and no store: a fresh data directory, so the command
  *                     starts its own dev server, creates the PGlite store and runs the migrations (the
  *                     Temporal CLI binary itself is cached; the operating system's file cache is warm in
  *                     every condition).
  * Figures: median over rounds of wall, CPU (the command and the processes it reaped: the cold dev
- * server's CPU is included, the warm server's is not) and each part of the split; load printed.
+ * server's CPU is included, the warm server's is not; the standing worker's during the run is) and each
+ * part of the split; load printed.
  * Goal (issue: performance): warm ≤ 5 s, recomputing. Flags: --rounds N (default 3).
  */
 import { taskQueues } from '../temporal/deployment';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +49,7 @@ import { freePort } from '../common/ports';
 import { resolveTemporalCli } from '../temporal/cli-binary';
 import { connectClient } from '../temporal/connection';
 import { startDevServer } from '../temporal/dev-server';
+import { watchQueues } from '../temporal/pollers';
 import { openDb } from '../store/db';
 import { loadAverage, median, roundsArg } from './harness';
 import { stageSpans, workflowSpans } from './history';
@@ -66,6 +75,12 @@ function childrenCpuMs(): number {
   const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
   // After "pid (comm) ": state is field 3, so cutime (16) and cstime (17) sit at 13 and 14.
   return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+/** CPU time (ms) a live process has used so far: /proc/PID/stat utime + stime. */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** One `aicarbon run [args]` in a fresh process; the split from its stderr lines' arrival times. */
@@ -175,7 +190,14 @@ console.log(
 );
 await runOnce(warmEnv); // the warm-up: the store then holds a completed refresh, the server its history
 
-const CONDITIONS = ['warm no-op', 'warm recomputing', 'warm code changed', 'cold'] as const;
+const CONDITIONS = [
+  'warm no-op',
+  'warm recomputing',
+  'warm code changed',
+  'standing code changed',
+  'standing recomputing',
+  'cold',
+] as const;
 type Condition = (typeof CONDITIONS)[number];
 const figures = Object.fromEntries(CONDITIONS.map((c) => [c, []])) as unknown as Record<
   Condition,
@@ -183,9 +205,12 @@ const figures = Object.fromEntries(CONDITIONS.map((c) => [c, []])) as unknown as
 >;
 
 /** A timed run's figures with the split and stages from the workflow's own history (server clock). */
-async function withWorkflowSplit(run: Awaited<ReturnType<typeof runOnce>>): Promise<RunFigures> {
-  // The workflow id is the run id at the deployment (the warm data folder's store and output folder).
-  const workflowId = `${run.runId}@${taskQueues({ dataDir: warmDir, outDir: join(warmDir, 'out') }).deployment}`;
+async function withWorkflowSplit(
+  run: Awaited<ReturnType<typeof runOnce>>,
+  dir = warmDir,
+): Promise<RunFigures> {
+  // The workflow id is the run id at the deployment (the data folder's store and output folder).
+  const workflowId = `${run.runId}@${taskQueues({ dataDir: dir, outDir: join(dir, 'out') }).deployment}`;
   const refresh = await workflowSpans(client, workflowId);
   const estimate = await workflowSpans(client, `${workflowId}/estimate`).catch(() => undefined);
   const t0 = run.startEpoch;
@@ -197,6 +222,37 @@ async function withWorkflowSplit(run: Awaited<ReturnType<typeof runOnce>>): Prom
     stages: stageSpans([...refresh.activities, ...(estimate?.activities ?? [])]),
   };
 }
+// The standing worker: `aicarbon worker` on its own data folder (its own deployment) on the warm server.
+const standingDir = join(base, 'standing');
+const standingEnv = envFor(standingDir, warmPorts[0], warmPorts[1]);
+let standing: ChildProcess | undefined;
+process.on('exit', () => standing?.kill('SIGKILL')); // never left behind, whatever ends the benchmark
+async function stopStanding() {
+  if (!standing || standing.exitCode !== null) return;
+  const exited = new Promise((res) => standing!.once('exit', res));
+  standing.kill('SIGTERM');
+  await exited;
+}
+/** (Re)starts the standing worker on `manifest`'s code and waits until it polls every queue. */
+async function startStanding(manifest: string) {
+  await stopStanding();
+  standing = spawn(process.execPath, [bin, 'worker'], {
+    cwd: root,
+    env: { ...standingEnv, AICARBON_BUILD_MANIFEST: manifest, LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const queues = taskQueues({ dataDir: standingDir, outDir: join(standingDir, 'out') });
+  for (const deadline = Date.now() + 60_000; !(await watchQueues(client, 'default', queues)).standing;) {
+    if (Date.now() > deadline || standing.exitCode !== null)
+      throw new Error('the standing worker did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+// Its warm-up (untimed): the store then holds the ingested files, as the warm store does.
+codeUpgrade('standing warm-up');
+await startStanding(probedManifest);
+await runOnce({ ...standingEnv, AICARBON_BUILD_MANIFEST: probedManifest });
+
 const load0 = loadAverage();
 for (let i = 0; i < rounds; i++) {
   const coldDir = join(base, `cold-${i}`);
@@ -233,7 +289,26 @@ for (let i = 0; i < rounds; i++) {
     console.log(
       `warm code changed: ${steps.map((st) => `${st.kind} ${st.reused ? 'reused' : 'computed'} ${st.n}`).join(', ')}`,
     );
+
+  // The standing worker upgraded (untimed), then the same code-changed refresh handed to it.
+  codeUpgrade(`standing round ${i} ${Date.now()}`);
+  await startStanding(probedManifest);
+  // CPU: the command's and the standing worker's during the run.
+  const withWorkerCpu = async (run: Promise<Awaited<ReturnType<typeof runOnce>>>) => {
+    const before = processCpuMs(standing!.pid!);
+    const r = await run;
+    return { ...r, cpuMs: r.cpuMs + processCpuMs(standing!.pid!) - before };
+  };
+  const handed = await withWorkerCpu(runOnce({ ...standingEnv, AICARBON_BUILD_MANIFEST: probedManifest }));
+  if (!/started on the standing worker/.test(handed.stderr))
+    throw new Error(`standing code changed: not handed to the worker:\n${handed.stderr.slice(-1000)}`);
+  figures['standing code changed'].push(await withWorkflowSplit(handed, standingDir));
+  const forced = await withWorkerCpu(
+    runOnce({ ...standingEnv, AICARBON_BUILD_MANIFEST: probedManifest }, ['--force']),
+  );
+  figures['standing recomputing'].push(await withWorkflowSplit(forced, standingDir));
 }
+await stopStanding();
 const load1 = loadAverage();
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -249,17 +324,22 @@ for (const cond of CONDITIONS) {
         `   workflow ${s(med(list, (r) => r.workflowMs))}` +
         `   after ${s(med(list, (r) => r.afterMs))}`;
   console.log(
-    `${cond.padEnd(17)}  wall ${s(med(list, (r) => r.wallMs))} (rounds ${s(Math.min(...walls))}–${s(Math.max(...walls))})` +
+    `${cond.padEnd(22)}  wall ${s(med(list, (r) => r.wallMs))} (rounds ${s(Math.min(...walls))}–${s(Math.max(...walls))})` +
       `   cpu ${s(med(list, (r) => r.cpuMs))}${split}`,
   );
   if (list[0].stages) {
     const parts = list[0].stages.map(
       (st, k) => `${st.stage} ${s(median(list.map((r) => r.stages![k].ms)))} (${st.activities})`,
     );
-    console.log(`${''.padEnd(19)}workflow stages (span, activities): ${parts.join(', ')}`);
+    console.log(`${''.padEnd(24)}workflow stages (span, activities): ${parts.join(', ')}`);
   }
 }
-for (const cond of ['warm recomputing', 'warm code changed'] as const) {
+for (const cond of [
+  'warm recomputing',
+  'warm code changed',
+  'standing code changed',
+  'standing recomputing',
+] as const) {
   const wall = med(figures[cond], (r) => r.wallMs);
   console.log(`goal: ${cond} wall ≤ 5 s → ${wall <= 5000 ? 'met' : 'not met'}`);
 }
