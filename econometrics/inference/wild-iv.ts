@@ -31,13 +31,13 @@ import { Cholesky, crossProductInverse, qrLeastSquares, type Columns } from '../
 import {
   countClusters,
   drawsClusters,
-  exceedanceCut,
   inversionStep,
   type WildDraws,
   type WildOptions,
   type WildTest,
 } from './wild-bootstrap';
 import { invertTest } from './test-inversion';
+import { exceedanceCut } from './wild-p-curve';
 
 export interface WildIvInput {
   /** Regressors X (actual, not projected) and instruments W, on the estimator's (within) design. */

@@ -1,0 +1,107 @@
+/**
+ * The wild cluster restricted bootstrap's p-value as a function of the null value r (wild-bootstrap.ts),
+ * from each draw's pieces (wild-pieces.ts):
+ *
+ *   t*_b(r) = (N⁰_b + r N¹_b) / √(D⁰_b + 2r D¹_b + r² D²_b),   t̂(r) = (β̂_k − r) / ŝe,
+ *   p(r) = #{b : |t*_b(r)| > cut(t̂(r))} / B   (cut: exceedanceCut, ties within 1e-9 relative).
+ *
+ * The test inversion evaluates p(r) about 40 times per bound, bisecting a bracket [L, U] that halves
+ * each time. Most draws cannot change their verdict inside a narrow bracket: over [L, U] the numerator
+ * is linear (|n| between its values at the ends, or 0 if it changes sign), the denominator a convex
+ * quadratic (between its minimum and its larger end) and the cut monotone in |β̂_k − r|, so an interval
+ * for |t*_b| and one for the cut settle a draw whenever they do not overlap. `restrict(L, U)` counts the
+ * settled draws once and keeps the others; p(r) for r in [L, U] then evaluates only those, with the
+ * same arithmetic as for all draws, so every p(r) is exactly what the full count gives (the intervals
+ * are widened by 1e-10 of each term's magnitude, far beyond the rounding of the evaluation). A bound
+ * costs a few full counts instead of ~40.
+ *
+ * Hand-written: no TypeScript library implements the wild cluster bootstrap.
+ */
+import type { DrawPieces } from './wild-pieces';
+
+/**
+ * The bound a draw's |t*| must exceed to count against |t̂| in p = #{|t*| > |t̂|} / B: ties within 1e-9
+ * relative do not count (the draw v = ±1 reproduces t̂ up to rounding).
+ */
+export function exceedanceCut(tHat: number): number {
+  const t = Math.abs(tHat);
+  return t + 1e-9 * Math.max(t, 1e-12);
+}
+
+/** Relative widening of every interval, against rounding (~1e-16) in the verdict's evaluation. */
+const SLACK = 1e-10;
+
+export interface WildPCurve {
+  /** p(r); exact for any r, cheaper inside the bracket last given to restrict. */
+  pAt(r: number): number;
+  /** Settles the draws whose verdict is the same throughout [lo, hi] (either order). */
+  restrict(lo: number, hi: number): void;
+}
+
+export function wildPCurve(pieces: DrawPieces, B: number, estimate: number, seHat: number): WildPCurve {
+  const { N0, N1, D0, D1, D2 } = pieces;
+  // The draws still open in [L, U], and how many settled ones exceed there.
+  const open = new Int32Array(B);
+  let nOpen = 0;
+  let settled = 0;
+  let L = NaN;
+  let U = NaN;
+
+  const exceeds = (b: number, r: number, cut: number): number => {
+    const den = D0[b] + r * (2 * D1[b] + r * D2[b]);
+    return +(den > 0 && Math.abs(N0[b] + r * N1[b]) / Math.sqrt(den) > cut);
+  };
+
+  const pAt = (r: number): number => {
+    const cut = exceedanceCut((estimate - r) / seHat);
+    let count = 0;
+    if (r >= L && r <= U) {
+      for (let i = 0; i < nOpen; i++) count += exceeds(open[i], r, cut);
+      return (settled + count) / B;
+    }
+    // Counted without a branch (a draw exceeding or not is unpredictable): about 1.4× faster.
+    for (let b = 0; b < B; b++) count += exceeds(b, r, cut);
+    return count / B;
+  };
+
+  const restrict = (lo: number, hi: number): void => {
+    const l = Math.min(lo, hi);
+    const u = Math.max(lo, hi);
+    // Inside the current bracket only the open draws need a look; otherwise all of them.
+    const nested = l >= L && u <= U;
+    const from = nested ? nOpen : B;
+    if (!nested) settled = 0;
+    L = l;
+    U = u;
+    const R = Math.max(Math.abs(l), Math.abs(u));
+    const tl = Math.abs(estimate - l) / seHat;
+    const tu = Math.abs(estimate - u) / seHat;
+    const tErr = (SLACK * (Math.abs(estimate) + R)) / seHat;
+    const cutHi = exceedanceCut(Math.max(tl, tu)) * (1 + SLACK) + tErr;
+    const cutLo = exceedanceCut(estimate >= l && estimate <= u ? 0 : Math.min(tl, tu)) * (1 - SLACK) - tErr;
+    let kept = 0;
+    for (let i = 0; i < from; i++) {
+      const b = nested ? open[i] : i;
+      // |n| over [l, u]: linear n, so between the ends' values, or down to 0 across a sign change.
+      const nl = N0[b] + l * N1[b];
+      const nu = N0[b] + u * N1[b];
+      const nErr = SLACK * (Math.abs(N0[b]) + R * Math.abs(N1[b]));
+      const nHi = Math.max(Math.abs(nl), Math.abs(nu)) + nErr;
+      const nLo = Math.max(nl > 0 === nu > 0 ? Math.min(Math.abs(nl), Math.abs(nu)) - nErr : 0, 0);
+      // The denominator is a sum of squares, convex in r: largest at an end, smallest at its vertex.
+      const dl = D0[b] + l * (2 * D1[b] + l * D2[b]);
+      const du = D0[b] + u * (2 * D1[b] + u * D2[b]);
+      const vertex = D2[b] > 0 ? -D1[b] / D2[b] : NaN;
+      const dMin =
+        vertex > l && vertex < u ? D0[b] + vertex * (2 * D1[b] + vertex * D2[b]) : Math.min(dl, du);
+      const dErr = SLACK * (D0[b] + 2 * R * Math.abs(D1[b]) + R * R * D2[b]);
+      const dLo = dMin - dErr;
+      const dHi = Math.max(dl, du) + dErr;
+      if (dLo > 0 && nLo / Math.sqrt(dHi) > cutHi) settled++;
+      else if (!(dLo > 0 && nHi / Math.sqrt(dLo) < cutLo)) open[kept++] = b;
+    }
+    nOpen = kept;
+  };
+
+  return { pAt, restrict };
+}

@@ -1,0 +1,113 @@
+/**
+ * The wild cluster bootstrap's shortcuts against their plain forms: the low-rank draw pieces
+ * ((Kv)_h = a_h v_h − c_h'S'v) against K formed, and the p-value curve restricted to a bracket against
+ * the count over all draws, on random pieces (MT19937) of the study's shape (9,999 Webb draws).
+ */
+import mt19937 from '@stdlib/random-base-mt19937';
+import { describe, expect, it } from 'vitest';
+import { wildDraws } from '../../econometrics/inference/wild-bootstrap';
+import { wildPCurve } from '../../econometrics/inference/wild-p-curve';
+import { drawPieces } from '../../econometrics/inference/wild-pieces';
+
+const rng = mt19937.factory({ seed: 7 });
+const uniform = (): number => rng() / (mt19937.MAX + 1);
+const random = (n: number): Float64Array => Float64Array.from({ length: n }, () => uniform() - 0.5);
+
+/** K v by K formed, one draw at a time: the definition. */
+function plainPieces(
+  v: Float64Array,
+  B: number,
+  G: number,
+  p: number,
+  a: [Float64Array, Float64Array],
+  S: [Float64Array, Float64Array],
+  C: Float64Array,
+) {
+  const out = {
+    N0: new Float64Array(B),
+    N1: new Float64Array(B),
+    D0: new Float64Array(B),
+    D1: new Float64Array(B),
+    D2: new Float64Array(B),
+  };
+  for (let b = 0; b < B; b++) {
+    const kv = [new Float64Array(G), new Float64Array(G)];
+    for (let j = 0; j < 2; j++) {
+      for (let h = 0; h < G; h++) {
+        let x = 0;
+        for (let g = 0; g < G; g++) {
+          let cs = 0;
+          for (let c = 0; c < p; c++) cs += C[h * p + c] * S[j][g * p + c];
+          x += ((h === g ? a[j][h] : 0) - cs) * v[b * G + g];
+        }
+        kv[j][h] = x;
+      }
+    }
+    for (let g = 0; g < G; g++) {
+      out.N0[b] += a[0][g] * v[b * G + g];
+      out.N1[b] += a[1][g] * v[b * G + g];
+      out.D0[b] += kv[0][g] * kv[0][g];
+      out.D1[b] += kv[0][g] * kv[1][g];
+      out.D2[b] += kv[1][g] * kv[1][g];
+    }
+  }
+  return out;
+}
+
+describe('the wild bootstrap draw pieces', () => {
+  for (const G of [8, 12, 13, 30]) {
+    it(`agree with K v formed at G = ${G}, p = 6 (${G > 12 ? 'low-rank' : 'K formed'})`, () => {
+      const p = 6;
+      const B = 203; // not a multiple of four: the last block has three lanes
+      const v = wildDraws(G, { reps: B, weights: 'webb', seed: 1, level: 0.95 }).v;
+      const a: [Float64Array, Float64Array] = [random(G), random(G)];
+      const S: [Float64Array, Float64Array] = [random(G * p), random(G * p)];
+      const C = random(G * p);
+      const got = drawPieces(v, B, G, p, a[0], a[1], S[0], S[1], C);
+      const want = plainPieces(v, B, G, p, a, S, C);
+      for (const key of ['N0', 'N1', 'D0', 'D1', 'D2'] as const) {
+        for (let b = 0; b < B; b++) {
+          const scale = key === 'D1' ? Math.sqrt(want.D0[b] * want.D2[b]) : Math.abs(want[key][b]);
+          expect(Math.abs(got[key][b] - want[key][b])).toBeLessThanOrEqual(1e-12 * scale);
+        }
+      }
+      // The numerators are the same sums in the same order either way.
+      expect(Array.from(got.N0)).toEqual(Array.from(want.N0));
+    });
+  }
+});
+
+describe('the wild bootstrap p-value curve', () => {
+  it('counts the same inside a restricted bracket as over all draws, at every r of a bisection', () => {
+    const G = 30;
+    const p = 6;
+    const B = 9999;
+    const v = wildDraws(G, { reps: B, weights: 'webb', seed: 3, level: 0.95 }).v;
+    const pieces = drawPieces(v, B, G, p, random(G), random(G), random(G * p), random(G * p), random(G * p));
+    const estimate = 0.3;
+    const seHat = Math.sqrt(pieces.D0.reduce((s, d) => s + d, 0) / B);
+    const curve = wildPCurve(pieces, B, estimate, seHat);
+    const full = wildPCurve(pieces, B, estimate, seHat); // never restricted: counts every draw
+    let checked = 0;
+    let settledSome = false;
+    // Bisect towards several targets on both sides, as the test inversion does, comparing every p(r).
+    for (const target of [-4.1, -1.3, -0.2, 0.31, 0.9, 2.7, 6]) {
+      let lo = estimate;
+      let hi = estimate + (target > estimate ? 8 : -8) * seHat;
+      for (let i = 0; i < 45; i++) {
+        curve.restrict(lo, hi);
+        const mid = (lo + hi) / 2;
+        const got = curve.pAt(mid);
+        expect(got).toBe(full.pAt(mid));
+        if (got !== 0 && got !== 1) settledSome = true;
+        checked++;
+        if (target > estimate === mid < target) lo = mid;
+        else hi = mid;
+      }
+      // Outside the bracket the count is over all draws again.
+      expect(curve.pAt(estimate - 20 * seHat)).toBe(full.pAt(estimate - 20 * seHat));
+    }
+    expect(checked).toBe(7 * 45);
+    expect(settledSome).toBe(true);
+  });
+});
