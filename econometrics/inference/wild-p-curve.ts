@@ -64,11 +64,24 @@ export function wildPCurve(pieces: DrawPieces, B: number, estimate: number, seHa
     return count / B;
   };
 
+  // Whether the last look left most draws open: then the next bracket (half as wide) keeps the
+  // verdicts of this one rather than looking again (they hold in any sub-bracket).
+  let lazy = false;
+
   const restrict = (lo: number, hi: number): void => {
     const l = Math.min(lo, hi);
     const u = Math.max(lo, hi);
-    // Inside the current bracket only the open draws need a look; otherwise all of them.
     const nested = l >= L && u <= U;
+    if (nested && lazy) {
+      lazy = false;
+      return;
+    }
+    // A bracket reaching the estimate settles nothing (the cut falls to 0 there): count all draws.
+    if (!nested && l <= estimate && estimate <= u) {
+      L = U = NaN;
+      return;
+    }
+    // Inside the current bracket only the open draws need a look; otherwise all of them.
     const from = nested ? nOpen : B;
     if (!nested) settled = 0;
     L = l;
@@ -79,27 +92,42 @@ export function wildPCurve(pieces: DrawPieces, B: number, estimate: number, seHa
     const tErr = (SLACK * (Math.abs(estimate) + R)) / seHat;
     const cutHi = exceedanceCut(Math.max(tl, tu)) * (1 + SLACK) + tErr;
     const cutLo = exceedanceCut(estimate >= l && estimate <= u ? 0 : Math.min(tl, tu)) * (1 - SLACK) - tErr;
+    // Compared squared (no square roots); the slack covers the squares' rounding too.
+    const cutHi2 = cutHi * cutHi;
+    const cutLo2 = cutLo > 0 ? cutLo * cutLo : 0;
     let kept = 0;
     for (let i = 0; i < from; i++) {
       const b = nested ? open[i] : i;
+      const n0 = N0[b];
+      const n1 = N1[b];
+      const d0 = D0[b];
+      const d1 = D1[b];
+      const d2 = D2[b];
+      // The denominator is a sum of squares, convex in r: largest at an end, smallest at its vertex
+      // when D' = 2(D¹ + r D²) changes sign inside.
+      const dl = d0 + l * (2 * d1 + l * d2);
+      const du = d0 + u * (2 * d1 + u * d2);
+      const dErr = SLACK * (d0 + 2 * R * Math.abs(d1) + R * R * d2);
+      const dLo = (d1 + l * d2 < 0 && d1 + u * d2 > 0 ? d0 - (d1 * d1) / d2 : dl < du ? dl : du) - dErr;
+      if (!(dLo > 0)) {
+        open[kept++] = b;
+        continue;
+      }
       // |n| over [l, u]: linear n, so between the ends' values, or down to 0 across a sign change.
-      const nl = N0[b] + l * N1[b];
-      const nu = N0[b] + u * N1[b];
-      const nErr = SLACK * (Math.abs(N0[b]) + R * Math.abs(N1[b]));
-      const nHi = Math.max(Math.abs(nl), Math.abs(nu)) + nErr;
-      const nLo = Math.max(nl > 0 === nu > 0 ? Math.min(Math.abs(nl), Math.abs(nu)) - nErr : 0, 0);
-      // The denominator is a sum of squares, convex in r: largest at an end, smallest at its vertex.
-      const dl = D0[b] + l * (2 * D1[b] + l * D2[b]);
-      const du = D0[b] + u * (2 * D1[b] + u * D2[b]);
-      const vertex = D2[b] > 0 ? -D1[b] / D2[b] : NaN;
-      const dMin =
-        vertex > l && vertex < u ? D0[b] + vertex * (2 * D1[b] + vertex * D2[b]) : Math.min(dl, du);
-      const dErr = SLACK * (D0[b] + 2 * R * Math.abs(D1[b]) + R * R * D2[b]);
-      const dLo = dMin - dErr;
-      const dHi = Math.max(dl, du) + dErr;
-      if (dLo > 0 && nLo / Math.sqrt(dHi) > cutHi) settled++;
-      else if (!(dLo > 0 && nHi / Math.sqrt(dLo) < cutLo)) open[kept++] = b;
+      const nl = n0 + l * n1;
+      const nu = n0 + u * n1;
+      const al = Math.abs(nl);
+      const au = Math.abs(nu);
+      const nErr = SLACK * (Math.abs(n0) + R * Math.abs(n1));
+      const nHi = (al > au ? al : au) + nErr;
+      // Most draws never reach the cut near the interval's ends: settled as not exceeding.
+      if (nHi * nHi < cutLo2 * dLo) continue;
+      const nLo = nl > 0 === nu > 0 ? (al < au ? al : au) - nErr : 0;
+      const dHi = (dl > du ? dl : du) + dErr;
+      if (nLo > 0 && nLo * nLo > cutHi2 * dHi) settled++;
+      else open[kept++] = b;
     }
+    lazy = kept > 0.75 * from;
     nOpen = kept;
   };
 
