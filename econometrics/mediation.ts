@@ -149,13 +149,16 @@ export function bootstrapIndirect(
   const pathB = { regressors: [iCore, iMed, ...iControls], outcome: iY };
   const rng = mt19937.factory({ seed });
   const S = new Float64Array(p * p);
+  // Only the upper triangle is read (solveNormal), so only it is summed: half the additions.
+  const upper = new Int32Array((p * (p + 1)) / 2);
+  for (let a = 0, i = 0; a < p; a++) for (let b = a; b < p; b++) upper[i++] = a * p + b;
   const values: number[] = [];
   let failed = 0;
   for (let r = 0; r < reps; r++) {
     S.fill(0);
     for (let g = 0; g < G; g++) {
       const off = Math.floor((rng() / 4294967296) * G) * p * p;
-      for (let k = 0; k < p * p; k++) S[k] += cross[off + k];
+      for (let i = 0; i < upper.length; i++) S[upper[i]] += cross[off + upper[i]];
     }
     const a = solveNormal(S, p, pathA.regressors, pathA.outcome)?.[0];
     const b = solveNormal(S, p, pathB.regressors, pathB.outcome)?.[1];
