@@ -12,8 +12,11 @@
  * for |t*_b| and one for the cut settle a draw whenever they do not overlap. `restrict(L, U)` counts the
  * settled draws once and keeps the others; p(r) for r in [L, U] then evaluates only those, with the
  * same arithmetic as for all draws, so every p(r) is exactly what the full count gives (the intervals
- * are widened by 1e-10 of each term's magnitude, far beyond the rounding of the evaluation). A bound
- * costs a few full counts instead of ~40.
+ * are widened by 1e-10 of each term's magnitude, far beyond the rounding of the evaluation). A bracket
+ * reaching β̂ settles nothing (the cut falls to 0 there) and is not looked at; one that leaves most
+ * draws open is kept for the next, half as wide (its verdicts hold in any sub-bracket). On the sample
+ * study a test (p at 0 and both bounds) counts about 5 B draws in full and settles about 3 B, where
+ * the plain search counted about 90 B.
  *
  * Hand-written: no TypeScript library implements the wild cluster bootstrap.
  */
