@@ -75,20 +75,21 @@ export function suppliedDraws(s: SuppliedDraws, keys: readonly string[]): WildDr
 /**
  * The last few sets of drawn weights, by G, reps, weights and seed: a study's bootstrapped columns
  * mostly share them (the sample study's 16 columns: three), and drawing 9,999 × 30 MT19937 weights
- * costs more than a column's bootstrap of one term. Shared, so read-only (no consumer writes to v).
+ * costs more than a column's bootstrap of one term. Shared, so read-only (no consumer writes to v);
+ * only sets of at most 2^20 weights (8 MB) are kept, four at most, so a process holds ≤ 32 MB.
  */
 const recentDraws = new Map<string, WildDraws>();
 const RECENT_DRAWS = 4;
+const KEPT_WEIGHTS = 2 ** 20;
 
 function drawnOnce(G: number, wild: WildSpec): WildDraws {
+  if (wild.reps * G > KEPT_WEIGHTS) return wildDraws(G, { ...wild });
   const key = `${G} ${wild.reps} ${wild.weights} ${wild.seed}`;
-  let d = recentDraws.get(key);
-  if (!d) {
-    d = wildDraws(G, { ...wild });
-    if (recentDraws.size >= RECENT_DRAWS) recentDraws.delete(recentDraws.keys().next().value!);
-  }
+  const d = recentDraws.get(key) ?? wildDraws(G, { ...wild });
+  // Most recently used last, so the first key is the one to let go.
   recentDraws.delete(key);
   recentDraws.set(key, d);
+  if (recentDraws.size > RECENT_DRAWS) recentDraws.delete(recentDraws.keys().next().value!);
   return d;
 }
 

@@ -1,10 +1,12 @@
 /**
  * The wild cluster bootstrap's shortcuts against their plain forms: the low-rank draw pieces
- * ((Kv)_h = a_h v_h − c_h'S'v) against K formed, and the p-value curve restricted to a bracket against
- * the count over all draws, on random pieces (MT19937) of the study's shape (9,999 Webb draws).
+ * ((Kv)_h = a_h v_h − c_h'S'v) against K formed, the p-value curve restricted to a bracket against
+ * the count over all draws, on random pieces (MT19937) of the study's shape (9,999 Webb draws), and
+ * the draws kept for the next column against drawing them again.
  */
 import mt19937 from '@stdlib/random-base-mt19937';
 import { describe, expect, it } from 'vitest';
+import { wildBootstrapDraws } from '../../econometrics/inference/small-cluster';
 import { wildDraws } from '../../econometrics/inference/wild-bootstrap';
 import { wildPCurve } from '../../econometrics/inference/wild-p-curve';
 import { drawPieces } from '../../econometrics/inference/wild-pieces';
@@ -109,5 +111,38 @@ describe('the wild bootstrap p-value curve', () => {
     }
     expect(checked).toBe(7 * 45);
     expect(settledSome).toBe(true);
+  });
+});
+
+describe('the wild bootstrap draws', () => {
+  it('are the same under a seed when drawn again, and kept draws are those a fresh draw gives', () => {
+    const options = { reps: 999, weights: 'webb' as const, seed: 5, level: 0.95 };
+    const a = wildDraws(30, options);
+    const b = wildDraws(30, options);
+    expect(b.v).not.toBe(a.v);
+    expect(Array.from(b.v)).toEqual(Array.from(a.v));
+    expect(Array.from(wildDraws(30, { ...options, seed: 6 }).v)).not.toEqual(Array.from(a.v));
+    const clusters = (G: number) => ({
+      codes: Int32Array.from({ length: 2 * G }, (_, i) => i % G),
+      keys: Array.from({ length: G }, (_, g) => `c${g}`),
+    });
+    // More keys than are kept, and back: every answer equals a fresh draw of its own G, reps and seed.
+    for (const [G, seed, weights] of [
+      [30, 5, 'webb'],
+      [11, 5, 'webb'],
+      [11, 6, 'webb'],
+      [8, 5, 'rademacher'],
+      [12, 5, 'webb'],
+      [30, 5, 'webb'],
+      [11, 6, 'webb'],
+      [30, 5, 'rademacher'],
+    ] as const) {
+      const wild = { reps: 999, weights, seed, level: 0.95 };
+      const { draws } = wildBootstrapDraws(wild, clusters(G), undefined, undefined);
+      const fresh = wildDraws(G, wild);
+      expect(draws.reps).toBe(fresh.reps);
+      expect(draws.enumerated).toBe(fresh.enumerated);
+      expect(Array.from(draws.v)).toEqual(Array.from(fresh.v));
+    }
   });
 });
