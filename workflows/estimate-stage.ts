@@ -7,7 +7,7 @@
  * key (any earlier run's; the early cut-off keys a step on the columns it reads), so only the outdated
  * steps go through batches, each estimating its steps without a second lookup. The parent is told which
  * steps are in flight as each batch starts, and which are done in one signal per batch (and one for the
- * linked results, sent as the first batches start).
+ * linked results, sent as the first batches start); no lane waits for a signal's round trip.
  */
 import {
   getExternalWorkflowHandle,
@@ -94,8 +94,10 @@ export async function estimateStageWorkflow(
     // first, then scheduled the batches).
     if (linked.length) {
       const told = parent?.signal(stepsDoneSignal, linked.map(record));
-      if (patched('tell-linked-alongside')) toldLinked = told;
-      else await told;
+      if (patched('tell-linked-alongside')) {
+        told?.catch(() => undefined); // seen at the end of the stage, never as an unhandled rejection
+        toldLinked = told;
+      } else await told;
     }
     // The batches then estimate without looking each step up again (refreshes started before this
     // patch replay their batches' inputs as they were).
@@ -106,6 +108,18 @@ export async function estimateStageWorkflow(
   const lanes = Math.max(1, Math.min(input.concurrency, steps.length));
   const size = patched('estimate-in-batches') ? Math.max(1, Math.ceil(steps.length / (2 * lanes))) : 1;
   const tellsInFlight = patched('steps-in-flight');
+  // The parent is told without the lane waiting for each signal's round trip: a batch is scheduled
+  // in the same workflow task as its in-flight signal, and the next batch does not wait for the last
+  // one's done signal (all are awaited at the end). Refreshes started before this replay as they ran.
+  const tellsAlongside = patched('signals-alongside');
+  const telling: Promise<void>[] = [];
+  const tell = async (signal: Promise<void> | undefined) => {
+    if (!signal) return;
+    if (!tellsAlongside) return signal;
+    // Seen at the end of the stage (a parent gone fails it there), never as an unhandled rejection.
+    signal.catch(() => undefined);
+    telling.push(signal);
+  };
   const queue: PlannedStep[][] = [];
   for (let i = 0; i < steps.length; i += size) queue.push(steps.slice(i, i + size));
   const details = () =>
@@ -120,7 +134,7 @@ export async function estimateStageWorkflow(
       const ids = batch.map((s) => s.stepId);
       progress.inFlight = [...(progress.inFlight ?? []), ...ids];
       details();
-      if (tellsInFlight) await parent?.signal(stepsInFlightSignal, ids);
+      if (tellsInFlight) await tell(parent?.signal(stepsInFlightSignal, ids));
       const outcomes =
         size === 1
           ? [
@@ -134,7 +148,7 @@ export async function estimateStageWorkflow(
       if (signalsPerBatch) {
         const told = outcomes.map(record);
         details();
-        await parent?.signal(stepsDoneSignal, told);
+        await tell(parent?.signal(stepsDoneSignal, told));
       } else
         for (const outcome of outcomes) {
           const { error } = record(outcome);
@@ -145,5 +159,6 @@ export async function estimateStageWorkflow(
   };
   if (steps.length) await Promise.all(Array.from({ length: lanes }, lane));
   await toldLinked;
+  await Promise.all(telling);
   return { done, failed };
 }

@@ -41,3 +41,16 @@ export const stepsDoneSignal = defineSignal<[{ stepId: string; error?: string }[
 
 /** … and which steps it has in flight, as each batch starts. */
 export const stepsInFlightSignal = defineSignal<[string[]]>('stepsInFlight');
+
+/**
+ * The steps in flight after an in-flight signal: the new ones added once, except those already told
+ * done — the estimate stage does not wait for one signal before sending the next, so a batch's
+ * in-flight signal may be delivered after its done signal.
+ */
+export function addInFlight(
+  inFlight: readonly string[] | undefined,
+  stepIds: readonly string[],
+  done: ReadonlySet<string>,
+): string[] {
+  return [...new Set([...(inFlight ?? []), ...stepIds.filter((s) => !done.has(s))])];
+}

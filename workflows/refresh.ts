@@ -29,6 +29,7 @@ import {
   stepDoneSignal,
   stepsDoneSignal,
   stepsInFlightSignal,
+  addInFlight,
   type Progress,
   type Stage,
 } from './progress';
@@ -63,7 +64,10 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
   };
   const now = () => new Date().toISOString();
   setHandler(progressQuery, () => progress);
+  // Steps told done (an in-flight signal delivered after its step's done signal: addInFlight).
+  const told = new Set<string>();
   const estimationDone = (stepId: string, failed?: boolean, error?: string) => {
+    told.add(stepId);
     progress.stepsDone += 1;
     progress.current = stepId;
     progress.inFlight = (progress.inFlight ?? []).filter((s) => s !== stepId);
@@ -82,7 +86,7 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
     publish();
   });
   setHandler(stepsInFlightSignal, (stepIds: string[]) => {
-    progress.inFlight = [...new Set([...(progress.inFlight ?? []), ...stepIds])];
+    progress.inFlight = addInFlight(progress.inFlight, stepIds, told);
     publish();
   });
 
