@@ -14,9 +14,11 @@
  * same arithmetic as for all draws, so every p(r) is exactly what the full count gives (the intervals
  * are widened by 1e-10 of each term's magnitude, far beyond the rounding of the evaluation). A bracket
  * reaching β̂ settles nothing (the cut falls to 0 there) and is not looked at; one that leaves most
- * draws open is kept for the next, half as wide (its verdicts hold in any sub-bracket). On the sample
- * study a test (p at 0 and both bounds) counts about 5 B draws in full and settles about 3 B, where
- * the plain search counted about 90 B.
+ * draws open is kept for the next, half as wide (its verdicts hold in any sub-bracket). Every draw's
+ * |t*_b(r)| is also bounded over all r at once (byBound: a'M⁻¹a, Cauchy–Schwarz), and a count at a cut
+ * visits only the draws whose bound reaches it. On the sample study a test (p at 0 and both bounds)
+ * evaluates about 3 B draws (1.8 B in its ~5 counts at no bracket, 1.2 B open ones) and looks at 2 B
+ * in brackets, where the plain search evaluated about 90 B.
  *
  * Hand-written: no TypeScript library implements the wild cluster bootstrap.
  */
@@ -43,6 +45,7 @@ export interface WildPCurve {
 
 export function wildPCurve(pieces: DrawPieces, B: number, estimate: number, seHat: number): WildPCurve {
   const { N0, N1, D0, D1, D2 } = pieces;
+  const { order, reach } = byBound(pieces, B);
   // The draws still open in [L, U], and how many settled ones exceed there.
   const open = new Int32Array(B);
   let nOpen = 0;
@@ -62,8 +65,10 @@ export function wildPCurve(pieces: DrawPieces, B: number, estimate: number, seHa
       for (let i = 0; i < nOpen; i++) count += exceeds(open[i], r, cut);
       return (settled + count) / B;
     }
-    // Counted without a branch (a draw exceeding or not is unpredictable): about 1.4× faster.
-    for (let b = 0; b < B; b++) count += exceeds(b, r, cut);
+    // Only the draws whose |t*| can reach the cut anywhere; counted without a branch (a draw
+    // exceeding or not is unpredictable): about 1.4× faster.
+    const end = reach(cut);
+    for (let i = 0; i < end; i++) count += exceeds(order[i], r, cut);
     return count / B;
   };
 
@@ -84,8 +89,7 @@ export function wildPCurve(pieces: DrawPieces, B: number, estimate: number, seHa
       L = U = NaN;
       return;
     }
-    // Inside the current bracket only the open draws need a look; otherwise all of them.
-    const from = nested ? nOpen : B;
+    // Inside the current bracket only the open draws need a look; otherwise all that may reach the cut.
     if (!nested) settled = 0;
     L = l;
     U = u;
@@ -95,12 +99,14 @@ export function wildPCurve(pieces: DrawPieces, B: number, estimate: number, seHa
     const tErr = (SLACK * (Math.abs(estimate) + R)) / seHat;
     const cutHi = exceedanceCut(Math.max(tl, tu)) * (1 + SLACK) + tErr;
     const cutLo = exceedanceCut(estimate >= l && estimate <= u ? 0 : Math.min(tl, tu)) * (1 - SLACK) - tErr;
+    // A fresh look skips the draws whose |t*| never reaches the lowest cut of the bracket.
+    const from = nested ? nOpen : reach(cutLo);
     // Compared squared (no square roots); the slack covers the squares' rounding too.
     const cutHi2 = cutHi * cutHi;
     const cutLo2 = cutLo > 0 ? cutLo * cutLo : 0;
     let kept = 0;
     for (let i = 0; i < from; i++) {
-      const b = nested ? open[i] : i;
+      const b = nested ? open[i] : order[i];
       const n0 = N0[b];
       const n1 = N1[b];
       const d0 = D0[b];
@@ -135,4 +141,56 @@ export function wildPCurve(pieces: DrawPieces, B: number, estimate: number, seHa
   };
 
   return { pAt, restrict };
+}
+
+/** Bands of the bound on |t*|, 1/8 wide; the last also holds every bound of 8 or more (and +∞). */
+const BANDS = 64;
+const BAND = 1 / 8;
+
+/**
+ * The draws ordered by the band of their bound on |t*_b(r)| over every r (highest band first), and
+ * reach(c), how many of them lead the order with a bound that may reach c: the draws after those have
+ * bounds below c, so |t*| > c is false for them at every r. The bound, with x = (1, r), a = (N⁰, N¹)
+ * and M = [D⁰ D¹; D¹ D²], is t*(r)² = (a'x)² / x'Mx ≤ a'M⁻¹a = (N⁰²D² − 2N⁰N¹D¹ + N¹²D⁰) / det M
+ * (Cauchy–Schwarz in the M inner product). Where M is well conditioned (det M ≥ 1e-6 (D⁰ + D²)²) the
+ * evaluation's rounding of |n|/√den is below 1e-9 relative, and 1e-15 of |a|·√((D⁰ + D²)/det M) in
+ * absolute terms (n's cancellation), so the bound is widened by 1e-7 and by 1e-10 of that; elsewhere it
+ * is +∞ (the draw is always looked at).
+ */
+function byBound(pieces: DrawPieces, B: number): { order: Int32Array; reach: (cut: number) => number } {
+  const { N0, N1, D0, D1, D2 } = pieces;
+  const bands = new Uint8Array(B);
+  const sizes = new Int32Array(BANDS);
+  for (let b = 0; b < B; b++) {
+    const n0 = N0[b];
+    const n1 = N1[b];
+    const d0 = D0[b];
+    const d1 = D1[b];
+    const d2 = D2[b];
+    const det = d0 * d2 - d1 * d1;
+    const trace = d0 + d2;
+    let most = Infinity;
+    if (det >= 1e-6 * trace * trace) {
+      const num = n0 * n0 * d2 - 2 * n0 * n1 * d1 + n1 * n1 * d0;
+      const numAbs = n0 * n0 * d2 + 2 * Math.abs(n0 * n1 * d1) + n1 * n1 * d0;
+      const t = Math.sqrt(Math.max(num + SLACK * numAbs, 0) / (det * (1 - 1e-8)));
+      most = t * (1 + 1e-7) + SLACK * Math.sqrt(((n0 * n0 + n1 * n1) * trace) / det);
+    }
+    // Not below the bound (NaN, +∞ and 8 or more: the last band).
+    const k = most < (BANDS - 1) * BAND ? Math.floor(most / BAND) : BANDS - 1;
+    bands[b] = k;
+    sizes[k]++;
+  }
+  // ends[k]: how many draws lie in band k or above, i.e. lead the order.
+  const ends = new Int32Array(BANDS);
+  for (let k = BANDS - 1, n = 0; k >= 0; k--) ends[k] = n += sizes[k];
+  const next = Int32Array.from(ends, (e, k) => e - sizes[k]);
+  const order = new Int32Array(B);
+  for (let b = 0; b < B; b++) order[next[bands[b]]++] = b;
+  const reach = (cut: number): number => {
+    // A bound in band k is below (k + 1)·BAND, so the bands under cut's own cannot reach it.
+    if (!(cut >= 0)) return B;
+    return ends[cut < (BANDS - 1) * BAND ? Math.floor(cut / BAND) : BANDS - 1];
+  };
+  return { order, reach };
 }

@@ -8,7 +8,7 @@ import mt19937 from '@stdlib/random-base-mt19937';
 import { describe, expect, it } from 'vitest';
 import { wildBootstrapDraws } from '../../econometrics/inference/small-cluster';
 import { wildDraws } from '../../econometrics/inference/wild-bootstrap';
-import { wildPCurve } from '../../econometrics/inference/wild-p-curve';
+import { exceedanceCut, wildPCurve } from '../../econometrics/inference/wild-p-curve';
 import { drawPieces } from '../../econometrics/inference/wild-pieces';
 
 const rng = mt19937.factory({ seed: 7 });
@@ -89,7 +89,18 @@ describe('the wild bootstrap p-value curve', () => {
     const estimate = 0.3;
     const seHat = Math.sqrt(pieces.D0.reduce((s, d) => s + d, 0) / B);
     const curve = wildPCurve(pieces, B, estimate, seHat);
-    const full = wildPCurve(pieces, B, estimate, seHat); // never restricted: counts every draw
+    // The definition: every draw counted as written.
+    const full = {
+      pAt: (r: number) => {
+        const cut = exceedanceCut((estimate - r) / seHat);
+        let count = 0;
+        for (let b = 0; b < B; b++) {
+          const den = pieces.D0[b] + r * (2 * pieces.D1[b] + r * pieces.D2[b]);
+          if (den > 0 && Math.abs(pieces.N0[b] + r * pieces.N1[b]) / Math.sqrt(den) > cut) count++;
+        }
+        return count / B;
+      },
+    };
     let checked = 0;
     let settledSome = false;
     // Bisect towards several targets on both sides, as the test inversion does, comparing every p(r).
@@ -108,6 +119,12 @@ describe('the wild bootstrap p-value curve', () => {
       }
       // Outside the bracket the count is over all draws again.
       expect(curve.pAt(estimate - 20 * seHat)).toBe(full.pAt(estimate - 20 * seHat));
+    }
+    // Unrestricted, at null values near and far (the draws whose |t*| cannot reach the cut skipped).
+    const fresh = wildPCurve(pieces, B, estimate, seHat);
+    for (let j = -60; j <= 60; j++) {
+      const r = estimate + (j / 6) * seHat;
+      expect(fresh.pAt(r)).toBe(full.pAt(r));
     }
     expect(checked).toBe(7 * 45);
     expect(settledSome).toBe(true);
