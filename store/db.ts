@@ -1,11 +1,12 @@
 /**
  * One small interface over two backends: PostgreSQL through `pg` (DATABASE_URL) or embedded PGlite
- * under `.data/pglite` (no setup for a first run). Repositories only see `Queryable`.
+ * under `.data/pglite` (no setup for a first run). Repositories only see `Queryable`. Each backend's
+ * driver is loaded when a store of its kind opens (`pg` alone costs a command ~50 ms of loading).
  */
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
+import type { Pool, PoolClient } from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
 import { migrate } from './migrate';
 import type { Db, Queryable } from './queryable';
 
@@ -30,6 +31,39 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** Where the store of these options is, safe to print (no password). */
+export function storeDescription(options: Pick<OpenOptions, 'databaseUrl' | 'dataDir'>): string {
+  return options.databaseUrl
+    ? redactUrl(options.databaseUrl)
+    : `PGlite at ${join(options.dataDir, 'pglite')}`;
+}
+
+/**
+ * The store `opening` will give, usable at once: each call waits for the opening. A command starts its
+ * workers on it, so the io worker's workflow thread loads its bundle (~0.4 s, off the main thread)
+ * while the store opens on the main thread instead of after it. A call made after the opening failed
+ * fails as a fault (retried), not with the opening's error: the command reports that one itself (exit
+ * 2) and stops its workers, and a task of another refresh taken meanwhile is retried, not failed as
+ * bad input.
+ */
+export function storeWhenOpen(
+  opening: Promise<Db>,
+  options: Pick<OpenOptions, 'databaseUrl' | 'dataDir'>,
+): Db {
+  const open = () =>
+    opening.catch((e: Error) => {
+      throw new Error(`the store did not open: ${e.message}`);
+    });
+  return {
+    kind: options.databaseUrl ? 'postgres' : 'pglite',
+    describe: storeDescription(options),
+    query: async <T>(sql: string, params?: unknown[]) => (await open()).query<T>(sql, params),
+    exec: async (sql: string) => (await open()).exec(sql),
+    transaction: async (fn) => (await open()).transaction(fn),
+    close: async () => (await opening.catch(() => undefined))?.close(),
+  };
+}
+
 export async function openDb(options: OpenOptions): Promise<Db> {
   const db = options.databaseUrl
     ? await openPostgres(options.databaseUrl, options.connectTimeoutMs ?? 5000)
@@ -47,6 +81,7 @@ export async function openDb(options: OpenOptions): Promise<Db> {
 
 async function openPostgres(url: string, connectTimeoutMs: number): Promise<Db> {
   const describe = redactUrl(url);
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs, max: 4 });
   // An idle client's network error must not crash the process; the pool drops that client and the
   // next query opens a new connection (or reports why it cannot).
@@ -57,7 +92,7 @@ async function openPostgres(url: string, connectTimeoutMs: number): Promise<Db> 
     await pool.end().catch(() => {});
     throw new Error(`Cannot reach PostgreSQL at DATABASE_URL=${describe}: ${(e as Error).message}`);
   }
-  const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
+  const wrap = (c: Pool | PoolClient): Queryable => ({
     query: async <T>(sql: string, params?: unknown[]) => (await c.query(sql, params)).rows as T[],
     exec: async (sql: string) => void (await c.query(sql)),
   });
@@ -140,6 +175,7 @@ async function openPglite(dataDir: string): Promise<Db> {
   await takeLock(lockPath);
   let lite: PGlite;
   try {
+    const { PGlite } = await import('@electric-sql/pglite');
     lite = await PGlite.create(dir);
   } catch (e) {
     await rm(lockPath, { force: true });
@@ -151,7 +187,7 @@ async function openPglite(dataDir: string): Promise<Db> {
   });
   return {
     kind: 'pglite',
-    describe: `PGlite at ${dir}`,
+    describe: storeDescription({ dataDir }),
     ...wrap(lite),
     transaction: (fn) => lite.transaction((tx) => fn(wrap(tx))),
     async close() {

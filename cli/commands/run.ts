@@ -19,7 +19,7 @@ import { resolve } from 'node:path';
 import { loadConfig, type Config } from '../../common/config';
 import { getRun } from '../../store/runs';
 import { planRefresh } from '../../activities/plan';
-import type { Db } from '../../store/db';
+import { storeWhenOpen, type Db } from '../../store/db';
 import { failLostActivities, isStandingWorker, watchQueues } from '../../temporal/pollers';
 import { taskQueues } from '../../temporal/deployment';
 import type { WorkerSet } from '../../worker';
@@ -164,8 +164,12 @@ export async function run(opts: RunOptions): Promise<void> {
     const watch = state === 'running' ? queues : undefined;
     const needWorker = !standing && (force || state === 'absent' || (watch !== undefined && !watch.ready));
     if (needWorker) {
-      db = await openStore(config);
       const { startCommandWorkers } = await (loadingWorker ?? import('../../worker'));
+      // The store opens (PGlite: ~0.5 s on the main thread) while the workers start (the io worker's
+      // workflow thread loads its bundle, ~0.4 s on another), not one after the other.
+      const opening = openStore(config);
+      opening.catch(() => {}); // reported where it is awaited
+      db = storeWhenOpen(opening, config);
       workers = await startCommandWorkers({
         address: temporal.address,
         namespace,
@@ -173,6 +177,7 @@ export async function run(opts: RunOptions): Promise<void> {
         config,
         label: 'aicarbon run',
       });
+      await opening; // a store that cannot be opened stops the command here, before the trigger
     }
     if (state === 'running' && workers) {
       const lost = await failLostActivities(temporal.client, namespace, [
