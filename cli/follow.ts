@@ -191,10 +191,14 @@ export async function follow(handle: WorkflowHandle, options: FollowOptions): Pr
         ).catch((e: Error) => `cannot ask Temporal what it waits for: ${e.message}`);
         if (!settled) say(`  no progress for ${formatElapsed(Date.now() - changedAt)}: ${why}`);
       }
+      // The timer is cleared when the result wins: left pending it would hold the process open for up
+      // to an interval after the refresh ended.
+      let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         result.catch(() => {}),
-        new Promise((r) => setTimeout(r, options.intervalMs ?? 500)),
+        new Promise((r) => (timer = setTimeout(r, options.intervalMs ?? 500))),
       ]);
+      clearTimeout(timer);
     }
     const value = (await result) as RefreshResult;
     if (bar && started)
