@@ -130,14 +130,24 @@ export function loadCodeVersions(options: { manifestPath?: string; root?: string
     for (const s of shallow) seen.add(s);
     return Object.fromEntries([...seen].sort().map((f) => [f, node(f).hash]));
   };
+  // A plan asks for the version of each of its ~80 steps, and steps of one kind (the 52 estimations:
+  // a dozen estimator families) share their roots: each distinct set's closure is walked once.
+  const versions = new Map<string, string>();
   return {
     modules,
-    version: (roots, shallow) =>
-      sha256(
-        Object.entries(modules(roots, shallow))
-          .map(([f, h]) => `${f}:${h}`)
-          .join('\n'),
-      ),
+    version: (roots, shallow = []) => {
+      const k = `${roots.join('\n')}\u0000${shallow.join('\n')}`;
+      let v = versions.get(k);
+      if (v === undefined) {
+        v = sha256(
+          Object.entries(modules(roots, shallow))
+            .map(([f, h]) => `${f}:${h}`)
+            .join('\n'),
+        );
+        versions.set(k, v);
+      }
+      return v;
+    },
     all: () => {
       const everything = new Set([...Object.keys(built.files ?? {}), ...graph.keys()]);
       return Object.fromEntries(
