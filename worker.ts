@@ -119,13 +119,16 @@ export async function startCommandWorkers(options: {
   const connection = await NativeConnection.connect({ address: options.address });
   try {
     const set = await startWorkers({ ...options, connection });
+    let stopped: Promise<void> | undefined;
     return {
       ...set,
       connection,
-      async shutdown() {
-        await set.shutdown();
-        await connection.close();
-      },
+      // Once: the command starts it when the refresh ends and awaits it again in its cleanup.
+      shutdown: () =>
+        (stopped ??= (async () => {
+          await set.shutdown();
+          await connection.close();
+        })()),
     };
   } catch (e) {
     await connection.close();

@@ -14,7 +14,7 @@
  * store (the worker holds the embedded one: a second opener would be refused) and loads no worker
  * code, so what the user waits for is the workflow on an already warm process.
  */
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
 import { resolve } from 'node:path';
 import { loadConfig, type Config } from '../../common/config';
 import { getRun } from '../../store/runs';
@@ -81,14 +81,6 @@ export function failureMessage(e: WorkflowFailedError): string {
   let message = e.message;
   for (let c: unknown = e.cause; c instanceof Error; c = c.cause) message = c.message;
   return message;
-}
-
-async function finalProgress(client: Client, workflowId: string): Promise<Progress | undefined> {
-  const d = await client.workflow
-    .getHandle(workflowId)
-    .describe()
-    .catch(() => undefined);
-  return d?.memo?.[PROGRESS_MEMO] as Progress | undefined;
 }
 
 export async function run(opts: RunOptions): Promise<void> {
@@ -219,7 +211,11 @@ export async function run(opts: RunOptions): Promise<void> {
       namespace,
       queues: input.queues,
     });
-    const progress = await finalProgress(temporal.client, workflowId);
+    // The refresh is over: the local workers stop while its final state is read (one describe: the
+    // progress memo and the close time), not after.
+    workers?.shutdown().catch(() => {}); // awaited (again) by the cleanup
+    const final = await handle.describe().catch(() => undefined);
+    const progress = final?.memo?.[PROGRESS_MEMO] as Progress | undefined;
     const failedSteps = result.failedSteps ?? [];
     if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else
@@ -227,7 +223,7 @@ export async function run(opts: RunOptions): Promise<void> {
         `${runSummary(result, {
           stages: result.stages ?? progress?.stages,
           start: description.startTime,
-          end: (await handle.describe()).closeTime,
+          end: final?.closeTime,
           tty: Boolean(process.stdout.isTTY),
         })}\n`,
       );
