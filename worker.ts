@@ -84,7 +84,10 @@ export async function startWorkers(options: {
       }),
     );
   }
-  const running = Promise.all(workers.map((w) => w.run())).then(() => undefined);
+  // The estimators' threads end with the workers (their tasks have finished by then).
+  const running = Promise.all(workers.map((w) => w.run()))
+    .finally(() => activities.close())
+    .then(() => undefined);
   return {
     workers,
     queues,

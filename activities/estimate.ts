@@ -1,10 +1,7 @@
-import { performance } from 'node:perf_hooks';
 import { Context } from '@temporalio/activity';
-import { InputError, isDataError } from '../common/errors';
-import { estimate } from '../econometrics/estimate';
-import type { EstimateOptions } from '../econometrics/estimator';
+import { InputError } from '../common/errors';
 import { rowsOfColumns } from '../econometrics/reads';
-import { columnDigests, Panel, type ColumnDigests, type PanelRow } from '../panel';
+import { columnDigests, type ColumnDigests, type PanelRow } from '../panel';
 import type { Config } from '../common/config';
 import { codeVersionsFor } from '../freshness/code-versions';
 import { estimationStepKey, PANEL_INDEX, stepColumns } from '../freshness/step-keys';
@@ -16,7 +13,7 @@ import {
   saveEstimationFailure,
 } from '../store/estimations';
 import { setRunStage } from '../store/runs';
-import { buildStudyWeights, type Study } from '../study';
+import { estimatorPool, type EstimatorPool } from './estimator-pool';
 import { cachedSnapshot, cachedStudy } from './study-cache';
 
 interface StepArgs {
@@ -32,7 +29,16 @@ export type StepOutcome =
   | { stepId: string; nobs: number; ms: number; reused?: boolean }
   | { stepId: string; failed: string; reused?: boolean };
 
-export function estimateActivities(db: Db, config?: Pick<Config, 'buildManifest'>) {
+/**
+ * The estimation activities over `estimators` (the pool whose threads compute each step: the activity
+ * itself reads and writes the store, heartbeats and classifies failures on the main thread). The
+ * caller owns the pool and destroys it when its worker stops (worker.ts).
+ */
+export function estimateActivities(
+  db: Db,
+  config?: Pick<Config, 'buildManifest'>,
+  estimators: EstimatorPool = estimatorPool(),
+) {
   /**
    * The indicator panel of a hash with its column digests, read once per process (every step of a run
    * reads the same one): the digests the indicator step stored with it, or (a panel stored before
@@ -86,10 +92,6 @@ export function estimateActivities(db: Db, config?: Pick<Config, 'buildManifest'
     // error), never a value the key does not vouch for.
     const own = rowsOfColumns(rows, stepColumns(study, step)) as PanelRow[];
     const recompute = { storedSince: args.storedSince };
-    const panel = Panel.fromRows(own, {
-      ...PANEL_INDEX,
-      source: `panel ${args.indicatorsHash.slice(0, 12)}`,
-    });
     const key = {
       runId: args.runId,
       stepId: step.stepId,
@@ -100,18 +102,23 @@ export function estimateActivities(db: Db, config?: Pick<Config, 'buildManifest'
       starsFrom: study.tables.find((t) => t.id === step.tableId)?.stars,
       content,
     };
-    const started = performance.now();
-    let result;
-    try {
-      result = estimate(panel, step.spec, weightsOption(study, step.weights, own));
-    } catch (e) {
+    // Off the main thread: the store, the other lane's steps and the heartbeats go on meanwhile.
+    const computed = await estimators.run({
+      rows: own,
+      panel: { ...PANEL_INDEX, source: `panel ${args.indicatorsHash.slice(0, 12)}` },
+      spec: step.spec,
+      study,
+      weights: step.weights,
+    });
+    if ('dataError' in computed) {
       // A step the data cannot support (DataError) is recorded and the study goes on, on the first
-      // attempt; a spec mistake (InputError) fails the run without retries; anything else is retried.
-      if (!isDataError(e)) throw e;
-      await saveEstimationFailure(db, key, e.message, recompute);
-      return { stepId: step.stepId, failed: e.message, reused: false };
+      // attempt; a spec mistake (InputError, thrown) fails the run without retries; anything else
+      // (thrown, a dead thread's too) is retried.
+      const { message } = computed.dataError;
+      await saveEstimationFailure(db, key, message, recompute);
+      return { stepId: step.stepId, failed: message, reused: false };
     }
-    const ms = performance.now() - started;
+    const { result, ms } = computed;
     // Another refresh may have stored the same key meanwhile: then its copy stays and is linked.
     const { stored } = await saveEstimation(db, key, result, ms, recompute);
     return { stepId: step.stepId, nobs: result.nobs, ms, reused: !stored };
@@ -187,9 +194,4 @@ export function estimateActivities(db: Db, config?: Pick<Config, 'buildManifest'
       return args.stepIds.map((id) => done.find((o) => o.stepId === id)!);
     },
   };
-}
-
-/** A step's weight matrix, built from the study's definition (spatial estimators only). */
-export function weightsOption(study: Study, name: string | undefined, rows: PanelRow[]): EstimateOptions {
-  return name ? { weights: buildStudyWeights(study, name, rows) } : {};
 }

@@ -11,6 +11,7 @@ import type { Db } from '../store/db';
 import { taskQueues } from '../temporal/deployment';
 import { beginActivities } from './begin';
 import { estimateActivities } from './estimate';
+import { estimatorPool } from './estimator-pool';
 import { nonRetryableOnBadInput } from './failures';
 import { ingestActivities } from './ingest';
 import { panelActivities } from './panel';
@@ -48,11 +49,18 @@ export function createActivities(deps: { db: Db; config: Config }) {
       };
     },
   };
+  // The estimators' threads (none start until a step is estimated), stopped by `close`.
+  const estimators = estimatorPool();
   const compute = {
     computeIndicators: panel.computeIndicators,
-    ...estimateActivities(deps.db, deps.config),
+    ...estimateActivities(deps.db, deps.config, estimators),
   };
-  return { io: wrapped(io), compute: wrapped(compute) };
+  return {
+    io: wrapped(io),
+    compute: wrapped(compute),
+    /** After the workers stop: ends the estimators' threads, so the process can exit at once. */
+    close: () => estimators.destroy(),
+  };
 }
 
 export type IoActivities = ReturnType<typeof createActivities>['io'];

@@ -10,10 +10,13 @@
  * What is compiled is the import closure of cli/main.ts and worker.ts (static and dynamic imports), so no
  * list of folders is kept by hand and tests, benchmarks and scripts stay out of dist/.
  *
- * Two rewrites make each compiled module behave exactly as its source does under tsx and vitest:
+ * Three rewrites make each compiled module behave exactly as its source does under tsx and vitest:
  *  - relative imports get the file name Node's ESM loader needs (`./y` → `./y.js` or `./y/index.js`);
  *  - `new URL(rel, import.meta.url)` resolves against the *source* file's location, so data read next to
- *    the sources (migrations, taxonomies, reference tables) is the same file in both cases.
+ *    the sources (migrations, taxonomies, reference tables) is the same file in both cases;
+ *  - except when `rel` names a TypeScript source (`new URL('./y.ts', import.meta.url)`: a module the code
+ *    starts itself, a worker thread's entry): that is code, not data, so it names the compiled `./y.js`
+ *    next to the compiled module, and the source is compiled as part of the closure like an import.
  *
  * Plain JavaScript because it runs before anything is compiled (also from bin/aicarbon.js when dist/ is
  * missing or older than the sources).
@@ -28,7 +31,7 @@ export const DIST = join(ROOT, 'dist');
 export const MANIFEST = join(DIST, 'build.json');
 const ENTRIES = ['cli/main.ts', 'worker.ts'];
 /** Bump when the rewrites below change, so every file is compiled again. */
-const BUILD_VERSION = 1;
+const BUILD_VERSION = 2;
 
 const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 const posix = (p) => p.split(sep).join('/');
@@ -101,6 +104,29 @@ async function compile(ts, file, text, compilerOptions) {
         return f.updateCallExpression(node, node.expression, node.typeArguments, [
           specifier(node.arguments[0]),
           ...node.arguments.slice(1),
+        ]);
+      }
+      if (
+        ts.isNewExpression(node) &&
+        ts.isIdentifier(node.expression) &&
+        node.expression.text === 'URL' &&
+        node.arguments?.length === 2 &&
+        isImportMetaUrl(node.arguments[1]) &&
+        ts.isStringLiteral(node.arguments[0]) &&
+        node.arguments[0].text.startsWith('.') &&
+        node.arguments[0].text.endsWith('.ts')
+      ) {
+        // new URL('./y.ts', import.meta.url) → new URL('./y.js', import.meta.url), y.ts compiled too
+        const spec = node.arguments[0].text;
+        const target = resolveSource(file, spec.slice(0, -'.ts'.length));
+        if (!target || target.suffix !== '.js') {
+          problems.push(`${file}: cannot resolve module URL '${spec}'`);
+          return node;
+        }
+        deps.add(target.file);
+        return f.updateNewExpression(node, node.expression, node.typeArguments, [
+          f.createStringLiteral(spec.replace(/\.ts$/, '.js')),
+          node.arguments[1],
         ]);
       }
       if (

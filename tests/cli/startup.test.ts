@@ -75,14 +75,14 @@ describe('aicarbon start-up', () => {
     expect(r.modules.filter((m) => pipeline.some((h) => m.includes(h)))).toEqual([]);
   });
 
-  it('run plans the refresh without loading the worker runtime, the spreadsheet or the web libraries', () => {
+  it('run plans the refresh without loading the worker runtime, the estimator threads, the spreadsheet or the web libraries', () => {
     // A refresh that already completed needs no worker and reads no workbook or portal page: those
     // load only when a worker starts or a file is read. Nothing answers on port 1, so the command
     // stops after planning (hashing the inputs, reading the study), having loaded what that needs.
     const r = loadedBy(['run'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(r.code, r.stderr).toBe(2);
     expect(r.modules.some((m) => m.endsWith('/dist/activities/plan.js'))).toBe(true);
-    const unneeded = ['@temporalio/worker', 'exceljs', 'cheerio', 'axios', '/dist/worker.js'];
+    const unneeded = ['@temporalio/worker', 'exceljs', 'cheerio', 'axios', 'piscina', '/dist/worker.js'];
     expect(r.modules.filter((m) => unneeded.some((h) => m.includes(h)))).toEqual([]);
   });
 });

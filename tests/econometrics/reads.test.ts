@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { weightsOption } from '../../activities/estimate';
+import { weightsOption } from '../../activities/estimator-thread';
 import { assemble } from '../../assembly';
 import { estimate } from '../../econometrics/estimate';
 import { columnsRead, rowsOfColumns } from '../../econometrics/reads';

@@ -1,0 +1,73 @@
+/**
+ * What one estimator-pool thread runs (activities/estimator-pool.ts starts it, one module per thread):
+ * a step's pure compute — the Panel from the step's own rows, its weight matrix, `estimate()` — the
+ * same calls the activity made on the main thread before, so the result is the same to the bit. No
+ * store, no Temporal here: the activity keeps those on the main thread.
+ *
+ * A thrown error does not cross threads as itself (a structured clone of an Error keeps its message,
+ * not its class nor `location`), so the thread catches it and replies with its kind (common/errors.ts)
+ * and fields; the pool rebuilds it. `phase` says where it arose: only an estimator's DataError is
+ * recorded as the step's failure (a panel that cannot be built fails as it did in the activity).
+ */
+import { performance } from 'node:perf_hooks';
+import { isDataError, isInputError } from '../common/errors';
+import { estimate } from '../econometrics/estimate';
+import type { EstimateOptions } from '../econometrics/estimator';
+import type { EstimationResult } from '../econometrics/result';
+import { Panel, type PanelRow } from '../panel';
+import type { FromRowsOptions } from '../panel/panel';
+import { buildStudyWeights, type Study } from '../study';
+
+export interface EstimationTask {
+  /** The step's own rows: the index and the columns its key covers (the activity selects them). */
+  rows: PanelRow[];
+  panel: FromRowsOptions;
+  spec: unknown;
+  /** Read for the step's weight matrix (`weights` names one of `study.weights`). */
+  study: Study;
+  weights?: string;
+}
+
+export interface CarriedError {
+  kind: 'InputError' | 'DataError' | 'fault';
+  phase: 'panel' | 'estimate';
+  name: string;
+  message: string;
+  location?: string;
+  stack?: string;
+}
+
+/** `ms`: the estimator's own time (weights and `estimate()`), as the activity measured it before. */
+export type EstimationReply = { result: EstimationResult; ms: number } | { error: CarriedError };
+
+export default function estimateInThread(task: EstimationTask): EstimationReply {
+  let phase: CarriedError['phase'] = 'panel';
+  try {
+    const panel = Panel.fromRows(task.rows, task.panel);
+    phase = 'estimate';
+    const started = performance.now();
+    const result = estimate(panel, task.spec, weightsOption(task.study, task.weights, task.rows));
+    return { result, ms: performance.now() - started };
+  } catch (e) {
+    return { error: carried(e, phase) };
+  }
+}
+
+/** A step's weight matrix, built from the study's definition (spatial estimators only). */
+export function weightsOption(study: Study, name: string | undefined, rows: PanelRow[]): EstimateOptions {
+  return name ? { weights: buildStudyWeights(study, name, rows) } : {};
+}
+
+function carried(e: unknown, phase: CarriedError['phase']): CarriedError {
+  const kind = isDataError(e) ? 'DataError' : isInputError(e) ? 'InputError' : 'fault';
+  if (!(e instanceof Error)) return { kind, phase, name: 'Error', message: String(e) };
+  const location = (e as { location?: unknown }).location;
+  return {
+    kind,
+    phase,
+    name: e.name,
+    message: e.message,
+    location: typeof location === 'string' ? location : undefined,
+    stack: e.stack,
+  };
+}

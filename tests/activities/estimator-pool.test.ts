@@ -1,0 +1,189 @@
+/**
+ * The estimators' threads (activities/estimator-pool.ts) through the real piscina pool running the
+ * thread entry from the TypeScript sources (tsx's loader in each thread): every step of the sample
+ * study gives the result the same calls give on this thread, to the bit; each kind of error keeps its
+ * meaning across the boundary; a thread that dies fails only its own task; the main thread stays free
+ * while a step computes (the activity's heartbeats and the store go on).
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { estimatorPool, type EstimationTask } from '../../activities/estimator-pool';
+import { weightsOption } from '../../activities/estimator-thread';
+import { assemble } from '../../assembly';
+import { DataError, InputError, isDataError, isInputError } from '../../common/errors';
+import { estimate } from '../../econometrics/estimate';
+import { rowsOfColumns } from '../../econometrics/reads';
+import { PANEL_INDEX, stepColumns } from '../../freshness/step-keys';
+import { computeIndicators } from '../../indicators';
+import { ingestManifest } from '../../ingest';
+import { Panel, type PanelRow } from '../../panel';
+import { listEstimations, loadStudy } from '../../study';
+
+const SAMPLE = join(import.meta.dirname, '../../data/sample');
+const study = loadStudy(join(import.meta.dirname, '../../study/default-study.json'));
+const steps = listEstimations(study);
+const panelOptions = { ...PANEL_INDEX, source: 'panel sample' };
+
+/** A hand-made panel: 5 provinces × 2 years; g is constant within each province (FE cannot use it). */
+const tiny: PanelRow[] = Array.from({ length: 10 }, (_, i) => ({
+  province: `P${Math.floor(i / 2)}`,
+  year: 2000 + (i % 2),
+  y: [3, 1, 4, 1, 5, 9, 2, 6, 5, 3][i],
+  x1: i + 1,
+  g: Math.floor(i / 2),
+}));
+
+describe('the estimator pool', () => {
+  const pool = estimatorPool();
+  let rows: PanelRow[];
+  const taskOf = (step: (typeof steps)[number]): EstimationTask => ({
+    rows: rowsOfColumns(rows, stepColumns(study, step)) as PanelRow[],
+    panel: panelOptions,
+    spec: step.spec,
+    study,
+    weights: step.weights,
+  });
+
+  beforeAll(async () => {
+    const observations = (await ingestManifest(SAMPLE)).flatMap((f) => f.observations);
+    const table = computeIndicators(
+      assemble(observations, { years: study.years, ...study.assembly }),
+      study.indicators,
+    );
+    // As the activity reads them (the store's JSON).
+    rows = JSON.parse(JSON.stringify(table.rows)) as PanelRow[];
+  }, 120_000);
+  afterAll(() => pool.destroy());
+
+  it("gives every step of the sample study the result this thread's call gives, to the bit", async () => {
+    expect(steps.length).toBeGreaterThan(40);
+    // Both lanes at once, as the compute worker runs them.
+    const threaded = await Promise.all(steps.map((step) => pool.run(taskOf(step))));
+    steps.forEach((step, i) => {
+      const task = taskOf(step);
+      let direct;
+      try {
+        direct = estimate(
+          Panel.fromRows(task.rows, task.panel),
+          step.spec,
+          weightsOption(study, step.weights, task.rows),
+        );
+      } catch (e) {
+        expect(isDataError(e), `${step.stepId}: ${(e as Error).message}`).toBe(true);
+        expect(threaded[i], step.stepId).toEqual({ dataError: expect.any(DataError) });
+        expect((threaded[i] as { dataError: DataError }).dataError.message).toBe((e as Error).message);
+        return;
+      }
+      const out = threaded[i] as { result: unknown; ms: number };
+      expect(out.ms, step.stepId).toBeGreaterThanOrEqual(0);
+      // Same rows, statistics and sample: the same keys in the same order, -0 and NaN as they are.
+      expect(out.result, step.stepId).toStrictEqual(direct);
+      expect(JSON.stringify(out.result), step.stepId).toBe(JSON.stringify(direct));
+    });
+  }, 120_000);
+
+  it('returns a DataError from the estimator as the value the activity records', async () => {
+    const out = await pool.run({
+      rows: tiny,
+      panel: panelOptions,
+      spec: { estimator: 'fe', y: 'y', x: ['g'] },
+      study,
+    });
+    expect('dataError' in out).toBe(true);
+    const e = (out as { dataError: DataError }).dataError;
+    expect(e).toBeInstanceOf(DataError);
+    expect(isDataError(e)).toBe(true);
+    expect(e.message).toContain('no regressor varies within groups');
+  });
+
+  it('throws an InputError as an InputError, with where it is (not retried)', async () => {
+    const error = await pool
+      .run({
+        rows: tiny,
+        panel: panelOptions,
+        spec: { estimator: 'sar', y: 'y', x: ['x1'] },
+        study,
+        weights: 'W9',
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(isInputError(error)).toBe(true);
+    expect((error as InputError).location).toBe('weights.W9');
+    expect((error as Error).message).toMatch(/weights\.W9: not declared in the study/);
+  });
+
+  it('throws a DataError met building the panel as itself, not as a recorded failure', async () => {
+    // Building the panel happened before the estimator's try in the activity: its errors are thrown.
+    const error = await pool
+      .run({ rows: [], panel: panelOptions, spec: { estimator: 'ols', y: 'y', x: ['x1'] }, study })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe('panel sample: no rows to build a panel from');
+  });
+
+  it('throws any other error as a fault, neither an input nor a data error (retried)', async () => {
+    // A weights name with no study to read it from: a TypeError in the thread.
+    const error = await pool
+      .run({
+        rows: tiny,
+        panel: panelOptions,
+        spec: { estimator: 'ols', y: 'y', x: ['x1'] },
+        study: undefined as never,
+        weights: 'W1',
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).name).toBe('TypeError');
+    expect(isInputError(error) || isDataError(error)).toBe(false);
+    expect((error as Error).stack).toMatch(/estimator-thread/);
+  });
+
+  it('fails only the task of a thread that dies, as a fault; the next task runs', async () => {
+    // A thread whose heap is capped dies on a task too large for it (ERR_WORKER_OUT_OF_MEMORY).
+    const small = estimatorPool({ threads: 1, resourceLimits: { maxOldGenerationSizeMb: 32 } });
+    try {
+      const huge = Array.from({ length: 400_000 }, (_, i) => ({
+        province: `P${i % 1000}`,
+        year: i,
+        y: i,
+        x1: `label ${i}`,
+      }));
+      const error = await small
+        .run({ rows: huge, panel: panelOptions, spec: { estimator: 'ols', y: 'y', x: ['x1'] }, study })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toMatch(/^estimator thread failed: .*out of memory/i);
+      expect(isInputError(error) || isDataError(error)).toBe(false);
+      const out = await small.run({
+        rows: tiny,
+        panel: panelOptions,
+        spec: { estimator: 'ols', y: 'y', x: ['x1'] },
+        study,
+      });
+      expect('result' in out && out.result.nobs).toBe(10);
+    } finally {
+      await small.destroy();
+    }
+  }, 60_000);
+
+  it('leaves the main thread free while a step computes', async () => {
+    // The heaviest kind of step: a wild cluster bootstrap.
+    const step = steps.find((s) => s.spec.inference?.wild) ?? steps[0];
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      const done = pool.run(taskOf(step));
+      await done;
+    } finally {
+      clearInterval(timer);
+    }
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  it('runs nothing once destroyed (a pool never used is destroyed at once)', async () => {
+    const idle = estimatorPool();
+    await idle.destroy();
+    const error = await idle.run(taskOf(steps[0])).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/destroyed/);
+  });
+});
