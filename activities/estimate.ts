@@ -153,6 +153,8 @@ export function estimateActivities(
         withSample: true,
         storedSince: args.storedSince,
       });
+      // The stage estimates the others next: the threads start loading now.
+      if (args.stepIds.some((id) => !known.has(id))) estimators.warm();
       return args.stepIds.flatMap((stepId): StepOutcome[] => {
         const o = known.get(stepId);
         if (!o) return [];

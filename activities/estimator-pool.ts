@@ -5,8 +5,9 @@
  * estimation tasks really run at once on two cores, and the store writes the main thread makes between
  * steps overlap them. The activity keeps the store, heartbeats and error classification.
  *
- * - Lazy: no thread starts until the first step is estimated (a run with nothing to estimate starts
- *   none), then all of them at once, so both load the estimator modules while the first task waits.
+ * - Lazy: no thread starts until a step is to be estimated (a run with nothing to estimate starts
+ *   none), then all of them at once: the estimate stage's lookup starts them when it leaves steps to
+ *   compute, so they load the estimators' modules while the stage schedules its batches.
  * - Sized `min(2, cores)`: the compute worker runs at most two estimation tasks at once
  *   (`maxConcurrentActivityTaskExecutions` in worker.ts), each awaiting one step at a time, so a third
  *   thread would only idle; on one core, one thread and the second task waits its turn.
@@ -34,6 +35,11 @@ export interface EstimatorPool {
    * DataError the data gave (the step's recorded failure); rejects with an InputError or a fault.
    */
   run(task: EstimationTask): Promise<{ result: EstimationResult; ms: number } | { dataError: DataError }>;
+  /**
+   * Starts the threads now (they load the estimators' modules) when a step is about to be estimated,
+   * so that the first task does not wait for them.
+   */
+  warm(): void;
   /** Stops the threads (a no-op when none started); a task in flight is rejected. */
   destroy(): Promise<void>;
 }
@@ -74,6 +80,9 @@ export function estimatorPool(
       const error = rebuilt(reply.error);
       if (error instanceof DataError && reply.error.phase === 'estimate') return { dataError: error };
       throw error;
+    },
+    warm() {
+      if (!destroyed) started();
     },
     async destroy() {
       destroyed = true;
