@@ -16,7 +16,9 @@ import type { EstimateOptions } from '../econometrics/estimator';
 import type { EstimationResult } from '../econometrics/result';
 import { Panel, type PanelRow } from '../panel';
 import type { FromRowsOptions } from '../panel/panel';
-import { buildStudyWeights, type Study } from '../study';
+// The weights alone, not the study's index: a thread never reads a study file (nor builds its schema).
+import type { Study } from '../study/schema';
+import { buildStudyWeights } from '../study/weights';
 
 export interface EstimationTask {
   /** The step's own rows: the index and the columns its key covers (the activity selects them). */
