@@ -78,7 +78,9 @@ export async function startWorkers(options: {
         namespace: options.namespace,
         taskQueue: queues.compute,
         activities: activities.compute,
-        // Estimations are CPU-bound; more in flight than cores only adds contention.
+        // Estimations are CPU-bound; more in flight than cores only adds contention. Each task in
+        // flight computes on a thread of its own (activities/estimator-pool.ts, sized to match), so the
+        // two run at once beside the main thread's store writes and workflow work.
         maxConcurrentActivityTaskExecutions: 2,
         identity: workerIdentity('compute', options.label),
       }),

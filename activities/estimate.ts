@@ -13,7 +13,7 @@ import {
   saveEstimationFailure,
 } from '../store/estimations';
 import { setRunStage } from '../store/runs';
-import { estimatorPool, type EstimatorPool } from './estimator-pool';
+import type { EstimatorPool } from './estimator-pool';
 import { cachedSnapshot, cachedStudy } from './study-cache';
 
 interface StepArgs {
@@ -36,8 +36,8 @@ export type StepOutcome =
  */
 export function estimateActivities(
   db: Db,
-  config?: Pick<Config, 'buildManifest'>,
-  estimators: EstimatorPool = estimatorPool(),
+  config: Pick<Config, 'buildManifest'> | undefined,
+  estimators: EstimatorPool,
 ) {
   /**
    * The indicator panel of a hash with its column digests, read once per process (every step of a run
