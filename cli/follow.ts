@@ -46,12 +46,14 @@ export function inFlightLabel(p: Pick<Progress, 'inFlight'>, max = 2): string {
 export async function readProgress(
   client: Client,
   handle: WorkflowHandle,
-  options: { query?: boolean; timeoutMs?: number } = {},
+  options: { query?: boolean; timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<{ progress?: Progress; from: 'query' | 'memo' }> {
   if (options.query !== false) {
     try {
+      const query = () => handle.query(progressQuery);
+      const signal = options.signal;
       const progress = await client.connection.withDeadline(Date.now() + (options.timeoutMs ?? 1500), () =>
-        handle.query(progressQuery),
+        signal ? client.connection.withAbortSignal(signal, query) : query(),
       );
       return { progress, from: 'query' };
     } catch {
@@ -108,6 +110,9 @@ export async function whatItWaitsFor(
     ? `waiting for ${lines.join('; ')}`
     : 'waiting for the workflow to take its next step (its task waits for a worker; one that just stopped is noticed within ~10 s)';
 }
+
+const noResult = () => undefined;
+type ProgressRead = { progress?: Progress; from: 'query' | 'memo' };
 
 export async function follow(handle: WorkflowHandle, options: FollowOptions): Promise<RefreshResult> {
   const stream = options.stream ?? process.stderr;
@@ -166,11 +171,20 @@ export async function follow(handle: WorkflowHandle, options: FollowOptions): Pr
         bar?.stop();
         return await new Promise<never>(() => {});
       }
-      const read: { progress?: Progress; from: 'query' | 'memo' } = await readProgress(
-        options.client,
-        handle,
-        { query: useQuery },
-      ).catch(() => ({ progress: undefined, from: 'memo' as const }));
+      const noProgress: ProgressRead = { progress: undefined, from: 'memo' };
+      const asking = new AbortController();
+      const reading: Promise<ProgressRead> = readProgress(options.client, handle, {
+        query: useQuery,
+        signal: asking.signal,
+      }).catch(() => noProgress);
+      // A refresh that ends meanwhile (or had ended: one reported completed) is read from its memo and
+      // its query cancelled, not waited for: a query of a closed workflow goes to a worker to replay it,
+      // and with none it took ~0.5 s to fail (holding the process open that long after the end).
+      let read: ProgressRead | undefined = await Promise.race([reading, result.then(noResult, noResult)]);
+      if (!read) {
+        asking.abort();
+        read = await readProgress(options.client, handle, { query: false }).catch(() => noProgress);
+      }
       const { progress, from } = read;
       // A refresh nobody answers for is read from its memo until something moves again.
       useQuery = from === 'query' || Date.now() - changedAt < stallMs;
