@@ -13,6 +13,7 @@ import { NativeConnection, Worker, Runtime } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { loadConfig, type Config } from './common/config';
 import { createLogger, logLevelFrom } from './common/logger';
+import { workerBuild } from './freshness/code-versions';
 import { openDb, type Db } from './store/db';
 import { taskQueues } from './temporal/deployment';
 import type { TaskQueues } from './temporal/task-queues';
@@ -31,11 +32,12 @@ export function workflowBundle(): Promise<LoadableBundle> {
 }
 
 /**
- * How this process shows up as a poller: `<pid>@<host> <role>`, so `aicarbon run` can tell a live
- * worker on this machine from the leftover poller entry of a killed one (temporal/pollers.ts).
+ * How this process shows up as a poller: `<pid>@<host> <label> <role> build <build>`, so `aicarbon run`
+ * can tell a live worker on this machine from the leftover poller entry of a killed one, and a standing
+ * worker of its own code from one of other code (temporal/pollers.ts; build: freshness workerBuild).
  */
-export function workerIdentity(role: QueueRole, label = 'aicarbon'): string {
-  return `${process.pid}@${hostname()} ${label} ${role}`;
+export function workerIdentity(role: QueueRole, label = 'aicarbon', build?: string): string {
+  return `${process.pid}@${hostname()} ${label} ${role}${build ? ` build ${build}` : ''}`;
 }
 
 export interface WorkerSet {
@@ -57,6 +59,7 @@ export async function startWorkers(options: {
 }): Promise<WorkerSet> {
   const roles = options.roles ?? ['io', 'compute'];
   const queues = taskQueues(options.config);
+  const build = workerBuild(options.config.buildManifest);
   const activities = createActivities({ db: options.db, config: options.config });
   const workers: Worker[] = [];
   if (roles.includes('io')) {
@@ -67,7 +70,7 @@ export async function startWorkers(options: {
         taskQueue: queues.io,
         workflowBundle: await workflowBundle(),
         activities: activities.io,
-        identity: workerIdentity('io', options.label),
+        identity: workerIdentity('io', options.label, build),
       }),
     );
   }
@@ -82,7 +85,7 @@ export async function startWorkers(options: {
         // flight computes on a thread of its own (activities/estimator-pool.ts, sized to match), so the
         // two run at once beside the main thread's store writes and workflow work.
         maxConcurrentActivityTaskExecutions: 2,
-        identity: workerIdentity('compute', options.label),
+        identity: workerIdentity('compute', options.label, build),
       }),
     );
   }

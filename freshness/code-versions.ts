@@ -167,6 +167,16 @@ export function loadCodeVersions(options: { manifestPath?: string; root?: string
   };
 }
 
+/**
+ * The code a worker runs, as a short digest: the import closure of worker.ts and of the workflows under
+ * `manifestPath`'s build. A worker names it in its poller identity (worker.ts) and `aicarbon run` hands a
+ * refresh only to a standing worker of its own build: a worker on older code would compute (or reuse)
+ * under its own code's keys a refresh named for this code.
+ */
+export function workerBuild(manifestPath?: string): string {
+  return codeVersionsFor(manifestPath).version(['worker.ts', 'workflows/index.ts']).slice(0, 12);
+}
+
 /** The roots of one estimation step: its family's module, the shared preparation, the weights if any. */
 export function estimationRoots(estimator: EstimatorName, weights: boolean) {
   return {

@@ -84,20 +84,30 @@ export interface QueueWatch {
   missing: string[];
   /**
    * True when standing workers (`aicarbon worker`, a deployment's; not another `aicarbon run`, whose
-   * worker stops when its own refresh ends) live poll every queue: a refresh can be handed to them.
+   * worker stops when its own refresh ends) of the build asked about live poll every queue: a refresh
+   * can be handed to them.
    */
   standing: boolean;
+  /** Live standing workers of another build (their identities): refreshes must not go to them. */
+  otherBuilds: string[];
 }
 
 /** A worker that stays up after a refresh: any but the one an `aicarbon run` process hosts (worker.ts). */
 export function isStandingWorker(identity: string): boolean {
-  return !/ aicarbon run (io|compute)$/.test(identity);
+  return !/^\S+ aicarbon run (io|compute)( |$)/.test(identity);
+}
+
+/** The build a worker's identity names (`… build 1a2b3c4d5e6f`, worker.ts), if any. */
+export function identityBuild(identity: string): string | undefined {
+  return / build ([0-9a-f]+)$/.exec(identity)?.[1];
 }
 
 export async function watchQueues(
   client: Client,
   namespace: string,
   queues: Pick<TaskQueues, 'io' | 'compute'>,
+  /** The build standing workers must run to count as `standing` (workerBuild); unset: any. */
+  build?: string,
 ): Promise<QueueWatch> {
   const lists = await Promise.all([
     pollersOf(client, namespace, queues.io, 'workflow'),
@@ -106,8 +116,18 @@ export async function watchQueues(
   ]);
   const names = [`${queues.io} (workflows)`, `${queues.io} (activities)`, `${queues.compute} (activities)`];
   const missing = names.filter((_, i) => !lists[i].some((p) => p.live));
-  const standing = lists.every((list) => list.some((p) => p.live && isStandingWorker(p.identity)));
-  return { ready: missing.length === 0, pollers: lists.flat(), missing, standing };
+  const standingOf = (p: Poller) => p.live && isStandingWorker(p.identity);
+  const ours = (p: Poller) => build === undefined || identityBuild(p.identity) === build;
+  const standing = lists.every((list) => list.some((p) => standingOf(p) && ours(p)));
+  const otherBuilds = [
+    ...new Set(
+      lists
+        .flat()
+        .filter((p) => standingOf(p) && !ours(p))
+        .map((p) => p.identity),
+    ),
+  ];
+  return { ready: missing.length === 0, pollers: lists.flat(), missing, standing, otherBuilds };
 }
 
 /**

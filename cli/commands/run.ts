@@ -12,15 +12,18 @@
  * A standing worker (`aicarbon worker`, kept up beside the dev server) is used, not duplicated: when
  * one live polls every queue of the refresh's deployment, `run` hands the refresh to it — it opens no
  * store (the worker holds the embedded one: a second opener would be refused) and loads no worker
- * code, so what the user waits for is the workflow on an already warm process.
+ * code, so what the user waits for is the workflow on an already warm process. Only to one of its own
+ * build (its poller identity names it): a standing worker on other code is named and nothing starts.
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import { resolve } from 'node:path';
 import { loadConfig, type Config } from '../../common/config';
+import { InputError } from '../../common/errors';
 import { getRun } from '../../store/runs';
 import { planRefresh } from '../../activities/plan';
 import { storeWhenOpen, type Db } from '../../store/db';
-import { failLostActivities, isStandingWorker, watchQueues } from '../../temporal/pollers';
+import { failLostActivities, identityBuild, isStandingWorker, watchQueues } from '../../temporal/pollers';
+import { workerBuild } from '../../freshness/code-versions';
 import { taskQueues } from '../../temporal/deployment';
 import type { WorkerSet } from '../../worker';
 import { PROGRESS_MEMO, type Progress } from '../../workflows/progress';
@@ -132,9 +135,10 @@ export async function run(opts: RunOptions): Promise<void> {
   try {
     // A worker is needed unless the refresh already completed or a live worker is on its queues; it
     // starts (and the store opens) before the trigger, so a bad DATABASE_URL starts nothing.
+    const build = workerBuild(config.buildManifest);
     const [state, queues] = await Promise.all([
       refreshState(temporal.client, workflowId),
-      watchQueues(temporal.client, namespace, input.queues!),
+      watchQueues(temporal.client, namespace, input.queues!, build),
     ]);
     // A standing worker of this deployment does the work (and holds its store).
     const standing = queues.standing ? queues : undefined;
@@ -155,6 +159,14 @@ export async function run(opts: RunOptions): Promise<void> {
     }
     const watch = state === 'running' ? queues : undefined;
     const needWorker = !standing && (force || state === 'absent' || (watch !== undefined && !watch.ready));
+    // A standing worker on other code would take this refresh's tasks beside ours (and it holds an
+    // embedded store): the refresh is named for this code, so it is not started at all.
+    if (needWorker && queues.otherBuilds.length)
+      throw new InputError(
+        `A standing worker of other code polls this deployment's queues (${queues.otherBuilds.join(', ')}; ` +
+          `this checkout is build ${build}): restart it on this code, or stop it, then run again.`,
+        'aicarbon worker',
+      );
     if (needWorker) {
       const { startCommandWorkers } = await (loadingWorker ?? import('../../worker'));
       // The store opens (PGlite: ~0.5 s on the main thread) while the workers start (the io worker's
@@ -191,7 +203,12 @@ export async function run(opts: RunOptions): Promise<void> {
     const url = workflowUrl(temporal.uiUrl, namespace, workflowId, description.runId);
     const workerNames = (w: typeof queues) => [
       ...new Set(
-        w.pollers.filter((p) => p.live && (!standing || isStandingWorker(p.identity))).map((p) => p.identity),
+        w.pollers
+          .filter(
+            (p) =>
+              p.live && (!standing || (isStandingWorker(p.identity) && identityBuild(p.identity) === build)),
+          )
+          .map((p) => p.identity),
       ),
     ];
     if (outcome === 'started')

@@ -3,11 +3,13 @@
  * default), as real processes on a real dev server: `run` hands the refresh to that worker instead of
  * starting one of its own — which the store the worker holds would refuse — and says so; a second
  * `run` reports the refresh completed, again without opening the store. Once the worker has stopped,
- * the store holds the one run, completed, with every estimation of the study linked once.
+ * the store holds the one run, completed, with every estimation of the study linked once. A standing
+ * worker on other code (another build) is never handed a refresh, nor worked beside: `run` names it
+ * and starts nothing (exit 2).
  * No wall times are asserted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -15,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, PROJECT_ROOT, type Config } from '../../common/config';
 import { openDb } from '../../store/db';
 import { listEstimations, loadStudy } from '../../study';
+import { workerBuild } from '../../freshness/code-versions';
 import { taskQueues } from '../../temporal/deployment';
 import { watchQueues } from '../../temporal/pollers';
 import { runCli } from '../helpers/cli';
@@ -40,19 +43,31 @@ describe('aicarbon run beside a standing worker on the embedded store', () => {
       AICARBON_OUT_DIR: outDir,
     };
     config = { ...loadConfig({}), temporalAddress: env.address, dataDir, outDir };
-    worker = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'aicarbon.js'), 'worker'], {
+    await startWorker();
+  }, 90_000);
+
+  /** `aicarbon worker` on the deployment, on this checkout's build or `manifest`'s; waits until it polls. */
+  async function startWorker(manifest?: string) {
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'aicarbon.js'), 'worker'], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, ...vars, LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        ...vars,
+        LOG_LEVEL: 'warn',
+        ...(manifest ? { AICARBON_BUILD_MANIFEST: manifest } : {}),
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    workerExit = new Promise((resolve) => worker!.on('exit', (code) => resolve(code)));
+    worker = child;
+    workerExit = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    const build = workerBuild(manifest);
     await waitFor(
       async () =>
-        (await watchQueues(env.client, 'default', taskQueues(config))).standing ? true : undefined,
+        (await watchQueues(env.client, 'default', taskQueues(config), build)).standing ? true : undefined,
       60_000,
       'the standing worker to poll its queues',
     );
-  }, 90_000);
+  }
 
   afterAll(async () => {
     if (worker && worker.exitCode === null) worker.kill('SIGTERM');
@@ -92,4 +107,32 @@ describe('aicarbon run beside a standing worker on the embedded store', () => {
       await db.close();
     }
   }, 300_000);
+
+  it('names a standing worker on other code and starts nothing', async () => {
+    // The build graph with one module more in the worker's closure: another build, the same code run.
+    const built = JSON.parse(await readFile(join(PROJECT_ROOT, 'dist', 'build.json'), 'utf8'));
+    const probe = 'tests/fixtures/code/standing-probe.ts';
+    built.files['worker.ts'].deps.push(probe);
+    built.files[probe] = { hash: 'standing-probe', deps: [] };
+    const manifest = join(await mkdtemp(join(tmpdir(), 'aicarbon-standing-build-')), 'build.json');
+    await writeFile(manifest, JSON.stringify(built));
+    expect(workerBuild(manifest)).not.toBe(workerBuild());
+    await startWorker(manifest);
+    const refreshes = async () => {
+      const ids: string[] = [];
+      for await (const w of env.client.workflow.list({ query: 'WorkflowType = "refreshWorkflow"' }))
+        ids.push(w.runId);
+      return ids.sort();
+    };
+    const before = await refreshes();
+    // --force: a refresh that must run (the completed one, computed again) needs a worker.
+    const forced = await runCli(['run', '--force'], vars);
+    expect(forced.code, forced.stderr).toBe(2);
+    expect(forced.stderr).toMatch(
+      /A standing worker of other code polls this deployment's queues \(\d+@\S+ aicarbon worker (io|compute) build [0-9a-f]{12}/,
+    );
+    expect(forced.stderr).toContain(`this checkout is build ${workerBuild()}`);
+    expect(forced.stderr).not.toContain('in use by process');
+    expect(await refreshes()).toEqual(before);
+  }, 120_000);
 });
