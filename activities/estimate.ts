@@ -84,14 +84,17 @@ export function estimateActivities(
     return { outcome, study, step, rows, content };
   }
 
-  /** `lookup: false`: the stage has just looked this step up (linkStoredSteps) and found nothing stored. */
-  async function estimateOne(args: StepArgs, stepId: string, lookup = true): Promise<StepOutcome> {
+  /**
+   * A step's first half: its lookup (`lookup: false`: the stage has just looked it up, linkStoredSteps,
+   * and found nothing stored), then its compute handed to the estimator threads — not awaited, so the
+   * caller may store the previous step meanwhile. Resolves to the linked outcome when one is stored.
+   */
+  async function beginStep(args: StepArgs, stepId: string, lookup = true) {
     const { outcome, study, step, rows, content } = await linkStored(args, stepId, lookup);
-    if (outcome) return outcome;
+    if (outcome) return { outcome };
     // The estimator sees only the columns its key covers: one it reads beyond them is not found (an
     // error), never a value the key does not vouch for.
     const own = rowsOfColumns(rows, stepColumns(study, step)) as PanelRow[];
-    const recompute = { storedSince: args.storedSince };
     const key = {
       runId: args.runId,
       stepId: step.stepId,
@@ -103,25 +106,39 @@ export function estimateActivities(
       content,
     };
     // Off the main thread: the store, the other lane's steps and the heartbeats go on meanwhile.
-    const computed = await estimators.run({
+    const computed = estimators.run({
       rows: own,
       panel: { ...PANEL_INDEX, source: `panel ${args.indicatorsHash.slice(0, 12)}` },
       spec: step.spec,
       study,
       weights: step.weights,
     });
-    if ('dataError' in computed) {
+    // Awaited by completeStep; a failure of a step whose batch stopped before it is not unhandled.
+    computed.catch(() => undefined);
+    return { key, computed };
+  }
+
+  /** A step's second half: its computed result (or the data's failure) stored. */
+  async function completeStep(
+    args: StepArgs,
+    begun: Awaited<ReturnType<typeof beginStep>>,
+  ): Promise<StepOutcome> {
+    if (begun.outcome) return begun.outcome;
+    const { key, computed } = begun;
+    const recompute = { storedSince: args.storedSince };
+    const out = await computed;
+    if ('dataError' in out) {
       // A step the data cannot support (DataError) is recorded and the study goes on, on the first
       // attempt; a spec mistake (InputError, thrown) fails the run without retries; anything else
       // (thrown, a dead thread's too) is retried.
-      const { message } = computed.dataError;
+      const { message } = out.dataError;
       await saveEstimationFailure(db, key, message, recompute);
-      return { stepId: step.stepId, failed: message, reused: false };
+      return { stepId: key.stepId, failed: message, reused: false };
     }
-    const { result, ms } = computed;
+    const { result, ms } = out;
     // Another refresh may have stored the same key meanwhile: then its copy stays and is linked.
     const { stored } = await saveEstimation(db, key, result, ms, recompute);
-    return { stepId: step.stepId, nobs: result.nobs, ms, reused: !stored };
+    return { stepId: key.stepId, nobs: result.nobs, ms, reused: !stored };
   }
 
   return {
@@ -133,7 +150,7 @@ export function estimateActivities(
     async estimateStep(args: StepArgs & { stepId: string }): Promise<StepOutcome> {
       Context.current().heartbeat(args.stepId);
       await setRunStage(db, args.runId, 'estimate');
-      return estimateOne(args, args.stepId);
+      return completeStep(args, await beginStep(args, args.stepId));
     },
 
     /**
@@ -169,7 +186,9 @@ export function estimateActivities(
     /**
      * Several columns in one task, so the per-task cost of the orchestration stays below the compute:
      * each step is stored as soon as it is estimated and recorded in the heartbeat, so a retry after a
-     * crash resumes after the last stored step instead of recomputing the batch.
+     * crash resumes after the last stored step instead of recomputing the batch. One step ahead: the
+     * next step computes on a thread while this one is stored, so neither the threads nor the store
+     * wait for the other (steps are still stored, and heartbeats sent, one by one in order).
      */
     async estimateSteps(
       args: StepArgs & {
@@ -188,9 +207,14 @@ export function estimateActivities(
       const done = before.filter((o) => args.stepIds.includes(o.stepId));
       // A retried attempt looks up again: its earlier attempt may have stored steps it did not report.
       const lookup = !args.lookedUp || ctx.info.attempt > 1;
-      for (const stepId of args.stepIds) {
-        if (done.some((o) => o.stepId === stepId)) continue;
-        done.push(await estimateOne(args, stepId, lookup));
+      const todo = args.stepIds.filter((id) => !done.some((o) => o.stepId === id));
+      let next = todo.length ? beginStep(args, todo[0], lookup) : undefined;
+      for (let i = 0; i < todo.length; i++) {
+        const begun = await next!;
+        next = i + 1 < todo.length ? beginStep(args, todo[i + 1], lookup) : undefined;
+        // The step begun ahead is abandoned if this one fails (its thread's work is discarded).
+        next?.catch(() => undefined);
+        done.push(await completeStep(args, begun));
         ctx.heartbeat({ done });
       }
       return args.stepIds.map((id) => done.find((o) => o.stepId === id)!);
