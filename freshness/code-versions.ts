@@ -173,9 +173,24 @@ export function loadCodeVersions(options: { manifestPath?: string; root?: string
  * refresh only to a standing worker of its own build: a worker on older code would compute (or reuse)
  * under its own code's keys a refresh named for this code.
  */
-export function workerBuild(manifestPath?: string): string {
-  return codeVersionsFor(manifestPath).version(['worker.ts', 'workflows/index.ts']).slice(0, 12);
+export function workerBuild(manifestPath: string = join(PROJECT_ROOT, 'dist', 'build.json')): string {
+  // A graph of its own: walking the workflows into the one steps' versions use would add them to what
+  // that one lists as the run's modules (`all`), which must not depend on who asked what before.
+  let stamp = '';
+  try {
+    stamp = sha256(readFileSync(manifestPath));
+  } catch {
+    // No build: keyed by the path alone.
+  }
+  const k = `${manifestPath}\u0000${stamp}`;
+  let hit = builds.get(k);
+  if (hit === undefined) {
+    hit = loadCodeVersions({ manifestPath }).version(['worker.ts', 'workflows/index.ts']).slice(0, 12);
+    builds.set(k, hit);
+  }
+  return hit;
 }
+const builds = new Map<string, string>();
 
 /** The roots of one estimation step: its family's module, the shared preparation, the weights if any. */
 export function estimationRoots(estimator: EstimatorName, weights: boolean) {

@@ -92,9 +92,14 @@ export interface QueueWatch {
   otherBuilds: string[];
 }
 
-/** A worker that stays up after a refresh: any but the one an `aicarbon run` process hosts (worker.ts). */
+/**
+ * A worker that stays up after a refresh: an `aicarbon worker` process (worker.ts runWorkerProcess).
+ * Not an `aicarbon run` process's worker, which stops with its refresh, nor workers a program hosts
+ * itself (tests, benchmarks): those can stop polling while their process lives on, and a refresh
+ * handed to them would wait for nobody.
+ */
 export function isStandingWorker(identity: string): boolean {
-  return !/^\S+ aicarbon run (io|compute)( |$)/.test(identity);
+  return /^\S+ aicarbon worker (io|compute)( |$)/.test(identity);
 }
 
 /** The build a worker's identity names (`… build 1a2b3c4d5e6f`, worker.ts), if any. */
