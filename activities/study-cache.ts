@@ -4,6 +4,7 @@
  * a panel this process has just stored, which the next step reads from memory instead of from the store.
  */
 import { statSync } from 'node:fs';
+import { asJson } from '../common/json-value';
 import { listEstimations, loadStudy, type EstimationStep, type Study } from '../study';
 import type { Db, Queryable } from '../store/db';
 import { getSnapshot } from '../store/snapshots';
@@ -44,15 +45,16 @@ export function cachedSnapshot(db: Db, hash: string) {
  * (indicators after assembly, the estimations after the indicators) takes it from here instead of
  * reading it back from the store. It is kept as the store gives it back, so a reader cannot tell: the
  * rows as JSON keeps them (a key whose value is undefined is absent, −0 is 0; their nested values are
- * plain strings and finite numbers already), the report through JSON; the store keeps the JSON text
- * as written (migration 015), so even the keys' order is the same.
+ * plain strings and finite numbers already), the report as JSON gives it back (`asJson`, without the
+ * text in between); the store keeps the JSON text as written (migration 015), so even the keys' order
+ * is the same.
  */
 export function rememberSnapshot(
   hash: string,
   snapshot: { rows: readonly object[]; report: Record<string, unknown> },
 ): void {
   const rows = snapshot.rows.map((r) => asStoredRow(r as Record<string, unknown>)) as PanelRow[];
-  const report = JSON.parse(JSON.stringify(snapshot.report)) as Record<string, unknown>;
+  const report = asJson(snapshot.report) as Record<string, unknown>;
   tables.set(hash, Promise.resolve({ rows, report }));
   if (tables.size > MAX_TABLES) tables.delete(tables.keys().next().value as string);
 }
