@@ -387,6 +387,17 @@ export interface StoredEstimation {
 
 const orNaN = (x: number | null) => (x === null ? NaN : x);
 
+/** Rows by their step, each step's in the order given. */
+function byStep<T extends { step_id: string }>(rows: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = out.get(r.step_id);
+    if (list) list.push(r);
+    else out.set(r.step_id, [r]);
+  }
+  return out;
+}
+
 /**
  * Reads a run's results back into the tidy shape, in step order; with `stepIds`, only those steps
  * (publishing loads the results it has no rendering of).
@@ -465,7 +476,9 @@ export async function loadEstimations(
   const detail = new Map<string, Record<string, number>>();
   for (const i of inference) {
     const k = `${i.step_id}\u0000${i.term}`;
-    detail.set(k, { ...detail.get(k), [i.name]: orNaN(i.value) });
+    let names = detail.get(k);
+    if (!names) detail.set(k, (names = {}));
+    names[i.name] = orNaN(i.value);
   }
   const diagnostics = await db.query<{
     step_id: string;
@@ -479,29 +492,34 @@ export async function loadEstimations(
      WHERE e.run_id = $1 AND ($2::text[] IS NULL OR e.step_id = ANY($2::text[])) ORDER BY step_id, position`,
     [runId, only],
   );
+  // Each table's rows grouped by step once (in their order), not filtered again for every step.
+  const coefsBy = byStep(coefs);
+  const statsBy = byStep(stats);
+  const effectsBy = byStep(effects);
+  const moransBy = byStep(morans);
+  const lisasBy = byStep(lisas);
+  const entityBy = byStep(entityEffects);
+  const diagnosticsBy = byStep(diagnostics);
+  const none: never[] = [];
   return steps.map((s) => {
-    const effectRows = effects.filter((e) => e.step_id === s.step_id);
-    const moranRows = morans.filter((m) => m.step_id === s.step_id);
-    const clusterRows = diagnostics.filter((d) => d.step_id === s.step_id);
-    const lisaRows = lisas.filter((l) => l.step_id === s.step_id);
-    const entityRows = entityEffects.filter((x) => x.step_id === s.step_id);
+    const effectRows = effectsBy.get(s.step_id) ?? none;
+    const moranRows = moransBy.get(s.step_id) ?? none;
+    const clusterRows = diagnosticsBy.get(s.step_id) ?? none;
+    const lisaRows = lisasBy.get(s.step_id) ?? none;
+    const entityRows = entityBy.get(s.step_id) ?? none;
     const result: EstimationResult = {
       estimator: s.estimator,
       nobs: s.nobs,
       ...(s.ngroups !== null ? { ngroups: s.ngroups } : {}),
-      coefficients: coefs
-        .filter((c) => c.step_id === s.step_id)
-        .map((c) => ({
-          term: c.term,
-          estimate: orNaN(c.estimate),
-          std_error: orNaN(c.std_error),
-          statistic: orNaN(c.statistic),
-          p_value: orNaN(c.p_value),
-          ...detail.get(`${s.step_id}\u0000${c.term}`),
-        })),
-      statistics: Object.fromEntries(
-        stats.filter((x) => x.step_id === s.step_id).map((x) => [x.name, orNaN(x.value)]),
-      ),
+      coefficients: (coefsBy.get(s.step_id) ?? none).map((c) => ({
+        term: c.term,
+        estimate: orNaN(c.estimate),
+        std_error: orNaN(c.std_error),
+        statistic: orNaN(c.statistic),
+        p_value: orNaN(c.p_value),
+        ...detail.get(`${s.step_id}\u0000${c.term}`),
+      })),
+      statistics: Object.fromEntries((statsBy.get(s.step_id) ?? none).map((x) => [x.name, orNaN(x.value)])),
       ...(effectRows.length
         ? {
             effects: effectRows.map((e) => ({
