@@ -14,6 +14,8 @@ import {
   saveSourceFile,
 } from '../../store/source-files';
 import { loadEstimations, saveEstimation } from '../../store/estimations';
+import { loadConflicts, saveConflicts } from '../../store/conflicts';
+import type { Conflict } from '../../assembly/panel';
 import type { Observation } from '../../ingest/observation';
 import type { EstimationResult } from '../../econometrics/result';
 import { createTempDatabase, TEST_SERVER_URL } from '../helpers/postgres';
@@ -296,6 +298,66 @@ function storeContract(name: string, open: () => Promise<Db>) {
         { cluster: 'AH', leverage: 0.8 },
         { cluster: 'HA', leverage: 0.9 },
       ]);
+    });
+
+    it("stores a run's conflicts in one statement, the same rows a statement per conflict stored, replaced whole", async () => {
+      for (const runId of ['r3', 'r4'])
+        await startRun(db, { runId, studyId: 'default', vintage: 'v1', inputsHash: 'h' });
+      const conflicts: Conflict[] = [
+        {
+          variable: 'gdp',
+          province: 'BJ',
+          year: 2011,
+          kept: { value: 0.1 + 0.2, file: 'a.csv', at: 'a.csv!row 2' },
+          discarded: [
+            { value: 1 / 3, file: 'b.csv', at: 'b.csv!row 9' },
+            { value: 5e-324, file: 'c.xlsx', at: 'c.xlsx!S!B7' },
+          ],
+          reason: 'a.csv comes before b.csv, c.xlsx in the manifest (assembly.priority names neither)',
+        },
+        {
+          variable: 'pop',
+          province: 'TJ',
+          year: 2012,
+          kept: { value: -1.7976931348623157e308, file: 'it’s "quoted".csv', at: 'x\ny' },
+          discarded: [{ value: 123456789.12345679, file: 'd.csv', at: 'd.csv!row 3' }],
+        },
+      ];
+      await saveConflicts(db, 'r3', conflicts);
+      // What a statement per conflict stored (before this was one statement), for the same conflicts.
+      await db.transaction(async (tx) => {
+        for (const c of conflicts)
+          await tx.query(
+            `INSERT INTO conflicts (run_id, variable, province, year, kept_value, kept_file, kept_at, discarded, reason)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+            [
+              'r4',
+              c.variable,
+              c.province,
+              c.year,
+              c.kept.value,
+              c.kept.file,
+              c.kept.at,
+              JSON.stringify(c.discarded),
+              c.reason ?? '',
+            ],
+          );
+      });
+      const stored = (runId: string) =>
+        db.query<Record<string, string>>(
+          `SELECT variable, province, year::text, kept_value::text, float8send(kept_value)::text AS bits, kept_file,
+                  kept_at, discarded::text, reason
+           FROM conflicts WHERE run_id = $1 ORDER BY variable, province, year`,
+          [runId],
+        );
+      expect(await stored('r3')).toEqual(await stored('r4'));
+      expect((await stored('r3')).length).toBe(2);
+      expect(await loadConflicts(db, 'r3')).toEqual(conflicts.map((c) => ({ ...c, reason: c.reason ?? '' })));
+      // Saved again with fewer: exactly the new set; with none: none.
+      await saveConflicts(db, 'r3', conflicts.slice(1));
+      expect((await loadConflicts(db, 'r3')).map((c) => c.variable)).toEqual(['pop']);
+      await saveConflicts(db, 'r3', []);
+      expect(await loadConflicts(db, 'r3')).toEqual([]);
     });
   });
 }
