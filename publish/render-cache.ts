@@ -27,6 +27,18 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 export const partKey = (...ingredients: unknown[]) => sha256(JSON.stringify(ingredients));
 
 const KEY = /^[0-9a-f]{64}$/;
+
+/** The folders this process has made, each once (a publish puts dozens of entries into one). */
+const made = new Map<string, Promise<unknown>>();
+function madeDir(dir: string): Promise<unknown> {
+  let done = made.get(dir);
+  if (!done) {
+    done = mkdir(dir, { recursive: true });
+    made.set(dir, done);
+    done.catch(() => made.delete(dir));
+  }
+  return done;
+}
 const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 
 export function diskRenderCache(
@@ -55,9 +67,16 @@ export function diskRenderCache(
     },
     async put(key, text) {
       const file = path(key);
-      await mkdir(dir, { recursive: true });
+      await madeDir(dir);
       const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      await writeFile(temp, `${sha256(text)}\n${text}`);
+      const entry = `${sha256(text)}\n${text}`;
+      await writeFile(temp, entry).catch(async (e: NodeJS.ErrnoException) => {
+        // The folder went away since it was made (removed by hand): made again, written again.
+        if (e.code !== 'ENOENT') throw e;
+        made.delete(dir);
+        await madeDir(dir);
+        await writeFile(temp, entry);
+      });
       await rename(temp, file);
       wrote = true;
     },

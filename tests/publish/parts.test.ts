@@ -5,7 +5,7 @@
  * column with a weight matrix, the spatial section); a damaged cache entry counts as absent.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -179,5 +179,20 @@ describe('publishing by content key', () => {
     const other = stored(one, keys);
     await renderParts({ study, steps: other.source, cache, code: 'c2' });
     expect(other.asked.flat().sort()).toEqual(one.map((s) => s.stepId).sort());
+  });
+
+  it('the cache folder is made once, and again when it was removed meanwhile', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'publish-parts-'));
+    const dir = join(root, 'deeper', 'cache');
+    const key = (n: number) => createHash('sha256').update(String(n)).digest('hex');
+    const cache = diskRenderCache(dir);
+    await cache.put(key(1), 'one');
+    // Another cache on the same folder in this process finds it made.
+    await diskRenderCache(dir).put(key(2), 'two');
+    expect(await cache.get(key(2))).toBe('two');
+    await rm(join(root, 'deeper'), { recursive: true });
+    await cache.put(key(3), 'three');
+    expect(await cache.get(key(3))).toBe('three');
+    expect(await cache.get(key(1))).toBeUndefined();
   });
 });
