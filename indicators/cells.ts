@@ -20,6 +20,19 @@ export function parseCellRef(ref: CellRef) {
   return { variable, cell, province: cell.slice(0, slash), year: Number(cell.slice(slash + 1)) };
 }
 
+/**
+ * The assembled panel's cell a reference names (`gdp|BJ/2012`: the panel's gdp at `BJ/2012`), if any:
+ * parseCellRef's variable and cell, without taking the year apart (the chains' walks ask it of every
+ * assembled cell behind every value).
+ */
+export function panelCellOf<C>(
+  panel: { variables: Record<string, { cells: Record<string, C> } | undefined> },
+  ref: CellRef,
+): C | undefined {
+  const bar = ref.indexOf('|');
+  return panel.variables[ref.slice(0, bar)]?.cells[ref.slice(bar + 1)];
+}
+
 export interface IndicatorCell {
   value: number | null;
   /** `extrapolated` when the value lies past its source's last year (CO2 extension, MAR trend). */

@@ -2,7 +2,7 @@
  * How each study variable was obtained over the panel: computed, extrapolated, computed from a filled
  * (interpolated or extrapolated) cell, or missing — with each missing cell's reason, for the report.
  */
-import { parseCellRef, type IndicatorCell } from './cells';
+import { panelCellOf, parseCellRef, type IndicatorCell } from './cells';
 
 export interface IndicatorCoverage {
   variable: string;
@@ -88,10 +88,11 @@ export function cellBases(
   syntheticFiles: ReadonlySet<string> = new Set(),
 ): Record<string, CellBasis> {
   const memo = new Map<string, { basis: ValueBasis; synthetic: ReadonlySet<string> }>();
-  // The refs on the current chain: entered before a value's inputs, left after (one set for the whole
-  // walk, not a copy per level). Most values rest on no synthetic file: they share one empty set.
-  const onPath = new Set<string>();
+  // Most values rest on no synthetic file: they share one empty set.
   const none: ReadonlySet<string> = new Set();
+  // A value being resolved is in the memo as this until it is known: an input on the current chain (a
+  // hand-edited cycle; explain cuts it too) adds nothing to the value that reaches it again.
+  const onPath = { basis: 'observed' as ValueBasis, synthetic: none };
   const resolve = (ref: string): { basis: ValueBasis; synthetic: ReadonlySet<string> } => {
     const known = memo.get(ref);
     if (known) return known;
@@ -100,23 +101,20 @@ export function cellBases(
     if (ic) {
       let basis: ValueBasis = ic.method === 'extrapolated' ? 'extrapolated' : 'observed';
       let synthetic: Set<string> | undefined;
-      onPath.add(ref);
+      memo.set(ref, onPath);
       for (const input of ic.inputs) {
-        if (onPath.has(input)) continue; // as explain: a hand-edited cycle is cut, not followed
         const sub = resolve(input);
         // A missing input does not make a computed value missing (a formula's alternative way).
         if (sub.basis !== 'missing' && RANK[sub.basis] > RANK[basis]) basis = sub.basis;
         if (sub.synthetic.size) for (const f of sub.synthetic) (synthetic ??= new Set()).add(f);
       }
-      onPath.delete(ref);
       if (ic.value === null || !Number.isFinite(ic.value)) basis = 'missing';
       out = { basis, synthetic: synthetic ?? none };
     } else {
-      const { variable, cell } = parseCellRef(ref);
-      const pc = panel.variables[variable]?.cells[cell];
+      const pc = panelCellOf(panel, ref);
       let synthetic: Set<string> | undefined;
-      for (const s of pc?.sources ?? [])
-        if (syntheticFiles.has(s.file)) (synthetic ??= new Set()).add(s.file);
+      if (pc && syntheticFiles.size)
+        for (const s of pc.sources) if (syntheticFiles.has(s.file)) (synthetic ??= new Set()).add(s.file);
       out = { basis: pc ? (pc.method as ValueBasis) : 'missing', synthetic: synthetic ?? none };
     }
     memo.set(ref, out);

@@ -14,7 +14,7 @@ import {
   type Failure,
   type Need,
 } from './catalogue';
-import { cellRef, parseCellRef, type CellRef, type IndicatorCell, type IndicatorTable } from './cells';
+import { cellRef, panelCellOf, type CellRef, type IndicatorCell, type IndicatorTable } from './cells';
 import type { IndicatorDefinition } from './definition';
 import { loadFactors, type FactorTables } from './factors';
 import type { PanelRow } from '../panel';
@@ -142,24 +142,33 @@ function markFilledInputs(cells: Record<CellRef, IndicatorCell>, panel: Assemble
   const filledOf = (ref: CellRef): CellRef[] => {
     const known = memo.get(ref);
     if (known) return known;
-    memo.set(ref, []); // guards a cycle, which the evaluator never builds
+    memo.set(ref, NONE); // guards a cycle, which the evaluator never builds
     const ic = cells[ref];
     let out: CellRef[];
     if (ic) {
       // The union of the inputs' lists (each already without repeats), in order of first appearance;
       // one non-empty list is its own union (most chains: a copy per cell made this quadratic).
-      const lists = ic.inputs.map(filledOf).filter((l) => l.length);
-      out = lists.length === 0 ? NONE : lists.length === 1 ? lists[0] : [...new Set(lists.flat())];
+      let first: CellRef[] | undefined;
+      let union: Set<CellRef> | undefined;
+      for (const input of ic.inputs) {
+        const list = filledOf(input);
+        if (!list.length) continue;
+        if (!first) first = list;
+        else {
+          union ??= new Set(first);
+          for (const r of list) union.add(r);
+        }
+      }
+      out = union ? [...union] : (first ?? NONE);
     } else {
-      const { variable, cell } = parseCellRef(ref);
-      const pc = panel.variables[variable]?.cells[cell];
-      out = pc && pc.method !== 'observed' ? [ref] : [];
+      const pc = panelCellOf(panel, ref);
+      out = pc && pc.method !== 'observed' ? [ref] : NONE;
     }
     memo.set(ref, out);
     return out;
   };
-  for (const [ref, c] of Object.entries(cells)) {
+  for (const ref of Object.keys(cells)) {
     const filled = filledOf(ref);
-    if (filled.length) c.filledInputs = filled;
+    if (filled.length) cells[ref].filledInputs = filled;
   }
 }
