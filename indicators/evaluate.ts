@@ -28,22 +28,28 @@ export function computeIndicators(
   const years = Array.from({ length: to - from + 1 }, (_, i) => from + i);
   const provinces = new Set(panel.provinces);
   const declarations = new Map(CATALOGUE.map((d) => [d.name, d]));
-  const evaluated = new Map<CellRef, IndicatorCell>();
+  // Evaluated cells by variable, then province, then year's index: a cell read again (most are, by
+  // the cells that use them) is found without building its reference.
+  const evaluated = new Map<string, Map<string, (IndicatorCell | undefined)[]>>();
   const evaluating = new Set<CellRef>();
   const once = new Map<string, unknown>();
 
   const cell = (variable: string, province: string, year: number): IndicatorCell | undefined => {
     if (year < from || year > to || !provinces.has(province)) return undefined;
-    const ref = cellRef(variable, province, year);
-    const known = evaluated.get(ref);
+    let byProvince = evaluated.get(variable);
+    if (!byProvince) evaluated.set(variable, (byProvince = new Map()));
+    let byYear = byProvince.get(province);
+    if (!byYear) byProvince.set(province, (byYear = []));
+    const known = byYear[year - from];
     if (known) return known;
+    const ref = cellRef(variable, province, year);
     const declaration = declarations.get(variable);
     if (!declaration) throw new Error(`the indicator catalogue needs ${variable}, which it does not declare`);
     if (evaluating.has(ref)) throw new Error(`the indicator catalogue is circular at ${ref}`);
     evaluating.add(ref);
     const c = evaluateCell(declaration, { province, year });
     evaluating.delete(ref);
-    evaluated.set(ref, c);
+    byYear[year - from] = c;
     return c;
   };
 
