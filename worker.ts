@@ -81,9 +81,10 @@ export async function startWorkers(options: {
         namespace: options.namespace,
         taskQueue: queues.compute,
         activities: activities.compute,
-        // Estimations are CPU-bound; more in flight than cores only adds contention. Each task in
-        // flight computes on a thread of its own (activities/estimator-pool.ts, sized to match), so the
-        // two run at once beside the main thread's store writes and workflow work.
+        // Estimations are CPU-bound; more in flight than cores only adds contention. A task's compute
+        // runs on the estimators' threads (activities/estimator-pool.ts: one per core but the main
+        // thread's, at most two), beside the main thread's store writes and workflow work; while one
+        // task stores its step, the other computes.
         maxConcurrentActivityTaskExecutions: 2,
         identity: workerIdentity('compute', options.label, build),
       }),

@@ -1,16 +1,22 @@
 /**
  * The estimators' threads: a piscina pool running each step's pure compute (activities/estimator-thread.ts)
  * off the main thread, so that in a process hosting the workflows, the io activities, the store
- * (PGlite is on the main thread) and the compute worker — `aicarbon run` — the compute worker's two
- * estimation tasks really run at once on two cores, and the store writes the main thread makes between
- * steps overlap them. The activity keeps the store, heartbeats and error classification.
+ * (PGlite is on the main thread) and the compute worker — `aicarbon run` — estimation runs on another
+ * core, beside the store writes the main thread makes between steps (and, with three cores or more,
+ * the compute worker's two tasks at once). The activity keeps the store, heartbeats and error
+ * classification.
  *
- * - Lazy: no thread starts until a step is to be estimated (a run with nothing to estimate starts
- *   none), then all of them at once: the estimate stage's lookup starts them when it leaves steps to
- *   compute, so they load the estimators' modules while the stage schedules its batches.
- * - Sized `min(2, cores)`: the compute worker runs at most two estimation tasks at once
- *   (`maxConcurrentActivityTaskExecutions` in worker.ts), each awaiting one step at a time, so a third
- *   thread would only idle; on one core, one thread and the second task waits its turn.
+ * - Lazy: no thread starts until the refresh is about to estimate (a worker that never assembles nor
+ *   estimates starts none), then all of them at once: the panel's assembly starts them (a refresh
+ *   that assembles goes on to estimate), so they load the estimators' modules (~0.4 s) on the other
+ *   core while the main thread assembles, and the estimate stage's lookup starts them if not yet.
+ * - Sized `cores − 1`, at least one and at most two: the compute worker runs at most two estimation
+ *   tasks at once (`maxConcurrentActivityTaskExecutions` in worker.ts), each awaiting one step at a
+ *   time, so a third thread would only idle; and one core is left to the main thread, whose store
+ *   writes run beside the compute. On two cores a second thread costs more than it gains: each thread
+ *   compiles the estimators afresh (a step runs 2–3× slower cold than warm), so two threads spent
+ *   about 1.5 s more CPU per code-changed run than one (12.4–12.7 s against 10.3–11.0 s, interleaved,
+ *   load 4–6) for no shorter wall.
  * - Errors keep their kind across the boundary (the thread replies with it): a DataError from the
  *   estimator comes back as a value for the activity to record, an InputError or a fault is thrown as
  *   one again; a thread that dies fails only its own task, as a fault (retried), and piscina starts
@@ -53,7 +59,7 @@ export function estimatorPool(
     resourceLimits?: ResourceLimits;
   } = {},
 ): EstimatorPool {
-  const threads = options.threads ?? Math.min(2, availableParallelism());
+  const threads = options.threads ?? Math.max(1, Math.min(2, availableParallelism() - 1));
   let pool: Piscina<EstimationTask, EstimationReply> | undefined;
   let destroyed = false;
   const started = () => {

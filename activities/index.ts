@@ -32,11 +32,21 @@ export function createActivities(deps: { db: Db; config: Config }) {
   const panel = panelActivities(deps.db, deps.config);
   const runs = runActivities(deps.db, deps.config);
   const ingest = ingestActivities(deps.db, deps.config);
+  // The estimators' threads (none start until a panel is assembled or a step estimated), stopped by
+  // `close`.
+  const estimators = estimatorPool();
   const io = {
     ...runs,
     ...ingest,
     ...beginActivities(runs, ingest),
-    assemblePanel: panel.assemblePanel,
+    /**
+     * A refresh that assembles its panel goes on to estimate: the estimators' threads start now and
+     * load their modules on another core while this one assembles.
+     */
+    assemblePanel(...args: Parameters<typeof panel.assemblePanel>) {
+      estimators.warm();
+      return panel.assemblePanel(...args);
+    },
     ...publishActivities(deps.db, deps.config),
     async planStudy(studyPath: string) {
       return { steps: plannedSteps(studyPath) };
@@ -49,8 +59,6 @@ export function createActivities(deps: { db: Db; config: Config }) {
       };
     },
   };
-  // The estimators' threads (none start until a step is estimated), stopped by `close`.
-  const estimators = estimatorPool();
   const compute = {
     computeIndicators: panel.computeIndicators,
     ...estimateActivities(deps.db, deps.config, estimators),
