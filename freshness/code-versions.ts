@@ -176,21 +176,27 @@ export function loadCodeVersions(options: { manifestPath?: string; root?: string
 export function workerBuild(manifestPath: string = join(PROJECT_ROOT, 'dist', 'build.json')): string {
   // A graph of its own: walking the workflows into the one steps' versions use would add them to what
   // that one lists as the run's modules (`all`), which must not depend on who asked what before.
+  const k = manifestKey(manifestPath);
+  let hit = builds.get(k);
+  if (hit === undefined) {
+    hit = loadCodeVersions({ manifestPath }).version(['worker.ts', 'workflows/index.ts']).slice(0, 12);
+    if (builds.size > 8) builds.clear();
+    builds.set(k, hit);
+  }
+  return hit;
+}
+const builds = new Map<string, string>();
+
+/** A build manifest's cache key: its path and the sha256 of its content (the path alone if absent). */
+function manifestKey(manifestPath: string): string {
   let stamp = '';
   try {
     stamp = sha256(readFileSync(manifestPath));
   } catch {
     // No build: keyed by the path alone.
   }
-  const k = `${manifestPath}\u0000${stamp}`;
-  let hit = builds.get(k);
-  if (hit === undefined) {
-    hit = loadCodeVersions({ manifestPath }).version(['worker.ts', 'workflows/index.ts']).slice(0, 12);
-    builds.set(k, hit);
-  }
-  return hit;
+  return `${manifestPath}\u0000${stamp}`;
 }
-const builds = new Map<string, string>();
 
 /** The roots of one estimation step: its family's module, the shared preparation, the weights if any. */
 export function estimationRoots(estimator: EstimatorName, weights: boolean) {
@@ -209,13 +215,7 @@ const cache = new Map<string, CodeVersions>();
 export function codeVersionsFor(
   manifestPath: string = join(PROJECT_ROOT, 'dist', 'build.json'),
 ): CodeVersions {
-  let stamp = '';
-  try {
-    stamp = sha256(readFileSync(manifestPath));
-  } catch {
-    // No build: keyed by the path alone.
-  }
-  const k = `${manifestPath}\u0000${stamp}`;
+  const k = manifestKey(manifestPath);
   let hit = cache.get(k);
   if (!hit) {
     hit = loadCodeVersions({ manifestPath });
