@@ -118,7 +118,10 @@ export async function follow(handle: WorkflowHandle, options: FollowOptions): Pr
   const stream = options.stream ?? process.stderr;
   const tty = Boolean(stream.isTTY);
   const stallMs = options.stallMs ?? 5000;
-  const start = (await handle.describe().catch(() => undefined))?.startTime ?? new Date();
+  const described = await handle.describe().catch(() => undefined);
+  const start = described?.startTime ?? new Date();
+  // A refresh that had closed (one reported completed) took until its close, not until now.
+  const elapsed = () => formatElapsed((described?.closeTime ?? new Date()).getTime() - start.getTime());
   const bar = tty
     ? new cliProgress.SingleBar(
         {
@@ -141,7 +144,7 @@ export async function follow(handle: WorkflowHandle, options: FollowOptions): Pr
   const result = handle.result().finally(() => (settled = true));
   const payload = (p: Progress) => ({
     stage: p.stage.padEnd(10),
-    elapsed: formatElapsed(Date.now() - start.getTime()),
+    elapsed: elapsed(),
     failed: p.failedSteps ? `(${p.failedSteps} failed) ` : '',
     current: inFlightLabel(p) ? `· ${inFlightLabel(p)}` : '',
   });
@@ -159,9 +162,7 @@ export async function follow(handle: WorkflowHandle, options: FollowOptions): Pr
       bar.setTotal(Math.max(p.stepsTotal, 1));
       bar.update(p.stepsDone, payload(p));
     } else if (p.stage !== lastStage) {
-      stream.write(
-        `  stage ${p.stage} (${p.stepsDone} of ${p.stepsTotal} steps, ${formatElapsed(Date.now() - start.getTime())})\n`,
-      );
+      stream.write(`  stage ${p.stage} (${p.stepsDone} of ${p.stepsTotal} steps, ${elapsed()})\n`);
     }
     lastStage = p.stage;
   };
@@ -189,7 +190,7 @@ export async function follow(handle: WorkflowHandle, options: FollowOptions): Pr
       // A refresh nobody answers for is read from its memo until something moves again.
       useQuery = from === 'query' || Date.now() - changedAt < stallMs;
       if (progress) show(progress);
-      else if (bar && started) bar.update({ elapsed: formatElapsed(Date.now() - start.getTime()) });
+      else if (bar && started) bar.update({ elapsed: elapsed() });
       const now = `${progress?.stage}|${progress?.stepsDone}|${progress?.inFlight?.join(',')}`;
       if (now !== signature) {
         signature = now;

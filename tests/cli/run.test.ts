@@ -111,6 +111,9 @@ describe('aicarbon run against a cluster', () => {
     expect(c.stderr).toContain('already completed for these inputs');
     // One summary, not the JSON: estimations, the report, the workbook, the folder.
     expect(c.stdout).toMatch(/^Refresh \S+ done in \d+:\d\d: (\d+) of \1 estimations done;/);
+    // Its progress line gives the time the refresh took, as the summary does, not the time since it began.
+    const took = /done in (\d+:\d\d)/.exec(c.stdout)![1];
+    expect(c.stderr).toMatch(new RegExp(`stage done \\(\\d+ of \\d+ steps, ${took}\\)`));
     expect(c.stdout).toMatch(/report {4}.*report\.html/);
     expect(c.stdout).toMatch(/workbook {2}.*\.xlsx/);
     expect(c.stdout).not.toContain('{');
