@@ -13,13 +13,22 @@ export async function createDevServerEnv(
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
-  return TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: inject('temporalCli') },
-      ip: '127.0.0.1',
-      searchAttributes: SEARCH_ATTRIBUTES,
-      extraArgs: ['--log-level', 'error'],
-      ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
-    },
-  });
+  // The SDK's core gives the server a fixed 5 s to answer (sdk-core ephemeral_server), and then kills
+  // it; on a busy 2-core machine a start can take longer (seen once in CI). Such a start is tried again,
+  // on a new port; any other error is the test's.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createLocal({
+        server: {
+          executable: { type: 'existing-path', path: inject('temporalCli') },
+          ip: '127.0.0.1',
+          searchAttributes: SEARCH_ATTRIBUTES,
+          extraArgs: ['--log-level', 'error'],
+          ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
+        },
+      });
+    } catch (e) {
+      if (attempt >= 3 || !/did not start within/.test((e as Error)?.message ?? '')) throw e;
+    }
+  }
 }
