@@ -176,26 +176,32 @@ export function loadCodeVersions(options: { manifestPath?: string; root?: string
 export function workerBuild(manifestPath: string = join(PROJECT_ROOT, 'dist', 'build.json')): string {
   // A graph of its own: walking the workflows into the one steps' versions use would add them to what
   // that one lists as the run's modules (`all`), which must not depend on who asked what before.
-  const k = manifestKey(manifestPath);
-  let hit = builds.get(k);
-  if (hit === undefined) {
-    hit = loadCodeVersions({ manifestPath }).version(['worker.ts', 'workflows/index.ts']).slice(0, 12);
-    if (builds.size > 8) builds.clear();
-    builds.set(k, hit);
-  }
-  return hit;
+  return perManifest(builds, manifestPath, () =>
+    loadCodeVersions({ manifestPath }).version(['worker.ts', 'workflows/index.ts']).slice(0, 12),
+  );
 }
 const builds = new Map<string, string>();
 
-/** A build manifest's cache key: its path and the sha256 of its content (the path alone if absent). */
-function manifestKey(manifestPath: string): string {
+/**
+ * `make()` once per process and build manifest content (its path and sha256; the path alone if it is
+ * absent), at most a few kept: the code a worker loaded does not change under it, and a changed
+ * manifest file is read again.
+ */
+function perManifest<T>(cache: Map<string, T>, manifestPath: string, make: () => T): T {
   let stamp = '';
   try {
     stamp = sha256(readFileSync(manifestPath));
   } catch {
     // No build: keyed by the path alone.
   }
-  return `${manifestPath}\u0000${stamp}`;
+  const k = `${manifestPath}\u0000${stamp}`;
+  let hit = cache.get(k);
+  if (hit === undefined) {
+    hit = make();
+    if (cache.size > 8) cache.clear();
+    cache.set(k, hit);
+  }
+  return hit;
 }
 
 /** The roots of one estimation step: its family's module, the shared preparation, the weights if any. */
@@ -208,19 +214,9 @@ export function estimationRoots(estimator: EstimatorName, weights: boolean) {
 
 const cache = new Map<string, CodeVersions>();
 
-/**
- * One per process and build manifest content: the graph is read once per build (the code a worker
- * loaded does not change under it), and again when the manifest file changes.
- */
+/** The code graph of a build, read once per process and manifest content (perManifest). */
 export function codeVersionsFor(
   manifestPath: string = join(PROJECT_ROOT, 'dist', 'build.json'),
 ): CodeVersions {
-  const k = manifestKey(manifestPath);
-  let hit = cache.get(k);
-  if (!hit) {
-    hit = loadCodeVersions({ manifestPath });
-    if (cache.size > 8) cache.clear();
-    cache.set(k, hit);
-  }
-  return hit;
+  return perManifest(cache, manifestPath, () => loadCodeVersions({ manifestPath }));
 }

@@ -13,9 +13,7 @@ export const cellRef = (variable: string, province: string, year: number): CellR
 
 /** A reference taken apart; `cell` is the assembled panel's key (`PROVINCE/YEAR`). */
 export function parseCellRef(ref: CellRef) {
-  const bar = ref.indexOf('|');
-  const variable = ref.slice(0, bar);
-  const cell = ref.slice(bar + 1);
+  const [variable, cell] = splitCellRef(ref);
   const slash = cell.lastIndexOf('/');
   return { variable, cell, province: cell.slice(0, slash), year: Number(cell.slice(slash + 1)) };
 }
@@ -29,8 +27,14 @@ export function panelCellOf<C>(
   panel: { variables: Record<string, { cells: Record<string, C> } | undefined> },
   ref: CellRef,
 ): C | undefined {
+  const [variable, cell] = splitCellRef(ref);
+  return panel.variables[variable]?.cells[cell];
+}
+
+/** A reference's variable and its cell (`PROVINCE/YEAR`), split at the bar. */
+function splitCellRef(ref: CellRef): [variable: string, cell: string] {
   const bar = ref.indexOf('|');
-  return panel.variables[ref.slice(0, bar)]?.cells[ref.slice(bar + 1)];
+  return [ref.slice(0, bar), ref.slice(bar + 1)];
 }
 
 export interface IndicatorCell {
