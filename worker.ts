@@ -56,11 +56,23 @@ export async function startWorkers(options: {
   roles?: QueueRole[];
   /** Names the process in the pollers list, e.g. `aicarbon run`. */
   label?: string;
+  /**
+   * A standing compute worker warms its estimators up on this study as it starts, so that its first
+   * refresh finds them compiled (activities/estimator-pool.ts); `warmedUp` is called when done.
+   */
+  warmUp?: { studyPath: string; warmedUp?: (steps: number, ms: number) => void };
 }): Promise<WorkerSet> {
   const roles = options.roles ?? ['io', 'compute'];
   const queues = taskQueues(options.config);
   const build = workerBuild(options.config.buildManifest);
   const activities = createActivities({ db: options.db, config: options.config });
+  if (options.warmUp && roles.includes('compute')) {
+    const { studyPath, warmedUp } = options.warmUp;
+    const started = performance.now();
+    void activities
+      .warmUpEstimators(studyPath)
+      .then((steps) => warmedUp?.(steps, performance.now() - started));
+  }
   const workers: Worker[] = [];
   if (roles.includes('io')) {
     workers.push(
@@ -168,6 +180,15 @@ export async function runWorkerProcess(roles: QueueRole[], config = loadConfig()
     config,
     roles,
     label: 'aicarbon worker',
+    // Its first refresh after a start (an upgrade, say) then finds the estimators compiled.
+    warmUp: {
+      studyPath: config.studyPath,
+      warmedUp: (steps, ms) =>
+        log.info(
+          { steps, ms: Math.round(ms) },
+          `estimators warmed up: ${steps} synthetic steps in ${(ms / 1000).toFixed(1)} s`,
+        ),
+    },
   });
   log.info(
     { queues: roles.map((r) => queues[r]), address, store: db.describe },

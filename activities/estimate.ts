@@ -13,7 +13,7 @@ import {
   saveEstimationFailure,
 } from '../store/estimations';
 import { setRunStage } from '../store/runs';
-import type { EstimatorPool } from './estimator-pool';
+import type { EstimatorPool, WarmUpPlan } from './estimator-pool';
 import { cachedSnapshot, cachedStudy } from './study-cache';
 
 interface StepArgs {
@@ -28,6 +28,23 @@ interface StepArgs {
 export type StepOutcome =
   | { stepId: string; nobs: number; ms: number; reused?: boolean }
   | { stepId: string; failed: string; reused?: boolean };
+
+/**
+ * What the estimators' threads warm up on (activities/estimator-warm-up.ts): every estimation of the
+ * study at `studyPath`, with the columns its key covers, in the study's order.
+ */
+export function warmUpPlan(studyPath: string): WarmUpPlan {
+  const { study, steps } = cachedStudy(studyPath);
+  return {
+    study,
+    panel: { ...PANEL_INDEX, source: 'warm-up (synthetic panel)' },
+    steps: [...steps.values()].map((step) => ({
+      spec: step.spec,
+      weights: step.weights,
+      columns: stepColumns(study, step),
+    })),
+  };
+}
 
 /**
  * The estimation activities over `estimators` (the pool whose threads compute each step: the activity

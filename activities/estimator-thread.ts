@@ -19,6 +19,7 @@ import type { FromRowsOptions } from '../panel/panel';
 // The weights alone, not the study's index: a thread never reads a study file (nor builds its schema).
 import type { Study } from '../study/schema';
 import { buildStudyWeights } from '../study/weights';
+import { runWarmUp, type WarmUpTask } from './estimator-warm-up';
 
 export interface EstimationTask {
   /** The step's own rows: the index and the columns its key covers (the activity selects them). */
@@ -42,7 +43,13 @@ export interface CarriedError {
 /** `ms`: the estimator's own time (weights and `estimate()`), as the activity measured it before. */
 export type EstimationReply = { result: EstimationResult; ms: number } | { error: CarriedError };
 
-export default function estimateInThread(task: EstimationTask): EstimationReply {
+export default function estimateInThread(task: EstimationTask): EstimationReply;
+export default function estimateInThread(task: WarmUpTask): { warmedUp: number };
+export default function estimateInThread(
+  task: EstimationTask | WarmUpTask,
+): EstimationReply | { warmedUp: number } {
+  // The thread's warm-up (activities/estimator-warm-up.ts): synthetic steps until the pool says stop.
+  if ('warmUp' in task) return { warmedUp: runWarmUp(task.warmUp) };
   let phase: CarriedError['phase'] = 'panel';
   try {
     const panel = Panel.fromRows(task.rows, task.panel);

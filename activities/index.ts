@@ -10,7 +10,7 @@ import type { Config } from '../common/config';
 import type { Db } from '../store/db';
 import { taskQueues } from '../temporal/deployment';
 import { beginActivities } from './begin';
-import { estimateActivities } from './estimate';
+import { estimateActivities, warmUpPlan } from './estimate';
 import { estimatorPool } from './estimator-pool';
 import { nonRetryableOnBadInput } from './failures';
 import { ingestActivities } from './ingest';
@@ -66,6 +66,21 @@ export function createActivities(deps: { db: Db; config: Config }) {
   return {
     io: wrapped(io),
     compute: wrapped(compute),
+    /**
+     * Warms the estimators up on the study at `studyPath` (its estimations on a synthetic panel, until
+     * the first real step): for a worker that has just started and has nothing else to do. Resolves to
+     * the number of synthetic steps run; a study that cannot be read warms nothing (its refresh reports
+     * it).
+     */
+    warmUpEstimators(studyPath: string): Promise<number> {
+      let plan;
+      try {
+        plan = warmUpPlan(studyPath);
+      } catch {
+        return Promise.resolve(0);
+      }
+      return estimators.warmUp(plan);
+    },
     /** After the workers stop: ends the estimators' threads, so the process can exit at once. */
     close: () => estimators.destroy(),
   };

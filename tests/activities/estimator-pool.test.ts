@@ -8,7 +8,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimatorPool, type EstimationTask } from '../../activities/estimator-pool';
+import { warmUpPlan } from '../../activities/estimate';
 import { weightsOption } from '../../activities/estimator-thread';
+import { syntheticRows } from '../../activities/estimator-warm-up';
 import { assemble } from '../../assembly';
 import { DataError, InputError, isDataError, isInputError } from '../../common/errors';
 import { estimate } from '../../econometrics/estimate';
@@ -20,7 +22,8 @@ import { Panel, type PanelRow } from '../../panel';
 import { listEstimations, loadStudy } from '../../study';
 
 const SAMPLE = join(import.meta.dirname, '../../data/sample');
-const study = loadStudy(join(import.meta.dirname, '../../study/default-study.json'));
+const STUDY = join(import.meta.dirname, '../../study/default-study.json');
+const study = loadStudy(STUDY);
 const steps = listEstimations(study);
 const panelOptions = { ...PANEL_INDEX, source: 'panel sample' };
 
@@ -186,4 +189,102 @@ describe('the estimator pool', () => {
     const error = await idle.run(taskOf(steps[0])).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/destroyed/);
   });
+});
+
+describe("the estimators' warm-up", () => {
+  const plan = warmUpPlan(STUDY);
+
+  it('is every estimation of the study, each on the columns its key covers', () => {
+    expect(plan.steps.map((s) => s.spec)).toEqual(steps.map((s) => s.spec));
+    expect(plan.steps.map((s) => s.weights)).toEqual(steps.map((s) => s.weights));
+    plan.steps.forEach((s, i) => expect(s.columns).toEqual(stepColumns(study, steps[i])));
+  });
+
+  it('gives every estimation of the sample study a synthetic panel it estimates without error', () => {
+    // A warm-up whose steps fail early would compile little of the estimators.
+    plan.steps.forEach((step, i) => {
+      const rows = syntheticRows(study, plan.panel, step.columns, i + 1);
+      // 30 provinces × the study's 11 years, every row with the index and each column.
+      expect(rows).toHaveLength(30 * (study.years[1] - study.years[0] + 1));
+      for (const c of step.columns) expect(rows.every((r) => r[c] !== undefined && r[c] !== null)).toBe(true);
+      expect(() =>
+        estimate(Panel.fromRows(rows, plan.panel), step.spec, weightsOption(study, step.weights, rows)),
+      ).not.toThrow();
+    });
+  });
+
+  it('is the same synthetic panel for the same seed, another for another', () => {
+    const columns = ['AIT', 'CI', 'region'];
+    const a = syntheticRows(study, plan.panel, columns, 7);
+    expect(syntheticRows(study, plan.panel, columns, 7)).toStrictEqual(a);
+    expect(syntheticRows(study, plan.panel, columns, 8)).not.toStrictEqual(a);
+    // Values in [0.5, 1.5); region from the province's row in data/reference/provinces.csv.
+    expect(a.every((r) => (r.AIT as number) >= 0.5 && (r.AIT as number) < 1.5)).toBe(true);
+    expect(a.find((r) => r.province === 'BJ')?.region).toBe('East');
+    expect(a.find((r) => r.province === 'XJ')?.region).toBe('West');
+  });
+
+  it('runs the whole plan on an idle pool; real steps after it give the results they give cold', async () => {
+    const cold = estimatorPool({ threads: 1 });
+    const warmed = estimatorPool({ threads: 1 });
+    try {
+      const observations = (await ingestManifest(SAMPLE)).flatMap((f) => f.observations);
+      const rows = JSON.parse(
+        JSON.stringify(
+          computeIndicators(
+            assemble(observations, { years: study.years, ...study.assembly }),
+            study.indicators,
+          ).rows,
+        ),
+      ) as PanelRow[];
+      expect(await warmed.warmUp(plan)).toBe(plan.steps.length);
+      // Once per pool: a second call runs nothing more.
+      expect(await warmed.warmUp(plan)).toBe(plan.steps.length);
+      // One step of each estimator: the same result, to the bit, as from a pool that never warmed up.
+      const firstOfEach = [...new Map(steps.map((s) => [s.spec.estimator, s])).values()];
+      for (const step of firstOfEach) {
+        const task: EstimationTask = {
+          rows: rowsOfColumns(rows, stepColumns(study, step)) as PanelRow[],
+          panel: panelOptions,
+          spec: step.spec,
+          study,
+          weights: step.weights,
+        };
+        const [a, b] = await Promise.all([cold.run(task), warmed.run(task)]);
+        expect('result' in b && b.result, step.stepId).toStrictEqual('result' in a && a.result);
+      }
+    } finally {
+      await Promise.all([cold.destroy(), warmed.destroy()]);
+    }
+  }, 120_000);
+
+  it('gives way to the first real step, and never starts once one has run', async () => {
+    const pool = estimatorPool({ threads: 1 });
+    try {
+      const warming = pool.warmUp(plan);
+      const out = await pool.run({
+        rows: tiny,
+        panel: panelOptions,
+        spec: { estimator: 'ols', y: 'y', x: ['x1'] },
+        study,
+      });
+      expect('result' in out && out.result.nobs).toBe(10);
+      // Stopped before its next synthetic step: far from the whole plan.
+      expect(await warming).toBeLessThan(plan.steps.length);
+      const after = estimatorPool({ threads: 1 });
+      try {
+        await after.run({
+          rows: tiny,
+          panel: panelOptions,
+          spec: { estimator: 'ols', y: 'y', x: ['x1'] },
+          study,
+        });
+        expect(await after.warmUp(plan)).toBe(0);
+      } finally {
+        await after.destroy();
+      }
+    } finally {
+      await pool.destroy();
+    }
+  }, 60_000);
 });

@@ -5,7 +5,8 @@
  * `run` reports the refresh completed, again without opening the store. Once the worker has stopped,
  * the store holds the one run, completed, with every estimation of the study linked once. A standing
  * worker on other code (another build) is never handed a refresh, nor worked beside: `run` names it
- * and starts nothing (exit 2).
+ * and starts nothing (exit 2). A worker that has just started warms its estimators up on the study's
+ * estimations while it waits (its log says how many synthetic steps ran).
  * No wall times are asserted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -30,6 +31,7 @@ describe('aicarbon run beside a standing worker on the embedded store', () => {
   let vars: Record<string, string>;
   let worker: ChildProcess | undefined;
   let workerExit: Promise<number | null> | undefined;
+  let workerLog = '';
 
   beforeAll(async () => {
     env = await createDevServerEnv();
@@ -46,6 +48,16 @@ describe('aicarbon run beside a standing worker on the embedded store', () => {
     await startWorker();
   }, 90_000);
 
+  it('warms its estimators up while it waits: every estimation of the study, once', async () => {
+    const estimations = listEstimations(loadStudy(config.studyPath)).length;
+    const line = await waitFor(
+      async () => /estimators warmed up: (\d+) synthetic steps in [\d.]+ s/.exec(workerLog) ?? undefined,
+      60_000,
+      "the worker's warm-up",
+    );
+    expect(Number(line[1])).toBe(estimations);
+  }, 90_000);
+
   /** `aicarbon worker` on the deployment, on this checkout's build or `manifest`'s; waits until it polls. */
   async function startWorker(manifest?: string) {
     const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'aicarbon.js'), 'worker'], {
@@ -53,10 +65,17 @@ describe('aicarbon run beside a standing worker on the embedded store', () => {
       env: {
         ...process.env,
         ...vars,
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: 'info',
         ...(manifest ? { AICARBON_BUILD_MANIFEST: manifest } : {}),
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    workerLog = '';
+    child.stderr!.on('data', (b: Buffer) => {
+      workerLog += b.toString();
+      // The worker's own info lines stay in workerLog; anything else is the test's to see.
+      for (const line of b.toString().split('\n'))
+        if (line && !line.includes('"level":"info"')) process.stderr.write(`${line}\n`);
     });
     worker = child;
     workerExit = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
