@@ -162,7 +162,14 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
           )
         : []);
     const storedByName = new Map(stored.map((f) => [f.name, f]));
-    for (const f of stored) stepDone(`ingest ${f.name}`);
+    if (stored.length && patched('stored-files-done-at-once')) {
+      // One progress update for all of them (a memo upsert per file made a workflow task of 30).
+      progress.stepsDone += stored.length;
+      progress.current = `ingest ${stored[stored.length - 1].name}`;
+      const found = new Set(stored.map((f) => `ingest ${f.name}`));
+      progress.inFlight = (progress.inFlight ?? []).filter((s) => !found.has(s));
+      publish();
+    } else for (const f of stored) stepDone(`ingest ${f.name}`);
     const ingested = await Promise.all(
       manifest.files.map(async (file) => {
         const known = storedByName.get(file.path);

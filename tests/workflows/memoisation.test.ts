@@ -25,6 +25,7 @@ import { runCli } from '../helpers/cli';
 import { checkMermaidFlowchart } from '../helpers/mermaid-flowchart';
 import { createTempDatabase } from '../helpers/postgres';
 import { createDevServerEnv } from '../helpers/temporal';
+import { PROGRESS_MEMO, type Progress } from '../../workflows/progress';
 
 const PROBE = 'tests/fixtures/code/gmm-probe.ts';
 
@@ -110,7 +111,12 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
         [input.runId],
       );
       const computed = steps.filter((s) => !s.reused).map((s) => s.step);
-      return { input, result, steps, computed };
+      // What the operator sees once it closed (the memo: no worker needed).
+      const progress = (await handle.describe()).memo?.[PROGRESS_MEMO] as Progress;
+      const memoUpdates = ((await handle.fetchHistory()).events ?? []).filter(
+        (e) => e.workflowPropertiesModifiedEventAttributes,
+      ).length;
+      return { input, result, steps, computed, progress, memoUpdates };
     };
     const counts = async () =>
       (
@@ -208,6 +214,11 @@ function memoisationScenario(store: 'PostgreSQL' | 'PGlite') {
         runs.input = second.input.runId;
         expect(second.input.runId).not.toBe(first.input.runId);
         expect(second.result.failedSteps).toEqual([]);
+        // The 26 files found stored count as done at once, as do the rest: every step done.
+        expect(second.progress).toMatchObject({ stage: 'done', stepsDone: second.progress.stepsTotal });
+        expect(second.progress.stepsTotal).toBe(first.progress.stepsTotal);
+        // …in one update of the progress memo, not one per file (each an event of the refresh's history).
+        expect(second.memoUpdates).toBeLessThan(26);
         expect(second.computed.sort()).toEqual(
           [
             'assemble',
