@@ -9,6 +9,7 @@ import type { Db } from '../store/db';
 import {
   linkStoredEstimation,
   linkStoredEstimations,
+  ownedSteps,
   saveEstimation,
   saveEstimationFailure,
 } from '../store/estimations';
@@ -78,6 +79,13 @@ export function estimateActivities(
   };
 
   /**
+   * Per run, the steps it owned no row of when the stage looked its steps up (linkStoredSteps): their
+   * saves need not clear an earlier result of the run's (store/estimations.ts ownedSteps). A batch in
+   * another process, or an older refresh's, does not know and clears as before.
+   */
+  const ownsNothing = new Map<string, Set<string>>();
+
+  /**
    * Links the step's result when one is stored under its content key — on the digests of the columns it
    * reads (the early cut-off): stored by any run, on any indicator panel with these columns.
    */
@@ -143,18 +151,19 @@ export function estimateActivities(
     if (begun.outcome) return begun.outcome;
     const { key, computed } = begun;
     const recompute = { storedSince: args.storedSince };
+    const known = { ownsNothing: ownsNothing.get(args.runId)?.has(key.stepId) };
     const out = await computed;
     if ('dataError' in out) {
       // A step the data cannot support (DataError) is recorded and the study goes on, on the first
       // attempt; a spec mistake (InputError, thrown) fails the run without retries; anything else
       // (thrown, a dead thread's too) is retried.
       const { message } = out.dataError;
-      await saveEstimationFailure(db, key, message, recompute);
+      await saveEstimationFailure(db, key, message, recompute, known);
       return { stepId: key.stepId, failed: message, reused: false };
     }
     const { result, ms } = out;
     // Another refresh may have stored the same key meanwhile: then its copy stays and is linked.
-    const { stored } = await saveEstimation(db, key, result, ms, recompute);
+    const { stored } = await saveEstimation(db, key, result, ms, recompute, known);
     return { stepId: key.stepId, nobs: result.nobs, ms, reused: !stored };
   }
 
@@ -182,11 +191,15 @@ export function estimateActivities(
         const { content } = await linkStored(args, stepId, false);
         steps.push({ stepId, content });
       }
+      // What the run owns already, before anything is linked or estimated, in one statement.
+      const owned = await ownedSteps(db, args.runId);
       // Every step's key looked up in one statement, the run linked to those found in one more.
       const known = await linkStoredEstimations(db, args.runId, steps, {
         withSample: true,
         storedSince: args.storedSince,
       });
+      ownsNothing.set(args.runId, new Set(args.stepIds.filter((id) => !owned.has(id))));
+      if (ownsNothing.size > 4) ownsNothing.delete(ownsNothing.keys().next().value as string);
       // The stage estimates the others next: the threads start loading now.
       if (args.stepIds.some((id) => !known.has(id))) estimators.warm();
       return args.stepIds.flatMap((stepId): StepOutcome[] => {

@@ -42,7 +42,10 @@ const num = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ?
  * its key before the rerun started (its rows and sample go with it; every run linked to the key then
  * reads the new copy, equal to the old one as the computation is deterministic).
  */
-async function clearEarlier(tx: Queryable, key: EstimationKey, { storedSince }: Recompute) {
+async function clearEarlier(tx: Queryable, key: EstimationKey, { storedSince }: Recompute, known: Known) {
+  // Nothing to clear: the run owned no row of the step when it was looked up (ownedSteps), and no
+  // forced rerun replaces an older copy.
+  if (known.ownsNothing && !storedSince) return;
   await tx.query(
     `WITH e AS (
        DELETE FROM estimations x WHERE x.run_id = $1 AND x.step_id = $2 AND x.step_key <> $3
@@ -59,6 +62,28 @@ async function clearEarlier(tx: Queryable, key: EstimationKey, { storedSince }: 
      SELECT 1`,
     [key.runId, key.stepId, contentOf(key).key, storedSince ?? null],
   );
+}
+
+/**
+ * What the caller knows of the store. `ownsNothing`: the run had no row of this step, under any key,
+ * when its steps were looked up (ownedSteps, just before the stage's batches), so there is no earlier
+ * result of the run's to clear; without it, clearEarlier looks.
+ */
+export interface Known {
+  ownsNothing?: boolean;
+}
+
+/**
+ * The steps of a run that have a result or a failure stored by the run itself (under any key): the
+ * only ones clearEarlier can find anything to delete for.
+ */
+export async function ownedSteps(db: Queryable, runId: string): Promise<Set<string>> {
+  const rows = await db.query<{ step_id: string }>(
+    `SELECT step_id FROM estimations WHERE run_id = $1
+     UNION SELECT step_id FROM estimation_failures WHERE run_id = $1`,
+    [runId],
+  );
+  return new Set(rows.map((r) => r.step_id));
 }
 
 /**
@@ -203,7 +228,8 @@ const SAVE_RESULT = `WITH ins AS (
  * result and one link per run, never a mix of two attempts or a link without its result. Returns
  * whether the result was already stored (by another attempt or run). Two statements (clearEarlier, then
  * SAVE_RESULT: the result, its sample, its rows and the run's link), not one per table: on the
- * embedded store each statement costs about a millisecond whatever it holds.
+ * embedded store each statement costs about a millisecond whatever it holds; one when `known` says there
+ * is nothing to clear.
  */
 export async function saveEstimation(
   db: Db,
@@ -211,12 +237,13 @@ export async function saveEstimation(
   result: EstimationResult,
   durationMs: number,
   recompute: Recompute = {},
+  known: Known = {},
 ): Promise<{ stored: boolean }> {
   const content = contentOf(key);
   const sample = result.sample ?? [];
   const rows = resultRows(result);
   return db.transaction(async (tx) => {
-    await clearEarlier(tx, key, recompute);
+    await clearEarlier(tx, key, recompute, known);
     const [saved] = await tx.query<{ inserted: boolean; linked: boolean }>(SAVE_RESULT, [
       key.runId,
       key.stepId,
@@ -601,13 +628,6 @@ export async function loadEstimations(
   });
 }
 
-export async function completedSteps(db: Queryable, runId: string): Promise<string[]> {
-  const rows = await db.query<{ step_id: string }>(`SELECT step_id FROM run_estimations WHERE run_id = $1`, [
-    runId,
-  ]);
-  return rows.map((r) => r.step_id);
-}
-
 export interface EstimationFailure {
   stepId: string;
   tableId: string;
@@ -624,9 +644,10 @@ export async function saveEstimationFailure(
   key: EstimationKey,
   error: string,
   recompute: Recompute = {},
+  known: Known = {},
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    await clearEarlier(tx, key, recompute);
+    await clearEarlier(tx, key, recompute, known);
     await tx.query(
       `INSERT INTO estimation_failures (run_id, step_id, table_id, column_id, error, step_key)
        VALUES ($1, $2, $3, $4, $5, $6)
