@@ -1,6 +1,5 @@
 import { Context } from '@temporalio/activity';
 import { InputError } from '../common/errors';
-import { rowsOfColumns } from '../econometrics/reads';
 import { columnDigests, type ColumnDigests, type PanelRow } from '../panel';
 import type { Config } from '../common/config';
 import { codeVersionsFor } from '../freshness/code-versions';
@@ -15,6 +14,7 @@ import {
 } from '../store/estimations';
 import { setRunStage } from '../store/runs';
 import type { EstimatorPool, WarmUpPlan } from './estimator-pool';
+import { sharePanel } from './shared-panel';
 import { cachedSnapshot, cachedStudy } from './study-cache';
 
 interface StepArgs {
@@ -117,9 +117,7 @@ export function estimateActivities(
   async function beginStep(args: StepArgs, stepId: string, lookup = true) {
     const { outcome, study, step, rows, content } = await linkStored(args, stepId, lookup);
     if (outcome) return { outcome };
-    // The estimator sees only the columns its key covers: one it reads beyond them is not found (an
-    // error), never a value the key does not vouch for.
-    const own = rowsOfColumns(rows, stepColumns(study, step)) as PanelRow[];
+
     const key = {
       runId: args.runId,
       stepId: step.stepId,
@@ -131,11 +129,15 @@ export function estimateActivities(
       content,
     };
     // Off the main thread: the store, the other lane's steps and the heartbeats go on meanwhile.
+    // The estimator sees only the columns its key covers: one it reads beyond them is not found (an
+    // error), never a value the key does not vouch for. The thread takes them from the panel it was
+    // handed once (activities/shared-panel.ts).
     const computed = estimators.run({
-      rows: own,
+      shared: sharePanel(args.indicatorsHash, rows),
+      columns: stepColumns(study, step),
       panel: { ...PANEL_INDEX, source: `panel ${args.indicatorsHash.slice(0, 12)}` },
       spec: step.spec,
-      study,
+      study: { weights: study.weights, years: study.years },
       weights: step.weights,
     });
     // Awaited by completeStep; a failure of a step whose batch stopped before it is not unhandled.

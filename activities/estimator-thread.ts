@@ -12,24 +12,37 @@
 import { performance } from 'node:perf_hooks';
 import { isDataError, isInputError } from '../common/errors';
 import { estimate } from '../econometrics/estimate';
+import { rowsOfColumns } from '../econometrics/reads';
 import type { EstimateOptions } from '../econometrics/estimator';
 import type { EstimationResult } from '../econometrics/result';
 import { Panel, type PanelRow } from '../panel';
 import type { FromRowsOptions } from '../panel/panel';
 // The weights alone, not the study's index: a thread never reads a study file (nor builds its schema).
-import type { Study } from '../study/schema';
-import { buildStudyWeights } from '../study/weights';
+import { buildStudyWeights, type StudyWeights } from '../study/weights';
 import { runWarmUp, type WarmUpTask } from './estimator-warm-up';
+import { sharedRows, type SharedPanel } from './shared-panel';
 
-export interface EstimationTask {
-  /** The step's own rows: the index and the columns its key covers (the activity selects them). */
-  rows: PanelRow[];
+export type EstimationTask = (
+  | {
+      /** The step's own rows: the index and the columns its key covers (the caller selects them). */
+      rows: PanelRow[];
+    }
+  | {
+      /** The whole indicator panel, in shared memory (activities/shared-panel.ts)… */
+      shared: SharedPanel;
+      /** …of which the step reads only these columns (the index and the columns its key covers). */
+      columns: string[];
+    }
+) & {
   panel: FromRowsOptions;
   spec: unknown;
-  /** Read for the step's weight matrix (`weights` names one of `study.weights`). */
-  study: Study;
+  /**
+   * Read for the step's weight matrix (`weights` names one of `study.weights`): the study's matrices
+   * and years only, the few hundred bytes a thread needs of it (the whole study took longer to post).
+   */
+  study: StudyWeights;
   weights?: string;
-}
+};
 
 export interface CarriedError {
   kind: 'InputError' | 'DataError' | 'fault';
@@ -52,10 +65,12 @@ export default function estimateInThread(
   if ('warmUp' in task) return { warmedUp: runWarmUp(task.warmUp) };
   let phase: CarriedError['phase'] = 'panel';
   try {
-    const panel = Panel.fromRows(task.rows, task.panel);
+    const rows =
+      'rows' in task ? task.rows : (rowsOfColumns(sharedRows(task.shared), task.columns) as PanelRow[]);
+    const panel = Panel.fromRows(rows, task.panel);
     phase = 'estimate';
     const started = performance.now();
-    const result = estimate(panel, task.spec, weightsOption(task.study, task.weights, task.rows));
+    const result = estimate(panel, task.spec, weightsOption(task.study, task.weights, rows));
     return { result, ms: performance.now() - started };
   } catch (e) {
     return { error: carried(e, phase) };
@@ -63,7 +78,11 @@ export default function estimateInThread(
 }
 
 /** A step's weight matrix, built from the study's definition (spatial estimators only). */
-export function weightsOption(study: Study, name: string | undefined, rows: PanelRow[]): EstimateOptions {
+export function weightsOption(
+  study: StudyWeights,
+  name: string | undefined,
+  rows: PanelRow[],
+): EstimateOptions {
   return name ? { weights: buildStudyWeights(study, name, rows) } : {};
 }
 

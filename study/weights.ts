@@ -71,11 +71,14 @@ export function provinceContiguity(
   });
 }
 
+/** What building a study's matrices reads of the study: its matrices' definitions and its years. */
+export type StudyWeights = Pick<Study, 'weights' | 'years'>;
+
 /**
  * The matrix named `name`. Economic distance needs the panel `rows` (province, year and the
  * definition's variable); the others need nothing but reference data.
  */
-export function buildStudyWeights(study: Study, name: string, rows: PanelRow[] = []): WeightsMatrix {
+export function buildStudyWeights(study: StudyWeights, name: string, rows: PanelRow[] = []): WeightsMatrix {
   const def = Object.hasOwn(study.weights, name) ? study.weights[name] : undefined;
   if (!def)
     throw new InputError(

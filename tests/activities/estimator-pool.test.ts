@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimatorPool, type EstimationTask } from '../../activities/estimator-pool';
 import { warmUpPlan } from '../../activities/estimate';
 import { weightsOption } from '../../activities/estimator-thread';
+import { sharePanel } from '../../activities/shared-panel';
 import { syntheticRows } from '../../activities/estimator-warm-up';
 import { assemble } from '../../assembly';
 import { DataError, InputError, isDataError, isInputError } from '../../common/errors';
@@ -39,8 +40,13 @@ const tiny: PanelRow[] = Array.from({ length: 10 }, (_, i) => ({
 describe('the estimator pool', () => {
   const pool = estimatorPool();
   let rows: PanelRow[];
+  /** A step's own rows: the index and the columns its key covers. */
+  const ownRows = (step: (typeof steps)[number]) =>
+    rowsOfColumns(rows, stepColumns(study, step)) as PanelRow[];
+  /** As the activity hands a step to a thread: the panel in shared memory, and the step's columns. */
   const taskOf = (step: (typeof steps)[number]): EstimationTask => ({
-    rows: rowsOfColumns(rows, stepColumns(study, step)) as PanelRow[],
+    shared: sharePanel('sample indicators', rows),
+    columns: stepColumns(study, step),
     panel: panelOptions,
     spec: step.spec,
     study,
@@ -60,16 +66,27 @@ describe('the estimator pool', () => {
 
   it("gives every step of the sample study the result this thread's call gives, to the bit", async () => {
     expect(steps.length).toBeGreaterThan(40);
-    // Both lanes at once, as the compute worker runs them.
+    // Both lanes at once, as the compute worker runs them; the panel handed over in shared memory.
     const threaded = await Promise.all(steps.map((step) => pool.run(taskOf(step))));
+    // The same steps handed their own rows (the other form of a task) give the same again.
+    const withRows = await Promise.all(
+      steps.map((step) =>
+        pool.run({ rows: ownRows(step), panel: panelOptions, spec: step.spec, study, weights: step.weights }),
+      ),
+    );
+    withRows.forEach((out, i) =>
+      expect('result' in out ? out.result : out, steps[i].stepId).toStrictEqual(
+        'result' in threaded[i] ? threaded[i].result : threaded[i],
+      ),
+    );
     steps.forEach((step, i) => {
-      const task = taskOf(step);
+      const own = ownRows(step);
       let direct;
       try {
         direct = estimate(
-          Panel.fromRows(task.rows, task.panel),
+          Panel.fromRows(own, panelOptions),
           step.spec,
-          weightsOption(study, step.weights, task.rows),
+          weightsOption(study, step.weights, own),
         );
       } catch (e) {
         expect(isDataError(e), `${step.stepId}: ${(e as Error).message}`).toBe(true);
