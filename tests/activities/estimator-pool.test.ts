@@ -37,6 +37,14 @@ const tiny: PanelRow[] = Array.from({ length: 10 }, (_, i) => ({
   g: Math.floor(i / 2),
 }));
 
+/** The least a thread can be asked: OLS of y on x1 over the tiny panel (10 observations). */
+const tinyOls = (): EstimationTask => ({
+  rows: tiny,
+  panel: panelOptions,
+  spec: { estimator: 'ols', y: 'y', x: ['x1'] },
+  study,
+});
+
 describe('the estimator pool', () => {
   const pool = estimatorPool();
   let rows: PanelRow[];
@@ -174,12 +182,7 @@ describe('the estimator pool', () => {
       expect(error).toBeInstanceOf(Error);
       expect((error as Error).message).toMatch(/^estimator thread failed: .*out of memory/i);
       expect(isInputError(error) || isDataError(error)).toBe(false);
-      const out = await small.run({
-        rows: tiny,
-        panel: panelOptions,
-        spec: { estimator: 'ols', y: 'y', x: ['x1'] },
-        study,
-      });
+      const out = await small.run(tinyOls());
       expect('result' in out && out.result.nobs).toBe(10);
     } finally {
       await small.destroy();
@@ -279,23 +282,13 @@ describe("the estimators' warm-up", () => {
     const pool = estimatorPool({ threads: 1 });
     try {
       const warming = pool.warmUp(plan);
-      const out = await pool.run({
-        rows: tiny,
-        panel: panelOptions,
-        spec: { estimator: 'ols', y: 'y', x: ['x1'] },
-        study,
-      });
+      const out = await pool.run(tinyOls());
       expect('result' in out && out.result.nobs).toBe(10);
       // Stopped before its next synthetic step: far from the whole plan.
       expect(await warming).toBeLessThan(plan.steps.length);
       const after = estimatorPool({ threads: 1 });
       try {
-        await after.run({
-          rows: tiny,
-          panel: panelOptions,
-          spec: { estimator: 'ols', y: 'y', x: ['x1'] },
-          study,
-        });
+        await after.run(tinyOls());
         expect(await after.warmUp(plan)).toBe(0);
       } finally {
         await after.destroy();
