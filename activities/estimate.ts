@@ -117,7 +117,6 @@ export function estimateActivities(
   async function beginStep(args: StepArgs, stepId: string, lookup = true) {
     const { outcome, study, step, rows, content } = await linkStored(args, stepId, lookup);
     if (outcome) return { outcome };
-
     const key = {
       runId: args.runId,
       stepId: step.stepId,

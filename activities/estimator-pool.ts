@@ -9,7 +9,8 @@
  * - Lazy: no thread starts until the refresh is about to estimate (a worker that never assembles nor
  *   estimates starts none), then all of them at once: the panel's assembly starts them (a refresh
  *   that assembles goes on to estimate), so they load the estimators' modules (~0.4 s) on the other
- *   core while the main thread assembles, and the estimate stage's lookup starts them if not yet.
+ *   core while the main thread assembles, and the estimate stage's lookup starts them if not yet. A
+ *   standing worker starts them as it starts, to warm them up (below).
  * - Sized `cores − 1`, at least one and at most two: the compute worker runs at most two estimation
  *   tasks at once (`maxConcurrentActivityTaskExecutions` in worker.ts), each awaiting one step at a
  *   time, so a third thread would only idle; and one core is left to the main thread, whose store

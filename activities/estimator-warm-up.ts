@@ -1,25 +1,26 @@
 /**
  * The estimators' warm-up: a thread that has just started runs the study's estimations once on a
- * synthetic panel of the study's shape, while the refresh is still ingesting, assembling and computing
- * indicators, so that the real steps find the estimators compiled and optimised.
+ * synthetic panel of the study's shape, while its worker waits for work (a standing worker that has just
+ * started), so that the first refresh's real steps find the estimators compiled and optimised.
  *
  * Why: V8 compiles a function as it first runs and optimises it only once it is hot. The first pass of
  * the sample study's 52 estimations in a fresh thread takes about 1.4 s. A second pass takes about
- * 0.75 s, and so does a first pass after this warm-up (median of 3 fresh processes each, load 2). In a
- * fresh `aicarbon run` that pass is most of the estimate stage, and the thread is idle before it.
+ * 0.75 s, and so does a first pass after this warm-up (median of 3 fresh processes each, load 2). That
+ * pass is most of the estimate stage of a refresh after the worker started.
  *
  * What it runs: every step the plan names, with its own spec and weights, on rows of the study's shape.
  * The rows are the 30 provinces × the study's years. A `region` column gets each province's region, so
  * a regional sample keeps its rows. Every other column the step reads gets deterministic pseudo-random
- * values in [0.5, 1.5): positive, so a log stays finite, and never collinear. The results are thrown
+ * values in [0.5, 1.5): positive, so a log stays finite, and independent draws, so no two columns are
+ * collinear. The results are thrown
  * away, and so are errors (a synthetic panel may give an estimator nothing it can use). Estimators are
  * pure functions of their input, so a real step's result is the same after the warm-up as without it
  * (tests/activities/estimator-pool.test.ts).
  *
  * It gives way: the pool sets `stop` when the first real step arrives, and the thread checks it before
  * each synthetic step, so a real step waits at most for one synthetic step (tens of milliseconds). It
- * costs CPU, about as much as one cold pass, so the pool runs it only on a core the main thread does
- * not need (activities/estimator-pool.ts).
+ * costs CPU, about as much as one cold pass, so only a worker with nothing else to do runs it
+ * (activities/estimator-pool.ts says why `aicarbon run` does not).
  */
 import { estimate } from '../econometrics/estimate';
 import type { Spec } from '../econometrics/spec';
