@@ -14,7 +14,7 @@ import {
 } from '../store/estimations';
 import { setRunStage } from '../store/runs';
 import type { EstimatorPool, WarmUpPlan } from './estimator-pool';
-import { sharePanel } from './shared-panel';
+import { sharePanel, type SharedPanel } from './shared-panel';
 import { cachedSnapshot, cachedStudy } from './study-cache';
 
 interface StepArgs {
@@ -60,17 +60,25 @@ export function estimateActivities(
   /**
    * The indicator panel of a hash with its column digests, read once per process (every step of a run
    * reads the same one): the digests the indicator step stored with it, or (a panel stored before
-   * they were) computed from its rows the same way.
+   * they were) computed from its rows the same way; `shared()` the rows as the threads are handed them
+   * (activities/shared-panel.ts), written on first use, once per panel.
    */
-  const panels = new Map<string, Promise<{ rows: PanelRow[]; digests: ColumnDigests }>>();
+  const panels = new Map<
+    string,
+    Promise<{ rows: PanelRow[]; digests: ColumnDigests; shared: () => SharedPanel }>
+  >();
   const panelOf = (hash: string) => {
     let hit = panels.get(hash);
     if (!hit) {
-      hit = cachedSnapshot(db, hash).then(({ rows, report }) => ({
-        rows: rows as PanelRow[],
-        digests:
-          (report as { columnDigests?: ColumnDigests }).columnDigests ?? columnDigests(rows, PANEL_INDEX),
-      }));
+      hit = cachedSnapshot(db, hash).then(({ rows, report }) => {
+        let shared: SharedPanel | undefined;
+        return {
+          rows: rows as PanelRow[],
+          digests:
+            (report as { columnDigests?: ColumnDigests }).columnDigests ?? columnDigests(rows, PANEL_INDEX),
+          shared: () => (shared ??= sharePanel(hash, rows as PanelRow[])),
+        };
+      });
       hit.catch(() => panels.delete(hash));
       panels.set(hash, hit);
       if (panels.size > 4) panels.delete(panels.keys().next().value as string);
@@ -93,9 +101,9 @@ export function estimateActivities(
     const { study, steps } = cachedStudy(args.studyPath);
     const step = steps.get(stepId);
     if (!step) throw new InputError(`${args.studyPath}: no estimation step ${stepId}`, stepId);
-    const { rows, digests } = await panelOf(args.indicatorsHash);
+    const { digests, shared } = await panelOf(args.indicatorsHash);
     const content = estimationStepKey(study, step, digests, codeVersionsFor(config?.buildManifest));
-    if (!lookup) return { outcome: undefined, study, step, rows, content };
+    if (!lookup) return { outcome: undefined, study, step, shared, content };
     const known = await linkStoredEstimation(
       db,
       { runId: args.runId, stepId: step.stepId, content },
@@ -106,7 +114,7 @@ export function estimateActivities(
       : 'failed' in known
         ? { stepId: step.stepId, failed: known.failed, reused: known.reused }
         : { stepId: step.stepId, nobs: known.nobs, ms: 0, reused: known.reused };
-    return { outcome, study, step, rows, content };
+    return { outcome, study, step, shared, content };
   }
 
   /**
@@ -115,7 +123,7 @@ export function estimateActivities(
    * caller may store the previous step meanwhile. Resolves to the linked outcome when one is stored.
    */
   async function beginStep(args: StepArgs, stepId: string, lookup = true) {
-    const { outcome, study, step, rows, content } = await linkStored(args, stepId, lookup);
+    const { outcome, study, step, shared, content } = await linkStored(args, stepId, lookup);
     if (outcome) return { outcome };
     const key = {
       runId: args.runId,
@@ -132,7 +140,7 @@ export function estimateActivities(
     // error), never a value the key does not vouch for. The thread takes them from the panel it was
     // handed once (activities/shared-panel.ts).
     const computed = estimators.run({
-      shared: sharePanel(args.indicatorsHash, rows),
+      shared: shared(),
       columns: stepColumns(study, step),
       panel: { ...PANEL_INDEX, source: `panel ${args.indicatorsHash.slice(0, 12)}` },
       spec: step.spec,

@@ -13,12 +13,11 @@ import { performance } from 'node:perf_hooks';
 import { isDataError, isInputError } from '../common/errors';
 import { estimate } from '../econometrics/estimate';
 import { rowsOfColumns } from '../econometrics/reads';
-import type { EstimateOptions } from '../econometrics/estimator';
 import type { EstimationResult } from '../econometrics/result';
 import { Panel, type PanelRow } from '../panel';
 import type { FromRowsOptions } from '../panel/panel';
 // The weights alone, not the study's index: a thread never reads a study file (nor builds its schema).
-import { buildStudyWeights, type StudyWeights } from '../study/weights';
+import { weightsOption, type StudyWeights } from '../study/weights';
 import { runWarmUp, type WarmUpTask } from './estimator-warm-up';
 import { sharedRows, type SharedPanel } from './shared-panel';
 
@@ -75,15 +74,6 @@ export default function estimateInThread(
   } catch (e) {
     return { error: carried(e, phase) };
   }
-}
-
-/** A step's weight matrix, built from the study's definition (spatial estimators only). */
-export function weightsOption(
-  study: StudyWeights,
-  name: string | undefined,
-  rows: PanelRow[],
-): EstimateOptions {
-  return name ? { weights: buildStudyWeights(study, name, rows) } : {};
 }
 
 function carried(e: unknown, phase: CarriedError['phase']): CarriedError {

@@ -28,7 +28,7 @@ import { Panel, type PanelRow } from '../panel';
 import type { FromRowsOptions } from '../panel/panel';
 import { provinces } from '../regions/provinces';
 import type { Study } from '../study/schema';
-import { buildStudyWeights } from '../study/weights';
+import { weightsOption } from '../study/weights';
 
 /** The steps to rehearse, as the main thread knows them (the study is already parsed there). */
 export interface WarmUpPlan {
@@ -78,8 +78,7 @@ export function runWarmUp(task: WarmUpTask['warmUp']): number {
     if (Atomics.load(task.stop, 0)) break;
     const rows = syntheticRows(task.study, task.panel, step.columns, i + 1);
     try {
-      const weights = step.weights ? buildStudyWeights(task.study, step.weights, rows) : undefined;
-      estimate(Panel.fromRows(rows, task.panel), step.spec, weights ? { weights } : {});
+      estimate(Panel.fromRows(rows, task.panel), step.spec, weightsOption(task.study, step.weights, rows));
     } catch {
       // Synthetic data may give an estimator nothing it can use; the compiled code is what counts.
     }

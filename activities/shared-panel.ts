@@ -21,25 +21,19 @@ export interface SharedPanel {
   json: SharedArrayBuffer;
 }
 
-const written = new Map<string, SharedPanel>();
 const parsed = new Map<string, PanelRow[]>();
-/** Panels kept per thread (and on the main thread): a refresh estimates on one. */
+/** Panels kept per thread: a refresh estimates on one. */
 const KEPT = 4;
 
-function remember<V>(cache: Map<string, V>, key: string, value: V): V {
-  cache.set(key, value);
-  if (cache.size > KEPT) cache.delete(cache.keys().next().value as string);
-  return value;
-}
-
-/** The panel `hash` in shared memory, written once per process (main thread). */
+/**
+ * The panel `hash` in shared memory (main thread; the caller keeps it with the panel it holds, so it is
+ * written once per panel: activities/estimate.ts panelOf).
+ */
 export function sharePanel(hash: string, rows: readonly PanelRow[]): SharedPanel {
-  const hit = written.get(hash);
-  if (hit) return hit;
   const bytes = new TextEncoder().encode(JSON.stringify(rows));
   const json = new SharedArrayBuffer(bytes.byteLength);
   new Uint8Array(json).set(bytes);
-  return remember(written, hash, { hash, json });
+  return { hash, json };
 }
 
 /** The rows of a shared panel, parsed once per thread. */
@@ -48,5 +42,8 @@ export function sharedRows(panel: SharedPanel): PanelRow[] {
   if (hit) return hit;
   // TextDecoder does not read shared memory: a copy first (a few hundred kilobytes, once per panel).
   const text = new TextDecoder().decode(new Uint8Array(panel.json).slice());
-  return remember(parsed, panel.hash, JSON.parse(text) as PanelRow[]);
+  const rows = JSON.parse(text) as PanelRow[];
+  parsed.set(panel.hash, rows);
+  if (parsed.size > KEPT) parsed.delete(parsed.keys().next().value as string);
+  return rows;
 }

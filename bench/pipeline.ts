@@ -35,7 +35,7 @@ import { ingestManifest, type Observation } from '../ingest';
 import { Panel } from '../panel';
 import { listEstimations, loadStudy } from '../study';
 import { InputError } from '../common/errors';
-import { weightsOption } from '../activities/estimator-thread';
+import { weightsOption } from '../study/weights';
 import { openDb, type Db, type Queryable } from '../store/db';
 import { resolveTemporalCli } from '../temporal/cli-binary';
 import { connectClient } from '../temporal/connection';

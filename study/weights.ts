@@ -14,6 +14,7 @@ import {
   inverseDistanceWeights,
   type WeightsMatrix,
 } from '../econometrics/spatial/weights';
+import type { EstimateOptions } from '../econometrics/estimator';
 import type { PanelRow } from '../panel';
 import { provinces } from '../regions/provinces';
 import type { Study, WeightsDefinition } from './schema';
@@ -69,6 +70,15 @@ export function provinceContiguity(
     allowIslands: !keep,
     label: keep ? 'contiguity (Hainan–Guangdong linked)' : 'contiguity (Hainan isolated)',
   });
+}
+
+/** A step's estimate options: its weight matrix built (spatial estimators), else none. */
+export function weightsOption(
+  study: StudyWeights,
+  name: string | undefined,
+  rows: PanelRow[],
+): EstimateOptions {
+  return name ? { weights: buildStudyWeights(study, name, rows) } : {};
 }
 
 /** What building a study's matrices reads of the study: its matrices' definitions and its years. */

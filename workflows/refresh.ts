@@ -100,12 +100,15 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
     upsertSearchAttributes([{ key: STAGE, value: stage }]);
     publish();
   };
-  const stepDone = (label: string) => {
-    progress.stepsDone += 1;
-    progress.current = label;
-    progress.inFlight = (progress.inFlight ?? []).filter((s) => s !== label);
+  /** Steps done, in one progress update. */
+  const stepsDone = (labels: string[]) => {
+    progress.stepsDone += labels.length;
+    progress.current = labels[labels.length - 1];
+    const done = new Set(labels);
+    progress.inFlight = (progress.inFlight ?? []).filter((s) => !done.has(s));
     publish();
   };
+  const stepDone = (label: string) => stepsDone([label]);
   const working = (labels: string[]) => {
     progress.inFlight = labels;
     publish();
@@ -162,14 +165,11 @@ export async function refreshWorkflow(input: RefreshInput): Promise<RefreshResul
           )
         : []);
     const storedByName = new Map(stored.map((f) => [f.name, f]));
-    if (stored.length && patched('stored-files-done-at-once')) {
-      // One progress update for all of them (a memo upsert per file made a workflow task of 30).
-      progress.stepsDone += stored.length;
-      progress.current = `ingest ${stored[stored.length - 1].name}`;
-      const found = new Set(stored.map((f) => `ingest ${f.name}`));
-      progress.inFlight = (progress.inFlight ?? []).filter((s) => !found.has(s));
-      publish();
-    } else for (const f of stored) stepDone(`ingest ${f.name}`);
+    // One progress update for all of them (a memo upsert per file made a workflow task of 30);
+    // refreshes started before this replay one per file.
+    if (stored.length && patched('stored-files-done-at-once'))
+      stepsDone(stored.map((f) => `ingest ${f.name}`));
+    else for (const f of stored) stepDone(`ingest ${f.name}`);
     const ingested = await Promise.all(
       manifest.files.map(async (file) => {
         const known = storedByName.get(file.path);

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimatorPool, type EstimationTask } from '../../activities/estimator-pool';
 import { warmUpPlan } from '../../activities/estimate';
-import { weightsOption } from '../../activities/estimator-thread';
-import { sharePanel } from '../../activities/shared-panel';
+import { weightsOption } from '../../study/weights';
+import { sharePanel, type SharedPanel } from '../../activities/shared-panel';
 import { syntheticRows } from '../../activities/estimator-warm-up';
 import { assemble } from '../../assembly';
 import { DataError, InputError, isDataError, isInputError } from '../../common/errors';
@@ -48,12 +48,13 @@ const tinyOls = (): EstimationTask => ({
 describe('the estimator pool', () => {
   const pool = estimatorPool();
   let rows: PanelRow[];
+  let shared: SharedPanel | undefined;
   /** A step's own rows: the index and the columns its key covers. */
   const ownRows = (step: (typeof steps)[number]) =>
     rowsOfColumns(rows, stepColumns(study, step)) as PanelRow[];
   /** As the activity hands a step to a thread: the panel in shared memory, and the step's columns. */
   const taskOf = (step: (typeof steps)[number]): EstimationTask => ({
-    shared: sharePanel('sample indicators', rows),
+    shared: (shared ??= sharePanel('sample indicators', rows)),
     columns: stepColumns(study, step),
     panel: panelOptions,
     spec: step.spec,

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { weightsOption } from '../../activities/estimator-thread';
+import { weightsOption } from '../../study/weights';
 import { assemble } from '../../assembly';
 import { estimate } from '../../econometrics/estimate';
 import { columnsRead, rowsOfColumns } from '../../econometrics/reads';
