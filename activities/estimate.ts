@@ -13,7 +13,9 @@ import {
   saveEstimationFailure,
 } from '../store/estimations';
 import { setRunStage } from '../store/runs';
-import type { EstimatorPool, WarmUpPlan } from './estimator-pool';
+import type { EstimationStep, Study } from '../study';
+import { AheadQueue } from './estimate-ahead';
+import { TASKS_POSTED, type EstimatorPool, type WarmUpPlan } from './estimator-pool';
 import { sharePanel, type SharedPanel } from './shared-panel';
 import { cachedSnapshot, cachedStudy } from './study-cache';
 
@@ -94,6 +96,13 @@ export function estimateActivities(
   const ownsNothing = new Map<string, Set<string>>();
 
   /**
+   * Per run, the computes of the steps its stage found nothing stored for, queued for the threads as
+   * the lookup ends, by content key (activities/estimate-ahead.ts says why); a batch takes its step's
+   * from here, or computes it itself when it is not here.
+   */
+  const ahead = new Map<string, AheadQueue<Awaited<ReturnType<EstimatorPool['run']>>>>();
+
+  /**
    * Links the step's result when one is stored under its content key — on the digests of the columns it
    * reads (the early cut-off): stored by any run, on any indicator panel with these columns.
    */
@@ -118,9 +127,31 @@ export function estimateActivities(
   }
 
   /**
+   * A step's compute, handed to the estimator threads: off the main thread, so the store, the other
+   * lane's steps and the heartbeats go on meanwhile. The estimator sees only the columns its key
+   * covers: one it reads beyond them is not found (an error), never a value the key does not vouch
+   * for. The thread takes them from the panel it was handed once (activities/shared-panel.ts).
+   */
+  function compute(args: StepArgs, study: Study, step: EstimationStep, shared: () => SharedPanel) {
+    const computed = estimators.run({
+      shared: shared(),
+      columns: stepColumns(study, step),
+      panel: { ...PANEL_INDEX, source: `panel ${args.indicatorsHash.slice(0, 12)}` },
+      spec: step.spec,
+      study: { weights: study.weights, years: study.years },
+      weights: step.weights,
+    });
+    // Awaited by completeStep; a failure of a step whose batch stopped before it (or that no batch
+    // took) is not unhandled.
+    computed.catch(() => undefined);
+    return computed;
+  }
+
+  /**
    * A step's first half: its lookup (`lookup: false`: the stage has just looked it up, linkStoredSteps,
-   * and found nothing stored), then its compute handed to the estimator threads — not awaited, so the
-   * caller may store the previous step meanwhile. Resolves to the linked outcome when one is stored.
+   * and found nothing stored), then its compute — the one the lookup queued (`ahead`), else handed to
+   * the estimator threads now — not awaited, so the caller may store the previous step meanwhile.
+   * Resolves to the linked outcome when one is stored.
    */
   async function beginStep(args: StepArgs, stepId: string, lookup = true) {
     const { outcome, study, step, shared, content } = await linkStored(args, stepId, lookup);
@@ -135,20 +166,7 @@ export function estimateActivities(
       starsFrom: study.tables.find((t) => t.id === step.tableId)?.stars,
       content,
     };
-    // Off the main thread: the store, the other lane's steps and the heartbeats go on meanwhile.
-    // The estimator sees only the columns its key covers: one it reads beyond them is not found (an
-    // error), never a value the key does not vouch for. The thread takes them from the panel it was
-    // handed once (activities/shared-panel.ts).
-    const computed = estimators.run({
-      shared: shared(),
-      columns: stepColumns(study, step),
-      panel: { ...PANEL_INDEX, source: `panel ${args.indicatorsHash.slice(0, 12)}` },
-      spec: step.spec,
-      study: { weights: study.weights, years: study.years },
-      weights: step.weights,
-    });
-    // Awaited by completeStep; a failure of a step whose batch stopped before it is not unhandled.
-    computed.catch(() => undefined);
+    const computed = ahead.get(args.runId)?.take(content.key) ?? compute(args, study, step, shared);
     return { key, computed };
   }
 
@@ -191,14 +209,15 @@ export function estimateActivities(
     /**
      * Before any batch: links every step whose result is already stored under its content key, in one
      * task, and returns their outcomes; the stage then schedules only the others (a refresh after one
-     * input changed computes a few columns instead of sending every column through a batch).
+     * input changed computes a few columns instead of sending every column through a batch), whose
+     * computes are queued on the estimators' threads here (`ahead`).
      */
     async linkStoredSteps(args: StepArgs & { stepIds: string[] }): Promise<StepOutcome[]> {
       await setRunStage(db, args.runId, 'estimate');
       const steps = [];
       for (const stepId of args.stepIds) {
-        const { content } = await linkStored(args, stepId, false);
-        steps.push({ stepId, content });
+        const { content, study, step, shared } = await linkStored(args, stepId, false);
+        steps.push({ stepId, content, study, step, shared });
       }
       // What the run owns already, before anything is linked or estimated, in one statement.
       const owned = await ownedSteps(db, args.runId);
@@ -209,8 +228,15 @@ export function estimateActivities(
       });
       ownsNothing.set(args.runId, new Set(args.stepIds.filter((id) => !owned.has(id))));
       if (ownsNothing.size > 4) ownsNothing.delete(ownsNothing.keys().next().value as string);
-      // The stage estimates the others next: the threads start loading now.
-      if (args.stepIds.some((id) => !known.has(id))) estimators.warm();
+      // The stage estimates the others next, in batches: their computes are queued on the threads
+      // now, in the stage's order (`ahead`).
+      const queued = new AheadQueue<Awaited<ReturnType<EstimatorPool['run']>>>(
+        TASKS_POSTED * estimators.threads,
+      );
+      for (const { stepId, content, study, step, shared } of steps)
+        if (!known.has(stepId)) queued.add(content.key, () => compute(args, study, step, shared));
+      ahead.set(args.runId, queued);
+      if (ahead.size > 4) ahead.delete(ahead.keys().next().value as string);
       return args.stepIds.flatMap((stepId): StepOutcome[] => {
         const o = known.get(stepId);
         if (!o) return [];

@@ -62,11 +62,16 @@ export interface EstimatorPool {
    * rejects.
    */
   warmUp(plan: WarmUpPlan): Promise<number>;
+  /** How many threads the pool runs (started or not). */
+  readonly threads: number;
   /** Stops the threads (a no-op when none started); a task in flight is rejected. */
   destroy(): Promise<void>;
 }
 
 const THREAD_ENTRY = new URL('./estimator-thread.ts', import.meta.url);
+
+/** How many tasks a thread is handed at a time (it computes them one after another). */
+export const TASKS_POSTED = 8;
 
 export function estimatorPool(
   options: {
@@ -87,12 +92,17 @@ export function estimatorPool(
       filename: THREAD_ENTRY.href,
       minThreads: threads,
       maxThreads: threads,
+      // A thread's next tasks are posted to it while it computes one, so each starts as soon as the
+      // last ends, not when the main thread next turns to the pool (busy storing results, or loading
+      // publishing's modules for a quarter of a second: activities/estimate-ahead.ts).
+      concurrentTasksPerWorker: TASKS_POSTED,
       resourceLimits: options.resourceLimits,
       execArgv: THREAD_ENTRY.pathname.endsWith('.ts') ? ['--import', tsxLoader()] : undefined,
     });
     return pool;
   };
   return {
+    threads,
     async run(task) {
       Atomics.store(stop, 0, 1);
       let reply: EstimationReply;

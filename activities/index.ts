@@ -16,7 +16,7 @@ import { nonRetryableOnBadInput } from './failures';
 import { ingestActivities } from './ingest';
 import { panelActivities } from './panel';
 import { planRefresh, plannedSteps } from './plan';
-import { publishActivities } from './publish';
+import { preloadPublishing, publishActivities } from './publish';
 import { runActivities } from './runs';
 
 function wrapped<T extends Record<string, unknown>>(activities: T): T {
@@ -59,9 +59,18 @@ export function createActivities(deps: { db: Db; config: Config }) {
       };
     },
   };
+  const estimation = estimateActivities(deps.db, deps.config, estimators);
   const compute = {
     computeIndicators: panel.computeIndicators,
-    ...estimateActivities(deps.db, deps.config, estimators),
+    ...estimation,
+    /**
+     * The estimate stage begins: publishing's modules load now, while this thread mostly waits for the
+     * estimators (a worker on the compute queue alone loads them once for nothing).
+     */
+    linkStoredSteps(...args: Parameters<typeof estimation.linkStoredSteps>) {
+      preloadPublishing();
+      return estimation.linkStoredSteps(...args);
+    },
   };
   return {
     io: wrapped(io),

@@ -11,18 +11,9 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type ExcelJS from 'exceljs';
 import { InputError } from '../common/errors';
+import { loadExcelJS } from '../common/exceljs';
 import type { LayoutContext } from './layout';
 import { checkZipSizes, WORKBOOK_LIMITS, type ZipLimits } from './zip-guard';
-
-/**
- * exceljs, loaded when a workbook is first read: it is a large module graph (about half a second to
- * load) that a command which reads no workbook — a memoised `run`, a refresh whose files are all stored
- * — should not pay for.
- */
-let loading: Promise<typeof ExcelJS> | undefined;
-export function loadExcelJS(): Promise<typeof ExcelJS> {
-  return (loading ??= import('exceljs').then((m) => m.default));
-}
 
 const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);

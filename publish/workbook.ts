@@ -4,7 +4,8 @@
  * come from the formats), so they can be re-used in formulas.
  */
 import { writeFile } from 'node:fs/promises';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJS } from '../common/exceljs';
 import { cellText, type LayoutCell, type TableLayout } from './layout';
 import { setZipDates } from './zip-dates';
 import { provenanceRows, type CoverageLine, type RunMetadata } from './run';
@@ -137,7 +138,8 @@ export async function writeWorkbook(
   /** The assembled series' coverage (before the indicator step), below the study variables'. */
   assembled: CoverageLine[] = [],
 ): Promise<void> {
-  const wb = new ExcelJS.Workbook();
+  const { Workbook } = await loadExcelJS();
+  const wb = new Workbook();
   // Dated by the run, not the clock: a run's workbook renders to the same bytes each time.
   const madeAt = run.startedAt ? new Date(run.startedAt) : new Date(Date.UTC(1980, 0, 1));
   wb.created = madeAt;

@@ -28,7 +28,8 @@ import type { Layout, LayoutContext } from '../layout';
 import type { Observation } from '../observation';
 import { patentClassifier } from '../patent-classifier';
 import { loadTaxonomy } from '../taxonomy';
-import { loadExcelJS, readableWorkbook } from '../workbook';
+import { loadExcelJS } from '../../common/exceljs';
+import { readableWorkbook } from '../workbook';
 import { STREAMED_WORKBOOK_LIMITS } from '../zip-guard';
 import { layoutOptions } from './options';
 

@@ -1,9 +1,10 @@
 /**
  * The estimation activities (activities/estimate.ts) on a real PGlite store, run as Temporal would run
  * them (MockActivityEnvironment): the stage's lookup, then a batch of the steps it left to compute.
- * A fresh run owns nothing yet, so its saves skip the statement that clears a run's earlier result
- * under another key. A run that does own such a result still has it cleared, and only the new one
- * stays.
+ * The lookup queues the computes of the steps it found nothing for, and the batch takes them instead
+ * of computing again. A fresh run owns nothing yet, so its saves skip the statement that clears a
+ * run's earlier result under another key. A run that does own such a result still has it cleared,
+ * and only the new one stays.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimateActivities, type StepOutcome } from '../../activities/estimate';
-import { estimatorPool } from '../../activities/estimator-pool';
+import { estimatorPool, type EstimatorPool } from '../../activities/estimator-pool';
 import { assemble } from '../../assembly';
 import { computeIndicators } from '../../indicators';
 import { ingestManifest } from '../../ingest';
@@ -87,6 +88,45 @@ describe('the estimation activities on the store', () => {
     expect(s.statements.filter((q) => CLEAR_EARLIER.test(q))).toEqual([]);
     const stored = await loadEstimations(s.db, 'fresh');
     expect(stored.map((e) => e.stepId).sort()).toEqual([...STEPS].sort());
+  }, 60_000);
+
+  it('queues the computes of the steps the lookup found nothing for, and the batch takes them', async () => {
+    const s = await store();
+    await startRun(s.db, { runId: 'ahead', studyId: study.id, vintage: 'test', inputsHash: 'ahead' });
+    const handed: string[] = [];
+    const counted: EstimatorPool = {
+      ...pool,
+      threads: pool.threads,
+      run: (task) => (handed.push(JSON.stringify(task.spec)), pool.run(task)),
+    };
+    const activities = estimateActivities(s.spied, undefined, counted);
+    const args = { runId: 'ahead', studyPath: STUDY, indicatorsHash: hash };
+    const linked = (await new MockActivityEnvironment().run(activities.linkStoredSteps, {
+      ...args,
+      stepIds: STEPS,
+    })) as StepOutcome[];
+    expect(linked).toEqual([]);
+    // Every step is with the threads before any batch asks for it, in the stage's order.
+    const specs = STEPS.map((id) =>
+      JSON.stringify(listEstimations(study).find((e) => e.stepId === id)!.spec),
+    );
+    expect(handed).toEqual(specs);
+    const outcomes = (await new MockActivityEnvironment().run(activities.estimateSteps, {
+      ...args,
+      stepIds: [...STEPS].reverse(),
+      lookedUp: true,
+    })) as StepOutcome[];
+    // The batch computed none again, and stored each.
+    expect(handed).toHaveLength(STEPS.length);
+    expect(outcomes.map((o) => [o.stepId, o.reused])).toEqual([...STEPS].reverse().map((id) => [id, false]));
+    expect((await loadEstimations(s.db, 'ahead')).map((e) => e.stepId).sort()).toEqual([...STEPS].sort());
+    // A batch that looks its steps up (a retry) finds the run's own result stored: nothing computed.
+    const again = (await new MockActivityEnvironment().run(activities.estimateSteps, {
+      ...args,
+      stepIds: [STEPS[0]],
+    })) as StepOutcome[];
+    expect(again.map((o) => o.stepId)).toEqual([STEPS[0]]);
+    expect(handed).toHaveLength(STEPS.length);
   }, 60_000);
 
   it('clears a result the run owns under another key before storing the new one', async () => {
