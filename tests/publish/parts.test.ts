@@ -2,10 +2,12 @@
  * Publishing by content key (publish/parts.ts, publish/render-cache.ts): a publish that takes its
  * parts from the render cache writes the same bytes, file for file, as a full render; it loads only
  * the results of the parts whose keys changed (one step's new key: its table, its own entry and, for a
- * column with a weight matrix, the spatial section); a damaged cache entry counts as absent.
+ * column with a weight matrix, the spatial section); a damaged cache entry counts as absent. Pruned
+ * past its size, the cache removes the least recently used entries, and looks at them only when the
+ * size it keeps says so.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -179,6 +181,46 @@ describe('publishing by content key', () => {
     const other = stored(one, keys);
     await renderParts({ study, steps: other.source, cache, code: 'c2' });
     expect(other.asked.flat().sort()).toEqual(one.map((s) => s.stepId).sort());
+  });
+
+  it('pruning removes the least recently used entries past the size, looking only when the size passes it', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'publish-parts-')), 'cache');
+    const key = (n: number) => createHash('sha256').update(String(n)).digest('hex');
+    // An entry is its text's hash (64 hex digits), a newline and the text: 65 + 235 = 300 bytes.
+    const text = (c: string, bytes: number) => c.repeat(bytes - 65);
+    const names = async () => (await readdir(dir)).filter((n) => n !== '.total').sort();
+    const total = async () => Number(await readFile(join(dir, '.total'), 'utf8'));
+    const age = (n: number, hoursAgo: number) => {
+      const t = new Date(Date.now() - hoursAgo * 3_600_000);
+      return utimes(join(dir, key(n)), t, t);
+    };
+
+    const a = diskRenderCache(dir, { maxBytes: 1000 });
+    await a.put(key(1), text('a', 300));
+    await age(1, 3);
+    await a.prune(); // nothing recorded yet: looks at every entry
+    expect(await total()).toBe(300);
+
+    // 900 bytes put there by hand, the oldest of all: not counted, so not looked for either.
+    await writeFile(join(dir, key(2)), `${'0'.repeat(64)}\n${text('b', 900)}`);
+    await age(2, 5);
+    const b = diskRenderCache(dir, { maxBytes: 1000 });
+    await b.put(key(3), text('c', 100));
+    await age(3, 2);
+    await b.prune(); // 300 + 100 recorded, within 1000: no look
+    expect(await names()).toEqual([key(1), key(2), key(3)].sort());
+    expect(await total()).toBe(400);
+
+    // 400 + 700 passes 1000: every entry is looked at (2,000 bytes) and the oldest go until 1000 is
+    // not passed: the one by hand (5 h), then the first (3 h); 100 + 700 stay.
+    const c = diskRenderCache(dir, { maxBytes: 1000 });
+    await c.put(key(4), text('d', 700));
+    await c.prune();
+    expect(await names()).toEqual([key(3), key(4)].sort());
+    expect(await total()).toBe(800);
+    // A prune after no writes changes nothing.
+    await c.prune();
+    expect(await total()).toBe(800);
   });
 
   it('the cache folder is made once, and again when it was removed meanwhile', async () => {
