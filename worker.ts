@@ -11,6 +11,7 @@
 import { hostname } from 'node:os';
 import { NativeConnection, Worker, Runtime } from '@temporalio/worker';
 import { createActivities } from './activities';
+import { preloadPublishing } from './activities/publish';
 import { loadConfig, type Config } from './common/config';
 import { createLogger, logLevelFrom } from './common/logger';
 import { workerBuild } from './freshness/code-versions';
@@ -58,7 +59,8 @@ export async function startWorkers(options: {
   label?: string;
   /**
    * A standing compute worker warms its estimators up on this study as it starts, so that its first
-   * refresh finds them compiled (activities/estimator-pool.ts); `warmedUp` is called when done.
+   * refresh finds them compiled (activities/estimator-pool.ts); `warmedUp` is called when done. A
+   * standing io worker loads publishing's modules meanwhile.
    */
   warmUp?: { studyPath: string; warmedUp?: (steps: number, ms: number) => void };
 }): Promise<WorkerSet> {
@@ -73,6 +75,9 @@ export async function startWorkers(options: {
       .warmUpEstimators(studyPath)
       .then((steps) => warmedUp?.(steps, performance.now() - started));
   }
+  // A standing io worker loads publishing's modules as it starts too, with nothing else to do: its
+  // first refresh would otherwise load them as its estimate stage begins (activities/publish.ts).
+  if (options.warmUp && roles.includes('io')) preloadPublishing();
   const workers: Worker[] = [];
   if (roles.includes('io')) {
     workers.push(
