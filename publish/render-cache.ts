@@ -129,10 +129,14 @@ export function diskRenderCache(
     },
   };
 
-  /** Writes the folder's size (whole or not at all: a torn read would only mean a look at every entry). */
+  /**
+   * Writes the folder's size, whole or not at all. One that cannot be written (the folder removed
+   * meanwhile) only means a look at every entry next time, never a failed publish.
+   */
   async function recordTotal(total: number) {
     const temp = join(dir, `${TOTAL}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-    await writeFile(temp, String(total));
-    await rename(temp, join(dir, TOTAL));
+    await writeFile(temp, String(total))
+      .then(() => rename(temp, join(dir, TOTAL)))
+      .catch(() => undefined);
   }
 }
