@@ -19,6 +19,9 @@ import { TASKS_POSTED, type EstimatorPool, type WarmUpPlan } from './estimator-p
 import { sharePanel, type SharedPanel } from './shared-panel';
 import { cachedSnapshot, cachedStudy } from './study-cache';
 
+/** What the estimator threads give back for a step: its result, or the data's failure. */
+type Computed = Awaited<ReturnType<EstimatorPool['run']>>;
+
 interface StepArgs {
   runId: string;
   studyPath: string;
@@ -100,7 +103,7 @@ export function estimateActivities(
    * the lookup ends, by content key (activities/estimate-ahead.ts says why); a batch takes its step's
    * from here, or computes it itself when it is not here.
    */
-  const ahead = new Map<string, AheadQueue<Awaited<ReturnType<EstimatorPool['run']>>>>();
+  const ahead = new Map<string, AheadQueue<Computed>>();
 
   /**
    * Links the step's result when one is stored under its content key — on the digests of the columns it
@@ -230,9 +233,7 @@ export function estimateActivities(
       if (ownsNothing.size > 4) ownsNothing.delete(ownsNothing.keys().next().value as string);
       // The stage estimates the others next, in batches: their computes are queued on the threads
       // now, in the stage's order (`ahead`).
-      const queued = new AheadQueue<Awaited<ReturnType<EstimatorPool['run']>>>(
-        TASKS_POSTED * estimators.threads,
-      );
+      const queued = new AheadQueue<Computed>(TASKS_POSTED * estimators.threads);
       for (const { stepId, content, study, step, shared } of steps)
         if (!known.has(stepId)) queued.add(content.key, () => compute(args, study, step, shared));
       ahead.set(args.runId, queued);

@@ -96,7 +96,6 @@ describe('the estimation activities on the store', () => {
     const handed: string[] = [];
     const counted: EstimatorPool = {
       ...pool,
-      threads: pool.threads,
       run: (task) => (handed.push(JSON.stringify(task.spec)), pool.run(task)),
     };
     const activities = estimateActivities(s.spied, undefined, counted);
