@@ -56,7 +56,12 @@ export async function readProgress(
         signal ? client.connection.withAbortSignal(signal, query) : query(),
       );
       return { progress, from: 'query' };
-    } catch {
+    } catch (e) {
+      // Cancelled by the caller (the refresh ended meanwhile, and the command is about to close its
+      // connection): nothing more is asked. A describe sent now could still be in flight, or waiting to
+      // be retried, when the connection closes, and its retry then threw 'Channel has been shut down'
+      // out of a timer, ending a completed run with exit 1 (seen in tests/cli/run.test.ts).
+      if (options.signal?.aborted) throw e;
       // No worker answers (or the refresh just closed): the memo has the last progress it recorded.
     }
   }
