@@ -11,6 +11,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { isDataError, isInputError } from '../common/errors';
+import { loadDistributions } from '../econometrics/distributions';
 import { estimate } from '../econometrics/estimate';
 import { rowsOfColumns } from '../econometrics/reads';
 import type { EstimationResult } from '../econometrics/result';
@@ -20,6 +21,9 @@ import type { FromRowsOptions } from '../panel/panel';
 import { weightsOption, type StudyWeights } from '../study/weights';
 import { runWarmUp, type WarmUpTask } from './estimator-warm-up';
 import { sharedRows, type SharedPanel } from './shared-panel';
+
+// The estimators call them all; loaded with this module, while the thread waits for its first step.
+loadDistributions();
 
 export type EstimationTask = (
   | {

@@ -11,7 +11,7 @@ import {
   type StepRef,
 } from '../publish';
 import { join } from 'node:path';
-import { loadExcelJS } from '../common/exceljs';
+import { loadWorkbook } from '../common/exceljs';
 import { codeVersionsFor } from '../freshness/code-versions';
 import { publishStepKey } from '../freshness/step-keys';
 import { loadStepRefs, loadUsedRows, saveRunTables, usedRowsOf } from '../store/run-tables';
@@ -28,11 +28,11 @@ import { sha256File } from './hashing';
 /**
  * Loads what publishing needs beyond the store ahead of it (exceljs, for the workbook), without
  * waiting: called as the estimate stage begins, when the main thread mostly waits for the estimators'
- * threads, so the quarter of a second it takes to load is not added to the publish stage. A failure
+ * threads, so the tenth of a second it takes to load is not added to the publish stage. A failure
  * here is met again, and reported, where the workbook is written.
  */
 export function preloadPublishing(): void {
-  loadExcelJS().catch(() => undefined);
+  loadWorkbook().catch(() => undefined);
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

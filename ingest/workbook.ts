@@ -11,7 +11,7 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type ExcelJS from 'exceljs';
 import { InputError } from '../common/errors';
-import { loadExcelJS } from '../common/exceljs';
+import { loadWorkbook } from '../common/exceljs';
 import type { LayoutContext } from './layout';
 import { checkZipSizes, WORKBOOK_LIMITS, type ZipLimits } from './zip-guard';
 
@@ -139,7 +139,7 @@ async function convertWithLibreOffice(ctx: WorkbookContext): Promise<ReadableWor
 
 /** A workbook read whole (small tables); the converted copy of an .xls is removed once read. */
 export async function openWorkbook(ctx: WorkbookContext): Promise<ExcelJS.Workbook> {
-  const { Workbook } = await loadExcelJS();
+  const Workbook = await loadWorkbook();
   return withWorkbookFile(ctx, async (path, name) => {
     const wb = new Workbook();
     try {

@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import type ExcelJS from 'exceljs';
-import { loadExcelJS } from '../common/exceljs';
+import { loadWorkbook } from '../common/exceljs';
 import { cellText, type LayoutCell, type TableLayout } from './layout';
 import { setZipDates } from './zip-dates';
 import { provenanceRows, type CoverageLine, type RunMetadata } from './run';
@@ -138,7 +138,7 @@ export async function writeWorkbook(
   /** The assembled series' coverage (before the indicator step), below the study variables'. */
   assembled: CoverageLine[] = [],
 ): Promise<void> {
-  const { Workbook } = await loadExcelJS();
+  const Workbook = await loadWorkbook();
   const wb = new Workbook();
   // Dated by the run, not the clock: a run's workbook renders to the same bytes each time.
   const madeAt = run.startedAt ? new Date(run.startedAt) : new Date(Date.UTC(1980, 0, 1));
