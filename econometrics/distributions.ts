@@ -8,9 +8,13 @@ import { createRequire } from 'node:module';
 // p-values on the main thread, and the incomplete beta alone takes about 80 ms to load (the estimators'
 // threads load what they call, once). The packages are CommonJS, so require() loads them synchronously.
 const require = createRequire(import.meta.url);
+/** Every loader made below, for loadDistributions. */
+const loaders: (() => unknown)[] = [];
 const loaded = <F>(id: string): (() => F) => {
   let f: F | undefined;
-  return () => (f ??= require(id) as F);
+  const load = () => (f ??= require(id) as F);
+  loaders.push(load);
+  return load;
 };
 const betainc = loaded<typeof import('@stdlib/math-base-special-betainc')>(
   '@stdlib/math-base-special-betainc',
@@ -35,7 +39,7 @@ const tQuantile = loaded<typeof import('@stdlib/stats-base-dists-t-quantile')>(
  * estimate stage's critical path.
  */
 export function loadDistributions(): void {
-  for (const load of [betainc, gammainc, normalCdf, normalQuantile, tCdf, tQuantile]) load();
+  for (const load of loaders) load();
 }
 
 /** Two-sided p-value of a t statistic with `df` degrees of freedom (normal when df is infinite). */
