@@ -22,7 +22,7 @@
  *
  * Weights: Rademacher (±1) or Webb's six points ±√(1/2), ±1, ±√(3/2), drawn by MT19937 under `seed`
  * (draw b, cluster g in that order). With Rademacher weights and 2^G ≤ reps, all 2^G sign vectors are
- * enumerated instead (deterministic, B = 2^G).
+ * enumerated instead (deterministic, B = 2^G), of which half are evaluated: v and −v give the same |t*|.
  *
  * Hand-written: no TypeScript library implements the wild cluster bootstrap.
  */
@@ -158,9 +158,12 @@ export function wildClusterRestricted(
       ch[g * p + c] = s;
     }
   }
-  // One pass over the draws: numerator and denominator pieces, affine / quadratic in r.
-  const pieces = drawPieces(d.v, d.reps, G, p, a0, a1, s0, s1, ch);
-  const B = d.reps;
+  // One pass over the draws: numerator and denominator pieces, affine / quadratic in r. Enumerated
+  // sign vectors come in pairs v, −v (draws b and 2^G − 1 − b), whose pieces are exactly −N and the
+  // same D (negating a sum's terms negates it exactly), so |t*(r)| is one number for both: the first
+  // half (v_{G−1} = −1) is counted, and #/(B/2) is exactly the whole enumeration's #/B (B = 2^G).
+  const B = d.enumerated ? d.reps / 2 : d.reps;
+  const pieces = drawPieces(d.v, B, G, p, a0, a1, s0, s1, ch);
 
   let seHat = 0;
   for (let g = 0; g < G; g++) seHat += se[g] * se[g];
@@ -177,7 +180,7 @@ export function wildClusterRestricted(
     p_value,
     ci_lower: ci.lower,
     ci_upper: ci.upper,
-    reps: B,
+    reps: d.reps,
     enumerated: d.enumerated,
   };
 }

@@ -1,13 +1,15 @@
 /**
  * The wild cluster bootstrap's shortcuts against their plain forms: the low-rank draw pieces
  * ((Kv)_h = a_h v_h − c_h'S'v) against K formed, the p-value curve restricted to a bracket against
- * the count over all draws, on random pieces (MT19937) of the study's shape (9,999 Webb draws), and
- * the draws kept for the next column against drawing them again.
+ * the count over all draws, on random pieces (MT19937) of the study's shape (9,999 Webb draws), the
+ * enumerated Rademacher test's half (v and −v) against counting all 2^G sign vectors, and the draws kept
+ * for the next column against drawing them again.
  */
 import mt19937 from '@stdlib/random-base-mt19937';
 import { describe, expect, it } from 'vitest';
 import { wildBootstrapDraws } from '../../econometrics/inference/small-cluster';
-import { wildDraws } from '../../econometrics/inference/wild-bootstrap';
+import { wildClusterRestricted, wildDraws } from '../../econometrics/inference/wild-bootstrap';
+import { qrLeastSquares } from '../../econometrics/linalg';
 import { exceedanceCut, wildPCurve } from '../../econometrics/inference/wild-p-curve';
 import { drawPieces } from '../../econometrics/inference/wild-pieces';
 
@@ -128,6 +130,38 @@ describe('the wild bootstrap p-value curve', () => {
     }
     expect(checked).toBe(7 * 45);
     expect(settledSome).toBe(true);
+  });
+});
+
+describe('the enumerated wild bootstrap', () => {
+  it('counts half the sign vectors (v and −v give one |t*|), to the bit what counting all 2^G gives', () => {
+    // A clustered OLS of the regional subsamples' size: G = 9 clusters of 11, a constant and 3 regressors.
+    const G = 9;
+    const n = 11 * G;
+    const design = [new Float64Array(n).fill(1), random(n), random(n), random(n)];
+    const clusters = Int32Array.from({ length: n }, (_, i) => i % G);
+    const shock = random(G);
+    const y = Float64Array.from({ length: n }, (_, i) => 0.4 * design[1][i] + shock[i % G] + random(1)[0]);
+    const fit = qrLeastSquares(design, y);
+    const input = { design, y, bread: fit.bread, coef: fit.coef, residuals: fit.residuals, clusters };
+    const options = { reps: 999, weights: 'rademacher' as const, seed: 1, level: 0.95 };
+    const enumerated = wildDraws(G, options);
+    expect(enumerated).toMatchObject({ reps: 2 ** G, enumerated: true });
+    // The same 2^G sign vectors as plain draws: every one counted.
+    const all = { ...enumerated, enumerated: false };
+    // The second half (v_{G−1} = +1, the negations of the first) made unreadable: never looked at.
+    const half = Float64Array.from(enumerated.v, (w, i) => (i < enumerated.v.length / 2 ? w : NaN));
+    const pValues: number[] = [];
+    for (let k = 0; k < design.length; k++) {
+      const want = wildClusterRestricted(input, k, options, all);
+      const got = wildClusterRestricted(input, k, options, enumerated);
+      expect(got).toEqual({ ...want, enumerated: true });
+      expect(wildClusterRestricted(input, k, options, { ...enumerated, v: half })).toEqual(got);
+      expect(Number.isFinite(want.ci_lower) && Number.isFinite(want.ci_upper)).toBe(true);
+      pValues.push(want.p_value);
+    }
+    // Tests that count some draws and not others (a p of 0 or 1 would hide a miscount).
+    expect(pValues.filter((p) => p > 0 && p < 1).length).toBeGreaterThanOrEqual(2);
   });
 });
 
