@@ -44,6 +44,8 @@ export function workerIdentity(role: QueueRole, label = 'aicarbon', build?: stri
 export interface WorkerSet {
   workers: Worker[];
   queues: TaskQueues;
+  /** The estimators' threads of the compute worker (0 when the set has none). */
+  estimatorThreads: number;
   /** Resolves when every worker has stopped. */
   running: Promise<void>;
   shutdown(): Promise<void>;
@@ -114,6 +116,7 @@ export async function startWorkers(options: {
   return {
     workers,
     queues,
+    estimatorThreads: roles.includes('compute') ? activities.estimatorThreads : 0,
     running,
     async shutdown() {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();

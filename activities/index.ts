@@ -90,6 +90,8 @@ export function createActivities(deps: { db: Db; config: Config }) {
       }
       return estimators.warmUp(plan);
     },
+    /** How many estimators' threads the compute activities run their steps on. */
+    estimatorThreads: estimators.threads,
     /** After the workers stop: ends the estimators' threads, so the process can exit at once. */
     close: () => estimators.destroy(),
   };

@@ -36,7 +36,7 @@ export interface RefreshInput {
   inputsHash: string;
   /** Digest of every step's code version (freshness/); absent in refreshes planned before it existed. */
   codeVersion?: string;
-  /** Estimations in flight at once (default 4). */
+  /** The estimate stage's lanes: batches of estimations in flight at once (default 4). */
   estimateConcurrency?: number;
   /**
    * A forced rerun (`--force`): every step is computed again, and its result replaces the stored one;

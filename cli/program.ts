@@ -122,9 +122,10 @@ function inputOptions(cmd: Command): Command {
       ),
     )
     .addOption(
-      new Option('--concurrency <n>', 'estimations in flight at once (default 4)').argParser(
-        integerArg(1, 64),
-      ),
+      new Option(
+        '--concurrency <n>',
+        'batches of estimations in flight at once (default 4; `aicarbon run` running its own worker: one per estimator thread)',
+      ).argParser(integerArg(1, 64)),
     );
 }
 
