@@ -33,12 +33,22 @@ export function workflowBundle(): Promise<LoadableBundle> {
 }
 
 /**
- * How this process shows up as a poller: `<pid>@<host> <label> <role> build <build>`, so `aicarbon run`
- * can tell a live worker on this machine from the leftover poller entry of a killed one, and a standing
- * worker of its own code from one of other code (temporal/pollers.ts; build: freshness workerBuild).
+ * How this process shows up as a poller: `<pid>@<host> <label> <role> [threads <n>] build <build>`, so
+ * `aicarbon run` can tell a live worker on this machine from the leftover poller entry of a killed one,
+ * a standing worker of its own code from one of other code (temporal/pollers.ts; build: freshness
+ * workerBuild), and how many estimator threads a compute worker runs (the estimate stage's lanes).
  */
-export function workerIdentity(role: QueueRole, label = 'aicarbon', build?: string): string {
-  return `${process.pid}@${hostname()} ${label} ${role}${build ? ` build ${build}` : ''}`;
+export function workerIdentity(
+  role: QueueRole,
+  label = 'aicarbon',
+  build?: string,
+  threads?: number,
+): string {
+  return (
+    `${process.pid}@${hostname()} ${label} ${role}` +
+    (threads ? ` threads ${threads}` : '') +
+    (build ? ` build ${build}` : '')
+  );
 }
 
 export interface WorkerSet {
@@ -105,7 +115,7 @@ export async function startWorkers(options: {
         // thread's, at most two), beside the main thread's store writes and workflow work; while one
         // task stores its step, the other computes.
         maxConcurrentActivityTaskExecutions: 2,
-        identity: workerIdentity('compute', options.label, build),
+        identity: workerIdentity('compute', options.label, build, activities.estimatorThreads),
       }),
     );
   }

@@ -90,6 +90,11 @@ export interface QueueWatch {
   standing: boolean;
   /** Live standing workers of another build (their identities): refreshes must not go to them. */
   otherBuilds: string[];
+  /**
+   * The estimator threads of the live standing compute workers of the build asked about, as their
+   * identities name them (undefined when none does: a worker from before identities named them).
+   */
+  standingThreads?: number;
 }
 
 /**
@@ -100,6 +105,12 @@ export interface QueueWatch {
  */
 export function isStandingWorker(identity: string): boolean {
   return /^\S+ aicarbon worker (io|compute)( |$)/.test(identity);
+}
+
+/** The estimator threads a compute worker's identity names (`… compute threads 2 build …`), if any. */
+export function identityThreads(identity: string): number | undefined {
+  const n = Number(/ threads (\d+)( |$)/.exec(identity)?.[1]);
+  return n > 0 ? n : undefined;
 }
 
 /** The build a worker's identity names (`… build 1a2b3c4d5e6f`, worker.ts), if any. */
@@ -132,7 +143,17 @@ export async function watchQueues(
         .map((p) => p.identity),
     ),
   ];
-  return { ready: missing.length === 0, pollers: lists.flat(), missing, standing, otherBuilds };
+  const threads = [...new Set(lists[2].filter((p) => standingOf(p) && ours(p)).map((p) => p.identity))]
+    .map(identityThreads)
+    .filter((n) => n !== undefined);
+  return {
+    ready: missing.length === 0,
+    pollers: lists.flat(),
+    missing,
+    standing,
+    otherBuilds,
+    ...(threads.length ? { standingThreads: threads.reduce((a, b) => a + b, 0) } : {}),
+  };
 }
 
 /**

@@ -195,12 +195,14 @@ export async function run(opts: RunOptions): Promise<void> {
             : '.'),
       );
     }
-    // When this process runs the worker, the estimate stage gets one lane per estimator thread unless
-    // --concurrency says otherwise: the stage queues every step's compute on those threads as its
-    // lookup ends (activities/estimate-ahead.ts), so a lane only takes their results and stores them,
-    // and each lane more adds two batches (a task and two signals each, through the server). On the
-    // sample study 1 lane (2 batches) against 4 (8): the code-changed run 0.15-0.25 s shorter.
-    const lanes = workers && !opts.concurrency ? workers.estimatorThreads : input.estimateConcurrency;
+    // The estimate stage gets one lane per estimator thread of the workers that run it — this
+    // process's, or the standing workers' as their identities name them — unless --concurrency says
+    // otherwise: the stage queues every step's compute on those threads as its lookup ends
+    // (activities/estimate-ahead.ts), so a lane only takes their results and stores them, and each
+    // lane more adds two batches (a task and two signals each, through the server). On the sample
+    // study 1 lane (2 batches) against 4 (8): the code-changed run 0.15-0.25 s shorter.
+    const threads = workers ? workers.estimatorThreads : standing ? queues.standingThreads : undefined;
+    const lanes = opts.concurrency ?? threads;
     const refresh = lanes ? { ...input, estimateConcurrency: lanes } : input;
     const { handle, outcome } = await triggerRefresh(temporal.client, refresh, {
       force,

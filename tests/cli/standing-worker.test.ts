@@ -6,16 +6,19 @@
  * the store holds the one run, completed, with every estimation of the study linked once. A standing
  * worker on other code (another build) is never handed a refresh, nor worked beside: `run` names it
  * and starts nothing (exit 2). A worker that has just started warms its estimators up on the study's
- * estimations while it waits (its log says how many synthetic steps ran).
+ * estimations while it waits (its log says how many synthetic steps ran). Its compute worker names its
+ * estimator threads, and the refresh handed to it gets one estimate lane per thread.
  * No wall times are asserted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, PROJECT_ROOT, type Config } from '../../common/config';
+import { estimatorPool } from '../../activities/estimator-pool';
 import { openDb } from '../../store/db';
 import { listEstimations, loadStudy } from '../../study';
 import { workerBuild } from '../../freshness/code-versions';
@@ -102,6 +105,31 @@ describe('aicarbon run beside a standing worker on the embedded store', () => {
     );
     expect(first.stderr).not.toMatch(/in use by process|started its own worker|resuming/);
     expect(first.stdout).toMatch(/^Refresh \S+ done/m);
+    // The worker's compute poller names its estimator threads (this machine's, as a pool here has),
+    // and the estimate stage it was handed got one lane per thread, not the default 4.
+    const pool = estimatorPool();
+    const watch = await watchQueues(env.client, 'default', taskQueues(config), workerBuild());
+    expect(watch.standingThreads).toBe(pool.threads);
+    expect(watch.pollers.some((p) => / aicarbon worker compute threads \d+ build /.test(p.identity))).toBe(
+      true,
+    );
+    const stages = await waitFor(
+      async () => {
+        const ids: string[] = [];
+        const query = `WorkflowType = 'estimateStageWorkflow'`;
+        for await (const w of env.client.workflow.list({ query })) ids.push(w.workflowId);
+        return ids.length ? ids : undefined;
+      },
+      10_000,
+      'the estimate stage in the visibility store',
+    );
+    expect(stages).toHaveLength(1);
+    const history = await env.client.workflow.getHandle(stages[0]).fetchHistory();
+    const [stageInput] = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads!.map(
+      (p) => defaultPayloadConverter.fromPayload<{ concurrency: number }>(p),
+    );
+    expect(stageInput.concurrency).toBe(pool.threads);
+    await pool.destroy();
 
     const second = await runCli(['run'], vars);
     expect(second.code, second.stderr).toBe(0);
