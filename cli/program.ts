@@ -124,7 +124,7 @@ function inputOptions(cmd: Command): Command {
     .addOption(
       new Option(
         '--concurrency <n>',
-        'batches of estimations in flight at once (default 4; `aicarbon run` running its own worker: one per estimator thread)',
+        'batches of estimations in flight at once (default 4; `aicarbon run`: one per estimator thread of its workers)',
       ).argParser(integerArg(1, 64)),
     );
 }

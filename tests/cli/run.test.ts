@@ -1,13 +1,13 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { PROJECT_ROOT } from '../../common/config';
 import { describe, expect, it } from 'vitest';
 import { estimatorPool } from '../../activities/estimator-pool';
 import { loadEstimations } from '../../store/estimations';
 import { runCli, startCli } from '../helpers/cli';
 import { cliEnv, planRefreshFor, usePipeline, waitFor } from '../helpers/pipeline';
+import { startedInput } from '../helpers/temporal';
 import { refreshWorkflowId } from '../../workflows/types';
 
 describe('aicarbon --help', () => {
@@ -110,10 +110,7 @@ describe('aicarbon run against a cluster', () => {
     // The run worked the refresh in its own process: the estimate stage got one lane per estimator
     // thread of that process (no --concurrency given), not the default 4.
     const pool = estimatorPool();
-    const stage = await env.client.workflow.getHandle(`${workflowId}/estimate`).fetchHistory();
-    const [stageInput] = stage.events![0].workflowExecutionStartedEventAttributes!.input!.payloads!.map((p) =>
-      defaultPayloadConverter.fromPayload<{ concurrency: number }>(p),
-    );
+    const stageInput = await startedInput<{ concurrency: number }>(env.client, `${workflowId}/estimate`);
     expect(stageInput.concurrency).toBe(pool.threads);
     expect(pool.threads).toBeLessThan(4);
     await pool.destroy();

@@ -14,7 +14,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, PROJECT_ROOT, type Config } from '../../common/config';
@@ -26,7 +25,7 @@ import { taskQueues } from '../../temporal/deployment';
 import { watchQueues } from '../../temporal/pollers';
 import { runCli } from '../helpers/cli';
 import { waitFor } from '../helpers/pipeline';
-import { createDevServerEnv } from '../helpers/temporal';
+import { createDevServerEnv, startedInput } from '../helpers/temporal';
 
 describe('aicarbon run beside a standing worker on the embedded store', () => {
   let env: TestWorkflowEnvironment;
@@ -124,10 +123,7 @@ describe('aicarbon run beside a standing worker on the embedded store', () => {
       'the estimate stage in the visibility store',
     );
     expect(stages).toHaveLength(1);
-    const history = await env.client.workflow.getHandle(stages[0]).fetchHistory();
-    const [stageInput] = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads!.map(
-      (p) => defaultPayloadConverter.fromPayload<{ concurrency: number }>(p),
-    );
+    const stageInput = await startedInput<{ concurrency: number }>(env.client, stages[0]);
     expect(stageInput.concurrency).toBe(pool.threads);
     await pool.destroy();
 

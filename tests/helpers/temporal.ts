@@ -1,4 +1,6 @@
 import { inject } from 'vitest';
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../temporal/search-attributes';
@@ -31,4 +33,11 @@ export async function createDevServerEnv(
       if (attempt >= 3 || !/did not start within/.test((e as Error)?.message ?? '')) throw e;
     }
   }
+}
+
+/** The first argument workflow `workflowId` was started with, read from its history. */
+export async function startedInput<T>(client: Client, workflowId: string): Promise<T> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const payload = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
+  return defaultPayloadConverter.fromPayload<T>(payload);
 }
