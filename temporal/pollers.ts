@@ -143,9 +143,11 @@ export async function watchQueues(
         .map((p) => p.identity),
     ),
   ];
-  const threads = [...new Set(lists[2].filter((p) => standingOf(p) && ours(p)).map((p) => p.identity))]
-    .map(identityThreads)
-    .filter((n) => n !== undefined);
+  const computePollers = lists[2];
+  const computeWorkers = new Set(
+    computePollers.filter((p) => standingOf(p) && ours(p)).map((p) => p.identity),
+  );
+  const threads = [...computeWorkers].map(identityThreads).filter((n) => n !== undefined);
   return {
     ready: missing.length === 0,
     pollers: lists.flat(),

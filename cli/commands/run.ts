@@ -201,9 +201,8 @@ export async function run(opts: RunOptions): Promise<void> {
     // (activities/estimate-ahead.ts), so a lane only takes their results and stores them, and each
     // lane more adds two batches (a task and two signals each, through the server). On the sample
     // study 1 lane (2 batches) against 4 (8): the code-changed run 0.15-0.25 s shorter.
-    const threads = workers ? workers.estimatorThreads : standing ? queues.standingThreads : undefined;
-    const lanes = opts.concurrency ?? threads;
-    const refresh = lanes ? { ...input, estimateConcurrency: lanes } : input;
+    const lanes = workers ? workers.estimatorThreads : standing ? queues.standingThreads : undefined;
+    const refresh = lanes && !opts.concurrency ? { ...input, estimateConcurrency: lanes } : input;
     const { handle, outcome } = await triggerRefresh(temporal.client, refresh, {
       force,
       recompute: opts.force,
