@@ -101,13 +101,12 @@ async function openPostgres(url: string, connectTimeoutMs: number): Promise<Db> 
     describe,
     ...wrap(pool),
     async transaction(fn) {
-      const client = await pool.connect();
       // A checked-out client has no pool listener: a dropped connection (pg_terminate_backend, a server
       // restart) would be an unhandled 'error' event and end the process. Here it fails the transaction
       // (PostgreSQL rolls it back), the broken client is discarded, and the activity is retried.
       let broken: Error | undefined;
       const onError = (e: Error) => (broken = e);
-      client.on('error', onError);
+      const client = await checkOut(pool, onError);
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
@@ -124,6 +123,23 @@ async function openPostgres(url: string, connectTimeoutMs: number): Promise<Db> 
     },
     close: () => pool.end(),
   };
+}
+
+/**
+ * A client of the pool with `onError` listening from the moment the pool hands it over. pg-pool takes
+ * its own listener off as it hands a client over, often while parsing a socket chunk that holds the
+ * previous query's ReadyForQuery and then the server's FATAL (terminating connection); awaiting
+ * `pool.connect()` would add ours a microtask later, after that FATAL was emitted with no listener
+ * (an uncaught exception). Its callback form runs in that same tick.
+ */
+function checkOut(pool: Pool, onError: (e: Error) => void): Promise<PoolClient> {
+  return new Promise((resolve, reject) =>
+    pool.connect((err, client) => {
+      if (err || !client) return reject(err ?? new Error('the pool gave no client'));
+      client.on('error', onError);
+      resolve(client);
+    }),
+  );
 }
 
 /**

@@ -18,6 +18,7 @@ import { loadConflicts, saveConflicts } from '../../store/conflicts';
 import type { Conflict } from '../../assembly/panel';
 import type { Observation } from '../../ingest/observation';
 import type { EstimationResult } from '../../econometrics/result';
+import { pgProxy } from '../helpers/pg-proxy';
 import { createTempDatabase, TEST_SERVER_URL } from '../helpers/postgres';
 
 const obs = (province: string, year: number, value: number, cell: string): Observation => ({
@@ -424,7 +425,64 @@ describe('the PostgreSQL pool under dropped connections', () => {
       await temp.drop();
     }
   });
+
+  it('a client handed to a waiting transaction in the read that brings the FATAL: that transaction fails, nothing is uncaught', async () => {
+    // pg-pool hands a released client to the next waiter while it parses the socket chunk, and the
+    // server's FATAL after the ReadyForQuery in the same chunk is emitted before an awaited
+    // pool.connect() returns: with no listener on the client yet, an uncaught exception (seen in CI).
+    const temp = await createTempDatabase();
+    const proxy = await pgProxy(temp.url);
+    const db = await openDb({ databaseUrl: proxy.url, dataDir: '/nonexistent' });
+    const uncaught: unknown[] = [];
+    const onUncaught = (e: unknown) => uncaught.push(e);
+    process.prependListener('uncaughtException', onUncaught);
+    try {
+      // The pool's four connections busy, so the transaction waits for one of them.
+      const statements = [1, 2, 3, 4].map((i) =>
+        db.query<{ i: number }>(`SELECT $1::int AS i, pg_sleep(0.5)`, [i]),
+      );
+      await waitForActive(temp.url, 4);
+      proxy.terminateAfterNextAnswer();
+      // Its outcome taken at once: it fails while the statements are awaited.
+      const waiting = db
+        .transaction((tx) => tx.query('SELECT 1'))
+        .then(
+          () => 'committed',
+          (e: Error) => e.message,
+        );
+      const answers = await Promise.all(statements);
+      expect(answers.map((rows) => rows[0].i)).toEqual([1, 2, 3, 4]);
+      expect(await waiting).toMatch(/connection/i);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(uncaught).toEqual([]);
+      expect(await db.transaction((tx) => tx.query<{ x: number }>('SELECT 1 AS x'))).toEqual([{ x: 1 }]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await db.close();
+      await proxy.close();
+      await temp.drop();
+    }
+  });
 });
+
+/** Waits until `n` statements run on the database of `url`. */
+async function waitForActive(url: string, n: number): Promise<void> {
+  const admin = new pg.Client({ connectionString: TEST_SERVER_URL });
+  await admin.connect();
+  try {
+    const name = new URL(url).pathname.slice(1);
+    for (;;) {
+      const { rows } = await admin.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND state = 'active'`,
+        [name],
+      );
+      if (rows[0].n >= n) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    await admin.end();
+  }
+}
 
 describe('store configuration errors', () => {
   it('names an unreachable DATABASE_URL within seconds, without its password', async () => {
