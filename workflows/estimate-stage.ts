@@ -20,6 +20,7 @@ import type { ComputeActivities } from '../activities';
 import type { StepOutcome } from '../activities/estimate';
 import { LEGACY_COMPUTE_QUEUE } from '../temporal/task-queues';
 import { computeOptions } from './activity-options';
+import { batchLabel, stepLabel } from './step-labels';
 import {
   progressQuery,
   stepDoneSignal,
@@ -28,20 +29,6 @@ import {
   type Progress,
 } from './progress';
 import type { EstimateStageInput, PlannedStep } from './types';
-
-/** `table3/(4): fe (all)`: the column, its estimator and its sample, as the Web UI shows a step. */
-const stepLabel = (step: PlannedStep): string => `${step.stepId}: ${step.estimator} (${step.sample})`;
-
-/**
- * `6 estimations: vif VIF; table3 (1) (2) (3) (4) (5)`: a batch's columns grouped by table, short
- * enough for the Web UI's event list, which cuts a summary after about 120 characters.
- */
-const batchLabel = (batch: PlannedStep[]): string => {
-  const byTable = new Map<string, string[]>();
-  for (const step of batch) byTable.set(step.tableId, [...(byTable.get(step.tableId) ?? []), step.columnId]);
-  const tables = [...byTable].map(([table, columns]) => `${table} ${columns.join(' ')}`);
-  return `${batch.length} estimations: ${tables.join('; ')}`;
-};
 
 export async function estimateStageWorkflow(
   input: EstimateStageInput,
