@@ -6,7 +6,7 @@
  */
 import type { PlannedStep } from './types';
 
-/** What the Web UI's event list shows of a summary, about. */
+/** About as many characters of a summary as the Web UI shows. */
 export const SUMMARY_CHARS = 120;
 
 /** `table3/(4): fe (all)`: the column, its estimator and its sample, as the Web UI shows a step. */
