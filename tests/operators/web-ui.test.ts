@@ -49,7 +49,7 @@ describe('the Temporal Web UI', () => {
       `${ui}/namespaces/default/workflows/${encodeURIComponent(`${refreshWorkflowId(input)}/estimate`)}`,
     );
     await page.getByText('estimateStageWorkflow').first().waitFor({ timeout: 30_000 });
-    // The batch that computed table3/(4): its summary names the table and its columns, (1)–(6).
+    // The batch that computed table3/(4): its summary names the table and its columns as a range.
     await page
       .getByText(/estimateSteps • \d+ estimations: (.*; )?table3 \(1\)–\(\d+\)/)
       .first()
